@@ -1,0 +1,1 @@
+"""Campaigns: models arrive with their own issue (PRODUCT.md)."""

@@ -1,0 +1,1 @@
+"""Cases: models arrive with their own issue (PRODUCT.md)."""

@@ -1,0 +1,1 @@
+"""Complaints: models arrive with their own issue (PRODUCT.md)."""

@@ -1,0 +1,78 @@
+"""Fixtures every app's tests share: a small city (one bureau, two districts with a squadron each)
+and users with roles in it."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from enforcement.org.choices import UnitLevel
+from enforcement.org.tests.factories import OrgUnitFactory, UserFactory
+
+
+@pytest.fixture
+def city(db):
+    return OrgUnitFactory(code="city", name="市城管执法局", name_en="City Bureau", level=UnitLevel.CITY)
+
+
+@pytest.fixture
+def district_a(city):
+    return OrgUnitFactory(code="district-a", name="甲区分局", name_en="District A", level=UnitLevel.DISTRICT, parent=city)
+
+
+@pytest.fixture
+def district_b(city):
+    return OrgUnitFactory(code="district-b", name="乙区分局", name_en="District B", level=UnitLevel.DISTRICT, parent=city)
+
+
+@pytest.fixture
+def squad_a(district_a):
+    return OrgUnitFactory(code="squad-a1", name="甲区一中队", name_en="Squadron A1", level=UnitLevel.SQUADRON, parent=district_a)
+
+
+@pytest.fixture
+def squad_b(district_b):
+    return OrgUnitFactory(code="squad-b1", name="乙区一中队", name_en="Squadron B1", level=UnitLevel.SQUADRON, parent=district_b)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, unit=None, **kwargs):
+        return UserFactory(roles=list(roles), unit=unit, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def city_admin(make_user, city):
+    return make_user("admin", unit=city, username="city-admin")
+
+
+@pytest.fixture
+def admin_a(make_user, district_a):
+    return make_user("admin", unit=district_a, username="admin-a")
+
+
+@pytest.fixture
+def officer_a(make_user, squad_a):
+    return make_user("officer", unit=squad_a, username="officer-a")
+
+
+@pytest.fixture
+def officer_b(make_user, squad_b):
+    return make_user("officer", unit=squad_b, username="officer-b")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """`api_as(user)` → an APIClient authenticated as that user."""
+
+    def login(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return login

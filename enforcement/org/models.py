@@ -1,0 +1,239 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.versioning import VersionedModel
+
+from .choices import SUPERVISOR_ROLES, Role, UnitLevel
+
+PATH_STEP = 8  # digits per level of OrgUnit.path
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The one scoping rule (PRODUCT §1): a user sees records of their own unit and its descendants;
+    city-level users and superusers see everything. Models say which field carries the unit."""
+
+    scope_field = "unit"
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_units:
+            return self.all()
+        return self.filter(**{f"{self.scope_field}__in": user.scope_unit_ids})
+
+
+class OrgUnitQuerySet(ScopedQuerySet):
+    scope_field = "id"
+
+    def subtree(self, unit):
+        return self.filter(path__startswith=unit.path)
+
+
+class OrgUnit(VersionedModel):
+    """City bureau → district bureau → brigade/squadron. `path` is a materialised path of zero-padded
+    ids ("00000001.00000004."), so a subtree is one indexed prefix query."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="orgunit_path_like", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    @property
+    def depth(self):
+        return self.path.count(".") - 1
+
+    def clean(self):
+        if self.parent_id and self.pk:
+            if self.parent.path.startswith(self.path):
+                raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
+        if self.parent is None and self.level != UnitLevel.CITY:
+            raise ValidationError({"parent": _("Only a city bureau can be a top-level unit.")})
+
+    def _compute_path(self):
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.pk:0{PATH_STEP}d}."
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            old_path = self.path
+            super().save(*args, **kwargs)
+            new_path = self._compute_path()
+            if new_path != old_path:
+                OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
+                if old_path:  # the unit moved: its descendants move with it
+                    for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                        OrgUnit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+                self.path = new_path
+
+    def ancestors(self, include_self=False):
+        ids = [int(part) for part in self.path.split(".") if part]
+        if not include_self:
+            ids = ids[:-1]
+        return OrgUnit.objects.filter(pk__in=ids).order_by("path")
+
+
+class GridQuerySet(ScopedQuerySet):
+    scope_field = "unit"
+
+
+class Grid(VersionedModel):
+    """A grid cell (网格) of the digital city-management system, kept by one unit. The optional bounding
+    box lets intake derive the grid from a map point."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="grids")
+    min_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    min_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    max_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    max_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = GridQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def has_geometry(self):
+        return None not in (self.min_lat, self.min_lng, self.max_lat, self.max_lng)
+
+
+class UserQuerySet(ScopedQuerySet):
+    scope_field = "unit"
+
+    def with_role(self, role):
+        return self.filter(role_assignments__role=role, is_active=True).distinct()
+
+
+class EnforcementUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser, VersionedModel):
+    """A bureau member. Chinese names don't split into first/last, so `full_name` holds the name."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    certificate_no = models.CharField(_("enforcement certificate no."), max_length=64, blank=True)
+    certificate_expires = models.DateField(_("certificate expiry"), null=True, blank=True)
+
+    objects = EnforcementUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    # --- roles --------------------------------------------------------------------------------
+    @cached_property
+    def roles(self):
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.role_assignments.values_list("role", flat=True))
+
+    def has_role(self, *roles):
+        if self.is_superuser and Role.ADMIN in roles:
+            return True
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_admin(self):
+        return self.is_superuser or Role.ADMIN in self.roles
+
+    @property
+    def is_supervisor(self):
+        return bool(self.roles & SUPERVISOR_ROLES)
+
+    def set_roles(self, roles):
+        roles = set(roles)
+        self.role_assignments.exclude(role__in=roles).delete()
+        existing = set(self.role_assignments.values_list("role", flat=True))
+        UserRole.objects.bulk_create([UserRole(user=self, role=r) for r in roles - existing])
+        self.__dict__.pop("roles", None)
+
+    # --- scope --------------------------------------------------------------------------------
+    @property
+    def sees_all_units(self):
+        if self.is_superuser:
+            return True
+        return self.unit_id is not None and self.unit.parent_id is None
+
+    @cached_property
+    def scope_unit_ids(self):
+        if self.unit_id is None:
+            return []
+        return list(OrgUnit.objects.subtree(self.unit).values_list("id", flat=True))
+
+    # --- certificate (PRODUCT §1: an expired certificate cannot sign enforcement acts) -------
+    def can_sign_enforcement_acts(self, on=None):
+        on = on or timezone.localdate()
+        return bool(self.certificate_no) and self.certificate_expires is not None and self.certificate_expires >= on
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="userrole_unique")]
+        indexes = [models.Index(fields=["role", "user"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class LoginFailure(models.Model):
+    """Failed logins per username, for the lockout."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True)
+    locked_until = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return self.username
