@@ -18,6 +18,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
+    path("calendar/", include("enforcement.workdays.urls")),
+    path("catalog/", include("enforcement.catalog.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("notifications/", include("enforcement.notifications.urls")),
     path("", include("enforcement.org.urls")),
 ]
 if settings.DEBUG:
