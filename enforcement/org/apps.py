@@ -6,3 +6,9 @@ class OrgConfig(AppConfig):
     name = "enforcement.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        # Each app may contribute a `workqueue` module that registers its work-queue provider.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("workqueue")
