@@ -7,7 +7,7 @@ from ..models import Grid, OrgUnit, User
 class OrgUnitFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="search")
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices)
-    within = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), method="filter_within")
+    within = django_filters.NumberFilter(method="filter_within", label="unit id: this unit and its sub-units")
 
     class Meta:
         model = OrgUnit
@@ -17,7 +17,8 @@ class OrgUnitFilterSet(django_filters.FilterSet):
         return queryset.filter(name__icontains=value) | queryset.filter(code__icontains=value)
 
     def filter_within(self, queryset, name, value):
-        return queryset.filter(path__startswith=value.path)
+        unit = queryset.filter(pk=value).first()  # the queryset is already scoped to the user
+        return queryset.filter(path__startswith=unit.path) if unit else queryset.none()
 
 
 class GridFilterSet(django_filters.FilterSet):
