@@ -26,6 +26,7 @@ run: demo
 	bin/run-dev
 
 test: install
+	bin/ensure-system-packages
 	bin/run-tests
 
 lint: install
