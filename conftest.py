@@ -76,3 +76,22 @@ def api_as(api_client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_flushes(request):
+    """Transactional tests (live server, real worker) end by flushing every table, which also empties
+    what data migrations loaded (the working-day calendar). pytest-django runs them after the ordinary
+    tests; each one reloads the calendar first so that holidays count in it too."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from enforcement.workdays.models import CalendarYear
+        from enforcement.workdays.services import load_from_package
+
+        if not CalendarYear.objects.exists():
+            load_from_package(None)
+    yield

@@ -1,10 +1,10 @@
 """Optimistic concurrency: two people editing one record at once — one wins, the other gets 409.
 
 Models inherit `VersionedModel`; an edit carries the version it was based on (a hidden form field, the
-API's `version` field or an `If-Match` header) and `save_versioned` refuses it if someone saved since."""
+API's `version` field or an `If-Match` header). The check takes the row lock first, so a second editor
+waits for the first to commit and then finds the version moved on."""
 
-from django.db import models
-from django.db.models import F
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,20 +20,23 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save_versioned(self, expected_version=None, update_fields=None):
-        """Saves an existing row if its version is still `expected_version` (default: the version this
-        instance was loaded with) and bumps it; raises StaleEdit otherwise."""
-        expected = self.version if expected_version is None else int(expected_version)
-        fields = update_fields or [
-            f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname != "version"
-        ]
-        values = {name: getattr(self, name) for name in fields}
-        for f in self._meta.concrete_fields:
-            if f.attname in values and hasattr(f, "pre_save") and getattr(f, "auto_now", False):
-                values[f.attname] = f.pre_save(self, add=False)
-        updated = type(self)._base_manager.filter(pk=self.pk, version=expected).update(
-            version=F("version") + 1, **values
+    def claim_version(self, expected_version=None):
+        """Locks the row and checks that it is still at `expected_version` (default: the version this
+        instance was loaded with), then sets the next version, which the caller's save() writes. Must run
+        inside a transaction; raises StaleEdit if someone saved in between."""
+        try:
+            expected = self.version if expected_version in (None, "") else int(str(expected_version).strip('"'))
+        except ValueError as exc:
+            raise StaleEdit() from exc
+        current = (
+            type(self)._base_manager.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
         )
-        if not updated:
+        if current != expected:
             raise StaleEdit()
         self.version = expected + 1
+
+    def save_versioned(self, expected_version=None, update_fields=None):
+        """Saves an existing row only if nobody saved it since `expected_version`; bumps the version."""
+        with transaction.atomic():
+            self.claim_version(expected_version)
+            self.save(update_fields=[*update_fields, "version"] if update_fields else None)

@@ -47,12 +47,12 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         instance = serializer.instance
-        expected = self.request.headers.get("If-Match", "").strip('"') or self.request.data.get("version")
+        expected = self.request.headers.get("If-Match") or self.request.data.get("version")
         with transaction.atomic():
+            if hasattr(instance, "claim_version"):
+                instance.claim_version(expected)  # row lock first: a concurrent editor gets 409
             before = snapshot(instance)
             obj = serializer.save()
-            if hasattr(obj, "save_versioned"):
-                obj.save_versioned(expected_version=expected if expected not in (None, "") else None)
             record_update(obj, before, actor=self.request.user)
 
     def destroy(self, request, *args, **kwargs):

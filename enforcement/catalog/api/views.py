@@ -1,0 +1,73 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from enforcement.viewsets import RolePermission, ScopedModelViewSet
+
+from ..models import LegalParameter, ViolationCategory
+from ..permissions import can_edit_catalog
+from ..services import save_changes, set_category_active
+from .filtersets import LegalParameterFilterSet, ViolationCategoryFilterSet
+from .serializers import LegalParameterSerializer, ViolationCategorySerializer
+
+
+class CatalogPermission(RolePermission):
+    """Everyone signed in reads the catalogue; only a city-level administrator changes it."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        return request.method in SAFE_METHODS or can_edit_catalog(request.user)
+
+
+class CatalogViewSet(ScopedModelViewSet):
+    permission_classes = [CatalogPermission]
+
+    def expected_version(self):
+        return self.request.headers.get("If-Match", "").strip('"') or self.request.data.get("version") or None
+
+    def perform_update(self, serializer):
+        # One versioned write (no plain save first), validated and audited by the service.
+        save_changes(
+            serializer.instance, serializer.validated_data, by=self.request.user,
+            expected_version=self.expected_version(),
+        )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text=_("The version you read (or send If-Match)."))
+
+
+class ViolationCategoryViewSet(CatalogViewSet):
+    queryset = ViolationCategory.objects.prefetch_related("children")
+    serializer_class = ViolationCategorySerializer
+    filterset_class = ViolationCategoryFilterSet
+    ordering_fields = ["sort_order", "code", "name"]
+
+    def _set_active(self, active):
+        category = self.get_object()
+        set_category_active(category, active, by=self.request.user, expected_version=self.expected_version())
+        category = self.get_queryset().get(pk=category.pk)
+        return Response(self.get_serializer(category).data)
+
+    @extend_schema(request=VersionSerializer, responses=ViolationCategorySerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        """Deactivates the category (and, for a major category, its sub-categories)."""
+        return self._set_active(False)
+
+    @extend_schema(request=VersionSerializer, responses=ViolationCategorySerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        """Reactivates the category (a sub-category only under an active major category)."""
+        return self._set_active(True)
+
+
+class LegalParameterViewSet(CatalogViewSet):
+    queryset = LegalParameter.objects.all()
+    serializer_class = LegalParameterSerializer
+    filterset_class = LegalParameterFilterSet
+    ordering_fields = ["key"]
