@@ -1,9 +1,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Role
+
 # (label, url name, roles that see it; empty = everyone signed in)
 NAVIGATION = [
     (_("Work queue"), "home", ()),
+    (_("Complaints"), "complaints:list", ()),
+    (_("Org units"), "org:unit-list", (Role.ADMIN,)),
+    (_("Users"), "org:user-list", (Role.ADMIN,)),
+    (_("Working-day calendar"), "workdays:calendar", (Role.ADMIN,)),
+    (_("Catalog"), "catalog:category-list", (Role.ADMIN,)),
+    (_("Reminders"), "notifications:settings", (Role.ADMIN,)),
     (_("API docs"), "api-docs", ()),
 ]
 
@@ -17,5 +25,8 @@ def navigation(request):
         if roles and not (user.is_superuser or user.has_role(*roles)):
             continue
         url = reverse(url_name)
-        items.append({"label": label, "url": url, "active": request.path == url})
-    return {"nav_items": items}
+        # A section stays highlighted on its sub-pages (/org/users/7/ under /org/users/).
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": label, "url": url, "active": active})
+    role_labels = [label for value, label in Role.choices if value in user.roles]
+    return {"nav_items": items, "user_role_labels": role_labels}
