@@ -1,1 +1,450 @@
-"""Complaints: models arrive with their own issue (PRODUCT.md)."""
+"""Complaints (投诉/举报, 来信来电来访): the record, its attachments, extension requests, links to what it
+spawned, and the deadline policy per channel (PRODUCT §2)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.org.models import ScopedQuerySet
+from enforcement.versioning import VersionedModel
+
+from .choices import (
+    ACCEPT_LIVE,
+    OPEN_STATUSES,
+    REPLY_LIVE,
+    TRANSITIONS,
+    VISIT_LIVE,
+    AttachmentKind,
+    AttachmentStage,
+    Channel,
+    ComplaintStatus,
+    DeadlineUnit,
+    ExtensionDecision,
+    ReplyCountsFrom,
+    Satisfaction,
+)
+
+NUMBER_PREFIX = "TS"  # 投诉
+
+LAT_VALIDATORS = [MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))]
+LNG_VALIDATORS = [MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))]
+
+
+class ComplaintQuerySet(ScopedQuerySet):
+    scope_field = "unit"
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def counted(self):
+        """What statistics count: a duplicate merged into another record is counted once, there."""
+        return self.exclude(status=ComplaintStatus.MERGED)
+
+    def overdue(self, now=None):
+        return self.filter(due_at__lt=now or timezone.now())
+
+    def due_soon(self, now=None, hours=24):
+        now = now or timezone.now()
+        return self.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=hours))
+
+    def for_list(self):
+        return self.select_related("category", "unit", "grid", "handler")
+
+
+class ComplaintNumberSequence(models.Model):
+    """The last number given out per day: the row is locked while a number is taken, so concurrent
+    intakes never share one."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day}: {self.last}"
+
+    @classmethod
+    def next_number(cls, moment=None):
+        """"TS" + local date + a 4-digit serial of the day, e.g. TS202611250001. Call inside a transaction."""
+        day = timezone.localdate(moment or timezone.now())
+        cls.objects.bulk_create([cls(day=day, last=0)], ignore_conflicts=True)
+        row = cls.objects.select_for_update().get(day=day)
+        row.last = F("last") + 1
+        row.save(update_fields=["last"])
+        row.refresh_from_db(fields=["last"])
+        return f"{NUMBER_PREFIX}{day:%Y%m%d}{row.last:04d}"
+
+
+class Complaint(VersionedModel):
+    number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # The sender's own reference (another platform's request id, a letter's file number, a demo key).
+    external_ref = models.CharField(_("external reference"), max_length=64, blank=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+
+    # The complainant (举报人保密: see permissions.complainant_for for who reads these unmasked).
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    complainant_name = models.CharField(_("complainant's name"), max_length=100, blank=True)
+    complainant_phone = models.CharField(_("complainant's phone"), max_length=32, blank=True)
+
+    address = models.CharField(_("address"), max_length=255)
+    lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LAT_VALIDATORS
+    )
+    lng = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LNG_VALIDATORS
+    )
+    grid = models.ForeignKey(
+        "org.Grid", verbose_name=_("grid"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        "catalog.ViolationCategory", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("description"))
+
+    # Responsibility: `unit` is the receiving unit at intake and the target unit after dispatch.
+    unit = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    intake_unit = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    previous_unit = models.ForeignKey(  # who dispatched it here: a send-back returns it there
+        "org.OrgUnit", verbose_name=_("dispatched from"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
+    )
+
+    # Due moments, kept by the services; each is live in the statuses named in choices.*_LIVE.
+    accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True)
+    reply_due_at = models.DateTimeField(_("reply by"), null=True, blank=True)
+    visit_due_at = models.DateTimeField(_("visit by"), null=True, blank=True)
+    # The live one of the three (null when none is): what lists sort and filter by deadline on.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
+
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    visited_at = models.DateTimeField(_("visited at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    sent_back_count = models.PositiveSmallIntegerField(_("times sent back"), default=0)
+    reply_text = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    satisfaction = models.CharField(_("satisfaction"), max_length=24, choices=Satisfaction.choices, blank=True)
+    visit_note = models.TextField(_("visit note"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions approved"), default=0)
+    extended_days = models.PositiveIntegerField(_("extended by"), default=0)
+
+    on_the_spot = models.BooleanField(_("fixed on the spot"), default=False)
+    closure_note = models.TextField(_("closing note"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_duplicates",
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            # Lists: newest first, per unit, by deadline (keyset pagination walks these).
+            models.Index(fields=["received_at", "id"], name="complaint_received"),
+            models.Index(fields=["unit", "received_at"], name="complaint_unit_received"),
+            models.Index(fields=["due_at", "id"], name="complaint_due"),
+            models.Index(fields=["unit", "due_at"], name="complaint_unit_due"),
+            models.Index(fields=["category", "received_at"], name="complaint_category_received"),
+            # The reminders' sweeps: state + due moment.
+            models.Index(fields=["status", "accept_due_at"], name="complaint_accept_sweep"),
+            models.Index(fields=["status", "reply_due_at"], name="complaint_reply_sweep"),
+            models.Index(fields=["status", "visit_due_at"], name="complaint_visit_sweep"),
+            # Duplicates: same category, a bounding box around the point.
+            models.Index(fields=["category", "lat", "lng"], name="complaint_category_point"),
+            models.Index(fields=["complainant_phone"], name="complaint_phone"),
+            models.Index(fields=["handler", "due_at"], name="complaint_handler_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True) | (Q(lat__gte=-90) & Q(lat__lte=90)), name="complaint_lat_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(lng__isnull=True) | (Q(lng__gte=-180) & Q(lng__lte=180)), name="complaint_lng_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status=ComplaintStatus.MERGED),
+                name="complaint_merged_has_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def title(self):
+        return Truncator(" ".join(self.description.split())).chars(24)
+
+    def get_absolute_url(self):
+        return reverse("complaints:detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if (self.lat is None) != (self.lng is None):
+            errors["lng" if self.lng is None else "lat"] = _("Give both latitude and longitude, or neither.")
+        if self.is_anonymous and (self.complainant_name or self.complainant_phone):
+            errors["is_anonymous"] = _("An anonymous complaint has no name or phone of the complainant.")
+        if self.category_id and not self.category.is_active:
+            errors["category"] = _("This category is no longer in use.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- deadlines -------------------------------------------------------------------------------
+    def live_due_at(self):
+        if self.status in ACCEPT_LIVE:
+            return self.accept_due_at
+        if self.status in REPLY_LIVE:
+            return self.reply_due_at
+        if self.status in VISIT_LIVE:
+            return self.visit_due_at
+        return None
+
+    def refresh_due_at(self):
+        self.due_at = self.live_due_at()
+
+    def save(self, *args, **kwargs):
+        self.refresh_due_at()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    # --- the workflow (the table lives in choices.TRANSITIONS; permissions.py applies it) --------
+    def allowed_actions(self, user):
+        from .permissions import action_refusal
+
+        return [slug for slug in TRANSITIONS if action_refusal(self, slug, user) is None]
+
+    # Guards: does the action apply now, beyond the status? Named in choices.TRANSITIONS.
+    def can_be_sent_back(self, user):
+        return self.sent_back_count < 1 and self.previous_unit_id is not None
+
+    def can_be_reopened(self, user):
+        return self.satisfaction == Satisfaction.UNSATISFIED
+
+    def _extensions(self):
+        # Uses the prefetched list on detail pages, so checking guards costs no queries there.
+        return list(self.extensions.all())
+
+    def pending_extension(self):
+        return next((e for e in self._extensions() if e.decision == ExtensionDecision.PENDING), None)
+
+    def can_request_extension(self, user):
+        from .policies import policy_for
+
+        if self.pending_extension() is not None:
+            return False
+        return self.extension_count < policy_for(self.channel, self.category_id).max_extensions
+
+    def can_decide_extension(self, user):
+        pending = self.pending_extension()
+        return pending is not None and pending.requested_by_id != user.pk
+
+    def can_close_on_the_spot(self, user):
+        return self.channel == Channel.PATROL and any(
+            a.stage == AttachmentStage.AFTER and a.kind == AttachmentKind.PHOTO for a in self.attachments.all()
+        )
+
+
+def attachment_path(instance, filename):
+    # The stored name is the content hash: never the uploader's file name (which stays in `original_name`).
+    return f"complaints/{timezone.localdate():%Y/%m}/{instance.sha256}{instance.extension}"
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
+    stage = models.CharField(_("stage"), max_length=12, choices=AttachmentStage.choices, default=AttachmentStage.EVIDENCE)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name or self.sha256[:12]
+
+    @property
+    def extension(self):
+        return _EXTENSIONS.get(self.content_type, "")
+
+
+_EXTENSIONS = {
+    "application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+    "image/heic": ".heic", "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/amr": ".amr",
+    "audio/mp4": ".m4a", "audio/ogg": ".ogg",
+}
+
+
+class ComplaintExtension(models.Model):
+    """A request to move the reply deadline and its decision: an approval record of its own
+    (PRODUCT §5). At most one pending per complaint; nobody decides their own request."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    days = models.PositiveSmallIntegerField(_("extension"), validators=[MinValueValidator(1)])
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    reply_due_before = models.DateTimeField(_("reply due before"), null=True, blank=True)
+    reply_due_after = models.DateTimeField(_("reply due after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"], condition=Q(decision=ExtensionDecision.PENDING),
+                name="complaint_one_pending_extension",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="complaint_extension_not_self_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint.number} +{self.days} ({self.get_decision_display()})"
+
+
+class ComplaintLink(models.Model):
+    """What a complaint spawned: a case (cases app) or a campaign rectification item — any model."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="links")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("linked record")
+        verbose_name_plural = _("linked records")
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "content_type", "object_id"], name="complaint_link_unique"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="complaint_link_target")]
+
+    def __str__(self):
+        return f"{self.complaint.number} → {self.content_type.model} {self.object_id}"
+
+
+class DeadlinePolicyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Deadline policy is city-wide: every signed-in user reads it; administrators edit it."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
+
+
+class DeadlinePolicy(VersionedModel):
+    """Deadlines for one channel, optionally one category (a category row wins over the channel row).
+    Where no row applies, the built-in defaults of `policies.default_policy` hold."""
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        "catalog.ViolationCategory", verbose_name=_("category"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="+",
+    )
+    unit = models.CharField(
+        _("unit of the periods"), max_length=16, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
+    )
+    accept_within = models.PositiveIntegerField(_("accept within"))
+    reply_within = models.PositiveIntegerField(_("reply within"))
+    reply_counts_from = models.CharField(
+        _("reply period counts from"), max_length=10, choices=ReplyCountsFrom.choices,
+        default=ReplyCountsFrom.RECEIVED,
+    )
+    visit_within = models.PositiveIntegerField(_("visit within"))
+    visit_unit = models.CharField(
+        _("unit of the visit period"), max_length=16, choices=DeadlineUnit.choices,
+        default=DeadlineUnit.WORKING_DAYS,
+    )
+    max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
+    max_extension = models.PositiveIntegerField(_("longest extension"), default=0)
+    note = models.CharField(_("legal source"), max_length=200, blank=True)
+
+    objects = DeadlinePolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        verbose_name_plural = _("deadline policies")
+        ordering = ["channel", "category_id"]  # no join: rows are locked by pk with this ordering applied
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel"], condition=Q(category__isnull=True), name="deadlinepolicy_channel_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "category"], condition=Q(category__isnull=False),
+                name="deadlinepolicy_channel_category_unique",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_channel_display()
+        if self.category_id:
+            label = f"{label} · {self.category}"
+        return str(label)
+
+    def clean(self):
+        if self.unit == DeadlineUnit.WORKING_HOURS and self.reply_within == 0:
+            raise ValidationError({"reply_within": _("Give a number of working hours above zero.")})

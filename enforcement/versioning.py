@@ -29,7 +29,7 @@ class VersionedModel(models.Model):
         except ValueError as exc:
             raise StaleEdit() from exc
         current = (
-            type(self)._base_manager.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
+            type(self)._base_manager.select_for_update().filter(pk=self.pk).order_by().values_list("version", flat=True).first()
         )
         if current != expected:
             raise StaleEdit()

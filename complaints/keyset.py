@@ -1,0 +1,116 @@
+"""Keyset ("seek") pagination: a page starts after the last row of the previous one, so page 4,000 costs
+what page 1 costs, and the total is counted only up to a cap. Orderings are (column, id) pairs walking a
+composite index; a nullable column puts its nulls last, fetched as a second segment ordered by id.
+
+Cursors are opaque URL-safe strings: the position (column value, id) and the direction."""
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Ordering:
+    field: str
+    descending: bool
+    nullable: bool = False
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+    count: int
+    count_capped: bool
+
+
+def encode_cursor(value, pk, backwards):
+    raw = json.dumps([value.isoformat() if hasattr(value, "isoformat") else value, pk, int(backwards)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk, backwards = json.loads(raw)
+        if value is not None:
+            value = parse_datetime(value)
+            if value is None:
+                raise ValueError
+        return value, int(pk), bool(backwards)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        raise ValidationError({"cursor": _("This page link is not valid any more; start from the first page.")}) from None
+
+
+def _segment(queryset, field, descending, null, position, nullable):
+    """Rows of one segment (the column's non-null values, or its nulls by id) after `position`."""
+    if null:
+        rows = queryset.filter(**{f"{field}__isnull": True})
+        if position is not None:
+            rows = rows.filter(id__lt=position[1]) if descending else rows.filter(id__gt=position[1])
+        return rows.order_by("-id" if descending else "id")
+    if position is not None:
+        value, pk = position
+        # The first conjunct is an index range condition; the second only sorts out ties.
+        if descending:
+            rows = queryset.filter(Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(id__lt=pk)))
+        else:
+            rows = queryset.filter(Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(id__gt=pk)))
+    else:
+        rows = queryset.filter(**{f"{field}__isnull": False}) if nullable else queryset
+    return rows.order_by(F(field).desc() if descending else F(field).asc(), "-id" if descending else "id")
+
+
+def fetch(queryset, ordering, *, position=None, backwards=False, limit=25):
+    """Up to `limit` rows after `position` in `ordering` (before it, nearest first, when `backwards`)."""
+    descending = ordering.descending != backwards
+    segments = [False]
+    if ordering.nullable:
+        segments = [True, False] if backwards else [False, True]  # nulls come last going forward
+    rows = []
+    started = position is None
+    for null in segments:
+        if not started:
+            if null != (position[0] is None):
+                continue
+            started = True
+            segment = _segment(queryset, ordering.field, descending, null, position, ordering.nullable)
+        else:
+            segment = _segment(queryset, ordering.field, descending, null, None, ordering.nullable)
+        rows.extend(segment[: limit - len(rows)])
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def paginate(queryset, ordering, *, cursor=None, page_size=25, count_cap=COUNT_CAP):
+    position, backwards = None, False
+    if cursor:
+        value, pk, backwards = decode_cursor(cursor)
+        position = (value, pk)
+    rows = fetch(queryset, ordering, position=position, backwards=backwards, limit=page_size + 1)
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    if backwards:
+        rows.reverse()
+    field = ordering.field
+
+    def at(row, back):
+        return encode_cursor(getattr(row, field), row.pk, back)
+
+    next_cursor = previous_cursor = None
+    if rows:
+        if more or backwards:
+            next_cursor = at(rows[-1], False)
+        if (more and backwards) or (position is not None and not backwards):
+            previous_cursor = at(rows[0], True)
+    capped = queryset.order_by()[: count_cap + 1].count()
+    return Page(rows, next_cursor, previous_cursor, min(capped, count_cap), capped > count_cap)

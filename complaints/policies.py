@@ -1,0 +1,128 @@
+"""Deadline policy: which periods apply to a complaint and the due moments they give, on the working-day
+calendar. Administrators keep `DeadlinePolicy` rows per channel (optionally per category); where none
+applies, the defaults below hold. (The reminders that watch these moments live in `deadlines.py`.)"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from enforcement.catalog.params import get_int
+from enforcement.workdays import calendar
+
+from .choices import (
+    DELEGATE_CHANNELS,
+    PETITION_CHANNELS,
+    DeadlineUnit,
+    ReplyCountsFrom,
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    unit: str
+    accept_within: int
+    reply_within: int
+    reply_counts_from: str
+    visit_within: int
+    visit_unit: str
+    max_extensions: int
+    max_extension: int
+    source: str = ""
+
+
+def _param(key):
+    """A legal parameter an administrator may have adjusted (catalog.params holds the statutory default)."""
+    return get_int(key)
+
+
+def default_policy(channel):
+    if channel in PETITION_CHANNELS:
+        # 信访工作条例 Art. 23: accept or decline in writing within 15 days; Art. 34: handle within 60 days
+        # of acceptance, extendable once by at most 30 days with approval.
+        return Policy(
+            unit=DeadlineUnit.CALENDAR_DAYS,
+            accept_within=_param("petition_accept_days"),
+            reply_within=_param("petition_handle_days"),
+            reply_counts_from=ReplyCountsFrom.ACCEPTED,
+            visit_within=_param("visit_after_reply_working_days"),
+            visit_unit=DeadlineUnit.WORKING_DAYS,
+            max_extensions=1,
+            max_extension=_param("petition_extension_max_days"),
+            source="信访工作条例 Art. 23, 34",
+        )
+    if channel in DELEGATE_CHANNELS:
+        # NPC suggestions and CPPCC proposals: answered within three months of assignment.
+        return Policy(
+            unit=DeadlineUnit.CALENDAR_DAYS, accept_within=5, reply_within=90,
+            reply_counts_from=ReplyCountsFrom.ACCEPTED,
+            visit_within=_param("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
+            max_extensions=1, max_extension=30,
+        )
+    # Hotlines, web, media, patrol: reply within 5 working days of receipt; visit within 3 working days.
+    reply = _param("hotline_reply_working_days")
+    return Policy(
+        unit=DeadlineUnit.WORKING_DAYS, accept_within=1, reply_within=reply,
+        reply_counts_from=ReplyCountsFrom.RECEIVED,
+        visit_within=_param("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
+        max_extensions=1, max_extension=reply,
+    )
+
+
+def policy_for(channel, category_id=None):
+    from .models import DeadlinePolicy
+
+    wanted = Q(category__isnull=True) | Q(category_id=category_id) if category_id else Q(category__isnull=True)
+    rows = {row.category_id: row for row in DeadlinePolicy.objects.filter(wanted, channel=channel)}
+    row = rows.get(category_id) or rows.get(None)
+    if row is None:
+        return default_policy(channel)
+    return Policy(
+        unit=row.unit, accept_within=row.accept_within, reply_within=row.reply_within,
+        reply_counts_from=row.reply_counts_from, visit_within=row.visit_within, visit_unit=row.visit_unit,
+        max_extensions=row.max_extensions, max_extension=row.max_extension, source=row.note,
+    )
+
+
+def add_period(moment, amount, unit):
+    """The due moment `amount` periods of `unit` after `moment`."""
+    if unit == DeadlineUnit.WORKING_HOURS:
+        return calendar.add_working_hours(moment, amount)
+    if unit == DeadlineUnit.CALENDAR_DAYS:
+        return calendar.calendar_days_deadline(moment, amount)
+    return calendar.working_days_deadline(moment, amount)
+
+
+def end_of_same_day(moment):
+    return calendar.end_of_day(calendar.local_date(moment))
+
+
+def accept_due(complaint, policy=None):
+    policy = policy or policy_for(complaint.channel, complaint.category_id)
+    if complaint.category.is_urgent:  # urgent items: the same day (PRODUCT §2)
+        return end_of_same_day(complaint.received_at)
+    return add_period(complaint.received_at, policy.accept_within, policy.unit)
+
+
+def reply_due(complaint, *, start=None, policy=None):
+    """The reply deadline, counted from receipt or acceptance as the policy says (or from `start`, for a
+    reopened complaint)."""
+    policy = policy or policy_for(complaint.channel, complaint.category_id)
+    if start is None:
+        start = complaint.received_at
+        if policy.reply_counts_from == ReplyCountsFrom.ACCEPTED and complaint.accepted_at:
+            start = complaint.accepted_at
+    if complaint.category.is_urgent:
+        return end_of_same_day(start)
+    return add_period(start, policy.reply_within, policy.unit)
+
+
+def visit_due(complaint, policy=None):
+    policy = policy or policy_for(complaint.channel, complaint.category_id)
+    return add_period(complaint.replied_at or timezone.now(), policy.visit_within, policy.visit_unit)
+
+
+def extended_reply_due(complaint, days, policy=None):
+    """An approved extension moves the reply deadline by `days` periods of the policy's unit."""
+    policy = policy or policy_for(complaint.channel, complaint.category_id)
+    return add_period(complaint.reply_due_at or timezone.now(), days, policy.unit)

@@ -1,0 +1,285 @@
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from enforcement.org import workqueue
+
+from ..choices import ComplaintStatus
+from ..models import Complaint, DeadlinePolicy
+from .conftest import EXE, JPEG, upload
+from .factories import ComplaintFactory
+
+S = ComplaintStatus
+LIST = reverse("complaints:list")
+CREATE = reverse("complaints:create")
+PATROL = reverse("complaints:patrol")
+
+
+def browser(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def action_url(c, slug):
+    return reverse("complaints:action", args=[c.pk, slug])
+
+
+def intake_data(category, **kw):
+    data = {"channel": "hotline_12345", "category": category.pk, "description": "店外占道经营",
+            "address": "人民路1号", "lat": "23.020000", "lng": "113.120000",
+            "complainant_name": "陈小明", "complainant_phone": "13812345678"}
+    data.update(kw)
+    return data
+
+
+# --- list -----------------------------------------------------------------------------------------------
+def test_list_masks_the_complainant_for_officers_only(make_user, district_a, category):
+    ComplaintFactory(unit=district_a, category=category, complainant_name="张三丰", complainant_phone="13812345678")
+    officer, intake = make_user("officer", unit=district_a), make_user("intake", unit=district_a)
+    seen_by_officer = browser(officer).get(LIST).content.decode()
+    assert "138****5678" in seen_by_officer and "13812345678" not in seen_by_officer and "张三丰" not in seen_by_officer
+    seen_by_intake = browser(intake).get(LIST).content.decode()
+    assert "13812345678" in seen_by_intake and "张三丰" in seen_by_intake
+
+
+def test_list_colours_time_left_and_pages_by_cursor(make_user, city, category):
+    now = timezone.now()
+    overdue = ComplaintFactory(unit=city, category=category, status=S.DISPATCHED)
+    Complaint.objects.filter(pk=overdue.pk).update(due_at=now - dt.timedelta(hours=2))
+    for _ in range(30):
+        ComplaintFactory(unit=city, category=category, received_at=now - dt.timedelta(days=1))
+    page = browser(make_user("intake", unit=city)).get(LIST, {"ordering": "due_at"}).content.decode()
+    first_row = re.search(r'<tr class="complaint-row urgency-(\w+)" data-id="(\d+)"', page)
+    assert first_row.groups() == ("overdue", str(overdue.pk))
+    assert "deadline-overdue" in page and "text-bg-danger" in page
+    assert 'id="next-page"' in page and "cursor=" in page
+
+
+def test_list_filters_through_the_shared_filterset(make_user, district_a, district_b, category):
+    mine = ComplaintFactory(unit=district_a, category=category, status=S.RECEIVED)
+    ComplaintFactory(unit=district_a, category=category, status=S.CLOSED)
+    theirs = ComplaintFactory(unit=district_b, category=category, status=S.RECEIVED)
+    page = browser(make_user("intake", unit=district_a)).get(LIST, {"status": "received"}).content.decode()
+    ids = set(re.findall(r'data-id="(\d+)"', page))
+    assert ids == {str(mine.pk)}
+    assert str(theirs.pk) not in ids
+
+
+def test_list_page_query_count_is_small_and_constant(make_user, district_a, squad_a, category):
+    for _ in range(40):
+        ComplaintFactory(unit=squad_a, category=category)
+    client = browser(make_user("intake", unit=district_a))
+    client.get(LIST)  # fills the one-minute cache of the filter choices
+    counts = []
+    for params in ({}, {"q": "占道", "unit": district_a.pk, "status": "received", "category": category.pk}):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(LIST, params).status_code == 200
+        counts.append(len(ctx))
+    assert max(counts) <= 10, counts
+
+
+# --- intake ---------------------------------------------------------------------------------------------
+def test_intake_registers_with_a_photo_and_shows_the_record(intake_city, category):
+    client = browser(intake_city)
+    assert client.get(CREATE).status_code == 200
+    data = intake_data(category, files=[upload("现场.jpg")])
+    response = client.post(CREATE, data)
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and response["Location"] == complaint.get_absolute_url()
+    assert complaint.attachments.get().kind == "photo"
+    page = client.get(complaint.get_absolute_url()).content.decode()
+    assert complaint.number in page and "13812345678" in page
+
+
+def test_intake_refuses_a_disguised_executable_and_saves_nothing(intake_city, category):
+    response = browser(intake_city).post(CREATE, intake_data(category, files=[upload("photo.jpg", EXE)]))
+    assert response.status_code == 400
+    assert "photo.jpg" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("field,value", [("lat", "95"), ("lng", "-200"), ("category", "999999")])
+def test_intake_bad_input_is_400_and_saves_nothing(intake_city, category, field, value):
+    data = intake_data(category)
+    data[field] = value
+    response = browser(intake_city).post(CREATE, data)
+    assert response.status_code == 400
+    assert not Complaint.objects.exists()
+
+
+def test_html_in_the_description_is_escaped_on_the_page(intake_city, category):
+    client = browser(intake_city)
+    client.post(CREATE, intake_data(category, description="<script>alert('x')</script>"))
+    complaint = Complaint.objects.get()
+    assert complaint.description == "<script>alert('x')</script>"
+    page = client.get(complaint.get_absolute_url()).content.decode()
+    assert "<script>alert('x')</script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+
+
+def test_a_200_mb_upload_is_refused_unread(intake_city, city, category):
+    c = ComplaintFactory(unit=city, category=category)
+    response = browser(intake_city).generic(
+        "POST", reverse("complaints:attachments", args=[c.pk]), b"",
+        content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert not c.attachments.exists()
+
+
+def test_officers_get_the_patrol_form_not_the_hotline_intake(officer_a, category):
+    client = browser(officer_a)
+    form = client.get(CREATE).content.decode()
+    assert 'value="patrol"' in form and 'value="hotline_12345"' not in form
+    assert client.post(CREATE, intake_data(category)).status_code == 400
+    assert not Complaint.objects.exists()
+
+
+def test_patrol_fixed_on_the_spot_closes_at_once(officer_a, category):
+    client = browser(officer_a)
+    base = {"category": category.pk, "description": "流动摊贩占道", "address": "公园路3号", "photos": [upload()]}
+    missing = client.post(PATROL, {**base, "fixed_on_the_spot": "on", "closure_note": "已劝离"})
+    assert missing.status_code == 400 and not Complaint.objects.exists()
+    done = client.post(PATROL, {**base, "fixed_on_the_spot": "on", "closure_note": "已劝离",
+                                "after_photo": upload("after.jpg", JPEG), "photos": [upload()]})
+    complaint = Complaint.objects.get()
+    assert done.status_code == 302
+    assert (complaint.status, complaint.on_the_spot, complaint.channel) == (S.CLOSED, True, "patrol")
+    assert sorted(complaint.attachments.values_list("stage", flat=True)) == ["after", "evidence"]
+
+
+# --- detail and actions ---------------------------------------------------------------------------------
+def test_buttons_come_from_allowed_actions(make_user, district_a, category):
+    c = ComplaintFactory(unit=district_a, category=category, status=S.DISPATCHED, previous_unit=district_a.parent)
+    officer = make_user("officer", unit=district_a)
+    page = browser(officer).get(c.get_absolute_url()).content.decode()
+    shown = re.findall(r'data-action="(\w+)"', page)
+    assert shown == c.allowed_actions(officer) == ["send_back", "start", "request_extension"]
+
+
+def test_action_post_runs_the_service(make_user, district_a, category):
+    c = ComplaintFactory(unit=district_a, category=category, status=S.IN_PROGRESS)
+    officer = make_user("officer", unit=district_a)
+    response = browser(officer).post(action_url(c, "reply"), {"reply-reply_text": "已整改", "reply-version": c.version})
+    assert response.status_code == 302
+    c.refresh_from_db()
+    assert (c.status, c.reply_text, c.replied_by) == (S.REPLIED, "已整改", officer)
+
+
+def test_reply_on_a_rejected_complaint_shows_409(make_user, city, category):
+    c = ComplaintFactory(unit=city, category=category, status=S.REJECTED)
+    response = browser(make_user("intake", unit=city)).post(action_url(c, "reply"), {"reply-reply_text": "x"})
+    assert response.status_code == 409
+    c.refresh_from_db()
+    assert c.status == S.REJECTED and c.reply_text == ""
+
+
+def test_dispatch_out_of_scope_is_400_in_the_ui(make_user, district_a, district_b, category):
+    c = ComplaintFactory(unit=district_a, category=category, status=S.ACCEPTED)
+    response = browser(make_user("intake", unit=district_a)).post(action_url(c, "dispatch"), {"dispatch-unit": district_b.pk})
+    assert response.status_code == 400
+    c.refresh_from_db()
+    assert c.status == S.ACCEPTED
+
+
+def test_out_of_scope_pages_are_404(officer_a, district_b, category):
+    c = ComplaintFactory(unit=district_b, category=category, status=S.DISPATCHED)
+    client = browser(officer_a)
+    assert client.get(c.get_absolute_url()).status_code == 404
+    assert client.post(action_url(c, "start"), {}).status_code == 404
+    assert client.post(reverse("complaints:attachments", args=[c.pk]), {"files": [upload()]}).status_code == 404
+
+
+def test_merge_from_the_duplicates_panel(make_user, city, category):
+    from decimal import Decimal
+
+    keep = ComplaintFactory(unit=city, category=category, lat=Decimal("23.02"), lng=Decimal("113.12"))
+    dup = ComplaintFactory(unit=city, category=category, lat=Decimal("23.0201"), lng=Decimal("113.12"))
+    client = browser(make_user("intake", unit=city))
+    page = client.get(dup.get_absolute_url()).content.decode()
+    assert keep.number in page
+    response = client.post(action_url(dup, "merge"), {"merge-into": keep.number, "merge-version": dup.version})
+    assert response.status_code == 302
+    dup.refresh_from_db()
+    assert (dup.status, dup.merged_into) == (S.MERGED, keep)
+
+
+# --- work queue -----------------------------------------------------------------------------------------
+def test_work_queue_lists_what_waits_for_each_role(make_user, city, district_a, category):
+    officer = make_user("officer", unit=district_a)
+    other = make_user("officer", unit=district_a)
+    intake = make_user("intake", unit=city)
+    unassigned = ComplaintFactory(unit=district_a, category=category, status=S.DISPATCHED)
+    held_by_other = ComplaintFactory(unit=district_a, category=category, status=S.IN_PROGRESS, handler=other)
+    fresh = ComplaintFactory(unit=city, category=category, status=S.RECEIVED)
+    closed = ComplaintFactory(unit=district_a, category=category, status=S.CLOSED)
+    officer_urls = {item.url for item in workqueue.items_for(officer)}
+    assert unassigned.get_absolute_url() in officer_urls
+    assert held_by_other.get_absolute_url() not in officer_urls and closed.get_absolute_url() not in officer_urls
+    intake_urls = {item.url for item in workqueue.items_for(intake)}
+    assert fresh.get_absolute_url() in intake_urls and closed.get_absolute_url() not in intake_urls
+    home = browser(officer).get("/").content.decode()
+    assert unassigned.number in home
+
+
+# --- deadline policy pages ------------------------------------------------------------------------------
+def test_admin_edits_deadline_policy_in_the_ui(city_admin, officer_a):
+    assert browser(officer_a).get(reverse("complaints:policy-create")).status_code == 403
+    assert browser(officer_a).get(reverse("complaints:policies")).status_code == 200
+    client = browser(city_admin)
+    response = client.post(reverse("complaints:policy-create"), {
+        "channel": "web", "unit": "working_days", "accept_within": 1, "reply_within": 4,
+        "reply_counts_from": "received", "visit_within": 2, "visit_unit": "working_days",
+        "max_extensions": 1, "max_extension": 3,
+    })
+    assert response.status_code == 302
+    policy = DeadlinePolicy.objects.get()
+    response = client.post(reverse("complaints:policy-edit", args=[policy.pk]), {
+        "channel": "web", "unit": "working_days", "accept_within": 1, "reply_within": 6,
+        "reply_counts_from": "received", "visit_within": 2, "visit_unit": "working_days",
+        "max_extensions": 1, "max_extension": 3, "version": policy.version,
+    })
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert (policy.reply_within, policy.version) == (6, 2)
+
+
+def test_the_officers_detail_page_never_shows_the_complainant(make_user, district_a, intake_a, category):
+    from .. import services
+
+    c = services.register_complaint(by=intake_a, channel="hotline_12345", category=category, description="噪音",
+                                    address="人民路1号", complainant_name="张三丰", complainant_phone="13812345678")
+    officer = make_user("officer", unit=district_a)
+    page = browser(officer).get(c.get_absolute_url()).content.decode()
+    assert "138****5678" in page and "张**" in page
+    assert "13812345678" not in page and "张三丰" not in page  # the timeline included
+    full = browser(intake_a).get(c.get_absolute_url()).content.decode()
+    assert "13812345678" in full
+
+
+def test_exports_mask_the_complainant_even_for_intake(make_user, district_a, category):
+    ComplaintFactory(unit=district_a, category=category, complainant_name="张三丰", complainant_phone="13812345678",
+                     description='含逗号,和"引号"')
+    intake = make_user("intake", unit=district_a)
+    response = browser(intake).get(reverse("complaints:export"), {"status": "received"})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv") and body.startswith("\ufeff")
+    assert "138****5678" in body and "张**" in body
+    assert "13812345678" not in body and "张三丰" not in body
+    assert '"含逗号,和""引号"""' in body
+
+
+def test_empty_any_choices_are_ignored_and_bad_filters_match_nothing(make_user, city, category):
+    c = ComplaintFactory(unit=city, category=category)
+    client = browser(make_user("intake", unit=city))
+    page = client.get(LIST, {"q": c.number, "status": "", "channel": "", "due": ""}).content.decode()
+    assert re.findall(r'data-id="(\d+)"', page) == [str(c.pk)] and "alert-warning" not in page
+    bad = client.get(LIST, {"status": "no-such-status"}).content.decode()
+    assert re.findall(r'data-id="(\d+)"', bad) == [] and "alert-warning" in bad
