@@ -2,6 +2,8 @@
 and users with roles in it."""
 
 import pytest
+from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from enforcement.org.choices import UnitLevel
@@ -61,9 +63,22 @@ def officer_b(make_user, squad_b):
     return make_user("officer", unit=squad_b, username="officer-b")
 
 
+@pytest.fixture(autouse=True)
+def _tests_read_english():
+    """Tests assert the English source strings; the Chinese default (what a user without a language
+    choice gets) has tests of its own in tests/test_i18n.py and the browser tests."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
 @pytest.fixture
 def api_client():
-    return APIClient()
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
@@ -71,7 +86,7 @@ def api_as(api_client):
     """`api_as(user)` → an APIClient authenticated as that user."""
 
     def login(user):
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         client.force_authenticate(user)
         return client
 

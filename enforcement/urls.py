@@ -21,6 +21,7 @@ urlpatterns = [
     path("calendar/", include("enforcement.workdays.urls")),
     path("catalog/", include("enforcement.catalog.urls")),
     path("complaints/", include("complaints.urls")),
+    path("open311/", include("complaints.open311.urls")),
     path("notifications/", include("enforcement.notifications.urls")),
     path("", include("enforcement.org.urls")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "enforcement.notifications",
     "enforcement.stats",
     "complaints",
+    "complaints.open311",
     "cases",
     "campaigns",
 ]
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "enforcement.org.context_processors.navigation",
+                "enforcement.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -172,7 +174,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ParamUnitEnum": "enforcement.catalog.choices.ParamUnit",
+        "DeadlineUnitEnum": "complaints.choices.DeadlineUnit",
+        "ComplaintChannelEnum": "complaints.choices.Channel",
+        "NotificationChannelEnum": "enforcement.notifications.models.Channel",
+    },
 }
 
 # --- Celery: Redis via REDIS_URL, else the filesystem transport ---------------------------------
@@ -188,6 +195,7 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -199,6 +207,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 # Reminder sweep period in seconds (PRODUCT §8).
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
+CELERY_BEAT_SCHEDULE["send-due-reminders"] = {
+    "task": "enforcement.notifications.tasks.send_due_reminders_task",
+    "schedule": REMINDER_SWEEP_SECONDS,
+}
+CELERY_BEAT_SCHEDULE["retry-deliveries"] = {
+    "task": "enforcement.notifications.tasks.retry_deliveries_task",
+    "schedule": min(60, REMINDER_SWEEP_SECONDS),
+}
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -208,6 +224,20 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@chengguan.local")
+
+# --- Notifications: reminder channels (PRODUCT §8) ------------------------------------------------
+# Links in emails and webhook messages are absolute: the address users open the app at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+NOTIFICATIONS_EMAIL_ENABLED = env_bool("NOTIFICATIONS_EMAIL_ENABLED", True)
+# A city's SMS gateway: reminders are POSTed there as JSON signed with HMAC-SHA256 of the secret.
+NOTIFICATIONS_WEBHOOK_URL = os.environ.get("NOTIFICATIONS_WEBHOOK_URL", "")
+NOTIFICATIONS_WEBHOOK_SECRET = os.environ.get("NOTIFICATIONS_WEBHOOK_SECRET", "")
+NOTIFICATIONS_WEBHOOK_TIMEOUT = float(os.environ.get("NOTIFICATIONS_WEBHOOK_TIMEOUT", "10"))
+# Failed deliveries are retried after 1, 2, 4, … minutes; after this many tries they wait for an admin.
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8"))
+NOTIFICATIONS_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60"))
+# A delivery still pending this long after it was queued is queued again (its message was lost).
+NOTIFICATIONS_PENDING_GRACE_SECONDS = int(os.environ.get("NOTIFICATIONS_PENDING_GRACE_SECONDS", "600"))
 
 # --- Working hours used by working-hour deadlines -----------------------------------------------
 WORKDAY_START = os.environ.get("WORKDAY_START", "09:00")

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -54,7 +55,8 @@ def test_anonymous_goes_to_login(client, tree):
         assert response.url.startswith(reverse("login"))
 
 
-def test_an_officer_browses_the_tree_and_parameters_but_gets_no_edit_buttons(client, officer_a, tree):
+def test_an_officer_browses_the_tree_and_parameters_but_gets_no_edit_buttons(officer_a, tree):
+    client = Client()  # no language choice: the Chinese default, with the categories' Chinese names
     client.force_login(officer_a)
     response = client.get(LIST)
     assert response.status_code == 200

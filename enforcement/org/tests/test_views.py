@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -144,7 +145,8 @@ def test_logout_is_a_post(client, officer_a):
     assert "_auth_user_id" not in client.session
 
 
-def test_chinese_by_default_and_the_switch_changes_the_language(client, officer_a):
+def test_chinese_by_default_and_the_switch_changes_the_language(officer_a):
+    client = Client()  # no Accept-Language: what a new user gets
     login_page = html(client.get(reverse("login")))
     assert '<html lang="zh-hans">' in login_page
     assert "用户名" in login_page  # Django's own catalogue already translates the login fields

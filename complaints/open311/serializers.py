@@ -1,0 +1,79 @@
+"""Complaints and categories as GeoReport v2 JSON. A client reads back the state of what it filed —
+never the complainant's identity (举报人保密), nor the bureau's internal notes: status notes are the texts
+written for the complainant (the reply, the reason for a rejection, the closing note of an on-the-spot fix)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.choices import ACCEPT_LIVE, OPEN_STATUSES, REPLY_LIVE, VISIT_LIVE, ComplaintStatus
+
+
+def w3c(moment):
+    return None if moment is None else timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def service_json(category):
+    parent = category.parent if category.parent_id else None
+    return {
+        "service_code": category.code,
+        "service_name": category.display_name,
+        "description": category.legal_basis,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "",
+        "group": (parent or category).display_name,
+    }
+
+
+def service_definition_json(category):
+    return {"service_code": category.code, "attributes": []}
+
+
+def status_notes(complaint):
+    status = complaint.status
+    if status == ComplaintStatus.REJECTED:
+        return complaint.reject_reason
+    if status == ComplaintStatus.MERGED:
+        return _("Merged with another request about the same matter, which is handled there.")
+    if complaint.on_the_spot and complaint.closure_note:
+        return complaint.closure_note
+    if status in (ComplaintStatus.REPLIED, ComplaintStatus.VISITED, ComplaintStatus.CLOSED) and complaint.reply_text:
+        return complaint.reply_text
+    return str(complaint.get_status_display())
+
+
+def service_notice(complaint):
+    """What comes next and by when (the live due moment)."""
+    if complaint.due_at is None:
+        return ""
+    moment = timezone.localtime(complaint.due_at).strftime("%Y-%m-%d %H:%M")
+    if complaint.status in ACCEPT_LIVE:
+        return _("To be accepted or declined by %(moment)s.") % {"moment": moment}
+    if complaint.status in REPLY_LIVE:
+        return _("To be answered by %(moment)s.") % {"moment": moment}
+    if complaint.status in VISIT_LIVE:
+        return _("Follow-up call due by %(moment)s.") % {"moment": moment}
+    return ""
+
+
+def request_json(complaint):
+    """One service request. Expects `category`, `unit` and `open311_request` loaded with the complaint."""
+    return {
+        "service_request_id": complaint.number,
+        "status": "open" if complaint.status in OPEN_STATUSES else "closed",
+        "status_notes": status_notes(complaint),
+        "service_name": complaint.category.display_name,
+        "service_code": complaint.category.code,
+        "description": complaint.description,
+        "agency_responsible": complaint.unit.display_name,
+        "service_notice": service_notice(complaint),
+        "requested_datetime": w3c(complaint.received_at),
+        "updated_datetime": w3c(complaint.updated_at),
+        "expected_datetime": w3c(complaint.due_at),
+        "address": complaint.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": None if complaint.lat is None else float(complaint.lat),
+        "long": None if complaint.lng is None else float(complaint.lng),
+        "media_url": complaint.open311_request.media_url,
+    }
