@@ -19,5 +19,10 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Parallel runs against one PostgreSQL server each need their own test database.
 if os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file rather than memory: the tests that start a real Celery worker share the database with it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"chengguan-test-{os.getpid()}.sqlite3")
+    }
 
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "chengguan-test-media"

@@ -1,0 +1,31 @@
+"""The complaint deadlines the reminder sweep watches (PRODUCT §2, §8). Each due moment is live only in
+the statuses named in choices.*_LIVE, so a complaint that met its deadline leaves the sweep's query; an
+approved extension moves `reply_due_at`, and the new moment gets reminders of its own."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.notifications.registry import DeadlineKind, register
+from enforcement.org.choices import Role
+
+from .choices import ACCEPT_LIVE, REPLY_LIVE, VISIT_LIVE
+
+# Nobody holds a complaint yet (or the handler left): the intake desk of its unit hears of it — they
+# accept, reply and make the follow-up visits (PRODUCT §0 users).
+FALLBACK = (Role.INTAKE,)
+
+COMPLAINT_ACCEPT = register(DeadlineKind(
+    slug="complaint_accept", label=_("Complaint acceptance"), model="complaints.Complaint",
+    due_field="accept_due_at", live_filter=Q(status__in=ACCEPT_LIVE), start_field="received_at",
+    fallback_roles=FALLBACK,
+))
+COMPLAINT_REPLY = register(DeadlineKind(
+    slug="complaint_reply", label=_("Complaint reply"), model="complaints.Complaint",
+    due_field="reply_due_at", live_filter=Q(status__in=REPLY_LIVE), start_field="received_at",
+    fallback_roles=FALLBACK,
+))
+COMPLAINT_VISIT = register(DeadlineKind(
+    slug="complaint_visit", label=_("Follow-up visit"), model="complaints.Complaint",
+    due_field="visit_due_at", live_filter=Q(status__in=VISIT_LIVE), start_field="replied_at",
+    fallback_roles=FALLBACK,
+))

@@ -1,0 +1,12 @@
+import django_filters
+
+from ..models import Notification, ReminderLevel
+
+
+class NotificationFilterSet(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="unread")
+    level = django_filters.ChoiceFilter(choices=ReminderLevel.choices)
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "level"]

@@ -1,0 +1,278 @@
+"""The reminder sweep (PRODUCT §8): for every registered deadline kind and level, select the live records
+whose reminder is due and has not been made, in batches; make the `Reminder` rows and their `Delivery`
+rows idempotently; send the deliveries once the batch has committed.
+
+When each level is due (all in working days of the calendar, 行政处罚法 Art. 85):
+- `warning`: from the start of the working day `lead` working days before the deadline's date, while the
+  deadline is still ahead (lead = 1, or 5 when the deadline lies ≥ 30 days after the period's start);
+- `overdue`: once the deadline has passed;
+- `escalated`: once the end of the `delay`-th working day after the deadline's date has passed too.
+
+Nothing here remembers where the last sweep stopped: the reminders are derived from the records, so a
+late, retried or doubled sweep produces exactly the same rows."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from enforcement.workdays.calendar import get_calendar
+
+from . import registry
+from .models import Delivery, DeliveryStatus, Reminder, ReminderLevel, ReminderSetting
+from .recipients import RecipientResolver
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+ONE_DAY = timedelta(days=1)
+LEVELS = (ReminderLevel.WARNING, ReminderLevel.OVERDUE, ReminderLevel.ESCALATED)
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    deliveries: int = 0
+    per_kind: dict = field(default_factory=dict)
+
+    def add(self, kind, level, reminders, deliveries):
+        self.reminders += reminders
+        self.deliveries += deliveries
+        key = f"{kind}:{level}"
+        made = self.per_kind.get(key, 0) + reminders
+        self.per_kind[key] = made
+
+    def as_dict(self):
+        return {"reminders": self.reminders, "deliveries": self.deliveries, "per_kind": self.per_kind}
+
+
+def effective_settings():
+    """{kind slug: settings dict}: the kind's defaults overridden by the administrators' row, if any."""
+    rows = {row.kind: row for row in ReminderSetting.objects.all()}
+    result = {}
+    for kind in registry.all_kinds():
+        values = kind.defaults()
+        row = rows.get(kind.slug)
+        if row is not None:
+            values.update({name: getattr(row, name) for name in values})
+        result[kind.slug] = values
+    return result
+
+
+# --- when is each level due: date cutoffs, so the database can compare on the indexed due field ---------
+def _start_of_day(d):
+    return datetime.combine(d, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def warning_cutoff(today, lead, calendar):
+    """Deadlines before this moment are in their warning period today. A deadline on date D is warned
+    from the `lead`-th working day before D; that day is on or before today exactly when D is no later
+    than the `lead`-th working day after today."""
+    last_date = today if lead == 0 else calendar.add_working_days(today, lead)
+    return _start_of_day(last_date + ONE_DAY)
+
+
+def escalation_cutoff(now, delay, calendar):
+    """Deadlines before this moment are escalated now: the end of the `delay`-th working day after the
+    deadline's date D has passed, i.e. D is before the `delay`-th working day counted back from
+    yesterday."""
+    if delay == 0:
+        return now
+    day = timezone.localtime(now).date()
+    found = 0
+    while found < delay:
+        day -= ONE_DAY
+        if calendar.is_working_day(day):
+            found += 1
+    return min(_start_of_day(day), now)
+
+
+@dataclass(frozen=True)
+class LevelConditions:
+    """For one kind at one moment: the condition on its records under which each level is due."""
+
+    warning: Q
+    overdue: Q
+    escalated: Q
+    overdue_only: Q  # overdue and not yet escalated: one range of deadlines
+    upper_bound: datetime  # every due record's deadline is before this
+
+    def for_level(self, level):
+        return {ReminderLevel.WARNING: self.warning, ReminderLevel.OVERDUE: self.overdue,
+                ReminderLevel.ESCALATED: self.escalated}[level]
+
+
+def level_conditions(kind, conf, now, calendar):
+    due = kind.due_field
+    today = timezone.localtime(now).date()
+    short_cutoff = warning_cutoff(today, conf["warning_lead_days"], calendar)
+    upper = short_cutoff
+    window = Q(**{f"{due}__lt": short_cutoff})
+    if kind.start_field:
+        long_cutoff = warning_cutoff(today, conf["long_warning_lead_days"], calendar)
+        long_after = F(kind.start_field) + timedelta(days=conf["long_deadline_days"])
+        short_span = Q(**{f"{kind.start_field}__isnull": True}) | Q(**{f"{due}__lt": long_after})
+        long_span = Q(**{f"{due}__gte": long_after})
+        upper = max(short_cutoff, long_cutoff)
+        window = (window & short_span) | (Q(**{f"{due}__lt": long_cutoff}) & long_span)
+    escalate_before = escalation_cutoff(now, conf["escalation_delay_days"], calendar)
+    return LevelConditions(
+        # A warning only while the deadline is ahead: once it has passed, the overdue notice says more.
+        warning=Q(**{f"{due}__gt": now}) & window,
+        overdue=Q(**{f"{due}__lte": now}),
+        escalated=Q(**{f"{due}__lte": now, f"{due}__lt": escalate_before}),
+        overdue_only=Q(**{f"{due}__lte": now, f"{due}__gte": escalate_before}),  # escalate_before ≤ now
+        upper_bound=upper,
+    )
+
+
+def _made(kind, level, content_type):
+    """The reminder of this level for the outer record's current deadline."""
+    return Reminder.objects.filter(
+        kind=kind.slug, level=level, object_id=OuterRef("pk"), due_at=OuterRef(kind.due_field),
+        content_type=content_type,
+    )
+
+
+def candidates(kind, conditions, content_type):
+    """Ids of the live records with a reminder due and not made: one statement per kind, the UNION ALL of
+    one range of its (status, due field) index per level, each with its own anti-join on the reminders'
+    key — so the planner probes the index per row where few rows are due and hashes where many are,
+    level by level, whatever the size of the reminders' history. The levels' deadline ranges do not
+    overlap: overdue and not yet escalated / escalated. A record escalated for its current deadline is
+    finished (the sweep never escalates without the overdue notice), so the overdue backlog is read once."""
+    live = kind.live_queryset().order_by()
+    ahead = {f"{kind.due_field}__lt": conditions.upper_bound}  # keeps the warning's index range closed
+    parts = [
+        live.filter(conditions.warning, **ahead).filter(~Exists(_made(kind, ReminderLevel.WARNING, content_type))),
+        live.filter(conditions.overdue_only).filter(~Exists(_made(kind, ReminderLevel.OVERDUE, content_type))),
+        live.filter(conditions.escalated).filter(~Exists(_made(kind, ReminderLevel.ESCALATED, content_type))),
+    ]
+    first, *rest = [part.values_list("pk", flat=True) for part in parts]
+    return first.union(*rest, all=True)
+
+
+# --- the sweep ----------------------------------------------------------------------------------------
+def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None):
+    """One sweep over every kind and level. Safe to run any number of times, concurrently too."""
+    now = now or timezone.now()
+    calendar = get_calendar()
+    confs = effective_settings()
+    result = SweepResult()
+    resolver = RecipientResolver(now=now)
+    work = []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Short indexed queries whose cost estimates can still cross jit_above_cost and the parallel
+            # thresholds: compiling them, or starting workers for them, takes longer than running them.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
+        for kind in kinds or registry.all_kinds():
+            conf = confs[kind.slug]
+            if not conf["is_active"]:
+                continue
+            content_type = ContentType.objects.get_for_model(kind.model_class)
+            conditions = level_conditions(kind, conf, now, calendar)
+            # No ORDER BY/LIMIT in the candidate query: it would tempt the planner into walking the primary
+            # key of the whole table. The ids are few (what is due and not yet made); batches follow.
+            work.append((kind, conditions, content_type, sorted(candidates(kind, conditions, content_type))))
+    for kind, conditions, content_type, ids in work:
+        for start in range(0, len(ids), batch_size):
+            # Each batch is its own transaction, so a worker killed mid-sweep keeps the batches it
+            # finished and the next sweep selects exactly what is left.
+            with transaction.atomic():
+                _sweep_batch(kind, conditions, ids[start : start + batch_size], content_type, now, resolver, result)
+    if result.reminders:
+        logger.info("Reminder sweep at %s: %s reminders, %s deliveries", now, result.reminders, result.deliveries)
+    return result
+
+
+def _sweep_batch(kind, conditions, ids, content_type, now, resolver, result):
+    live = kind.live_queryset().filter(pk__in=ids).order_by("pk")
+    for level in LEVELS:
+        # Re-read with the level's whole condition: a record met or moved since the ids were read drops out.
+        objects = list(live.filter(conditions.for_level(level)).filter(~Exists(_made(kind, level, content_type))))
+        if not objects:
+            continue
+        if level == ReminderLevel.ESCALATED:
+            # Never an escalation without the overdue notice (candidates() relies on it).
+            _make_reminders(kind, ReminderLevel.OVERDUE, objects, content_type, now, resolver, result)
+        _make_reminders(kind, level, objects, content_type, now, resolver, result)
+
+
+def _make_reminders(kind, level, objects, content_type, now, resolver, result):
+    """Inserts the reminders that do not exist yet and, for those this call inserted (not a concurrent
+    sweep), their deliveries; queues the deliveries once the transaction commits. Plain multi-row INSERTs
+    of prepared values: at 1 % of two million records due, model instances would cost more than the
+    database work."""
+    due = kind.due_field
+    unit_attname = kind.model_class._meta.get_field(kind.unit_field).attname
+    stamp = _datetime_value(now)
+    inserted = dict(_insert(
+        Reminder, ["kind", "level", "object_id", "due_at", "content_type_id", "unit_id", "title", "url", "created_at"],
+        [
+            (kind.slug, level, obj.pk, _datetime_value(getattr(obj, due)), content_type.pk,
+             getattr(obj, unit_attname), kind.title(obj), kind.url(obj), stamp)
+            for obj in objects
+        ],
+        returning=["object_id", "id"], ignore_conflicts=True,
+    ))  # {object id: reminder id}
+    if not inserted:
+        return
+    made = [obj for obj in objects if obj.pk in inserted]
+    recipients = resolver.recipients(kind, level, made)
+    for obj in made:
+        if not recipients.get(obj.pk):
+            logger.warning("Nobody to remind of %s %s (%s, %s): no handler or supervisor found",
+                           kind.model, obj.pk, kind.slug, level)
+    retry_at = _datetime_value(now + resolver.pending_grace)
+    delivery_ids = [
+        pk for (pk,) in _insert(
+            Delivery,
+            ["reminder_id", "user_id", "channel", "status", "attempts", "last_error", "next_attempt_at", "created_at",
+             "updated_at"],
+            [
+                (inserted[obj.pk], user_id, channel, DeliveryStatus.PENDING.value, 0, "", retry_at, stamp, stamp)
+                for obj in made
+                for user_id in recipients.get(obj.pk, ())
+                for channel in resolver.channels_for(user_id, level)
+            ],
+            returning=["id"],
+        )
+    ]
+    result.add(kind.slug, level, len(made), len(delivery_ids))
+    if delivery_ids:
+        from .delivery import enqueue_deliveries  # the tasks module imports this one
+
+        transaction.on_commit(lambda: enqueue_deliveries(delivery_ids), robust=True)
+
+
+def _datetime_value(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+INSERT_PARAMETERS = 30_000  # below SQLite's limit of 32,766 parameters per statement
+
+
+def _insert(model, columns, rows, *, returning, ignore_conflicts=False):
+    """INSERT … [ON CONFLICT DO NOTHING] RETURNING, in statements of at most INSERT_PARAMETERS values.
+    With ON CONFLICT DO NOTHING only the rows this statement inserted come back — not those that existed
+    or that a concurrent sweep inserted first (PostgreSQL waits for that sweep to commit, then skips)."""
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    per_statement = max(1, INSERT_PARAMETERS // len(columns))
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
+    tail = (" ON CONFLICT DO NOTHING" if ignore_conflicts else "") + f" RETURNING {', '.join(quote(c) for c in returning)}"
+    out = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, [v for row in chunk for v in row])
+            out.extend(cursor.fetchall())
+    return out

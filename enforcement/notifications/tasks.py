@@ -1,0 +1,31 @@
+"""Celery tasks: they take ids (or nothing), reload, and return early when the work is done. All are
+`acks_late`: a worker killed mid-task leaves the message to be redelivered, and re-running is harmless."""
+
+from celery import shared_task
+from django.utils.dateparse import parse_datetime
+
+from enforcement.audit.context import audit_source
+
+from .delivery import deliver_many, requeue_due_deliveries
+from .sweep import BATCH_SIZE, send_due_reminders
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_due_reminders_task(now=None, batch_size=BATCH_SIZE):
+    """The periodic sweep (beat, every REMINDER_SWEEP_SECONDS). `now` (ISO 8601) moves the clock, for
+    tests and for replaying a period."""
+    with audit_source("task"):
+        result = send_due_reminders(now=parse_datetime(now) if now else None, batch_size=batch_size)
+    return result.as_dict()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_notifications_task(delivery_ids):
+    with audit_source("task"):
+        return {str(pk): status for pk, status in deliver_many(delivery_ids).items()}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def retry_deliveries_task():
+    with audit_source("task"):
+        return requeue_due_deliveries()
