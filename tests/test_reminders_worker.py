@@ -184,7 +184,12 @@ def publish(broker, task_name, **kwargs):
     if broker.startswith("redis://"):
         conn = Connection(broker)
     else:
-        conn = Connection("filesystem://", transport_options={"data_folder_in": broker, "data_folder_out": broker})
+        conn = Connection(
+            "filesystem://",
+            transport_options={
+                "data_folder_in": broker, "data_folder_out": broker, "control_folder": f"{broker}/control",
+            },
+        )
     with conn:
         app.send_task(task_name, kwargs=kwargs, connection=conn)
 
