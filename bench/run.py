@@ -23,6 +23,8 @@ from urllib.parse import urlencode
 TARGETS_MS = {"list": 50, "detail": 40, "queue": 50, "sql": None}
 MAX_LIST_QUERIES = 10
 FREE_TEXT = "露天烧烤"  # a common term (in ~6 % of descriptions); 4 characters, so two trigrams to search by
+# Two-character terms (most Chinese words): no trigram in them. Common (~6 %), rare (0.35 %), absent.
+TWO_CHAR_COMMON, TWO_CHAR_RARE, TWO_CHAR_ABSENT = "烧烤", "井盖", "火锅"
 DEEP_OFFSET = 20_000
 
 
@@ -138,6 +140,18 @@ def build_scenarios():
         Scenario("list", f"API list, district, free text, an address “{address}”", district_user, api(q=address)),
         Scenario("list", "API list, district, free text + typical filters (category 05)", district_user,
                  api(**{**typical, "category": fumes.pk}, q=FREE_TEXT)),
+        Scenario("list", f"API list, district, two characters “{TWO_CHAR_COMMON}” (6 %)", district_user,
+                 api(q=TWO_CHAR_COMMON)),
+        Scenario("list", f"API list, district, two characters “{TWO_CHAR_RARE}” (0.35 %)", district_user,
+                 api(q=TWO_CHAR_RARE)),
+        Scenario("list", f"API list, district, two characters “{TWO_CHAR_ABSENT}” (no match)", district_user,
+                 api(q=TWO_CHAR_ABSENT)),
+        Scenario("list", f"API list, city user, two characters “{TWO_CHAR_RARE}” (0.35 %)", city_user,
+                 api(q=TWO_CHAR_RARE)),
+        Scenario("list", f"API list, city user, two characters “{TWO_CHAR_ABSENT}” (no match)", city_user,
+                 api(q=TWO_CHAR_ABSENT)),
+        Scenario("list", f"API list, district, two characters “{TWO_CHAR_RARE}” + open statuses", district_user,
+                 api(q=TWO_CHAR_RARE, status=open_statuses)),
         Scenario("list", f"API list, district, deep page (row {DEEP_OFFSET:,})", district_user, api(cursor=deep)),
         Scenario("list", "API list, district, overdue by deadline", district_user, api(due="overdue", ordering="due_at")),
         Scenario("list", "API list, city user, overdue by deadline", city_user, api(due="overdue", ordering="due_at")),
@@ -145,6 +159,8 @@ def build_scenarios():
         Scenario("list", "List page, district, typical filters", district_user, page(**typical)),
         Scenario("list", "List page, city user, typical filters", city_user, page(**typical_city)),
         Scenario("list", f"List page, district, free text “{FREE_TEXT}”", district_user, page(q=FREE_TEXT)),
+        Scenario("list", f"List page, district, two characters “{TWO_CHAR_RARE}” (0.35 %)", district_user,
+                 page(q=TWO_CHAR_RARE)),
         Scenario("list", f"List page, district, deep page (row {DEEP_OFFSET:,})", district_user, page(cursor=deep)),
         Scenario("detail", "API detail, closed complaint with full history", district_user,
                  reverse("api:complaint-detail", args=[closed_one])),
@@ -265,16 +281,10 @@ def main(argv=None):
     parser.add_argument("--only", help="run the scenarios whose label contains this text")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries of missed targets")
     parser.add_argument("--queries", action="store_true", help="print every scenario's SQL with its time")
-    parser.add_argument("--with-proposals", action="store_true",
-                        help="measure with the changes RESULTS.md proposes, monkeypatched in (bench/proposals.py)")
     args = parser.parse_args(argv)
     _setup()
     from django.db import connection
 
-    if args.with_proposals:
-        from . import proposals
-
-        proposals.apply()
     if connection.vendor != "postgresql":
         sys.exit("The benchmark runs on PostgreSQL (DATABASE_URL=postgres://…/cg_bench).")
     scenarios = build_scenarios()
@@ -285,7 +295,7 @@ def main(argv=None):
     out = sys.stdout
     load = os.getloadavg()[0]
     out.write(f"complaints: {count:,}; audit events: about {events:,}; runs {args.runs} after {args.warmup} warm-up; "
-              f"proposals {'applied' if args.with_proposals else 'not applied'}; load average at start {load:.2f}\n\n")
+              f"load average at start {load:.2f}\n\n")
     for scenario in scenarios:
         measure(scenario, args.runs, args.warmup)
         print(f"  {scenario.label}: median {scenario.median:.1f} ms, p95 {scenario.p95:.1f} ms, "

@@ -1,7 +1,9 @@
 """The choices the list's filters and the intake form offer (categories, units, grids): city-wide data
 that changes rarely, kept for a minute in the cache per language so a list page costs no queries for
-them. Scope is applied per user in Python (a unit or grid outside the user's scope is not offered)."""
+them, and dropped when a category, unit or grid is saved (in this process; others within the minute).
+Scope is applied per user in Python (a unit or grid outside the user's scope is not offered)."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
@@ -12,8 +14,18 @@ TTL_SECONDS = 60
 MAX_GRIDS = 500
 
 
-def _key(name):
-    return f"complaints:choices:{name}:{get_language() or ''}"
+CATEGORY_PARENTS_KEY = "complaints:choices:category_parents"
+
+
+def _key(name, language=None):
+    return f"complaints:choices:{name}:{language or get_language() or ''}"
+
+
+def forget(**_kwargs):
+    """post_save/post_delete receiver (apps.py) for categories, units and grids."""
+    languages = [code for code, _name in settings.LANGUAGES] + [""]
+    cache.delete_many([CATEGORY_PARENTS_KEY] + [_key(name, language) for name in ("categories", "units", "grids")
+                                                for language in languages])
 
 
 def category_groups():
@@ -57,3 +69,12 @@ def grids_for(user):
         grids = [(g.pk, str(g), g.unit_id) for g in Grid.objects.filter(is_active=True).order_by("code")[:MAX_GRIDS]]
         cache.set(key, grids, TTL_SECONDS)
     return [(pk, label) for pk, label, unit_id in grids if _visible(user, unit_id)]
+
+
+def category_family(pk):
+    """The ids of category `pk` and its sub-categories (inactive ones too: old complaints keep them)."""
+    parents = cache.get(CATEGORY_PARENTS_KEY)
+    if parents is None:
+        parents = dict(ViolationCategory.objects.values_list("pk", "parent_id"))
+        cache.set(CATEGORY_PARENTS_KEY, parents, TTL_SECONDS)
+    return [pk] + [child for child, parent in parents.items() if parent == pk]

@@ -1,24 +1,35 @@
 """The complaint list's filters: one FilterSet for the API and the browser list. Each filter is a condition
-on an indexed column or an id subquery (unit subtree, category with its sub-categories), so none costs an
-extra query and all stay cheap at millions of rows."""
+on an indexed column: the unit subtree and the category family are resolved to literal id lists first (a
+subquery there makes PostgreSQL guess a handful of rows where there are thousands); the free text is
+answered by a trigram or bigram index on PostgreSQL (search.py)."""
 
 from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.catalog.models import ViolationCategory
 from enforcement.org.models import OrgUnit
 
+from . import cached_choices
 from .choices import Channel, ComplaintStatus, Satisfaction
 from .keyset import Ordering
 from .models import Complaint
-from .permissions import can_see_complainant
+from .search import MIN_TERM_CHARS, WINDOWS, clean_term, conditions
 
 DUE_SOON_HOURS = 24
+
+
+def paging_for(request, params, ordering, using="default"):
+    """keyset.paginate's options for a list with these query parameters: a free-text search is not counted
+    beyond its first page and, newest first, is fetched in windows of receipt time (search.py)."""
+    term = clean_term(params.get("q"))
+    if len(term) < MIN_TERM_CHARS:
+        return {}
+    _check, narrow = conditions(term, getattr(request, "user", None), using)
+    windows = WINDOWS if ordering.field == "received_at" else ()
+    return {"count": False, "windows": windows, "narrow": narrow}
 
 
 class DueState:
@@ -29,11 +40,15 @@ class DueState:
 
 class ComplaintFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Search"),
-        help_text=_("Number, description or address; intake and supervisors also find a complainant's phone."),
+        method="search", label=_("Search"), min_length=MIN_TERM_CHARS,
+        help_text=_("Number, description or address (two characters or more); intake and supervisors also "
+                    "find a complainant's phone. A search is counted only when it fits on one page."),
     )
-    status = django_filters.MultipleChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"))
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    # distinct=False: the filters are on the complaint's own columns, there is nothing to de-duplicate, and
+    # SELECT DISTINCT would sort every match (all columns) before the page is cut.
+    status = django_filters.MultipleChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"),
+                                                 distinct=False)
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("Channel"), distinct=False)
     category = django_filters.NumberFilter(method="filter_category", label=_("Category (with sub-categories)"))
     unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit (with sub-units)"))
     grid = django_filters.NumberFilter(field_name="grid_id", label=_("Grid"))
@@ -55,24 +70,23 @@ class ComplaintFilterSet(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        term = clean_term(value)
+        if not term:
             return queryset
-        condition = Q(number=value.upper()) | Q(description__icontains=value) | Q(address__icontains=value)
-        user = getattr(self.request, "user", None)
-        digits = value.replace(" ", "").replace("-", "")
-        if digits.isdigit() and len(digits) >= 7 and can_see_complainant(user):
-            condition |= Q(complainant_phone=digits)
-        return queryset.filter(condition)
+        check, _narrow = conditions(term, getattr(self.request, "user", None), queryset.db)
+        return queryset.filter(check)
 
     def filter_category(self, queryset, name, value):
-        ids = ViolationCategory.objects.filter(Q(pk=value) | Q(parent_id=value)).values("pk")
-        return queryset.filter(category_id__in=ids)
+        return queryset.filter(category_id__in=cached_choices.category_family(value))
 
     def filter_unit(self, queryset, name, value):
-        # The unit's subtree as a subquery on the materialised path: no extra round trip.
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated and user.unit_id == value:
+            return queryset.filter(unit_id__in=user.scope_unit_ids)  # one's own unit: the scope, loaded already
+        # One query on the small unit table for the subtree (materialised path).
         path = OrgUnit.objects.filter(pk=value).values("path")[:1]
-        return queryset.filter(unit_id__in=OrgUnit.objects.filter(path__startswith=path).values("pk"))
+        ids = list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        return queryset.filter(unit_id__in=ids)
 
     def filter_received_from(self, queryset, name, value):
         return queryset.filter(received_at__gte=_start_of(value))

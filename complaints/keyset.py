@@ -1,6 +1,8 @@
 """Keyset ("seek") pagination: a page starts after the last row of the previous one, so page 4,000 costs
-what page 1 costs, and the total is counted only up to a cap. Orderings are (column, id) pairs walking a
-composite index; a nullable column puts its nulls last, fetched as a second segment ordered by id.
+what page 1 costs, and the total is counted only up to a cap — or not at all (`count=False`, for a
+free-text search: its page stops at the 26th match, a count would have to find them all). Orderings are
+(column, id) pairs walking a composite index; a nullable column puts its nulls last, fetched as a second
+segment ordered by id.
 
 Cursors are opaque URL-safe strings: the position (column value, id) and the direction."""
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +31,7 @@ class Page:
     rows: list
     next_cursor: str | None
     previous_cursor: str | None
-    count: int
+    count: int | None  # None: not counted, and more than the rows shown
     count_capped: bool
 
 
@@ -69,8 +72,34 @@ def _segment(queryset, field, descending, null, position, nullable):
     return rows.order_by(F(field).desc() if descending else F(field).asc(), "-id" if descending else "id")
 
 
-def fetch(queryset, ordering, *, position=None, backwards=False, limit=25):
-    """Up to `limit` rows after `position` in `ordering` (before it, nearest first, when `backwards`)."""
+def _windowed(rows, field, anchor, windows, limit, narrow):
+    """Up to `limit` of `rows` (ordered by `field`, newest first), fetched one window at a time back from
+    `anchor`: [anchor - windows[0], …), then [anchor - windows[1], anchor - windows[0]), …, then the rest,
+    stopping as soon as the page is full; every window but the first also filtered by `narrow`. The rows
+    come out as one unwindowed query would return them."""
+    found, upper = [], None
+    for span in (*windows, None):
+        part = rows
+        if upper is not None:
+            part = part.filter(**{f"{field}__lt": upper}).filter(narrow)
+        if span is not None:
+            part = part.filter(**{f"{field}__gte": anchor - span})
+        found.extend(part[: limit - len(found)])
+        if len(found) >= limit or span is None:
+            return found
+        upper = anchor - span
+
+
+def fetch(queryset, ordering, *, position=None, backwards=False, limit=25, windows=(), narrow=None, now=None):
+    """Up to `limit` rows after `position` in `ordering` (before it, nearest first, when `backwards`).
+
+    For a search: `narrow` is a condition the rows meet anyway, written so that an index answers it (the
+    search's text index). `windows` (timedeltas, growing) split a newest-first walk of a non-null column into
+    time windows back from the position (or `now`). The first window is read without `narrow`, so the
+    database walks the newest rows in order and stops at the page's last match (a common term: a few
+    hundred rows); the older windows, reached only when that did not fill the page, i.e. for a rarer term,
+    go through the index, a window at a time."""
+    narrow = narrow if narrow is not None else Q()
     descending = ordering.descending != backwards
     segments = [False]
     if ordering.nullable:
@@ -78,25 +107,36 @@ def fetch(queryset, ordering, *, position=None, backwards=False, limit=25):
     rows = []
     started = position is None
     for null in segments:
+        anchor = None
         if not started:
             if null != (position[0] is None):
                 continue
             started = True
             segment = _segment(queryset, ordering.field, descending, null, position, ordering.nullable)
+            anchor = position[0]
         else:
             segment = _segment(queryset, ordering.field, descending, null, None, ordering.nullable)
-        rows.extend(segment[: limit - len(rows)])
+        if windows and descending and not null:
+            anchor = anchor or now or timezone.now()
+            rows.extend(_windowed(segment, ordering.field, anchor, windows, limit - len(rows), narrow))
+        else:
+            rows.extend(segment.filter(narrow)[: limit - len(rows)])
         if len(rows) >= limit:
             break
     return rows
 
 
-def paginate(queryset, ordering, *, cursor=None, page_size=25, count_cap=COUNT_CAP):
+def paginate(queryset, ordering, *, cursor=None, page_size=25, count_cap=COUNT_CAP, count=True, windows=(),
+             narrow=None):
+    """One page and the matches counted up to `count_cap`. With `count=False` no count query runs: a first
+    page that holds every match is its own count, any other page has `count` None. `windows`, `narrow`: see
+    fetch."""
     position, backwards = None, False
     if cursor:
         value, pk, backwards = decode_cursor(cursor)
         position = (value, pk)
-    rows = fetch(queryset, ordering, position=position, backwards=backwards, limit=page_size + 1)
+    rows = fetch(queryset, ordering, position=position, backwards=backwards, limit=page_size + 1, windows=windows,
+                 narrow=narrow)
     more = len(rows) > page_size
     rows = rows[:page_size]
     if backwards:
@@ -112,5 +152,8 @@ def paginate(queryset, ordering, *, cursor=None, page_size=25, count_cap=COUNT_C
             next_cursor = at(rows[-1], False)
         if (more and backwards) or (position is not None and not backwards):
             previous_cursor = at(rows[0], True)
+    if not count:
+        whole = position is None and not more
+        return Page(rows, next_cursor, previous_cursor, len(rows) if whole else None, False)
     capped = queryset.order_by()[: count_cap + 1].count()
     return Page(rows, next_cursor, previous_cursor, min(capped, count_cap), capped > count_cap)

@@ -22,10 +22,10 @@ from enforcement.versioning import StaleEdit
 from . import cached_choices, services
 from .choices import TRANSITIONS, AttachmentStage, Channel, DeadlineUnit, ReplyCountsFrom
 from .duplicates import find_duplicates
-from .filtersets import DEFAULT_ORDERING, ORDERINGS, ComplaintFilterSet, ordering_for
+from .filtersets import DEFAULT_ORDERING, ORDERINGS, ComplaintFilterSet, ordering_for, paging_for
 from .forms import ACTION_FORMS, AttachmentForm, ComplaintIntakeForm, DeadlinePolicyForm, PatrolForm
 from .keyset import paginate
-from .models import Complaint, ComplaintAttachment, ComplaintExtension, DeadlinePolicy
+from .models import Complaint, ComplaintAttachment, ComplaintExtension, DeadlinePolicy, attach_people
 from .permissions import can_register, complainant_for
 from .uploads import UploadTooLarge, check_upload, guard_upload
 
@@ -37,23 +37,25 @@ FORM_UPLOAD_FILES = 3
 
 def _complaint_for(request, pk, *, detail=False):
     """Through the one scoping rule: out of scope reads as missing (404)."""
-    queryset = Complaint.objects.visible_to(request.user).for_list()
-    if detail:
-        queryset = queryset.select_related("intake_unit", "received_by", "replied_by", "merged_into", "previous_unit").prefetch_related(
-            Prefetch("attachments", ComplaintAttachment.objects.select_related("uploaded_by")),
-            Prefetch("extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")),
-        )
-    return get_object_or_404(queryset, pk=pk)
+    if not detail:
+        return get_object_or_404(Complaint.objects.visible_to(request.user).for_list(), pk=pk)
+    queryset = Complaint.objects.visible_to(request.user).for_detail().prefetch_related(
+        Prefetch("attachments", ComplaintAttachment.objects.select_related("uploaded_by")),
+        Prefetch("extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")),
+    )
+    return attach_people(get_object_or_404(queryset, pk=pk))
 
 
 # --- list ------------------------------------------------------------------------------------------------
 @login_required
 def complaint_list(request):
-    base = Complaint.objects.visible_to(request.user).for_list()
+    base = Complaint.objects.visible_to(request.user).for_list_rows()
     filterset, queryset = _filtered(request, base)
     ordering_key = request.GET.get("ordering") if request.GET.get("ordering") in ORDERINGS else DEFAULT_ORDERING
     try:
-        page = paginate(queryset, ordering_for(ordering_key), cursor=request.GET.get("cursor"), page_size=PAGE_SIZE)
+        ordering = ordering_for(ordering_key)
+        page = paginate(queryset, ordering, cursor=request.GET.get("cursor"), page_size=PAGE_SIZE,
+                        **paging_for(request, request.GET, ordering, queryset.db))
     except ValidationError:
         return redirect(f"{reverse('complaints:list')}?{_without(request.GET, 'cursor')}")
     rows = [(c, complainant_for(c, request.user, export=False)) for c in page.rows]

