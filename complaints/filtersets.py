@@ -18,8 +18,6 @@ from .keyset import Ordering
 from .models import Complaint
 from .search import MIN_TERM_CHARS, WINDOWS, clean_term, conditions
 
-DUE_SOON_HOURS = 24
-
 
 def paging_for(request, params, ordering, using="default"):
     """keyset.paginate's options for a list with these query parameters: a free-text search is not counted
@@ -95,10 +93,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
         return queryset.filter(received_at__lt=_start_of(value + timedelta(days=1)))
 
     def filter_due(self, queryset, name, value):
-        now = timezone.now()
-        if value == DueState.OVERDUE:
-            return queryset.filter(due_at__lt=now)
-        return queryset.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=DUE_SOON_HOURS))
+        return queryset.overdue() if value == DueState.OVERDUE else queryset.due_soon()
 
 
 def _start_of(day):

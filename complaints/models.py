@@ -1,7 +1,6 @@
 """Complaints (投诉/举报, 来信来电来访): the record, its attachments, extension requests, links to what it
 spawned, and the deadline policy per channel (PRODUCT §2)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.org.models import ScopedQuerySet
+from enforcement.org.workqueue import DUE_SOON
 from enforcement.versioning import VersionedModel
 
 from .choices import (
@@ -56,9 +56,9 @@ class ComplaintQuerySet(ScopedQuerySet):
     def overdue(self, now=None):
         return self.filter(due_at__lt=now or timezone.now())
 
-    def due_soon(self, now=None, hours=24):
+    def due_soon(self, now=None):
         now = now or timezone.now()
-        return self.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=hours))
+        return self.filter(due_at__gte=now, due_at__lt=now + DUE_SOON)
 
     def for_list(self):
         return self.select_related("category", "unit", "grid", "handler")

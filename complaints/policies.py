@@ -31,24 +31,19 @@ class Policy:
     source: str = ""
 
 
-def _param(key):
-    """A legal parameter an administrator may have adjusted (catalog.params holds the statutory default)."""
-    return get_int(key)
-
-
 def default_policy(channel):
     if channel in PETITION_CHANNELS:
         # 信访工作条例 Art. 23: accept or decline in writing within 15 days; Art. 34: handle within 60 days
         # of acceptance, extendable once by at most 30 days with approval.
         return Policy(
             unit=DeadlineUnit.CALENDAR_DAYS,
-            accept_within=_param("petition_accept_days"),
-            reply_within=_param("petition_handle_days"),
+            accept_within=get_int("petition_accept_days"),
+            reply_within=get_int("petition_handle_days"),
             reply_counts_from=ReplyCountsFrom.ACCEPTED,
-            visit_within=_param("visit_after_reply_working_days"),
+            visit_within=get_int("visit_after_reply_working_days"),
             visit_unit=DeadlineUnit.WORKING_DAYS,
             max_extensions=1,
-            max_extension=_param("petition_extension_max_days"),
+            max_extension=get_int("petition_extension_max_days"),
             source="信访工作条例 Art. 23, 34",
         )
     if channel in DELEGATE_CHANNELS:
@@ -56,15 +51,15 @@ def default_policy(channel):
         return Policy(
             unit=DeadlineUnit.CALENDAR_DAYS, accept_within=5, reply_within=90,
             reply_counts_from=ReplyCountsFrom.ACCEPTED,
-            visit_within=_param("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
+            visit_within=get_int("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
             max_extensions=1, max_extension=30,
         )
     # Hotlines, web, media, patrol: reply within 5 working days of receipt; visit within 3 working days.
-    reply = _param("hotline_reply_working_days")
+    reply = get_int("hotline_reply_working_days")
     return Policy(
         unit=DeadlineUnit.WORKING_DAYS, accept_within=1, reply_within=reply,
         reply_counts_from=ReplyCountsFrom.RECEIVED,
-        visit_within=_param("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
+        visit_within=get_int("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
         max_extensions=1, max_extension=reply,
     )
 

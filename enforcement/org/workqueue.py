@@ -11,12 +11,14 @@ A provider must use `visible_to(user)` and a bounded, indexed query (it runs on 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 _providers = []
 MAX_ITEMS_PER_PROVIDER = 50
+# How close a deadline is before lists and the work queue show it as "due soon" (amber).
+DUE_SOON = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class WorkItem:
             return "none"
         if left < 0:
             return "overdue"
-        if left < 24 * 3600:
+        if left < DUE_SOON.total_seconds():
             return "due_soon"
         return "ok"
 
