@@ -226,6 +226,8 @@ class Complaint(VersionedModel):
             models.Index(fields=["status", "accept_due_at"], name="complaint_accept_sweep"),
             models.Index(fields=["status", "reply_due_at"], name="complaint_reply_sweep"),
             models.Index(fields=["status", "visit_due_at"], name="complaint_visit_sweep"),
+            # … and what changed since the last sweep (DeadlineKind.changed_field): a few rows each time.
+            models.Index(fields=["updated_at"], name="complaint_updated"),
             # Duplicates: same category, a bounding box around the point.
             models.Index(fields=["category", "lat", "lng"], name="complaint_category_point"),
             models.Index(fields=["complainant_phone"], name="complaint_phone"),

@@ -230,3 +230,19 @@ class ReminderSetting(VersionedModel):
 
     def __str__(self):
         return self.kind
+
+
+class SweepMark(models.Model):
+    """Where the sweep of one deadline kind has got to (bookkeeping, not shown to users). `swept_at` is the
+    moment of the last sweep that finished; the next sweep reads only what became due since then, or
+    changed since then (`DeadlineKind.changed_field`), instead of every record in its warning period or
+    overdue. A full sweep reads them all: the first one, at least every REMINDER_FULL_SWEEP_SECONDS, when
+    the clock went back, or when the kind's settings or the working-day calendar changed (`fingerprint`)."""
+
+    kind = models.CharField(max_length=64, unique=True)
+    swept_at = models.DateTimeField()
+    full_at = models.DateTimeField()
+    fingerprint = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"{self.kind}: {self.swept_at} (full {self.full_at})"

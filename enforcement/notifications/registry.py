@@ -11,8 +11,10 @@
 A kind says where its due moment is (`due_field`), in which states it is still to be met
 (`live_filter` — the sweep reads only those rows, through an index on (status, due field)), who holds
 the record (`handler_field`, else the unit's `fallback_roles`) and which unit it belongs to (`unit_field`,
-for overdue notices to its squad leaders and escalation to the unit above). Lead times and delays are
-defaults; administrators override them per kind (`ReminderSetting`)."""
+for overdue notices to its squad leaders and escalation to the unit above). `changed_field` names a
+timestamp the record's every save sets (an indexed `updated_at`): with it, most sweeps read only the
+records that became due or changed since the last sweep; without it, every sweep of the kind is a full
+one. Lead times and delays are defaults; administrators override them per kind (`ReminderSetting`)."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,6 +35,8 @@ class DeadlineKind:
     live_filter: Q
     # When the period started: decides whether the deadline is "long" (a longer warning lead).
     start_field: str | None = None
+    # Set on every save (auto_now) and indexed: lets a sweep find what changed since the last one.
+    changed_field: str | None = None
     unit_field: str = "unit"
     handler_field: str | None = "handler"
     # Who is warned when nobody holds the record: these roles in its unit (or the nearest unit above).

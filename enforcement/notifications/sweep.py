@@ -8,22 +8,31 @@ When each level is due (all in working days of the calendar, 行政处罚法 Art
 - `overdue`: once the deadline has passed;
 - `escalated`: once the end of the `delay`-th working day after the deadline's date has passed too.
 
-Nothing here remembers where the last sweep stopped: the reminders are derived from the records, so a
-late, retried or doubled sweep produces exactly the same rows."""
+The reminders are derived from the records, so a late, retried or doubled sweep produces exactly the same
+rows. What a sweep reads is a matter of cost only: a full sweep reads every live record in its warning
+period or overdue (and finds, by the anti-join on the reminders' key, the few without their reminder);
+between full sweeps a sweep reads only the records that became due since the last finished sweep (the
+cutoffs moved: a new working day, the minutes since) or changed since (`DeadlineKind.changed_field`,
+less REMINDER_CHANGE_MARGIN_SECONDS for transactions still open then). Whatever escapes that — a change
+written around the ORM, an open transaction longer than the margin — the next full sweep makes, at most
+REMINDER_FULL_SWEEP_SECONDS later. `SweepMark` keeps the moments per kind; a sweep that fails part-way
+moves nothing, so the next one reads from the same moment."""
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from enforcement.workdays.calendar import get_calendar
 
 from . import registry
-from .models import Delivery, DeliveryStatus, Reminder, ReminderLevel, ReminderSetting
+from .models import Delivery, DeliveryStatus, Reminder, ReminderLevel, ReminderSetting, SweepMark
 from .recipients import RecipientResolver
 
 logger = logging.getLogger(__name__)
@@ -38,6 +47,7 @@ class SweepResult:
     reminders: int = 0
     deliveries: int = 0
     per_kind: dict = field(default_factory=dict)
+    full: list = field(default_factory=list)  # the kinds this sweep read in full
 
     def add(self, kind, level, reminders, deliveries):
         self.reminders += reminders
@@ -47,7 +57,8 @@ class SweepResult:
         self.per_kind[key] = made
 
     def as_dict(self):
-        return {"reminders": self.reminders, "deliveries": self.deliveries, "per_kind": self.per_kind}
+        return {"reminders": self.reminders, "deliveries": self.deliveries, "per_kind": self.per_kind,
+                "full": self.full}
 
 
 def effective_settings():
@@ -100,6 +111,13 @@ class LevelConditions:
     escalated: Q
     overdue_only: Q  # overdue and not yet escalated: one range of deadlines
     upper_bound: datetime  # every due record's deadline is before this
+    # The moments themselves, so that a later sweep can tell what became due in between.
+    now: datetime
+    short_cutoff: datetime
+    long_cutoff: datetime | None
+    short_span: Q  # the records whose deadline is short (all of them when the kind has no start field)
+    long_span: Q | None
+    escalate_before: datetime
 
     def for_level(self, level):
         return {ReminderLevel.WARNING: self.warning, ReminderLevel.OVERDUE: self.overdue,
@@ -112,6 +130,7 @@ def level_conditions(kind, conf, now, calendar):
     short_cutoff = warning_cutoff(today, conf["warning_lead_days"], calendar)
     upper = short_cutoff
     window = Q(**{f"{due}__lt": short_cutoff})
+    long_cutoff = short_span = long_span = None
     if kind.start_field:
         long_cutoff = warning_cutoff(today, conf["long_warning_lead_days"], calendar)
         long_after = F(kind.start_field) + timedelta(days=conf["long_deadline_days"])
@@ -127,7 +146,42 @@ def level_conditions(kind, conf, now, calendar):
         escalated=Q(**{f"{due}__lte": now, f"{due}__lt": escalate_before}),
         overdue_only=Q(**{f"{due}__lte": now, f"{due}__gte": escalate_before}),  # escalate_before ≤ now
         upper_bound=upper,
+        now=now, short_cutoff=short_cutoff, long_cutoff=long_cutoff, short_span=short_span or Q(),
+        long_span=long_span, escalate_before=escalate_before,
     )
+
+
+def _range(due, start, end, *, include_end=False):
+    """The deadlines in [start, end) — or [start, end] — as a filter, or None when there are none."""
+    if start > end or (start == end and not include_end):
+        return None
+    return Q(**{f"{due}__gte": start, f"{due}__{'lte' if include_end else 'lt'}": end})
+
+
+def newly_due(kind, before, after):
+    """[(level, condition)]: the deadlines whose reminder is due at `after.now` but was not at `before.now`
+    (earlier), each as a narrow index range of the due field; empty ranges are left out, so on most
+    sweeps only the minutes since the last one remain. Every cutoff moves forward with the clock, so what
+    was due then is still due now, unless the record changed (a separate part of the sweep reads those)."""
+    due = kind.due_field
+    ahead = Q(**{f"{due}__gt": after.now})
+    parts = []
+    short = _range(due, before.short_cutoff, after.short_cutoff)
+    if short is not None:
+        parts.append((ReminderLevel.WARNING, ahead & short & after.short_span))
+    if after.long_span is not None:
+        long = _range(due, before.long_cutoff, after.long_cutoff)
+        if long is not None:
+            parts.append((ReminderLevel.WARNING, ahead & long & after.long_span))
+    # Overdue since the last sweep, not yet escalated (a deadline that passed long ago and is escalated
+    # now too is in the next range, and escalation makes the overdue notice first).
+    overdue = Q(**{f"{due}__gt": before.now, f"{due}__lte": after.now, f"{due}__gte": after.escalate_before})
+    if before.now < after.now:
+        parts.append((ReminderLevel.OVERDUE, overdue))
+    escalated = _range(due, before.escalate_before, after.escalate_before)
+    if escalated is not None:
+        parts.append((ReminderLevel.ESCALATED, escalated))
+    return parts
 
 
 def _made(kind, level, content_type):
@@ -138,7 +192,30 @@ def _made(kind, level, content_type):
     )
 
 
-def candidates(kind, conditions, content_type):
+def candidates(kind, conditions, content_type, since=None):
+    """The ids to sweep: all due and not made (`since` None: a full sweep), or those among what became
+    due or changed since the `LevelConditions` of the last finished sweep."""
+    if since is None:
+        return full_candidates(kind, conditions, content_type)
+    live = kind.live_queryset().order_by()
+    parts = [
+        live.filter(condition).filter(~Exists(_made(kind, level, content_type)))
+        for level, condition in newly_due(kind, since, conditions)
+    ]
+    # Changed since: a few rows of the changed field's index, each tested against every level.
+    margin = timedelta(seconds=settings.REMINDER_CHANGE_MARGIN_SECONDS)
+    due_and_not_made = Q()
+    for level, condition in (
+        (ReminderLevel.WARNING, conditions.warning), (ReminderLevel.OVERDUE, conditions.overdue_only),
+        (ReminderLevel.ESCALATED, conditions.escalated),
+    ):
+        due_and_not_made |= condition & ~Exists(_made(kind, level, content_type))
+    parts.append(live.filter(**{f"{kind.changed_field}__gte": since.now - margin}).filter(due_and_not_made))
+    first, *rest = [part.values_list("pk", flat=True) for part in parts]
+    return first.union(*rest, all=True)
+
+
+def full_candidates(kind, conditions, content_type):
     """Ids of the live records with a reminder due and not made: one statement per kind, the UNION ALL of
     one range of its (status, due field) index per level, each with its own anti-join on the reminders'
     key — so the planner probes the index per row where few rows are due and hashes where many are,
@@ -157,8 +234,24 @@ def candidates(kind, conditions, content_type):
 
 
 # --- the sweep ----------------------------------------------------------------------------------------
-def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None):
-    """One sweep over every kind and level. Safe to run any number of times, concurrently too."""
+def _fingerprint(conf, calendar):
+    """What the cutoffs depend on besides the clock: a sweep after a change reads in full."""
+    return hashlib.sha256(repr((sorted(conf.items()), calendar.fingerprint)).encode()).hexdigest()
+
+
+def _reads_in_full(kind, mark, now, fingerprint):
+    return (
+        kind.changed_field is None
+        or mark is None
+        or now < mark.swept_at  # the clock went back (a replay, a test): nothing to count from
+        or now - mark.full_at >= timedelta(seconds=settings.REMINDER_FULL_SWEEP_SECONDS)
+        or mark.fingerprint != fingerprint
+    )
+
+
+def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=False):
+    """One sweep over every kind and level. Safe to run any number of times, concurrently too. `full`
+    reads every live record in its warning period or overdue, whatever the last sweep read."""
     now = now or timezone.now()
     calendar = get_calendar()
     confs = effective_settings()
@@ -171,24 +264,61 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None):
             # thresholds: compiling them, or starting workers for them, takes longer than running them.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
+        marks = {mark.kind: mark for mark in SweepMark.objects.all()}
         for kind in kinds or registry.all_kinds():
             conf = confs[kind.slug]
             if not conf["is_active"]:
                 continue
             content_type = ContentType.objects.get_for_model(kind.model_class)
             conditions = level_conditions(kind, conf, now, calendar)
+            fingerprint = _fingerprint(conf, calendar)
+            mark = marks.get(kind.slug)
+            since = None
+            if full or _reads_in_full(kind, mark, now, fingerprint):
+                result.full.append(kind.slug)
+            else:
+                since = level_conditions(kind, conf, mark.swept_at, calendar)
             # No ORDER BY/LIMIT in the candidate query: it would tempt the planner into walking the primary
             # key of the whole table. The ids are few (what is due and not yet made); batches follow.
-            work.append((kind, conditions, content_type, sorted(candidates(kind, conditions, content_type))))
-    for kind, conditions, content_type, ids in work:
+            ids = sorted(set(candidates(kind, conditions, content_type, since)))
+            work.append((kind, conditions, content_type, ids, since is None, fingerprint))
+    for kind, conditions, content_type, ids, _full, _print in work:
         for start in range(0, len(ids), batch_size):
             # Each batch is its own transaction, so a worker killed mid-sweep keeps the batches it
             # finished and the next sweep selects exactly what is left.
             with transaction.atomic():
                 _sweep_batch(kind, conditions, ids[start : start + batch_size], content_type, now, resolver, result)
+    _mark_swept(now, [(kind.slug, was_full, fingerprint) for kind, _c, _t, _i, was_full, fingerprint in work])
     if result.reminders:
         logger.info("Reminder sweep at %s: %s reminders, %s deliveries", now, result.reminders, result.deliveries)
     return result
+
+
+def _mark_swept(now, swept):
+    """Records that every reminder due at `now` exists for the kinds swept (`[(slug, full, fingerprint)]`;
+    their batches have committed). Marks only move forward: of two sweeps at once, the later moment stays."""
+    if not swept:
+        return
+    with transaction.atomic():
+        marks = {m.kind: m for m in SweepMark.objects.select_for_update().filter(kind__in=[k for k, _f, _p in swept])}
+        missing = [SweepMark(kind=slug, swept_at=now, full_at=now, fingerprint=fingerprint)
+                   for slug, _full, fingerprint in swept if slug not in marks]
+        if missing:
+            try:
+                with transaction.atomic():
+                    SweepMark.objects.bulk_create(missing)
+            except IntegrityError:  # a concurrent sweep created them first: the next sweep reads from its mark
+                pass
+        for slug, full, fingerprint in swept:
+            mark = marks.get(slug)
+            if mark is None:
+                continue
+            if full and now >= mark.full_at:
+                # A full sweep vouches for the settings and calendar it read with.
+                mark.full_at, mark.fingerprint = now, fingerprint
+            mark.swept_at = max(mark.swept_at, now)
+        if marks:
+            SweepMark.objects.bulk_update(marks.values(), ["swept_at", "full_at", "fingerprint"])
 
 
 def _sweep_batch(kind, conditions, ids, content_type, now, resolver, result):

@@ -207,6 +207,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 # Reminder sweep period in seconds (PRODUCT §8).
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
+# Between full sweeps each sweep reads only what became due or changed since the last one; a full sweep
+# reads every live record in its warning period or overdue, at least this often.
+REMINDER_FULL_SWEEP_SECONDS = int(os.environ.get("REMINDER_FULL_SWEEP_SECONDS", "3600"))
+# A record saved this long before the last sweep still counts as changed since (its transaction may have
+# committed after that sweep read).
+REMINDER_CHANGE_MARGIN_SECONDS = int(os.environ.get("REMINDER_CHANGE_MARGIN_SECONDS", "600"))
 CELERY_BEAT_SCHEDULE["send-due-reminders"] = {
     "task": "enforcement.notifications.tasks.send_due_reminders_task",
     "schedule": REMINDER_SWEEP_SECONDS,

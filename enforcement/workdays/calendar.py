@@ -11,10 +11,12 @@ process's change takes effect on the next call. Code that computes many deadline
 `get_calendar()` once and calls the same methods on it.
 """
 
+import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
@@ -73,6 +75,12 @@ class WorkingCalendar:
     def __post_init__(self):
         object.__setattr__(self, "_extra", tuple(sorted(d for d in self.workdays if d.weekday() >= 5)))
         object.__setattr__(self, "_lost", tuple(sorted(d for d in self.holidays if d.weekday() < 5)))
+
+    @cached_property
+    def fingerprint(self):
+        """Changes exactly when the working days do (for those who remember results computed with it)."""
+        data = repr((self._extra, self._lost, sorted(self.covered_years)))
+        return hashlib.sha256(data.encode()).hexdigest()
 
     # --- days ------------------------------------------------------------------------------------
     def is_working_day(self, d):
