@@ -151,11 +151,11 @@ def level_conditions(kind, conf, now, calendar):
     )
 
 
-def _range(due, start, end, *, include_end=False):
-    """The deadlines in [start, end) — or [start, end] — as a filter, or None when there are none."""
-    if start > end or (start == end and not include_end):
+def _range(due, start, end):
+    """The deadlines in [start, end) as a filter, or None when there are none."""
+    if start >= end:
         return None
-    return Q(**{f"{due}__gte": start, f"{due}__{'lte' if include_end else 'lt'}": end})
+    return Q(**{f"{due}__gte": start, f"{due}__lt": end})
 
 
 def newly_due(kind, before, after):
@@ -282,7 +282,7 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=Fals
             # key of the whole table. The ids are few (what is due and not yet made); batches follow.
             ids = sorted(set(candidates(kind, conditions, content_type, since)))
             work.append((kind, conditions, content_type, ids, since is None, fingerprint))
-    for kind, conditions, content_type, ids, _full, _print in work:
+    for kind, conditions, content_type, ids, *_mark in work:
         for start in range(0, len(ids), batch_size):
             # Each batch is its own transaction, so a worker killed mid-sweep keeps the batches it
             # finished and the next sweep selects exactly what is left.

@@ -1,6 +1,9 @@
 """The inbox (everyone), notification preferences (everyone), reminder settings per deadline kind and the
 failed-deliveries page (administrators)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +21,7 @@ from enforcement.versioning import StaleEdit
 
 from . import registry, services
 from .forms import NotificationPreferencesForm, ReminderSettingForm
-from .models import RETRYABLE_STATUSES, Channel, Delivery, DeliveryStatus, Notification
+from .models import RETRYABLE_STATUSES, Channel, Delivery, DeliveryStatus, Notification, SweepMark
 from .sweep import effective_settings
 
 PAGE_SIZE = 25
@@ -91,9 +95,14 @@ def preferences(request):
 def reminder_settings(request):
     _require_admin(request.user)
     confs = effective_settings()
-    kinds = [{"kind": kind, "conf": confs[kind.slug]} for kind in registry.all_kinds()]
+    marks = {mark.kind: mark for mark in SweepMark.objects.all()}
+    kinds = [{"kind": kind, "conf": confs[kind.slug], "mark": marks.get(kind.slug)} for kind in registry.all_kinds()]
+    # Beat sweeps every REMINDER_SWEEP_SECONDS: three periods without one means no worker or no beat.
+    last_sweep = max((mark.swept_at for mark in marks.values()), default=None)
+    overdue_after = timedelta(seconds=3 * settings.REMINDER_SWEEP_SECONDS)
     return render(request, "notifications/settings_list.html", {
-        "kinds": kinds, "can_edit": can_edit_settings(request.user),
+        "kinds": kinds, "can_edit": can_edit_settings(request.user), "last_sweep": last_sweep,
+        "sweep_stale": last_sweep is None or timezone.now() - last_sweep > overdue_after,
     })
 
 

@@ -1,7 +1,10 @@
 """The inbox, preferences, reminder settings and failed-deliveries pages."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from enforcement.audit.models import AuditEvent
 from enforcement.notifications.models import (
@@ -12,8 +15,10 @@ from enforcement.notifications.models import (
     NotificationPreference,
     Reminder,
     ReminderSetting,
+    SweepMark,
 )
 from enforcement.notifications.services import set_preferences
+from enforcement.notifications.sweep import send_due_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +152,20 @@ def test_city_admin_edits_a_kinds_settings_and_it_is_audited(client, city_admin)
     assert response.context["form"].non_field_errors()
     setting.refresh_from_db()
     assert setting.warning_lead_days == 2
+
+
+def test_the_settings_page_says_when_the_sweep_last_ran_and_warns_when_it_stopped(client, city_admin, settings):
+    signed_in(client, city_admin)
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "No reminder sweep has run yet" in page
+    send_due_reminders()
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert 'class="alert alert-warning sweep-stale"' not in page
+    assert timezone.localtime(SweepMark.objects.get(kind="complaint_reply").swept_at).strftime("%Y-%m-%d %H:%M") in page
+    # Three sweep periods without a sweep: the worker or beat is not running.
+    SweepMark.objects.update(swept_at=timezone.now() - timedelta(seconds=3 * settings.REMINDER_SWEEP_SECONDS + 60))
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "No reminder sweep has finished since" in page
 
 
 def test_settings_out_of_range_are_refused(client, city_admin):
