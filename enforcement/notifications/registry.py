@@ -5,7 +5,7 @@
 
     register(DeadlineKind(
         slug="complaint_reply", label=_("Complaint reply"), model="complaints.Complaint",
-        due_field="reply_due_at", live_filter=Q(status__in=REPLY_LIVE), start_field="accepted_at",
+        due_field="reply_due_at", live_filter=Q(status__in=REPLY_LIVE), start_field="received_at",
     ))
 
 A kind says where its due moment is (`due_field`), in which states it is still to be met

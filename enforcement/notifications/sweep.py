@@ -184,6 +184,16 @@ def newly_due(kind, before, after):
     return parts
 
 
+def _due_ranges(conditions):
+    """[(level, condition)] over deadline ranges that do not overlap: in the warning period, overdue and
+    not yet escalated, escalated. A record escalated for its current deadline is finished (the sweep never
+    escalates without the overdue notice), so the overdue backlog is read once per full sweep."""
+    return [
+        (ReminderLevel.WARNING, conditions.warning), (ReminderLevel.OVERDUE, conditions.overdue_only),
+        (ReminderLevel.ESCALATED, conditions.escalated),
+    ]
+
+
 def _made(kind, level, content_type):
     """The reminder of this level for the outer record's current deadline."""
     return Reminder.objects.filter(
@@ -205,10 +215,7 @@ def candidates(kind, conditions, content_type, since=None):
     # Changed since: a few rows of the changed field's index, each tested against every level.
     margin = timedelta(seconds=settings.REMINDER_CHANGE_MARGIN_SECONDS)
     due_and_not_made = Q()
-    for level, condition in (
-        (ReminderLevel.WARNING, conditions.warning), (ReminderLevel.OVERDUE, conditions.overdue_only),
-        (ReminderLevel.ESCALATED, conditions.escalated),
-    ):
+    for level, condition in _due_ranges(conditions):
         due_and_not_made |= condition & ~Exists(_made(kind, level, content_type))
     parts.append(live.filter(**{f"{kind.changed_field}__gte": since.now - margin}).filter(due_and_not_made))
     first, *rest = [part.values_list("pk", flat=True) for part in parts]
@@ -217,17 +224,16 @@ def candidates(kind, conditions, content_type, since=None):
 
 def full_candidates(kind, conditions, content_type):
     """Ids of the live records with a reminder due and not made: one statement per kind, the UNION ALL of
-    one range of its (status, due field) index per level, each with its own anti-join on the reminders'
-    key — so the planner probes the index per row where few rows are due and hashes where many are,
-    level by level, whatever the size of the reminders' history. The levels' deadline ranges do not
-    overlap: overdue and not yet escalated / escalated. A record escalated for its current deadline is
-    finished (the sweep never escalates without the overdue notice), so the overdue backlog is read once."""
+    one range of its (status, due field) index per level (`_due_ranges`), each with its own anti-join on
+    the reminders' key — so the planner probes the index per row where few rows are due and hashes where
+    many are, level by level, whatever the size of the reminders' history."""
     live = kind.live_queryset().order_by()
-    ahead = {f"{kind.due_field}__lt": conditions.upper_bound}  # keeps the warning's index range closed
+    # The upper bound keeps the warning's index range closed (the others are closed by `now`).
+    closed = Q(**{f"{kind.due_field}__lt": conditions.upper_bound})
     parts = [
-        live.filter(conditions.warning, **ahead).filter(~Exists(_made(kind, ReminderLevel.WARNING, content_type))),
-        live.filter(conditions.overdue_only).filter(~Exists(_made(kind, ReminderLevel.OVERDUE, content_type))),
-        live.filter(conditions.escalated).filter(~Exists(_made(kind, ReminderLevel.ESCALATED, content_type))),
+        live.filter(condition & closed if level == ReminderLevel.WARNING else condition)
+        .filter(~Exists(_made(kind, level, content_type)))
+        for level, condition in _due_ranges(conditions)
     ]
     first, *rest = [part.values_list("pk", flat=True) for part in parts]
     return first.union(*rest, all=True)
@@ -257,7 +263,7 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=Fals
     confs = effective_settings()
     result = SweepResult()
     resolver = RecipientResolver(now=now)
-    work = []
+    work, swept = [], []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Short indexed queries whose cost estimates can still cross jit_above_cost and the parallel
@@ -280,15 +286,15 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=Fals
                 since = level_conditions(kind, conf, mark.swept_at, calendar)
             # No ORDER BY/LIMIT in the candidate query: it would tempt the planner into walking the primary
             # key of the whole table. The ids are few (what is due and not yet made); batches follow.
-            ids = sorted(set(candidates(kind, conditions, content_type, since)))
-            work.append((kind, conditions, content_type, ids, since is None, fingerprint))
-    for kind, conditions, content_type, ids, *_mark in work:
+            work.append((kind, conditions, content_type, sorted(set(candidates(kind, conditions, content_type, since)))))
+            swept.append((kind.slug, since is None, fingerprint))
+    for kind, conditions, content_type, ids in work:
         for start in range(0, len(ids), batch_size):
             # Each batch is its own transaction, so a worker killed mid-sweep keeps the batches it
             # finished and the next sweep selects exactly what is left.
             with transaction.atomic():
                 _sweep_batch(kind, conditions, ids[start : start + batch_size], content_type, now, resolver, result)
-    _mark_swept(now, [(kind.slug, was_full, fingerprint) for kind, _c, _t, _i, was_full, fingerprint in work])
+    _mark_swept(now, swept)
     if result.reminders:
         logger.info("Reminder sweep at %s: %s reminders, %s deliveries", now, result.reminders, result.deliveries)
     return result
@@ -329,7 +335,7 @@ def _sweep_batch(kind, conditions, ids, content_type, now, resolver, result):
         if not objects:
             continue
         if level == ReminderLevel.ESCALATED:
-            # Never an escalation without the overdue notice (candidates() relies on it).
+            # Never an escalation without the overdue notice (_due_ranges relies on it).
             _make_reminders(kind, ReminderLevel.OVERDUE, objects, content_type, now, resolver, result)
         _make_reminders(kind, level, objects, content_type, now, resolver, result)
 
