@@ -9,8 +9,8 @@ def unread_notifications(request):
         return {"unread_notifications": 0}
 
     def count():
-        from .models import Notification
+        from .services import unread_count
 
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+        return unread_count(user)
 
     return {"unread_notifications": SimpleLazyObject(count)}

@@ -1,8 +1,6 @@
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
-from enforcement.org.forms import BootstrapFormMixin
+from enforcement.org.forms import BootstrapFormMixin, VersionedFormMixin
 
 from .models import ReminderLevel, ReminderSetting
 from .recipients import OPTIONAL_LEVELS, available_channels
@@ -43,23 +41,10 @@ class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
         }
 
 
-class ReminderSettingForm(BootstrapFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ReminderSettingForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ReminderSetting
         fields = [
             "is_active", "warning_lead_days", "long_deadline_days", "long_warning_lead_days",
             "escalation_delay_days",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        days = cleaned.get("long_deadline_days")
-        if days is not None and days < 1:
-            raise ValidationError({"long_deadline_days": _("Give at least one day.")})
-        return cleaned

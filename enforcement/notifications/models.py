@@ -7,7 +7,7 @@ number of sweeps — retried, late, or running in two workers at once — leave 
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -208,7 +208,7 @@ class ReminderSetting(VersionedModel):
         help_text=_("Warn this many working days before the deadline."),
     )
     long_deadline_days = models.PositiveSmallIntegerField(
-        _("long deadline from (days)"), validators=[MaxValueValidator(3650)],
+        _("long deadline from (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text=_("Deadlines at least this many days after their start count as long."),
     )
     long_warning_lead_days = models.PositiveSmallIntegerField(

@@ -47,7 +47,6 @@ def inbox(request):
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {
         "page_obj": page, "notes": page.object_list, "only_unread": only_unread,
-        "unread_total": services.unread_count(request.user),
     })
 
 

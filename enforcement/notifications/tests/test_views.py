@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,13 +57,18 @@ def test_inbox_shows_only_my_notifications_and_the_badge_counts_unread(client, p
     mine = notify(people["officer"], reminder)
     notify(people["officer"], reminder, read=True)
     theirs = notify(people["leader"], reminder)
-    response = signed_in(client, people["officer"]).get(reverse("notifications:inbox"))
+    signed_in(client, people["officer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("notifications:inbox"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f'id="notification-{mine.pk}"' in html
     assert f'id="notification-{theirs.pk}"' not in html
     assert response.context["unread_notifications"] == 1
     assert 'id="unread-count"' in html
+    assert "1 unread</span>" in html  # the heading's count
+    # The badge and the heading share one count.
+    assert sum('"read_at" IS NULL' in q["sql"] and "COUNT(" in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_mark_read_and_open_the_record(client, people, reminder):
@@ -168,14 +175,15 @@ def test_the_settings_page_says_when_the_sweep_last_ran_and_warns_when_it_stoppe
     assert "No reminder sweep has finished since" in page
 
 
-def test_settings_out_of_range_are_refused(client, city_admin):
+@pytest.mark.parametrize(("field", "value"), [("warning_lead_days", 31), ("long_deadline_days", 0),
+                                            ("long_deadline_days", 3651), ("escalation_delay_days", 31)])
+def test_settings_out_of_range_are_refused(client, city_admin, field, value):
     signed_in(client, city_admin)
     url = reverse("notifications:setting-edit", args=["complaint_reply"])
-    response = client.post(url, {
-        "warning_lead_days": 99, "long_deadline_days": 30, "long_warning_lead_days": 5, "escalation_delay_days": 2,
-    })
+    data = {"warning_lead_days": 1, "long_deadline_days": 30, "long_warning_lead_days": 5, "escalation_delay_days": 2}
+    response = client.post(url, {**data, field: value})
     assert response.status_code == 200
-    assert "warning_lead_days" in response.context["form"].errors
+    assert list(response.context["form"].errors) == [field]
     assert not ReminderSetting.objects.exists()
 
 
