@@ -18,7 +18,10 @@ CATEGORY_PARENTS_KEY = "complaints:choices:category_parents"
 
 
 def _key(name, language=None):
-    return f"complaints:choices:{name}:{language or get_language() or ''}"
+    """Per language; "" when no language is active (a management command, a task)."""
+    if language is None:
+        language = get_language()
+    return f"complaints:choices:{name}:{language or ''}"
 
 
 def forget(**_kwargs):

@@ -36,9 +36,7 @@ class NamedRefField(serializers.Field):
         return getattr(instance, self.source)
 
     def to_representation(self, value):
-        if value is None:
-            return None
-        return {"id": value.pk, "name": str(getattr(value, self.name_attr, value))}
+        return _ref(value, self.name_attr)
 
 
 def _time_left(complaint):

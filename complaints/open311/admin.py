@@ -26,7 +26,10 @@ class Open311ClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.update_client(obj, by=request.user)
+            # The form has already set the new values on `obj`: the service edits the stored row, so the
+            # audit trail records what changed.
+            stored = Open311Client.objects.get(pk=obj.pk)
+            services.update_client(stored, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data})
             return
         client, key = services.create_client(name=obj.name, unit=obj.unit, channel=obj.channel, by=request.user)
         if not obj.is_active:

@@ -23,7 +23,7 @@ from complaints.models import Complaint
 from . import services
 from .forms import RequestListForm, ServiceRequestForm, service_by_code
 from .forms import services as service_list
-from .serializers import request_json, service_definition_json, service_json
+from .serializers import request_json, service_definition_json, service_json, service_notice
 
 MAX_REQUESTS = 1000  # GeoReport v2: a list answers at most this many, newest first
 
@@ -133,10 +133,9 @@ def _create(request, client):
         raise Open311Error(400, _django_errors(exc)) from exc
     except PermissionDenied as exc:
         raise Open311Error(403, _("This client may not file requests: %(reason)s") % {"reason": exc}) from exc
-    complaint = _requests_of(client).get(pk=complaint.pk)
     response = _json([{
         "service_request_id": complaint.number,
-        "service_notice": request_json(complaint)["service_notice"],
+        "service_notice": service_notice(complaint),
         "account_id": None,
     }], status=201)
     response["Location"] = request.build_absolute_uri(

@@ -310,3 +310,20 @@ def test_admin_shows_the_key_once_on_creation(client, make_user, district_a, ven
     assert services.hash_key(platform.key) == platform.key_hash
     client.logout()
     assert file(client, platform).status_code == 201
+
+
+def test_an_admin_edit_is_audited_with_what_changed(make_user, district_a, vending, client):
+    superuser = make_user(unit=district_a, is_superuser=True, is_staff=True)
+    platform, _key = services.create_client(name="12345 hotline", unit=district_a, channel="hotline_12345")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:open311_open311client_change", args=[platform.pk]),
+        {"name": "12345 city hotline", "channel": "hotline_12345", "unit": district_a.pk},  # unticked: inactive
+    )
+    assert response.status_code == 302
+    platform.refresh_from_db()
+    assert (platform.name, platform.is_active) == ("12345 city hotline", False)
+    event = AuditEvent.objects.for_object(platform).get(action="update")
+    assert event.actor == superuser
+    assert event.before == {"name": "12345 hotline", "is_active": True}
+    assert event.after == {"name": "12345 city hotline", "is_active": False}
