@@ -37,8 +37,6 @@ from enforcement.catalog.tests.factories import ViolationCategoryFactory
 from enforcement.celery import app
 from enforcement.notifications.models import Channel, Delivery, DeliveryStatus, Notification, Reminder
 from enforcement.notifications.tests.conftest import end_of, local, people  # noqa: F401 — fixture
-from enforcement.workdays.models import CalendarDay
-from enforcement.workdays.services import load_from_package
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -195,13 +193,6 @@ def publish(broker, task_name, **kwargs):
 
 
 # --- the data --------------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def working_day_calendar(transactional_db):
-    """A transactional test flushes the tables, the calendar loaded by migration included: load it again."""
-    if not CalendarDay.objects.filter(date__year=2026).exists():
-        load_from_package([2026])
-
-
 def overdue_complaints(n, unit, handler, received_by, due_at):
     """n complaints held by `handler` whose reply deadline has passed (inserted in one statement)."""
     category = ViolationCategoryFactory()
@@ -348,4 +339,9 @@ def test_time_travel_through_the_worker_across_national_day(tmp_path, workers, p
     wait_for(lambda: all_sent(2 + 4 + 2), "every delivery")
     assert sorted(Notification.objects.values_list("reminder__level", "user__username")) == [
         ("escalated", "head-a"), ("overdue", "leader-a1"), ("overdue", "officer-a"), ("warning", "officer-a"),
+    ]
+    # Each made by the sweep of its day (a reminder carries its sweep's moment), not by an earlier one.
+    assert sorted(Reminder.objects.values_list("level", "created_at")) == [
+        ("escalated", local(2026, 10, 11, 0, 1)), ("overdue", local(2026, 10, 9, 0, 1)),
+        ("warning", local(2026, 9, 30, 8)),
     ]

@@ -11,7 +11,6 @@ for escalations, which supervisors cannot switch off.
 
 A resolver lives for one sweep and answers from a few set-based queries, cached per unit and user."""
 
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,9 +48,7 @@ def available_channels(user):
 
 
 class RecipientResolver:
-    def __init__(self, *, now):
-        self.now = now
-        self.pending_grace = timedelta(seconds=settings.NOTIFICATIONS_PENDING_GRACE_SECONDS)
+    def __init__(self):
         self._units = {}  # unit id → (parent id, [ancestor ids from the unit up])
         self._members = {}  # unit id → {role: [user ids]}
         self._users = {}  # user id → (email, phone) for active users

@@ -1,16 +1,14 @@
 """What users and administrators do with notifications: read them, choose channels, set the reminder
 periods per deadline kind, retry failed deliveries. The sweep is in sweep.py, sending in delivery.py."""
 
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from enforcement.audit.services import record_create, record_transition, record_update, snapshot
 
 from . import registry
-from .delivery import enqueue_deliveries
+from .delivery import enqueue_deliveries, requeue_at
 from .models import Delivery, DeliveryStatus, Notification, NotificationPreference, ReminderSetting
 from .recipients import OPTIONAL_LEVELS
 
@@ -85,16 +83,15 @@ def save_setting(setting, *, by, expected_version=None):
 def retry_deliveries(deliveries, *, by):
     """An administrator's retry: the failed deliveries go back to pending and are sent at once."""
     now = timezone.now()
-    requeue_at = now + timedelta(seconds=settings.NOTIFICATIONS_PENDING_GRACE_SECONDS)
     with transaction.atomic():
         rows = list(Delivery.objects.select_for_update().filter(
             pk__in=[d.pk for d in deliveries], status=DeliveryStatus.FAILED
         ))
-        for delivery in rows:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.PENDING, next_attempt_at=requeue_at, locked_until=None, updated_at=now
-            )
-            record_transition(delivery, "retry", DeliveryStatus.FAILED, DeliveryStatus.PENDING, actor=by)
         ids = [d.pk for d in rows]
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=requeue_at(now), locked_until=None, updated_at=now
+        )
+        for delivery in rows:
+            record_transition(delivery, "retry", DeliveryStatus.FAILED, DeliveryStatus.PENDING, actor=by)
         transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
     return len(ids)

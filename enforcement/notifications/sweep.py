@@ -32,6 +32,7 @@ from django.utils import timezone
 from enforcement.workdays.calendar import get_calendar
 
 from . import registry
+from .delivery import enqueue_deliveries, requeue_at
 from .models import Delivery, DeliveryStatus, Reminder, ReminderLevel, ReminderSetting, SweepMark
 from .recipients import RecipientResolver
 
@@ -262,7 +263,7 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=Fals
     calendar = get_calendar()
     confs = effective_settings()
     result = SweepResult()
-    resolver = RecipientResolver(now=now)
+    resolver = RecipientResolver()
     work, swept = [], []
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -365,7 +366,7 @@ def _make_reminders(kind, level, objects, content_type, now, resolver, result):
         if not recipients.get(obj.pk):
             logger.warning("Nobody to remind of %s %s (%s, %s): no handler or supervisor found",
                            kind.model, obj.pk, kind.slug, level)
-    retry_at = _datetime_value(now + resolver.pending_grace)
+    retry_at = _datetime_value(requeue_at(now))
     delivery_ids = [
         pk for (pk,) in _insert(
             Delivery,
@@ -382,8 +383,6 @@ def _make_reminders(kind, level, objects, content_type, now, resolver, result):
     ]
     result.add(kind.slug, level, len(made), len(delivery_ids))
     if delivery_ids:
-        from .delivery import enqueue_deliveries  # the tasks module imports this one
-
         transaction.on_commit(lambda: enqueue_deliveries(delivery_ids), robust=True)
 
 

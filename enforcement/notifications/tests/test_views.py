@@ -238,15 +238,23 @@ def test_failed_deliveries_are_listed_in_scope_and_retried(client, admin_a, peop
     assert AuditEvent.objects.filter(object_id=str(failed.pk), verb="retry", actor=admin_a).exists()
 
 
-def test_the_work_queue_tells_admins_of_failed_deliveries(client, admin_a, people, reminder):
+def test_the_work_queue_tells_admins_of_failed_deliveries(client, admin_a, people, reminder, squad_b, officer_b):
     from enforcement.org.workqueue import items_for
 
     assert not [i for i in items_for(admin_a) if i.url == reverse("notifications:failed")]
     Delivery.objects.create(
         reminder=reminder, user=people["officer"], channel=Channel.EMAIL, status=DeliveryStatus.FAILED, last_error="x",
     )
+    # Another district's failure is not district A's administrator's to count.
+    elsewhere = Reminder.objects.create(
+        kind=reminder.kind, content_type=reminder.content_type, object_id=2, due_at=reminder.due_at,
+        level=reminder.level, unit=squad_b, title="TS202611250002", url="/complaints/2/",
+    )
+    Delivery.objects.create(
+        reminder=elsewhere, user=officer_b, channel=Channel.EMAIL, status=DeliveryStatus.FAILED, last_error="x",
+    )
     [item] = [i for i in items_for(admin_a) if i.url == reverse("notifications:failed")]
-    assert "1" in item.title
+    assert item.title == "1 reminder could not be delivered"
     assert not [i for i in items_for(people["officer"]) if i.url == reverse("notifications:failed")]
     page = signed_in(client, admin_a).get(reverse("home"))
     assert reverse("notifications:failed") in page.content.decode()
