@@ -405,8 +405,6 @@ COMPLAINT_COLUMNS = [
 ]
 EVENT_COLUMNS = ["at", "actor_id", "content_type_id", "object_id", "object_repr", "action", "verb", "source",
                  "before", "after", "note"]
-NORMAL_FLOW = ["received", "accepted", "dispatched", "in_progress", "replied", "visited", "closed"]
-OPEN = {"received", "accepted", "dispatched", "in_progress", "replied", "visited"}
 
 
 def _columns(model, known):
@@ -792,6 +790,7 @@ def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=N
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from complaints.choices import OPEN_STATUSES
     from complaints.models import Complaint, ComplaintNumberSequence
     from enforcement.audit.models import AuditEvent
 
@@ -843,7 +842,7 @@ def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=N
                 rows.append(row)
                 events.extend(row_events)
                 by_status[status] = by_status.get(status, 0) + 1
-                if status in OPEN:
+                if status in OPEN_STATUSES:
                     open_count += 1
                     if due is not None and due < end_utc:
                         overdue += 1

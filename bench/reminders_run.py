@@ -61,7 +61,12 @@ CROSS JOIN LATERAL (VALUES
 ) AS k(kind, level, due, chosen)
 WHERE c.status = 'closed' AND k.chosen AND k.due IS NOT NULL
 ON CONFLICT DO NOTHING"""
-LIVE = "('received', 'accepted', 'dispatched', 'in_progress', 'replied')"
+
+def _live_statuses():
+    """The statuses in which a complaint has a deadline the sweep watches (complaints/deadlines.py)."""
+    from complaints.choices import ACCEPT_LIVE, REPLY_LIVE, VISIT_LIVE
+
+    return "(" + ", ".join(f"'{status}'" for status in sorted(ACCEPT_LIVE | REPLY_LIVE | VISIT_LIVE)) + ")"
 
 
 def _free_port():
@@ -193,9 +198,9 @@ def run(args):
 
     figures_load = [os.getloadavg()[0]]
     now = timezone.now()
-    live = _sql("""SELECT count(*) FROM complaints_complaint
-                   WHERE status IN ('received', 'accepted', 'dispatched', 'in_progress', 'replied')""")[0][0]
-    figures = {"complaints": total, "live": live, "now": now, "load": figures_load}
+    live_statuses = _live_statuses()
+    live = _sql(f"SELECT count(*) FROM complaints_complaint WHERE status IN {live_statuses}")[0][0]
+    figures = {"complaints": total, "live": live, "load": figures_load}
     print(f"load average before: {figures_load[0]:.2f} (the figures mean something only on an idle machine)")
     print(f"{total:,} complaints, {live:,} with a live deadline; now = {timezone.localtime(now):%Y-%m-%d %H:%M %Z}")
 
@@ -240,7 +245,7 @@ def run(args):
 
     # Complaints saved in the last quarter of an hour (a busy hour's share of ~9,000 saves a day).
     _sql(f"""UPDATE complaints_complaint SET updated_at = %s - random() * interval '14 minutes'
-             WHERE id IN (SELECT id FROM complaints_complaint WHERE status IN {LIVE}
+             WHERE id IN (SELECT id FROM complaints_complaint WHERE status IN {live_statuses}
                           ORDER BY random() LIMIT %s)""", [now, args.recently_saved])
     _sql("VACUUM (ANALYZE) complaints_complaint")
     figures["nothing_due"] = {}
@@ -248,7 +253,7 @@ def run(args):
         if heap == "churned":
             # A working day without VACUUM: every live complaint updated once (updated_at left alone, so
             # that only the heap changes, not what counts as recently saved).
-            _sql(f"UPDATE complaints_complaint SET status = status WHERE status IN {LIVE}")
+            _sql(f"UPDATE complaints_complaint SET status = status WHERE status IN {live_statuses}")
         for mode in ("between", "full"):
             figures["nothing_due"][heap, mode] = nothing_due(full=mode == "full")
             median, p95, queries = figures["nothing_due"][heap, mode]
@@ -271,6 +276,7 @@ def run(args):
         before = _counts()
         seconds, result = _timed(lambda: send_due_reminders(now))
         after = _counts()
+        assert (result.reminders, result.deliveries) == (after[0] - before[0], after[1] - before[1]), result.as_dict()
         figures["warnings"] = (seconds, after[0] - before[0], after[1] - before[1], chosen)
         print(f"3. 1 % due ({chosen:,} warnings): {after[0] - before[0]:,} reminders and {after[1] - before[1]:,} "
               f"deliveries in {seconds:.2f} s (target ≤ {TARGET_ONE_PERCENT_S} s)")
@@ -280,10 +286,12 @@ def run(args):
         before = _counts()
         seconds, result = _timed(lambda: send_due_reminders(now))
         after = _counts()
+        assert (result.reminders, result.deliveries) == (after[0] - before[0], after[1] - before[1]), result.as_dict()
         figures["overdue"] = (seconds, after[0] - before[0], after[1] - before[1], chosen)
         print(f"4. 1 % due ({chosen:,} overdue): {after[0] - before[0]:,} reminders and {after[1] - before[1]:,} "
               f"deliveries in {seconds:.2f} s")
-        seconds, _result = _timed(lambda: send_due_reminders(now, full=True))
+        seconds, result = _timed(lambda: send_due_reminders(now, full=True))
+        assert result.reminders == 0, result.as_dict()
         figures["after"] = seconds * 1000
         print(f"   the next full sweep: {seconds * 1000:.1f} ms")
 
@@ -349,7 +357,7 @@ deadline kinds × three levels, delivery tasks published to Redis on commit; not
 | 1 % due: {chosen:,} warnings | {w_r:,} | {w_d:,} | {w_s:.2f} s ({w_r / w_s:,.0f} reminders/s) | ≤ {TARGET_ONE_PERCENT_S} s {ok1} |
 | 1 % due: {chosen:,} overdue (handler + squad leader) | {o_r:,} | {o_d:,} | {o_s:.2f} s ({o_r / o_s:,.0f} reminders/s) | ≤ {TARGET_ONE_PERCENT_S} s {ok1} |
 | First sweep ever (the generated backlog) | {backlog_r:,} | {backlog_d:,} | {backlog_s:.2f} s | — |
-| Full sweep after the 1 % (20,000 more live overdue, their notices made) | 0 | 0 | {f['after']:.1f} ms | — |
+| Full sweep after the 1 % ({chosen:,} more live overdue, their notices made) | 0 | 0 | {f['after']:.1f} ms | — |
 
 How a sweep reads (`enforcement/notifications/sweep.py`). Beat sweeps every {period} s. Between full sweeps a
 sweep reads, per deadline kind, only what became due since the last finished sweep (its `SweepMark`): the
@@ -365,17 +373,17 @@ National Day both ways and checks that they make the same reminders after every 
 
 The full sweep's cost grows with the live backlog, not with the table: it reads {f['live']:,} live complaints'
 index ranges, and the generator leaves about 8,000 complaints overdue for good, read once per full sweep —
-20,000 more overdue make it {f['after']:.0f} ms. "After a working day's updates" is the same database once every
+{chosen:,} more overdue make it {f['after']:.0f} ms. "After a working day's updates" is the same database once every
 live complaint has been updated since the last VACUUM (the live rows on pages that are not all-visible,
 their old versions still there). The full sweep's time depends on how many of the pages it reads are in
-shared_buffers (128 MB on this machine, as installed, against a 2-million-row table and its indexes) rather
+shared_buffers ({shared_buffers} on this machine, as installed, against a table of {f['complaints']:,} complaints and its indexes) rather
 than in the operating system's cache, so it varies from run to run and can be over 50 ms; that is why beat's
 sweeps are not full ones. The sweeps between full ones read a few hundred rows and hardly vary. "Nothing due" has the
 reminders three years of sweeps would have left for closed complaints in the table (`HISTORY_SQL`): the
 anti-joins read an index of that size. The sweep turns JIT and parallel workers off for these statements
 (their cost estimates crossed `jit_above_cost`; compiling took 20 ms of a 30 ms query). The 1 % sweeps
 insert with multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING` (only the rows this sweep made get
-deliveries), 1,000 records a transaction; they are sweeps between full ones that find the 20,000 changed
+deliveries), 1,000 records a transaction; they are sweeps between full ones that find the {chosen:,} changed
 complaints through `updated_at`, as the app's saves would leave them.
 
 Deliveries are the worker's job (not in the times above): one process sends {sample:,} inbox and email

@@ -68,14 +68,6 @@ def _setup():
     django.setup()
 
 
-def _start_of(day):
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
-
-
 def _one(sql, params=()):
     from django.db import connection
 
@@ -92,6 +84,7 @@ def build_scenarios():
     from complaints.models import Complaint
     from enforcement.catalog.models import ViolationCategory
     from enforcement.org.models import OrgUnit, User
+    from enforcement.workdays.calendar import start_of_day
 
     district = OrgUnit.objects.get(code="bench-d01")
     other_district = OrgUnit.objects.get(code="bench-d03")
@@ -178,8 +171,8 @@ def build_scenarios():
     where = ("c.unit_id = ANY(%(units)s) AND c.status = ANY(%(statuses)s) AND c.category_id IN "
              "(SELECT id FROM catalog_violationcategory WHERE id = %(major)s OR parent_id = %(major)s) "
              "AND c.received_at >= %(since)s AND c.received_at < %(until)s")
-    params = {"units": subtree, "statuses": open_statuses, "major": major.pk, "since": _start_of(since),
-              "until": _start_of(until + timedelta(days=1))}
+    params = {"units": subtree, "statuses": open_statuses, "major": major.pk, "since": start_of_day(since),
+              "until": start_of_day(until + timedelta(days=1))}
     scenarios += [
         Scenario("sql", "Raw SQL: district, typical filters, first 26 rows + capped count", district_user, sql=[
             ("SELECT c.id, c.number, c.received_at, c.status, c.channel, c.address, c.due_at, c.description, "

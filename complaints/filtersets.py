@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.org.models import OrgUnit
+from enforcement.workdays.calendar import start_of_day
 
 from . import cached_choices
 from .choices import Channel, ComplaintStatus, Satisfaction
@@ -87,19 +87,15 @@ class ComplaintFilterSet(django_filters.FilterSet):
         return queryset.filter(unit_id__in=ids)
 
     def filter_received_from(self, queryset, name, value):
-        return queryset.filter(received_at__gte=_start_of(value))
+        return queryset.filter(received_at__gte=start_of_day(value))
 
     def filter_received_to(self, queryset, name, value):
-        return queryset.filter(received_at__lt=_start_of(value + timedelta(days=1)))
+        return queryset.filter(received_at__lt=start_of_day(value + timedelta(days=1)))
 
     def filter_due(self, queryset, name, value):
         return queryset.overdue() if value == DueState.OVERDUE else queryset.due_soon()
 
 
-def _start_of(day):
-    from datetime import datetime, time
-
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
 # --- sort orders (keyset pagination walks the matching composite index) ------------------------------

@@ -21,7 +21,7 @@ moves nothing, so the next one reads from the same moment."""
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -29,7 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from enforcement.workdays.calendar import get_calendar
+from enforcement.workdays.calendar import get_calendar, start_of_day
 
 from . import registry
 from .delivery import enqueue_deliveries, requeue_at
@@ -76,16 +76,12 @@ def effective_settings():
 
 
 # --- when is each level due: date cutoffs, so the database can compare on the indexed due field ---------
-def _start_of_day(d):
-    return datetime.combine(d, time.min, tzinfo=timezone.get_default_timezone())
-
-
 def warning_cutoff(today, lead, calendar):
     """Deadlines before this moment are in their warning period today. A deadline on date D is warned
     from the `lead`-th working day before D; that day is on or before today exactly when D is no later
     than the `lead`-th working day after today."""
     last_date = today if lead == 0 else calendar.add_working_days(today, lead)
-    return _start_of_day(last_date + ONE_DAY)
+    return start_of_day(last_date + ONE_DAY)
 
 
 def escalation_cutoff(now, delay, calendar):
@@ -100,7 +96,7 @@ def escalation_cutoff(now, delay, calendar):
         day -= ONE_DAY
         if calendar.is_working_day(day):
             found += 1
-    return min(_start_of_day(day), now)
+    return min(start_of_day(day), now)
 
 
 @dataclass(frozen=True)

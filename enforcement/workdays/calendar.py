@@ -39,6 +39,10 @@ def local_date(value):
     return value
 
 
+def start_of_day(d):
+    return datetime.combine(d, time.min, tzinfo=_tz())
+
+
 def end_of_day(d):
     return datetime.combine(d, time.max, tzinfo=_tz())
 

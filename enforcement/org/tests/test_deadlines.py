@@ -4,19 +4,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from enforcement.org.templatetags.deadlines import certificate_state, deadline_urgency, time_left_text
 from enforcement.org.tests.factories import UserFactory
 from enforcement.org.workqueue import WorkItem
 
 NOW = timezone.make_aware(datetime(2026, 3, 10, 10, 0))
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize(

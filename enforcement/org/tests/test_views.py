@@ -35,13 +35,6 @@ def login(client, user):
     return client
 
 
-@pytest.fixture
-def english(client):
-    """The admin pages' assertions read English words: set the language cookie like the switch does."""
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    return client
-
-
 # --- access --------------------------------------------------------------------------------------
 def management_urls(unit, member):
     return [
@@ -118,7 +111,7 @@ def test_login_form_signs_in_and_lands_on_the_work_queue(client, officer_a):
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_lockout_message_after_five_failed_logins(client, english, officer_a, settings):
+def test_lockout_message_after_five_failed_logins(client, officer_a, settings):
     assert settings.LOGIN_FAILURE_LIMIT == 5
     for _attempt in range(4):
         response = client.post(reverse("login"), {"username": "officer-a", "password": "wrong"})
@@ -161,10 +154,12 @@ def test_chinese_by_default_and_the_switch_changes_the_language(officer_a):
     assert "Work queue" in page
 
     client.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("home")})
-    assert '<html lang="zh-hans">' in html(client.get(reverse("home")))
+    page = html(client.get(reverse("home")))
+    assert '<html lang="zh-hans">' in page
+    assert "待办" in page
 
 
-def test_user_menu_shows_name_unit_and_roles(client, english, make_user, squad_a):
+def test_user_menu_shows_name_unit_and_roles(client, make_user, squad_a):
     officer = make_user("officer", "squad_leader", unit=squad_a, full_name="张三")
     login(client, officer)
     page = html(client.get(reverse("home")))
@@ -199,7 +194,7 @@ def queue_items(monkeypatch):
 
 
 def test_work_queue_lists_items_most_urgent_first_with_colours_and_time_left(
-    client, english, officer_a, queue_items
+    client, officer_a, queue_items
 ):
     login(client, officer_a)
     page = html(client.get(reverse("home")))
@@ -214,14 +209,14 @@ def test_work_queue_lists_items_most_urgent_first_with_colours_and_time_left(
     assert "Street vending, Main St." in page
 
 
-def test_work_queue_empty_state(client, english, officer_a, monkeypatch):
+def test_work_queue_empty_state(client, officer_a, monkeypatch):
     monkeypatch.setattr(workqueue, "_providers", [])
     login(client, officer_a)
     assert "Nothing is waiting for you." in html(client.get(reverse("home")))
 
 
 # --- org units -----------------------------------------------------------------------------------
-def test_unit_list_is_scoped_searchable_and_indented(client, english, admin_a, squad_a, squad_b):
+def test_unit_list_is_scoped_searchable_and_indented(client, admin_a, squad_a, squad_b):
     login(client, admin_a)
     page = main(client.get(reverse("org:unit-list")))
     assert "District A" in page and "Squadron A1" in page
@@ -232,7 +227,7 @@ def test_unit_list_is_scoped_searchable_and_indented(client, english, admin_a, s
     assert "Squadron A1" in found and "District A" not in found
 
 
-def test_unit_list_paginates(client, english, city_admin, city):
+def test_unit_list_paginates(client, city_admin, city):
     for n in range(55):
         OrgUnitFactory(parent=city, code=f"p-{n:02d}", name=f"单位{n:02d}", name_en=f"Page unit {n:02d}")
     login(client, city_admin)
@@ -243,7 +238,7 @@ def test_unit_list_paginates(client, english, city_admin, city):
 
 
 def test_unit_detail_shows_children_members_grids_and_history(
-    client, english, admin_a, district_a, squad_a, officer_a
+    client, admin_a, district_a, squad_a, officer_a
 ):
     GridFactory(unit=district_a, code="GA-001", name="一号网格")
     login(client, admin_a)
@@ -255,7 +250,7 @@ def test_unit_detail_shows_children_members_grids_and_history(
     assert "No recorded changes." in page  # made by factories, which write no audit events
 
 
-def test_admin_creates_a_unit_and_it_is_audited(client, english, admin_a, district_a):
+def test_admin_creates_a_unit_and_it_is_audited(client, admin_a, district_a):
     login(client, admin_a)
     form = html(client.get(reverse("org:unit-create"), {"parent": district_a.pk}))
     assert f'<option value="{district_a.pk}" selected>' in form
@@ -281,7 +276,7 @@ def test_admin_creates_a_unit_and_it_is_audited(client, english, admin_a, distri
     assert "Created" in page and "Squadron A2" in page
 
 
-def test_district_admin_cannot_place_a_unit_outside_their_district(client, english, admin_a, district_b):
+def test_district_admin_cannot_place_a_unit_outside_their_district(client, admin_a, district_b):
     login(client, admin_a)
     response = client.post(
         reverse("org:unit-create"), {"code": "x1", "name": "x", "level": "squadron", "parent": district_b.pk}
@@ -293,7 +288,7 @@ def test_district_admin_cannot_place_a_unit_outside_their_district(client, engli
     assert not OrgUnit.objects.filter(code__in=["x1", "x2"]).exists()
 
 
-def test_district_admin_edits_own_district_without_moving_it(client, english, admin_a, district_a, city):
+def test_district_admin_edits_own_district_without_moving_it(client, admin_a, district_a, city):
     login(client, admin_a)
     form = html(client.get(reverse("org:unit-edit", args=[district_a.pk])))
     assert re.search(r'<select name="parent"[^>]* disabled', form)
@@ -342,7 +337,7 @@ def test_moving_a_unit_moves_its_subtree(client, city_admin, district_a, distric
     assert AuditEvent.objects.for_object(squad_a).get().after == {"parent": district_b.pk}
 
 
-def test_a_unit_cannot_go_under_its_own_sub_unit(client, english, city_admin, district_a, squad_a):
+def test_a_unit_cannot_go_under_its_own_sub_unit(client, city_admin, district_a, squad_a):
     login(client, city_admin)
     response = client.post(
         reverse("org:unit-edit", args=[district_a.pk]),
@@ -359,7 +354,7 @@ def test_a_unit_cannot_go_under_its_own_sub_unit(client, english, city_admin, di
     assert "Select a valid choice" in html(response)
 
 
-def test_stale_unit_edit_shows_an_error_and_keeps_the_other_save(client, english, city_admin, district_a):
+def test_stale_unit_edit_shows_an_error_and_keeps_the_other_save(client, city_admin, district_a):
     login(client, city_admin)
     loaded_version = district_a.version
     # Someone else saves first.
@@ -388,7 +383,7 @@ def test_stale_unit_edit_shows_an_error_and_keeps_the_other_save(client, english
 
 
 # --- users ---------------------------------------------------------------------------------------
-def test_user_list_is_scoped_and_filters(client, english, admin_a, squad_a, squad_b, make_user, district_a):
+def test_user_list_is_scoped_and_filters(client, admin_a, squad_a, squad_b, make_user, district_a):
     make_user("officer", unit=squad_a, full_name="李四", certificate_no="44060999888")
     make_user("intake", unit=district_a, full_name="王五")
     make_user("officer", unit=squad_b, full_name="赵六")
@@ -409,7 +404,7 @@ def test_user_list_is_scoped_and_filters(client, english, admin_a, squad_a, squa
     assert "赵六" not in html(client.get(reverse("org:user-list"), {"unit": squad_b.pk}))
 
 
-def test_user_list_paginates_with_filters_kept(client, english, city_admin, city, make_user):
+def test_user_list_paginates_with_filters_kept(client, city_admin, city, make_user):
     for n in range(30):
         make_user("officer", unit=city, full_name=f"Officer {n:02d}")
     login(client, city_admin)
@@ -458,7 +453,7 @@ def user_payload(unit, **extra):
     }
 
 
-def test_admin_creates_a_user_with_roles_and_a_valid_password(client, english, admin_a, squad_a):
+def test_admin_creates_a_user_with_roles_and_a_valid_password(client, admin_a, squad_a):
     login(client, admin_a)
     weak = client.post(
         reverse("org:user-create"), user_payload(squad_a, password1="12345678", password2="12345678")
@@ -484,7 +479,7 @@ def test_admin_creates_a_user_with_roles_and_a_valid_password(client, english, a
     assert "Squad leader" in page and "44060100123" in page
 
 
-def test_user_unit_is_limited_to_the_admins_scope(client, english, admin_a, squad_b):
+def test_user_unit_is_limited_to_the_admins_scope(client, admin_a, squad_b):
     login(client, admin_a)
     response = client.post(
         reverse("org:user-create"),
@@ -495,7 +490,7 @@ def test_user_unit_is_limited_to_the_admins_scope(client, english, admin_a, squa
     assert f'<option value="{squad_b.pk}"' not in html(client.get(reverse("org:user-create")))
 
 
-def test_admin_edits_roles_and_the_change_is_audited(client, english, admin_a, officer_a):
+def test_admin_edits_roles_and_the_change_is_audited(client, admin_a, officer_a):
     old_name = officer_a.full_name
     login(client, admin_a)
     form = html(client.get(reverse("org:user-edit", args=[officer_a.pk])))
@@ -525,7 +520,7 @@ def test_admin_edits_roles_and_the_change_is_audited(client, english, admin_a, o
     assert "Roles" in page and "Intake desk" in page  # the timeline names the roles
 
 
-def test_stale_user_edit_is_refused(client, english, admin_a, officer_a):
+def test_stale_user_edit_is_refused(client, admin_a, officer_a):
     login(client, admin_a)
     stale_version = officer_a.version
     User.objects.get(pk=officer_a.pk).save_versioned(stale_version)
@@ -546,7 +541,7 @@ def test_stale_user_edit_is_refused(client, english, admin_a, officer_a):
     assert officer_a.roles == {"officer"}  # roles are saved in the same transaction, so not at all
 
 
-def test_certificate_warning_on_user_detail(client, english, admin_a, make_user, squad_a):
+def test_certificate_warning_on_user_detail(client, admin_a, make_user, squad_a):
     today = timezone.localdate()
     expired = make_user("officer", unit=squad_a, certificate_expires=today - timedelta(days=1))
     expiring = make_user("officer", unit=squad_a, certificate_expires=today + timedelta(days=30))
@@ -559,7 +554,7 @@ def test_certificate_warning_on_user_detail(client, english, admin_a, make_user,
     assert "certificate-valid" in page and "cannot sign enforcement acts" not in page
 
 
-def test_deactivate_after_confirmation(client, english, admin_a, officer_a):
+def test_deactivate_after_confirmation(client, admin_a, officer_a):
     login(client, admin_a)
     confirm = html(client.get(reverse("org:user-deactivate", args=[officer_a.pk])))
     assert "They can no longer sign in" in confirm
@@ -580,7 +575,7 @@ def test_deactivate_after_confirmation(client, english, admin_a, officer_a):
     assert officer_a.is_active
 
 
-def test_admin_cannot_deactivate_themselves(client, english, admin_a):
+def test_admin_cannot_deactivate_themselves(client, admin_a):
     login(client, admin_a)
     response = client.post(reverse("org:user-deactivate", args=[admin_a.pk]), {"version": admin_a.version})
     assert response.status_code == 200
@@ -589,7 +584,7 @@ def test_admin_cannot_deactivate_themselves(client, english, admin_a):
     assert admin_a.is_active
 
 
-def test_set_password_validates_and_is_audited(client, english, admin_a, officer_a):
+def test_set_password_validates_and_is_audited(client, admin_a, officer_a):
     login(client, admin_a)
     url = reverse("org:user-password", args=[officer_a.pk])
     weak = client.post(url, {"new_password1": "password", "new_password2": "password"})

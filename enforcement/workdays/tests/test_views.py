@@ -15,14 +15,12 @@ CALENDAR = reverse("workdays:calendar")
 
 @pytest.fixture
 def admin_client(client, city_admin):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions read English messages
     client.force_login(city_admin)
     return client
 
 
 @pytest.fixture
 def officer_client(client, officer_a):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(officer_a)
     return client
 
