@@ -36,12 +36,13 @@ from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
+from .models import NUMBER_PREFIX
 from .permissions import can_see_complainant
 
 MIN_TERM_CHARS = 2
 WINDOWS = (timedelta(days=3), timedelta(days=90))  # then everything older
 SEPARATOR = "\x01"  # joins description and address in the indexed text; never part of a search term
-NUMBER_PATTERN = re.compile(r"[A-Z]{2}\d{8,}")  # TS202611250001
+NUMBER_PATTERN = re.compile(rf"{NUMBER_PREFIX}\d{{12,}}")  # TS202611250001: models.next_number
 
 
 def clean_term(value):

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from .duplicates import find_duplicates
 from .filtersets import DEFAULT_ORDERING, ORDERINGS, ComplaintFilterSet, ordering_for, paging_for
 from .forms import ACTION_FORMS, AttachmentForm, ComplaintIntakeForm, DeadlinePolicyForm, PatrolForm
 from .keyset import paginate
-from .models import Complaint, ComplaintAttachment, ComplaintExtension, DeadlinePolicy, attach_people
+from .models import Complaint, ComplaintAttachment, DeadlinePolicy, attach_people
 from .permissions import can_register, complainant_for
 from .uploads import UploadTooLarge, check_upload, guard_upload
 
@@ -39,11 +38,7 @@ def _complaint_for(request, pk, *, detail=False):
     """Through the one scoping rule: out of scope reads as missing (404)."""
     if not detail:
         return get_object_or_404(Complaint.objects.visible_to(request.user).for_list(), pk=pk)
-    queryset = Complaint.objects.visible_to(request.user).for_detail().prefetch_related(
-        Prefetch("attachments", ComplaintAttachment.objects.select_related("uploaded_by")),
-        Prefetch("extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")),
-    )
-    return attach_people(get_object_or_404(queryset, pk=pk))
+    return attach_people(get_object_or_404(Complaint.objects.visible_to(request.user).for_detail(), pk=pk))
 
 
 # --- list ------------------------------------------------------------------------------------------------

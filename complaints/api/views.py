@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +15,7 @@ from ..choices import ANY_CHANNEL_REGISTER_ROLES, HANDLERS, REGISTER_ROLES, TRAN
 from ..duplicates import find_duplicates
 from ..filtersets import DEFAULT_ORDERING, ORDERINGS, ComplaintFilterSet, ordering_for, paging_for
 from ..keyset import paginate
-from ..models import Complaint, ComplaintAttachment, ComplaintExtension, DeadlinePolicy, attach_people
+from ..models import Complaint, DeadlinePolicy, attach_people
 from ..uploads import UploadTooLarge, check_upload, guard_upload
 from .serializers import (
     ACTION_SERIALIZERS,
@@ -117,7 +116,7 @@ class ComplaintViewSet(ScopedModelViewSet):
     """Complaints (投诉/举报). Workflow steps are `POST /api/v1/complaints/<id>/<action>/`, one per action of
     the transition table; `allowed_actions` on the detail lists those the current user may take now."""
 
-    queryset = Complaint.objects.for_list()
+    queryset = Complaint.objects.all()
     filterset_class = ComplaintFilterSet
     filter_backends = [DjangoFilterBackend]
     pagination_class = KeysetPagination
@@ -126,13 +125,10 @@ class ComplaintViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        queryset = super().get_queryset()  # the scoping rule
         if self.action == "list":
-            return super().get_queryset().for_list_rows()
-        return Complaint.objects.visible_to(self.request.user).for_detail().prefetch_related(
-            Prefetch("attachments", ComplaintAttachment.objects.select_related("uploaded_by")),
-            Prefetch("extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")),
-            "links__content_type",
-        )
+            return queryset.for_list_rows()
+        return queryset.for_detail().prefetch_related("links__content_type")
 
     def get_object(self):
         return attach_people(super().get_object())

@@ -37,14 +37,18 @@ def webhook_enabled():
 OPTIONAL_LEVELS = (ReminderLevel.WARNING, ReminderLevel.OVERDUE)
 
 
-def available_channels(user):
-    """The channels that can reach this user at all, in display order."""
+def reachable_channels(email, phone):
+    """The channels that can reach someone with this address and number, in display order."""
     channels = [Channel.INBOX]
-    if email_enabled() and user.email:
+    if email_enabled() and email:
         channels.append(Channel.EMAIL)
-    if webhook_enabled() and user.phone:
+    if webhook_enabled() and phone:
         channels.append(Channel.WEBHOOK)
     return channels
+
+
+def available_channels(user):
+    return reachable_channels(user.email, user.phone)
 
 
 class RecipientResolver:
@@ -160,12 +164,7 @@ class RecipientResolver:
 
     # --- how ------------------------------------------------------------------------------------
     def channels_for(self, user_id, level):
-        email, phone = self._users.get(user_id, ("", ""))
-        channels = [Channel.INBOX]
-        if email_enabled() and email:
-            channels.append(Channel.EMAIL)
-        if webhook_enabled() and phone:
-            channels.append(Channel.WEBHOOK)
+        channels = reachable_channels(*self._users.get(user_id, ("", "")))
         if level not in OPTIONAL_LEVELS:
             return channels
         prefs = self._prefs.get(user_id, {})

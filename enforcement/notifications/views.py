@@ -34,7 +34,7 @@ def _require_admin(user):
 
 def can_edit_settings(user):
     """Reminder periods are city-wide: administrators at city level set them."""
-    return user.is_admin and user.sees_all_units
+    return user.is_city_admin
 
 
 # --- the inbox ----------------------------------------------------------------------------------------

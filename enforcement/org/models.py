@@ -184,6 +184,12 @@ class User(AbstractUser, VersionedModel):
         return self.is_superuser or Role.ADMIN in self.roles
 
     @property
+    def is_city_admin(self):
+        """An administrator whose scope is the whole city: the one who changes what the whole city shares
+        (the catalogue, reminder periods)."""
+        return self.is_active and self.is_admin and self.sees_all_units
+
+    @property
     def is_supervisor(self):
         return bool(self.roles & SUPERVISOR_ROLES)
 

@@ -93,7 +93,7 @@ def test_only_json_is_served(client, vending):
     response = client.get("/open311/v2/services.xml")
     assert response.status_code == 400
     assert ".json" in error_of(response)
-    assert client.get("/open311/v2/nothing-here").status_code == 404
+    assert error_of(client.get("/open311/v2/nothing-here"))  # a GeoReport error, not an HTML page
 
 
 # --- the whole loop -------------------------------------------------------------------------------------
