@@ -130,19 +130,23 @@ SENDERS = {Channel.EMAIL: send_email, Channel.WEBHOOK: send_webhook}  # the inbo
 
 
 # --- delivering -----------------------------------------------------------------------------------------
+def _lease_free(now):
+    """Deliveries no worker holds: never claimed, or the claim's lease has run out (its worker died)."""
+    return Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+
+
 def claim(delivery_ids, now, lease=LEASE):
-    """Takes the deliveries still to send that no other worker holds; returns their ids. One UPDATE: of two
-    workers handed the same ids, each delivery goes to exactly one."""
+    """Takes the deliveries still to send that no other worker holds; returns them, with their reminder and
+    user. One UPDATE: of two workers handed the same ids, each delivery goes to exactly one."""
     if not delivery_ids:
         return []
     token = uuid.uuid4()
-    lease_free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
-    claimed = Delivery.objects.filter(lease_free, pk__in=delivery_ids, status__in=RETRYABLE_STATUSES).update(
+    claimed = Delivery.objects.filter(_lease_free(now), pk__in=delivery_ids, status__in=RETRYABLE_STATUSES).update(
         locked_until=now + lease, claim_token=token, attempts=F("attempts") + 1
     )
     if not claimed:
         return []
-    return list(Delivery.objects.filter(claim_token=token).values_list("pk", flat=True))
+    return list(Delivery.objects.filter(claim_token=token).select_related("reminder", "user"))
 
 
 def deliver_many(delivery_ids, *, now=None):
@@ -163,10 +167,9 @@ def deliver_many(delivery_ids, *, now=None):
     return outcome
 
 
-def _deliver_claimed(ids):
-    if not ids:
+def _deliver_claimed(deliveries):
+    if not deliveries:
         return {}
-    deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("reminder", "user"))
     outcome = {}
 
     # Met or moved since the reminder was made (or the user left): nothing to tell any more.
@@ -252,9 +255,8 @@ def requeue_due_deliveries(now=None):
     """Enqueue deliveries whose next try is due: failed ones after their backoff, pending ones whose task
     was lost (a broker outage, a killed worker). Returns how many."""
     now = now or timezone.now()
-    lease_free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
     ids = list(
-        Delivery.objects.retry_due(now).filter(lease_free).order_by("next_attempt_at").values_list("pk", flat=True)[
+        Delivery.objects.retry_due(now).filter(_lease_free(now)).order_by("next_attempt_at").values_list("pk", flat=True)[
             :RETRY_BATCH
         ]
     )
