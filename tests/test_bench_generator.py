@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from bench.generate import DISTRICTS, GRIDS_PER_SQUADRON, SQUADRONS_PER_DISTRICT, generate
+from complaints import policies
 from complaints.choices import OPEN_STATUSES, ComplaintStatus
 from complaints.models import Complaint, ComplaintNumberSequence
 from enforcement.audit.models import AuditEvent
@@ -59,6 +60,8 @@ def test_generator_loads_a_consistent_city_and_is_deterministic(db):
         assert START <= c.received_at <= END
         assert c.due_at == c.live_due_at(), c.number  # the contract: due_at is the live due moment
         assert c.accept_due_at is not None and c.accept_due_at > c.received_at
+        # The generator's deadlines are the channel policies' (it memoises them for speed, not its own rules).
+        assert c.accept_due_at == policies.accept_due(c), c.number
         assert c.grid.min_lat <= c.lat <= c.grid.max_lat and c.grid.min_lng <= c.lng <= c.grid.max_lng
         assert c.grid.unit.path.startswith(c.unit.path)  # the point lies in the responsible unit's area
         assert c.unit.path.startswith(c.intake_unit.path)
