@@ -11,7 +11,7 @@ From Python (e.g. the reminders' benchmark), on whatever database Django is conn
     city = generate(complaints=2_000_000, seed=20261125)     # -> Summary (counts, users, timings)
 
 What it does, in one transaction:
-1. empties the bench tables (org units, grids, users, complaints, number sequences, audit events, and what
+1. empties the bench tables (org units, grids, users, complaints, number counters, audit events, and what
    references them, via Django's own flush SQL: TRUNCATE … CASCADE on PostgreSQL, DELETE elsewhere);
    the schema itself is the migrations' — nothing is created or altered for good;
 2. loads the demo violation catalogue (`enforcement.catalog.demo`, idempotent), an org tree of 1 city
@@ -386,10 +386,8 @@ class _Deadlines:
                 from enforcement.workdays.calendar import end_of_day
 
                 aware = end_of_day(day)
-            elif unit == "calendar_days":
-                aware = self.calendar.calendar_days_deadline(day, amount)
             else:
-                aware = self.calendar.working_days_deadline(day, amount)
+                aware = self.calendar.due_after(day, amount, unit)
             due = self._memo[key] = self._utc(aware)
         return due
 
@@ -766,13 +764,16 @@ def _is_superuser(cursor):
 def _flush_bench_tables(connection):
     from django.core.management.color import no_style
 
-    from complaints.models import Complaint, ComplaintNumberSequence
+    from complaints.models import Complaint
     from enforcement.audit.models import AuditEvent
+    from enforcement.audit.services import allow_truncate
+    from enforcement.documents.models import NumberCounter
     from enforcement.org.models import Grid, OrgUnit, User, UserRole
 
-    models = [AuditEvent, Complaint, ComplaintNumberSequence, UserRole, Grid, User, OrgUnit]
+    models = [AuditEvent, Complaint, NumberCounter, UserRole, Grid, User, OrgUnit]
     tables = [m._meta.db_table for m in models]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    allow_truncate(connection)  # the audit table refuses TRUNCATE otherwise; this is the bench's own database
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -791,8 +792,9 @@ def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=N
     from django.utils import timezone
 
     from complaints.choices import OPEN_STATUSES
-    from complaints.models import Complaint, ComplaintNumberSequence
+    from complaints.models import NUMBER_SCOPE, Complaint
     from enforcement.audit.models import AuditEvent
+    from enforcement.documents.models import NumberCounter
 
     started = time.monotonic()
     summary = Summary()
@@ -860,8 +862,9 @@ def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=N
                 event_count += len(events)
         finally:
             writer.close()
-        ComplaintNumberSequence.objects.bulk_create(
-            [ComplaintNumberSequence(day=day, last=last) for day, last in stream.sequences.items()]
+        NumberCounter.objects.bulk_create(
+            [NumberCounter(scope=NUMBER_SCOPE, period=day.isoformat(), last=last)
+             for day, last in stream.sequences.items()]
         )
         summary.seconds["load"] = time.monotonic() - load_started
         _log(log, f"loaded {complaints:,} complaints and {event_count:,} events", started)

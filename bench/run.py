@@ -80,9 +80,9 @@ def build_scenarios():
     from django.urls import reverse
 
     from complaints.choices import OPEN_STATUSES
-    from complaints.keyset import encode_cursor
     from complaints.models import Complaint
     from enforcement.catalog.models import ViolationCategory
+    from enforcement.keyset import encode_cursor
     from enforcement.org.models import OrgUnit, User
     from enforcement.workdays.calendar import start_of_day
 

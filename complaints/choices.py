@@ -1,16 +1,17 @@
 """Complaint statuses, channels and the workflow's transition table — declared once, as data.
 
 `TRANSITIONS` is the only place that says which action moves a complaint from which statuses to which,
-who may take it and what it needs. The model derives `allowed_actions(user)` from it, the services check
-it, the API builds its `POST /api/v1/complaints/<id>/<action>/` routes and the UI its buttons from it.
+who may take it and what it needs; `workflow.py` hands it to the platform's engine (enforcement/workflow),
+from which come `allowed_actions(user)`, the services' checks, the API's
+`POST /api/v1/complaints/<id>/<action>/` routes and the page's buttons.
 """
-
-from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from enforcement.org.choices import Role
+from enforcement.org.choices import HANDLER_ROLES, INTAKE_ROLES, LINE_SUPERVISOR_ROLES, Role
+from enforcement.workflow.table import Guard, Transition
 
 
 class ComplaintStatus(models.TextChoices):
@@ -63,22 +64,10 @@ class Satisfaction(models.TextChoices):
     UNREACHABLE = "unreachable", _("Could not be reached")
 
 
-class AttachmentKind(models.TextChoices):
-    PHOTO = "photo", _("Photo")
-    AUDIO = "audio", _("Audio")
-    PDF = "pdf", _("PDF document")
-
-
 class AttachmentStage(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence at intake")
     AFTER = "after", _("After the fix")
     REPLY = "reply", _("With the reply")
-
-
-class DeadlineUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", _("working days")
-    CALENDAR_DAYS = "calendar_days", _("days")
-    WORKING_HOURS = "working_hours", _("working hours")
 
 
 class ReplyCountsFrom(models.TextChoices):
@@ -86,46 +75,35 @@ class ReplyCountsFrom(models.TextChoices):
     ACCEPTED = "accepted", _("acceptance")
 
 
-class ExtensionDecision(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-
-
 # --- roles -----------------------------------------------------------------------------------------
-INTAKE = frozenset({Role.INTAKE})
-SUPERVISORS = frozenset({Role.SQUAD_LEADER, Role.BUREAU_HEAD})
-HANDLERS = frozenset({Role.OFFICER, Role.SQUAD_LEADER})
+INTAKE = INTAKE_ROLES
+SUPERVISORS = LINE_SUPERVISOR_ROLES
+HANDLERS = HANDLER_ROLES
 
 # Who registers complaints: the intake desk and supervisors on any channel, officers from patrol.
 REGISTER_ROLES = INTAKE | SUPERVISORS | {Role.OFFICER}
 ANY_CHANNEL_REGISTER_ROLES = INTAKE | SUPERVISORS
 
 
-@dataclass(frozen=True)
-class Transition:
-    """One workflow action. `target` None keeps the status (extensions). `fields` are the inputs the
-    action takes, `required` those that must be given. `guard` names a `Complaint` method answering
-    whether the action applies now beyond the status (e.g. "sent back at most once"), given the user."""
-
-    label: str
-    sources: frozenset
-    target: str | None
-    roles: frozenset
-    fields: tuple = ()
-    required: tuple = ()
-    guard: str = ""
-    confirm: bool = False
-    style: str = "primary"
-    extra: dict = field(default_factory=dict)
-
+# --- the workflow: which action moves a complaint from which statuses to which, who may take it, what it needs.
+# Guards say, beyond the status, whether the action applies now — with the words that tell the user why not.
+SENT_BACK_ONCE = Guard("can_be_sent_back", _("A complaint can be sent back once, to the unit that dispatched it."))
+REOPEN_UNSATISFIED = Guard("can_be_reopened", _("Only a complaint whose complainant was unsatisfied can be reopened."))
+EXTENSION_POSSIBLE = Guard("can_request_extension", _(
+    "An extension request is already pending, or no further extension is allowed for this complaint."
+))
+EXTENSION_DECIDABLE = Guard("can_decide_extension", _(
+    "There is no pending extension request you may decide: nobody decides their own request, nor one about a "
+    "complaint they handle."
+))
+FIXED_WITH_PHOTO = Guard("can_close_on_the_spot", _("Only a patrol find with a photo after the fix can be closed on the spot."))
 
 TRANSITIONS = {
     "accept": Transition(
         _("Accept"), frozenset({S.RECEIVED}), S.ACCEPTED, INTAKE | SUPERVISORS, fields=("note",),
     ),
     "reject": Transition(  # 不予受理: the reason goes to the complainant in writing
-        _("Reject"), frozenset({S.RECEIVED}), S.REJECTED, INTAKE | SUPERVISORS,
+        pgettext_lazy("complaint", "Reject"), frozenset({S.RECEIVED}), S.REJECTED, INTAKE | SUPERVISORS,
         fields=("reason",), required=("reason",), confirm=True, style="danger",
     ),
     "dispatch": Transition(  # to a unit in the actor's scope; a district passes it on to a squadron
@@ -134,7 +112,7 @@ TRANSITIONS = {
     ),
     "send_back": Transition(  # the receiving unit may return it once, with a reason
         _("Send back"), frozenset({S.DISPATCHED}), S.ACCEPTED, HANDLERS | {Role.BUREAU_HEAD},
-        fields=("reason",), required=("reason",), guard="can_be_sent_back", confirm=True, style="warning",
+        fields=("reason",), required=("reason",), guard=SENT_BACK_ONCE, confirm=True, style="warning",
     ),
     "start": Transition(
         _("Start handling"), frozenset({S.DISPATCHED}), S.IN_PROGRESS, HANDLERS, fields=("note",),
@@ -147,22 +125,21 @@ TRANSITIONS = {
         _("Record follow-up visit"), frozenset({S.REPLIED}), S.VISITED, INTAKE | SUPERVISORS,
         fields=("satisfaction", "note"), required=("satisfaction",),
     ),
-    "close": Transition(
-        _("Close"), frozenset({S.VISITED}), S.CLOSED, INTAKE | SUPERVISORS, fields=("note",), style="success",
+    "close": Transition(  # 办结
+        pgettext_lazy("complaint", "Close"), frozenset({S.VISITED}), S.CLOSED, INTAKE | SUPERVISORS,
+        fields=("note",), style="success",
     ),
     "reopen": Transition(  # an unsatisfied complainant: back to the unit, counted as a reopen
         _("Reopen"), frozenset({S.VISITED, S.CLOSED}), S.DISPATCHED, INTAKE | SUPERVISORS,
-        fields=("reason",), required=("reason",), guard="can_be_reopened", confirm=True, style="warning",
+        fields=("reason",), required=("reason",), guard=REOPEN_UNSATISFIED, confirm=True, style="warning",
     ),
     "request_extension": Transition(
         _("Request extension"), frozenset(REPLY_LIVE), None, HANDLERS | INTAKE,
-        fields=("reason", "days"), required=("reason", "days"), guard="can_request_extension",
-        style="secondary",
+        fields=("reason", "days"), required=("reason", "days"), guard=EXTENSION_POSSIBLE, style="secondary",
     ),
     "decide_extension": Transition(  # approvals are records of their own; nobody approves their own request
         _("Decide extension"), frozenset(REPLY_LIVE), None, SUPERVISORS,
-        fields=("decision", "opinion"), required=("decision",), guard="can_decide_extension",
-        style="secondary",
+        fields=("decision", "opinion"), required=("decision",), guard=EXTENSION_DECIDABLE, style="secondary",
     ),
     "merge": Transition(  # a duplicate: it points to the surviving record and is not counted twice
         _("Merge into another"), frozenset({S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS}), S.MERGED,
@@ -170,8 +147,6 @@ TRANSITIONS = {
     ),
     "close_on_the_spot": Transition(  # 当场整改 (快速上报结案): a patrol find fixed at once
         _("Fixed on the spot"), frozenset({S.RECEIVED}), S.CLOSED, HANDLERS,
-        fields=("note",), required=("note",), guard="can_close_on_the_spot", style="success",
+        fields=("note",), required=("note",), guard=FIXED_WITH_PHOTO, style="success",
     ),
 }
-
-ACTION_CHOICES = [(slug, t.label) for slug, t in TRANSITIONS.items()]

@@ -1,9 +1,10 @@
 """The complaint deadlines the reminder sweep watches (PRODUCT §2, §8). Each due moment is live only in
 the statuses named in choices.*_LIVE, so a complaint that met its deadline leaves the sweep's query; an
-approved extension moves `reply_due_at`, and the new moment gets reminders of its own. Every save of a
-complaint sets `updated_at` (the services save whole rows), which tells the sweep what changed."""
+approved extension moves `reply_due_at`, and the new moment gets reminders of its own. The services stamp
+when each deadline was met (accepted_at, replied_at, visited_at): "closed on time" compares that moment with
+the due one. A complaint has one holder, its `handler` (the kinds' default). Every save of a complaint sets
+`updated_at` (the services save whole rows), which tells the sweep what changed."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.notifications.registry import DeadlineKind, register
@@ -17,16 +18,16 @@ FALLBACK = (Role.INTAKE,)
 
 COMPLAINT_ACCEPT = register(DeadlineKind(
     slug="complaint_accept", label=_("Complaint acceptance"), model="complaints.Complaint",
-    due_field="accept_due_at", live_filter=Q(status__in=ACCEPT_LIVE), start_field="received_at",
+    due_field="accept_due_at", live_statuses=ACCEPT_LIVE, met_field="accepted_at", start_field="received_at",
     changed_field="updated_at", fallback_roles=FALLBACK,
 ))
 COMPLAINT_REPLY = register(DeadlineKind(
     slug="complaint_reply", label=_("Complaint reply"), model="complaints.Complaint",
-    due_field="reply_due_at", live_filter=Q(status__in=REPLY_LIVE), start_field="received_at",
+    due_field="reply_due_at", live_statuses=REPLY_LIVE, met_field="replied_at", start_field="received_at",
     changed_field="updated_at", fallback_roles=FALLBACK,
 ))
 COMPLAINT_VISIT = register(DeadlineKind(
     slug="complaint_visit", label=_("Follow-up visit"), model="complaints.Complaint",
-    due_field="visit_due_at", live_filter=Q(status__in=VISIT_LIVE), start_field="replied_at",
+    due_field="visit_due_at", live_statuses=VISIT_LIVE, met_field="visited_at", start_field="replied_at",
     changed_field="updated_at", fallback_roles=FALLBACK,
 ))

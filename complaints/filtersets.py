@@ -9,19 +9,19 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.catalog.cached import category_family
+from enforcement.keyset import Ordering, Orderings
 from enforcement.org.models import OrgUnit
 from enforcement.workdays.calendar import start_of_day
 
-from . import cached_choices
 from .choices import Channel, ComplaintStatus, Satisfaction
-from .keyset import Ordering
 from .models import Complaint
 from .search import MIN_TERM_CHARS, WINDOWS, clean_term, conditions
 
 
 def paging_for(request, params, ordering, using="default"):
-    """keyset.paginate's options for a list with these query parameters: a free-text search is not counted
-    beyond its first page and, newest first, is fetched in windows of receipt time (search.py)."""
+    """enforcement.keyset.paginate's options for a list with these query parameters: a free-text search is
+    not counted beyond its first page and, newest first, is fetched in windows of receipt time (search.py)."""
     term = clean_term(params.get("q"))
     if len(term) < MIN_TERM_CHARS:
         return {}
@@ -75,7 +75,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
         return queryset.filter(check)
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(category_id__in=cached_choices.category_family(value))
+        return queryset.filter(category_id__in=category_family(value))
 
     def filter_unit(self, queryset, name, value):
         user = getattr(self.request, "user", None)
@@ -99,14 +99,12 @@ class ComplaintFilterSet(django_filters.FilterSet):
 
 
 # --- sort orders (keyset pagination walks the matching composite index) ------------------------------
-ORDERINGS = {
-    "-received_at": (_("Newest first"), Ordering("received_at", descending=True)),
-    "received_at": (_("Oldest first"), Ordering("received_at", descending=False)),
-    "due_at": (_("Deadline, soonest first"), Ordering("due_at", descending=False, nullable=True)),
-    "-due_at": (_("Deadline, latest first"), Ordering("due_at", descending=True, nullable=True)),
-}
-DEFAULT_ORDERING = "-received_at"
-
-
-def ordering_for(value):
-    return ORDERINGS.get(value or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])[1]
+ORDERINGS = Orderings(
+    {
+        "-received_at": (_("Newest first"), Ordering("received_at", descending=True)),
+        "received_at": (_("Oldest first"), Ordering("received_at", descending=False)),
+        "due_at": (_("Deadline, soonest first"), Ordering("due_at", descending=False, nullable=True)),
+        "-due_at": (_("Deadline, latest first"), Ordering("due_at", descending=True, nullable=True)),
+    },
+    default="-received_at",
+)

@@ -9,32 +9,36 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.org.models import ScopedQuerySet
+from enforcement.approvals.models import ApprovalDecision, ApprovalRecord, approval_constraints
+from enforcement.approvals.registry import choices as approval_kinds
+from enforcement.documents.numbering import next_number
+from enforcement.files.choices import FileKind
+from enforcement.files.models import Attachment
+from enforcement.org.models import CityWideQuerySet, ScopedQuerySet
 from enforcement.org.workqueue import DUE_SOON
 from enforcement.versioning import VersionedModel
+from enforcement.workdays.periods import PeriodUnit
 
 from .choices import (
     ACCEPT_LIVE,
     OPEN_STATUSES,
     REPLY_LIVE,
-    TRANSITIONS,
     VISIT_LIVE,
-    AttachmentKind,
     AttachmentStage,
     Channel,
     ComplaintStatus,
-    DeadlineUnit,
-    ExtensionDecision,
     ReplyCountsFrom,
     Satisfaction,
 )
 
 NUMBER_PREFIX = "TS"  # 投诉
+EXTENSION_KIND = "complaint_extension"  # the approval kind of ComplaintExtension (approvals.py)
+NUMBER_SCOPE = "complaint"  # the key of the day counters in documents.NumberCounter
 TITLE_CHARS = 24
 _STATUS_LABELS = dict(ComplaintStatus.choices)
 _CHANNEL_LABELS = dict(Channel.choices)
@@ -101,26 +105,11 @@ def attach_people(complaint):
     return complaint
 
 
-class ComplaintNumberSequence(models.Model):
-    """The last number given out per day: the row is locked while a number is taken, so concurrent
-    intakes never share one."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.day}: {self.last}"
-
-    @classmethod
-    def next_number(cls, moment=None):
-        """"TS" + local date + a 4-digit serial of the day, e.g. TS202611250001. Call inside a transaction."""
-        day = timezone.localdate(moment or timezone.now())
-        cls.objects.bulk_create([cls(day=day, last=0)], ignore_conflicts=True)
-        row = cls.objects.select_for_update().get(day=day)
-        row.last = F("last") + 1
-        row.save(update_fields=["last"])
-        row.refresh_from_db(fields=["last"])
-        return f"{NUMBER_PREFIX}{day:%Y%m%d}{row.last:04d}"
+def next_complaint_number(moment=None):
+    """"TS" + local date + a 4-digit serial of the day, e.g. TS202611250001, from the platform's gapless
+    counter (key "complaint", the day as its period). Call inside the transaction that saves the complaint."""
+    day = timezone.localdate(moment or timezone.now())
+    return f"{NUMBER_PREFIX}{day:%Y%m%d}{next_number(NUMBER_SCOPE, period=day.isoformat()):04d}"
 
 
 class Complaint(VersionedModel):
@@ -210,6 +199,15 @@ class Complaint(VersionedModel):
 
     objects = ComplaintQuerySet.as_manager()
 
+    # The timeline (enforcement/audit): not the counters a step's name says better, nor `due_at` (it repeats
+    # one of the three deadlines), nor ids beside the name that says it. An "add attachment" event on the
+    # complaint names the file by id with its details beside it: the id is shown as the attachment (with
+    # its details), the details not twice.
+    audit_hidden_fields = ("due_at", "sent_back_count", "reopen_count", "extension_count", "extended_days",
+                           "name", "kind", "size", "duplicate", "object_id")
+    audit_references = {"attachment": "complaints.ComplaintAttachment"}
+    audit_labels = {"duplicate_number": _("merged duplicate")}
+
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
@@ -271,6 +269,15 @@ class Complaint(VersionedModel):
     def get_channel_display(self):
         return str(_CHANNEL_LABELS.get(self.channel, self.channel))
 
+    def audit_snapshot(self, data):
+        """The audit trail keeps the complainant's contact details masked, since every reader of the
+        record's timeline (and any audit export) would see them (举报人保密, PRODUCT §1)."""
+        from .permissions import mask_name, mask_phone
+
+        data["complainant_name"] = mask_name(self.complainant_name)
+        data["complainant_phone"] = mask_phone(self.complainant_phone)
+        return data
+
     def clean(self):
         errors = {}
         if (self.lat is None) != (self.lng is None):
@@ -303,13 +310,13 @@ class Complaint(VersionedModel):
     def is_open(self):
         return self.status in OPEN_STATUSES
 
-    # --- the workflow (the table lives in choices.TRANSITIONS; permissions.py applies it) --------
+    # --- the workflow (the table lives in choices.TRANSITIONS; workflow.py hands it to the engine) ----
     def allowed_actions(self, user):
-        from .permissions import action_refusal
+        from .workflow import WORKFLOW
 
-        return [slug for slug in TRANSITIONS if action_refusal(self, slug, user) is None]
+        return WORKFLOW.allowed_actions(self, user)
 
-    # Guards: does the action apply now, beyond the status? Named in choices.TRANSITIONS.
+    # Guards: does the action apply now, beyond the status? Named by the Guards in choices.py.
     def can_be_sent_back(self, user):
         return self.sent_back_count < 1 and self.previous_unit_id is not None
 
@@ -321,7 +328,7 @@ class Complaint(VersionedModel):
         return list(self.extensions.all())
 
     def pending_extension(self):
-        return next((e for e in self._extensions() if e.decision == ExtensionDecision.PENDING), None)
+        return next((e for e in self._extensions() if e.decision == ApprovalDecision.PENDING), None)
 
     def can_request_extension(self, user):
         from .policies import policy_for
@@ -331,91 +338,53 @@ class Complaint(VersionedModel):
         return self.extension_count < policy_for(self.channel, self.category_id).max_extensions
 
     def can_decide_extension(self, user):
-        pending = self.pending_extension()
-        return pending is not None and pending.requested_by_id != user.pk
+        """A pending request that `user` may decide: not their own, not as this complaint's handler, and in
+        a role that decides extensions (the approval kind's rule, approvals.py)."""
+        from enforcement.approvals.services import may_decide
+
+        return may_decide(EXTENSION_KIND, self.pending_extension(), self, user)
 
     def can_close_on_the_spot(self, user):
         return self.channel == Channel.PATROL and any(
-            a.stage == AttachmentStage.AFTER and a.kind == AttachmentKind.PHOTO for a in self.attachments.all()
+            a.stage == AttachmentStage.AFTER and a.kind == FileKind.PHOTO for a in self.attachments.all()
         )
 
 
-def attachment_path(instance, filename):
-    # The stored name is the content hash: never the uploader's file name (which stays in `original_name`).
-    return f"complaints/{timezone.localdate():%Y/%m}/{instance.sha256}{instance.extension}"
+class ComplaintAttachment(Attachment):
+    """A file of a complaint: evidence at intake, the photo after a fix, or one sent with the reply."""
 
+    parent_field = "complaint"
+    # On the complaint's timeline: "Attachment: 现场.jpg (Photo, Evidence at intake, 117.2 KB)".
+    audit_hidden_fields = ("original_name", "content_type", "uploaded_by")
+    audit_summary_fields = ("kind", "stage", "size")
 
-class ComplaintAttachment(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
-    kind = models.CharField(_("kind"), max_length=8, choices=AttachmentKind.choices)
     stage = models.CharField(_("stage"), max_length=12, choices=AttachmentStage.choices, default=AttachmentStage.EVIDENCE)
-    original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Attachment.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "id"]
 
-    def __str__(self):
-        return self.original_name or self.sha256[:12]
-
-    @property
-    def extension(self):
-        return _EXTENSIONS.get(self.content_type, "")
+    def get_download_url(self):
+        return reverse("complaints:attachment", args=[self.complaint_id, self.pk])
 
 
-_EXTENSIONS = {
-    "application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
-    "image/heic": ".heic", "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/amr": ".amr",
-    "audio/mp4": ".m4a", "audio/ogg": ".ogg",
-}
+class ComplaintExtension(ApprovalRecord):
+    """A request to move the reply deadline and its decision: an approval record of its own (PRODUCT §5,
+    kind "complaint_extension" in approvals.py). At most one pending per complaint; nobody decides their
+    own request, nor the complaint's handler."""
 
-
-class ComplaintExtension(models.Model):
-    """A request to move the reply deadline and its decision: an approval record of its own
-    (PRODUCT §5). At most one pending per complaint; nobody decides their own request."""
-
+    kind = models.CharField(_("kind"), max_length=64, choices=approval_kinds, default=EXTENSION_KIND,
+                            editable=False)
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extensions")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    reason = models.TextField(_("reason"))
     days = models.PositiveSmallIntegerField(_("extension"), validators=[MinValueValidator(1)])
-    decision = models.CharField(
-        _("decision"), max_length=12, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    opinion = models.TextField(_("opinion"), blank=True)
     reply_due_before = models.DateTimeField(_("reply due before"), null=True, blank=True)
     reply_due_after = models.DateTimeField(_("reply due after"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ApprovalRecord.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
-        ordering = ["requested_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["complaint"], condition=Q(decision=ExtensionDecision.PENDING),
-                name="complaint_one_pending_extension",
-            ),
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
-                name="complaint_extension_not_self_approved",
-            ),
-        ]
+        constraints = approval_constraints("complaint", "complaint_extension")
 
     def __str__(self):
         return f"{self.complaint.number} +{self.days} ({self.get_decision_display()})"
@@ -445,14 +414,6 @@ class ComplaintLink(models.Model):
         return f"{self.complaint.number} → {self.content_type.model} {self.object_id}"
 
 
-class DeadlinePolicyQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Deadline policy is city-wide: every signed-in user reads it; administrators edit it."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.all()
-
-
 class DeadlinePolicy(VersionedModel):
     """Deadlines for one channel, optionally one category (a category row wins over the channel row).
     Where no row applies, the built-in defaults of `policies.default_policy` hold."""
@@ -463,7 +424,7 @@ class DeadlinePolicy(VersionedModel):
         on_delete=models.CASCADE, related_name="+",
     )
     unit = models.CharField(
-        _("unit of the periods"), max_length=16, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
+        _("unit of the periods"), max_length=16, choices=PeriodUnit.choices, default=PeriodUnit.WORKING_DAYS
     )
     accept_within = models.PositiveIntegerField(_("accept within"))
     reply_within = models.PositiveIntegerField(_("reply within"))
@@ -473,14 +434,14 @@ class DeadlinePolicy(VersionedModel):
     )
     visit_within = models.PositiveIntegerField(_("visit within"))
     visit_unit = models.CharField(
-        _("unit of the visit period"), max_length=16, choices=DeadlineUnit.choices,
-        default=DeadlineUnit.WORKING_DAYS,
+        _("unit of the visit period"), max_length=16, choices=PeriodUnit.choices,
+        default=PeriodUnit.WORKING_DAYS,
     )
     max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
     max_extension = models.PositiveIntegerField(_("longest extension"), default=0)
     note = models.CharField(_("legal source"), max_length=200, blank=True)
 
-    objects = DeadlinePolicyQuerySet.as_manager()
+    objects = CityWideQuerySet.as_manager()  # city-wide: city administrators edit it
 
     class Meta:
         verbose_name = _("deadline policy")
@@ -503,5 +464,5 @@ class DeadlinePolicy(VersionedModel):
         return str(label)
 
     def clean(self):
-        if self.unit == DeadlineUnit.WORKING_HOURS and self.reply_within == 0:
+        if self.unit == PeriodUnit.WORKING_HOURS and self.reply_within == 0:
             raise ValidationError({"reply_within": _("Give a number of working hours above zero.")})

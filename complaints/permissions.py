@@ -3,21 +3,13 @@ and exports all ask here, so the rules hold whatever the entry point."""
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from enforcement.org.choices import SUPERVISOR_ROLES, Role
+from enforcement.org.models import in_scope  # noqa: F401 — the complaint's callers ask here
 
-from .choices import ANY_CHANNEL_REGISTER_ROLES, REGISTER_ROLES, TRANSITIONS, Channel
-
-
-# --- scope -----------------------------------------------------------------------------------------
-def in_scope(user, complaint):
-    """The one scoping rule (ScopedQuerySet.visible_to), for an object already loaded."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.sees_all_units or complaint.unit_id in user.scope_unit_ids
+from .choices import ANY_CHANNEL_REGISTER_ROLES, REGISTER_ROLES, Channel
 
 
+# --- scope (the platform's rule: enforcement.org.models.in_scope) ---------------------------------------
 def unit_in_scope(user, unit):
     return user.sees_all_units or unit.pk in user.scope_unit_ids
 
@@ -81,44 +73,3 @@ def can_register(user, channel=None):
     if user.has_role(*ANY_CHANNEL_REGISTER_ROLES):
         return True
     return user.has_role(*REGISTER_ROLES) and channel in (None, Channel.PATROL)
-
-
-# --- workflow actions -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Refusal:
-    """Why an action is refused: `status` 404 (out of scope), 403 (role) or 409 (state)."""
-
-    status: int
-    message: str
-
-
-def action_refusal(complaint, slug, user):
-    """None if `user` may take action `slug` on `complaint` now, else the Refusal. Order: scope (its
-    existence is not revealed), role, state."""
-    transition = TRANSITIONS.get(slug)
-    if transition is None:
-        return Refusal(404, _("Unknown action."))
-    if not in_scope(user, complaint):
-        return Refusal(404, _("Not found."))
-    if not (user.roles & transition.roles):
-        return Refusal(403, _("Your role does not allow this action."))
-    if complaint.status not in transition.sources:
-        return Refusal(
-            409,
-            _("A complaint that is “%(status)s” cannot take the action “%(action)s”.")
-            % {"status": complaint.get_status_display(), "action": transition.label},
-        )
-    if transition.guard and not getattr(complaint, transition.guard)(user):
-        return Refusal(409, GUARD_MESSAGES[transition.guard])
-    return None
-
-
-GUARD_MESSAGES = {
-    "can_be_sent_back": _("A complaint can be sent back once, to the unit that dispatched it."),
-    "can_be_reopened": _("Only a complaint whose complainant was unsatisfied can be reopened."),
-    "can_request_extension": _(
-        "An extension request is already pending, or no further extension is allowed for this complaint."
-    ),
-    "can_decide_extension": _("There is no pending extension request you may decide (nobody decides their own)."),
-    "can_close_on_the_spot": _("Only a patrol find with a photo after the fix can be closed on the spot."),
-}

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from enforcement.catalog.params import get_int
 from enforcement.workdays import calendar
+from enforcement.workdays.periods import PeriodUnit
 
 from .choices import (
     DELEGATE_CHANNELS,
     PETITION_CHANNELS,
-    DeadlineUnit,
     ReplyCountsFrom,
 )
 
@@ -36,12 +36,12 @@ def default_policy(channel):
         # 信访工作条例 Art. 23: accept or decline in writing within 15 days; Art. 34: handle within 60 days
         # of acceptance, extendable once by at most 30 days with approval.
         return Policy(
-            unit=DeadlineUnit.CALENDAR_DAYS,
+            unit=PeriodUnit.DAYS,
             accept_within=get_int("petition_accept_days"),
             reply_within=get_int("petition_handle_days"),
             reply_counts_from=ReplyCountsFrom.ACCEPTED,
             visit_within=get_int("visit_after_reply_working_days"),
-            visit_unit=DeadlineUnit.WORKING_DAYS,
+            visit_unit=PeriodUnit.WORKING_DAYS,
             max_extensions=1,
             max_extension=get_int("petition_extension_max_days"),
             source="信访工作条例 Art. 23, 34",
@@ -49,17 +49,17 @@ def default_policy(channel):
     if channel in DELEGATE_CHANNELS:
         # NPC suggestions and CPPCC proposals: answered within three months of assignment.
         return Policy(
-            unit=DeadlineUnit.CALENDAR_DAYS, accept_within=5, reply_within=90,
+            unit=PeriodUnit.DAYS, accept_within=5, reply_within=90,
             reply_counts_from=ReplyCountsFrom.ACCEPTED,
-            visit_within=get_int("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
+            visit_within=get_int("visit_after_reply_working_days"), visit_unit=PeriodUnit.WORKING_DAYS,
             max_extensions=1, max_extension=30,
         )
     # Hotlines, web, media, patrol: reply within 5 working days of receipt; visit within 3 working days.
     reply = get_int("hotline_reply_working_days")
     return Policy(
-        unit=DeadlineUnit.WORKING_DAYS, accept_within=1, reply_within=reply,
+        unit=PeriodUnit.WORKING_DAYS, accept_within=1, reply_within=reply,
         reply_counts_from=ReplyCountsFrom.RECEIVED,
-        visit_within=get_int("visit_after_reply_working_days"), visit_unit=DeadlineUnit.WORKING_DAYS,
+        visit_within=get_int("visit_after_reply_working_days"), visit_unit=PeriodUnit.WORKING_DAYS,
         max_extensions=1, max_extension=reply,
     )
 
@@ -79,15 +79,6 @@ def policy_for(channel, category_id=None):
     )
 
 
-def add_period(moment, amount, unit):
-    """The due moment `amount` periods of `unit` after `moment`."""
-    if unit == DeadlineUnit.WORKING_HOURS:
-        return calendar.add_working_hours(moment, amount)
-    if unit == DeadlineUnit.CALENDAR_DAYS:
-        return calendar.calendar_days_deadline(moment, amount)
-    return calendar.working_days_deadline(moment, amount)
-
-
 def end_of_same_day(moment):
     return calendar.end_of_day(calendar.local_date(moment))
 
@@ -96,7 +87,7 @@ def accept_due(complaint, policy=None):
     policy = policy or policy_for(complaint.channel, complaint.category_id)
     if complaint.category.is_urgent:  # urgent items: the same day (PRODUCT §2)
         return end_of_same_day(complaint.received_at)
-    return add_period(complaint.received_at, policy.accept_within, policy.unit)
+    return calendar.due_after(complaint.received_at, policy.accept_within, policy.unit)
 
 
 def reply_due(complaint, *, start=None, policy=None):
@@ -109,15 +100,15 @@ def reply_due(complaint, *, start=None, policy=None):
             start = complaint.accepted_at
     if complaint.category.is_urgent:
         return end_of_same_day(start)
-    return add_period(start, policy.reply_within, policy.unit)
+    return calendar.due_after(start, policy.reply_within, policy.unit)
 
 
 def visit_due(complaint, policy=None):
     policy = policy or policy_for(complaint.channel, complaint.category_id)
-    return add_period(complaint.replied_at or timezone.now(), policy.visit_within, policy.visit_unit)
+    return calendar.due_after(complaint.replied_at or timezone.now(), policy.visit_within, policy.visit_unit)
 
 
 def extended_reply_due(complaint, days, policy=None):
     """An approved extension moves the reply deadline by `days` periods of the policy's unit."""
     policy = policy or policy_for(complaint.channel, complaint.category_id)
-    return add_period(complaint.reply_due_at or timezone.now(), days, policy.unit)
+    return calendar.due_after(complaint.reply_due_at or timezone.now(), days, policy.unit)

@@ -1,104 +1,49 @@
-"""Every change to a complaint, one function per workflow action (Saleor style): lock the row, check the
-transition table, the role and the scope, stamp who and when, save with its version, write the audit event,
-and defer side effects to `transaction.on_commit`. Forms and serializers never write `status`.
+"""Every change to a complaint, one function per workflow action (Saleor style). Each action hands its
+edits (`change`) to the platform's engine, `WORKFLOW.run` (enforcement/workflow): lock the row, check the
+transition table, the role and the scope, stamp, save with its version, audit what changed and announce the
+step after commit. Forms and serializers never write `status`.
 
 Refusals: out of scope → Http404; a role that may not act → PermissionDenied (403); a state that does not
 allow the action → TransitionNotAllowed (409); a stale version → StaleEdit (409); bad input → ValidationError
 (400). Nothing is written when any of them is raised.
 """
 
-import hashlib
-from datetime import UTC, timedelta
-from functools import partial
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import DateTimeField
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enforcement.approvals.choices import DECIDED, ApprovalDecision
+from enforcement.approvals.services import decide_approval, pending_for, request_approval
 from enforcement.audit.models import AuditAction
-from enforcement.audit.services import record_event, record_transition, snapshot
+from enforcement.audit.services import changed, record_event, snapshot
+from enforcement.files.services import store_attachment
 from enforcement.org.models import Grid, OrgUnit, User
-from enforcement.versioning import StaleEdit
+from enforcement.workdays.periods import PeriodUnit
+from enforcement.workflow.exceptions import TransitionNotAllowed
 
 from . import policies
+from .approvals import EXTENSION
 from .choices import (
-    TRANSITIONS,
     AttachmentStage,
     ComplaintStatus,
-    ExtensionDecision,
     Satisfaction,
 )
-from .files import HEAD_BYTES, max_attachment_bytes, sniff
-from .models import Complaint, ComplaintAttachment, ComplaintExtension, ComplaintLink, ComplaintNumberSequence
-from .permissions import action_refusal, can_register, in_scope, mask_name, mask_phone, unit_in_scope
-from .signals import complaint_changed
+from .models import Complaint, ComplaintAttachment, ComplaintLink, next_complaint_number
+from .permissions import can_register, in_scope, unit_in_scope
+from .workflow import WORKFLOW
 
 S = ComplaintStatus
 ATTACH_ROLES = ("officer", "squad_leader", "bureau_head", "intake")
-
-
-class TransitionNotAllowed(Exception):
-    """The complaint's state does not allow the action (the API answers 409)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def audit_snapshot(complaint):
-    """The complaint as the audit trail keeps it: the complainant's contact details masked, since every
-    reader of the record's timeline (and any audit export) would see them (举报人保密, PRODUCT §1)."""
-    data = snapshot(complaint)
-    for field in complaint._meta.concrete_fields:  # one spelling per instant, whatever zone it was computed in
-        value = getattr(complaint, field.attname)
-        if isinstance(field, DateTimeField) and value is not None:
-            data[field.name] = DjangoJSONEncoder().default(value.astimezone(UTC))
-    data.pop("updated_at", None)  # changes with every save; the event's own time says when
-    data["complainant_name"] = mask_name(complaint.complainant_name)
-    data["complainant_phone"] = mask_phone(complaint.complainant_phone)
-    return data
 
 
 def _required(**values):
     missing = {name: _("This field is required.") for name, value in values.items() if value in (None, "")}
     if missing:
         raise ValidationError(missing)
-
-
-def _announce(complaint, action, by):
-    transaction.on_commit(
-        partial(complaint_changed.send, sender=Complaint, complaint_id=complaint.pk, action=action,
-                actor_id=getattr(by, "pk", None))
-    )
-
-
-def _act(complaint, slug, by, change, *, version=None, note="", extra=None):
-    """Runs action `slug`: `change(locked)` applies its edits to the locked row and may return audit extras."""
-    transition = TRANSITIONS[slug]
-    with transaction.atomic():
-        locked = Complaint.objects.select_for_update(of=("self",)).select_related("category").get(pk=complaint.pk)
-        refusal = action_refusal(locked, slug, by)
-        if refusal is not None:
-            if refusal.status == 404:
-                raise Http404(refusal.message)
-            if refusal.status == 403:
-                raise PermissionDenied(refusal.message)
-            raise TransitionNotAllowed(refusal.message)
-        if version not in (None, "") and int(version) != locked.version:
-            raise StaleEdit()
-        from_status = locked.status
-        details = change(locked) or {}
-        if transition.target:
-            locked.status = transition.target
-        locked.refresh_due_at()
-        locked.save_versioned()
-        record_transition(locked, slug, from_status, locked.status, actor=by, note=note, extra={**details, **(extra or {})})
-        _announce(locked, slug, by)
-    return locked
 
 
 # --- intake ------------------------------------------------------------------------------------------
@@ -136,14 +81,13 @@ def register_complaint(
     complaint.grid = grid_for_point(lat, lng)
     complaint.full_clean(exclude=["number", "grid"])
     with transaction.atomic():
-        complaint.number = ComplaintNumberSequence.next_number(complaint.received_at)
+        complaint.number = next_complaint_number(complaint.received_at)
         policy = policies.policy_for(channel, category.pk)
         complaint.accept_due_at = policies.accept_due(complaint, policy)
         if policy.reply_counts_from == "received":
             complaint.reply_due_at = policies.reply_due(complaint, policy=policy)
         complaint.save()
-        record_event(complaint, AuditAction.CREATE, actor=by, after=audit_snapshot(complaint))
-        _announce(complaint, "register", by)
+        record_event(complaint, AuditAction.CREATE, actor=by, after=snapshot(complaint))
     return complaint
 
 
@@ -155,7 +99,7 @@ def accept(complaint, *, by, note="", version=None):
         if policy.reply_counts_from == "accepted" or c.reply_due_at is None:
             c.reply_due_at = policies.reply_due(c, policy=policy)
 
-    return _act(complaint, "accept", by, change, version=version, note=note)
+    return WORKFLOW.run(complaint, "accept", by=by, change=change, version=version, note=note)
 
 
 def reject(complaint, *, by, reason, version=None):
@@ -166,7 +110,7 @@ def reject(complaint, *, by, reason, version=None):
         c.reject_reason = reason.strip()
         c.closed_at = timezone.now()
 
-    return _act(complaint, "reject", by, change, version=version, note=reason)
+    return WORKFLOW.run(complaint, "reject", by=by, change=change, version=version, note=reason)
 
 
 def dispatch(complaint, *, by, unit, handler=None, note="", version=None):
@@ -185,14 +129,12 @@ def dispatch(complaint, *, by, unit, handler=None, note="", version=None):
     def change(c):
         if c.unit_id == unit.pk:
             raise ValidationError({"unit": _("The complaint is already with this unit.")})
-        extra = {"unit": unit.pk, "handler": getattr(handler, "pk", None)}
         c.previous_unit_id = c.unit_id
         c.unit = unit
         c.handler = handler
         c.dispatched_at = timezone.now()
-        return extra
 
-    return _act(complaint, "dispatch", by, change, version=version, note=note)
+    return WORKFLOW.run(complaint, "dispatch", by=by, change=change, version=version, note=note)
 
 
 def send_back(complaint, *, by, reason, version=None):
@@ -200,22 +142,19 @@ def send_back(complaint, *, by, reason, version=None):
     _required(reason=(reason or "").strip())
 
     def change(c):
-        extra = {"unit": c.previous_unit_id}
         c.unit_id, c.previous_unit_id = c.previous_unit_id, c.unit_id
         c.handler = None
         c.sent_back_count += 1
-        return extra
 
-    return _act(complaint, "send_back", by, change, version=version, note=reason)
+    return WORKFLOW.run(complaint, "send_back", by=by, change=change, version=version, note=reason)
 
 
 def start(complaint, *, by, note="", version=None):
     def change(c):
         if c.handler_id is None:
             c.handler = by
-        return {"handler": c.handler_id}
 
-    return _act(complaint, "start", by, change, version=version, note=note)
+    return WORKFLOW.run(complaint, "start", by=by, change=change, version=version, note=note)
 
 
 def reply(complaint, *, by, reply_text, version=None):
@@ -228,7 +167,7 @@ def reply(complaint, *, by, reply_text, version=None):
         c.replied_by = by
         c.visit_due_at = policies.visit_due(c)
 
-    return _act(complaint, "reply", by, change, version=version)
+    return WORKFLOW.run(complaint, "reply", by=by, change=change, version=version)
 
 
 def record_visit(complaint, *, by, satisfaction, note="", version=None):
@@ -241,9 +180,8 @@ def record_visit(complaint, *, by, satisfaction, note="", version=None):
         c.satisfaction = satisfaction
         c.visit_note = (note or "").strip()
         c.visited_at = timezone.now()
-        return {"satisfaction": satisfaction}
 
-    return _act(complaint, "record_visit", by, change, version=version, note=note)
+    return WORKFLOW.run(complaint, "record_visit", by=by, change=change, version=version, note=note)
 
 
 def close(complaint, *, by, note="", version=None):
@@ -252,7 +190,7 @@ def close(complaint, *, by, note="", version=None):
         if note:
             c.closure_note = note.strip()
 
-    return _act(complaint, "close", by, change, version=version, note=note)
+    return WORKFLOW.run(complaint, "close", by=by, change=change, version=version, note=note)
 
 
 def reopen(complaint, *, by, reason, version=None):
@@ -261,16 +199,14 @@ def reopen(complaint, *, by, reason, version=None):
     _required(reason=(reason or "").strip())
 
     def change(c):
-        extra = {"satisfaction": c.satisfaction}
         c.reopen_count += 1
         c.satisfaction = ""
         c.visited_at = c.closed_at = c.replied_at = None
         c.visit_due_at = None
         c.dispatched_at = timezone.now()
         c.reply_due_at = policies.reply_due(c, start=c.dispatched_at)
-        return extra
 
-    return _act(complaint, "reopen", by, change, version=version, note=reason)
+    return WORKFLOW.run(complaint, "reopen", by=by, change=change, version=version, note=reason)
 
 
 def request_extension(complaint, *, by, reason, days, version=None):
@@ -284,54 +220,59 @@ def request_extension(complaint, *, by, reason, days, version=None):
     policy = policies.policy_for(complaint.channel, complaint.category_id)
     if days < 1 or days > policy.max_extension:
         raise ValidationError(
-            {"days": _("An extension is 1 to %(max)d %(unit)s.") % {"max": policy.max_extension, "unit": policy.unit}}
+            {"days": _("An extension is 1 to %(max)d %(unit)s.") % {
+                "max": policy.max_extension, "unit": PeriodUnit(policy.unit).label}}
         )
 
     def change(c):
-        ComplaintExtension.objects.create(complaint=c, requested_by=by, reason=reason.strip(), days=days)
-        return {"extended_days": days}
+        # The request is a record of its own, on the complaint's timeline with the days it asks for; the
+        # complaint itself is unchanged until a supervisor approves (so no "extended" extra here).
+        request_approval(EXTENSION, c, by=by, reason=reason, due_at=c.reply_due_at, days=days)
 
-    return _act(complaint, "request_extension", by, change, version=version, note=reason)
+    return WORKFLOW.run(complaint, "request_extension", by=by, change=change, version=version, note=reason)
 
 
 def decide_extension(complaint, *, by, decision, opinion="", version=None):
     """A supervisor approves or rejects the pending request; an approval moves the reply deadline."""
     _required(decision=decision)
-    if decision not in (ExtensionDecision.APPROVED, ExtensionDecision.REJECTED):
-        raise ValidationError({"decision": _("Approve or reject.")})
+    if decision not in DECIDED:
+        raise ValidationError({"decision": _("Choose to approve or to reject.")})
 
     def change(c):
-        ext = ComplaintExtension.objects.select_for_update().get(complaint=c, decision=ExtensionDecision.PENDING)
-        ext.decision, ext.decided_by, ext.decided_at, ext.opinion = decision, by, timezone.now(), (opinion or "").strip()
-        if decision == ExtensionDecision.APPROVED:
-            ext.reply_due_before = c.reply_due_at
-            c.reply_due_at = ext.reply_due_after = policies.extended_reply_due(c, ext.days)
+        # The engine records the complaint's own change (its reply deadline, before → after); the approval
+        # record keeps the same two moments with the decision.
+        pending, moved = pending_for(c, EXTENSION), {}
+        if decision == ApprovalDecision.APPROVED and pending is not None:
+            moved = {"reply_due_before": c.reply_due_at, "reply_due_after": policies.extended_reply_due(c, pending.days)}
+        ext = decide_approval(pending or EXTENSION, c, by=by, decision=decision, opinion=opinion, **moved)
+        if ext.decision == ApprovalDecision.APPROVED:
+            c.reply_due_at = ext.reply_due_after
             c.extension_count += 1
             c.extended_days += ext.days
-        ext.save()
-        return {"reply_due_at": c.reply_due_at} if decision == ExtensionDecision.APPROVED else {}
 
-    return _act(complaint, "decide_extension", by, change, version=version, note=opinion)
+    return WORKFLOW.run(complaint, "decide_extension", by=by, change=change, version=version, note=opinion)
 
 
 def merge(complaint, *, by, into, note="", version=None):
     """A duplicate: it points to the surviving record, takes status `merged` and is not counted again."""
     _required(into=into)
-    if not isinstance(into, Complaint):
-        into = Complaint.objects.filter(pk=into).first()
-    if into is None or not in_scope(by, into):
-        raise ValidationError({"into": _("Choose a complaint you can see.")})
-    if into.pk == complaint.pk or into.status in (S.MERGED, S.REJECTED):
-        raise ValidationError({"into": _("Choose another complaint that is neither merged nor rejected.")})
+    into_pk = into.pk if isinstance(into, Complaint) else into
 
     def change(c):
-        c.merged_into = into
+        # The survivor is checked under its lock, after the duplicate's: a survivor merged or rejected
+        # meanwhile is refused, and both records change in this one transaction.
+        survivor = Complaint.objects.select_for_update(of=("self",)).filter(pk=into_pk).first()
+        if survivor is None or not in_scope(by, survivor):
+            raise ValidationError({"into": _("Choose a complaint you can see.")})
+        if survivor.pk == c.pk or survivor.status in (S.MERGED, S.REJECTED):
+            raise ValidationError({"into": _("Choose another complaint that is neither merged nor rejected.")})
+        c.merged_into = survivor
         c.closed_at = timezone.now()
-        return {"merged_into": into.pk}
 
-    merged = _act(complaint, "merge", by, change, version=version, note=note)
-    record_event(into, AuditAction.UPDATE, actor=by, verb="absorb_duplicate",
-                 after={"duplicate": merged.pk, "duplicate_number": merged.number}, note=note)
+    with transaction.atomic():
+        merged = WORKFLOW.run(complaint, "merge", by=by, change=change, version=version, note=note)
+        record_event(merged.merged_into, AuditAction.UPDATE, actor=by, verb="absorb_duplicate",
+                     after={"duplicate_number": merged.number}, note=note)
     return merged
 
 
@@ -346,27 +287,24 @@ def close_on_the_spot(complaint, *, by, note, version=None):
         c.handler = by
         c.closed_at = timezone.now()
 
-    return _act(complaint, "close_on_the_spot", by, change, version=version, note=note)
+    return WORKFLOW.run(complaint, "close_on_the_spot", by=by, change=change, version=version, note=note)
 
 
-SERVICES = {
+WORKFLOW.services.update({
     "accept": accept, "reject": reject, "dispatch": dispatch, "send_back": send_back, "start": start,
     "reply": reply, "record_visit": record_visit, "close": close, "reopen": reopen,
     "request_extension": request_extension, "decide_extension": decide_extension, "merge": merge,
     "close_on_the_spot": close_on_the_spot,
-}
-assert set(SERVICES) == set(TRANSITIONS), "every action in the table has its service"  # noqa: S101
-
-
-def perform(slug, complaint, *, by, version=None, **inputs):
-    """Runs action `slug` with the inputs the table declares for it (the API's and the UI's one door)."""
-    names = TRANSITIONS[slug].fields
-    return SERVICES[slug](complaint, by=by, version=version, **{k: v for k, v in inputs.items() if k in names})
+})
+WORKFLOW.check_services()
+perform = WORKFLOW.perform
 
 
 # --- attachments and links -----------------------------------------------------------------------------
-def add_attachment(complaint, upload, *, by, stage=AttachmentStage.EVIDENCE):
-    """Stores an uploaded file after checking its real type (first bytes) and size; records the SHA-256."""
+def add_attachment(complaint, upload, *, by, stage=AttachmentStage.EVIDENCE, **capture):
+    """Adds a file to a complaint: who may and when is decided here; the checks of the file itself (type
+    from its bytes, a photo opens, size), its SHA-256 and the event are `store_attachment`'s. `capture`:
+    when and where it was taken (captured_at, lat, lng), when known."""
     if not in_scope(by, complaint):
         raise Http404
     if not by.has_role(*ATTACH_ROLES):
@@ -375,32 +313,7 @@ def add_attachment(complaint, upload, *, by, stage=AttachmentStage.EVIDENCE):
         raise TransitionNotAllowed(_("Files cannot be added to a merged or rejected complaint."))
     if stage not in AttachmentStage.values:
         raise ValidationError({"stage": _("Choose one of the listed stages.")})
-    limit = max_attachment_bytes()
-    if upload.size is None or upload.size > limit:
-        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}})
-    upload.seek(0)
-    head = upload.read(HEAD_BYTES)
-    sniffed = sniff(head)
-    if sniffed is None:
-        raise ValidationError({"file": _("Only photos (JPEG, PNG, GIF, WebP, HEIC), audio (MP3, WAV, AMR, M4A, "
-                                         "Ogg) and PDF documents are accepted.")})
-    kind, content_type = sniffed
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    attachment = ComplaintAttachment(
-        complaint=complaint, kind=kind, stage=stage, content_type=content_type, size=upload.size,
-        sha256=digest.hexdigest(), original_name=(upload.name or "")[:255], uploaded_by=by,
-    )
-    with transaction.atomic():
-        attachment.file.save(f"{attachment.sha256}{attachment.extension}", upload, save=False)
-        attachment.save()
-        record_event(complaint, AuditAction.UPDATE, actor=by, verb="add_attachment",
-                     after={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256,
-                            "kind": kind, "size": attachment.size})
-    return attachment
+    return store_attachment(ComplaintAttachment, complaint, upload, by=by, stage=stage, **capture)
 
 
 def link_record(complaint, target, *, by=None):
@@ -433,7 +346,7 @@ def edit_complaint(complaint, *, by, changes, version=None):
             raise PermissionDenied(_("Your role does not allow editing complaints."))
         if locked.status not in EDITABLE_STATUSES:
             raise TransitionNotAllowed(_("A complaint can be corrected only before it is dispatched."))
-        before, raw_before = audit_snapshot(locked), (locked.complainant_name, locked.complainant_phone)
+        before, raw_before = snapshot(locked), (locked.complainant_name, locked.complainant_phone)
         for name, value in changes.items():
             if name in EDITABLE_FIELDS:
                 setattr(locked, name, value)
@@ -447,13 +360,12 @@ def edit_complaint(complaint, *, by, changes, version=None):
             locked.reply_due_at = policies.reply_due(locked, policy=policy)
         locked.refresh_due_at()
         locked.save_versioned(expected_version=version if version not in (None, "") else None)
-        after = audit_snapshot(locked)
-        changed = [key for key in after if before.get(key) != after[key]]
+        after = snapshot(locked)
+        old, new = changed(before, after)
         # A correction hidden by the mask is still recorded as a change of that field.
-        for key, old in zip(("complainant_name", "complainant_phone"), raw_before, strict=True):
-            if old != getattr(locked, key) and key not in changed:
-                changed.append(key)
-        if changed:
-            record_event(locked, AuditAction.UPDATE, actor=by, before={k: before.get(k) for k in changed},
-                         after={k: after[k] for k in changed})
+        for key, raw in zip(("complainant_name", "complainant_phone"), raw_before, strict=True):
+            if raw != getattr(locked, key) and key not in new:
+                old[key], new[key] = before.get(key), after[key]
+        if new:
+            record_event(locked, AuditAction.UPDATE, actor=by, before=old, after=new)
     return locked

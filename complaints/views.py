@@ -7,31 +7,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from enforcement.audit.services import record_create, record_update, snapshot
+from enforcement.catalog.cached import category_groups
+from enforcement.files.pending import KeptUploads
+from enforcement.files.views import serve_attachment, too_large, upload_view
+from enforcement.keyset import paginate
+from enforcement.org.cached import grids_for, units_for
+from enforcement.org.permissions import can_edit_city_wide, city_admin_required
 from enforcement.versioning import StaleEdit
+from enforcement.workdays.periods import PeriodUnit
+from enforcement.workflow.forms import action_forms
+from enforcement.workflow.views import add_errors, submit_action
 
-from . import cached_choices, services
-from .choices import TRANSITIONS, AttachmentStage, Channel, DeadlineUnit, ReplyCountsFrom
+from . import services
+from .choices import AttachmentStage, Channel, ReplyCountsFrom
 from .duplicates import find_duplicates
-from .filtersets import DEFAULT_ORDERING, ORDERINGS, ComplaintFilterSet, ordering_for, paging_for
-from .forms import ACTION_FORMS, AttachmentForm, ComplaintIntakeForm, DeadlinePolicyForm, PatrolForm
-from .keyset import paginate
+from .filtersets import ORDERINGS, ComplaintFilterSet, paging_for
+from .forms import AttachmentForm, ComplaintIntakeForm, DeadlinePolicyForm, PatrolForm
 from .models import Complaint, ComplaintAttachment, DeadlinePolicy, attach_people
 from .permissions import can_register, complainant_for
-from .uploads import UploadTooLarge, check_upload, guard_upload
+from .workflow import WORKFLOW
 
 PAGE_SIZE = 25
-# A form's whole upload may hold this many maximum-size files (several photos are far smaller); each file
-# is still capped on its own while it streams.
-FORM_UPLOAD_FILES = 3
 
 
 def _complaint_for(request, pk, *, detail=False):
@@ -46,9 +50,9 @@ def _complaint_for(request, pk, *, detail=False):
 def complaint_list(request):
     base = Complaint.objects.visible_to(request.user).for_list_rows()
     filterset, queryset = _filtered(request, base)
-    ordering_key = request.GET.get("ordering") if request.GET.get("ordering") in ORDERINGS else DEFAULT_ORDERING
+    ordering_key = ORDERINGS.key_for(request.GET.get("ordering"))
     try:
-        ordering = ordering_for(ordering_key)
+        ordering = ORDERINGS.get(ordering_key)
         page = paginate(queryset, ordering, cursor=request.GET.get("cursor"), page_size=PAGE_SIZE,
                         **paging_for(request, request.GET, ordering, queryset.db))
     except ValidationError:
@@ -61,10 +65,10 @@ def complaint_list(request):
                                                    "received_to", "satisfaction"))
     return render(request, "complaints/list.html", {
         "filterset": filterset, "form": form, "rows": rows, "page": page,
-        "orderings": [(key, label) for key, (label, _o) in ORDERINGS.items()], "ordering": ordering_key,
+        "orderings": ORDERINGS.labels(), "ordering": ordering_key,
         "selected_status": request.GET.getlist("status"), "selected_channel": request.GET.getlist("channel"),
-        "category_groups": cached_choices.category_groups(), "units": cached_choices.units_for(request.user),
-        "grids": cached_choices.grids_for(request.user), "more_filters_open": more,
+        "category_groups": category_groups(), "units": units_for(request.user),
+        "grids": grids_for(request.user), "more_filters_open": more,
         "first_query": _without(request.GET, "cursor"),
         "can_register": can_register(request.user), "can_patrol": can_register(request.user, Channel.PATROL),
     })
@@ -92,42 +96,20 @@ def _without(params, *names):
 
 
 # --- intake ------------------------------------------------------------------------------------------------
-def _attach_all(complaint, uploads, *, by, stage=AttachmentStage.EVIDENCE):
+def _attach_all(complaint, uploads, *, by, stage=AttachmentStage.EVIDENCE, **capture):
     for upload in uploads:
-        services.add_attachment(complaint, upload, by=by, stage=stage)
-
-
-def _upload_view(view):
-    """Multipart pages: refuse an oversized body before anything reads it (CSRF is checked after)."""
-
-    @csrf_exempt
-    def wrapper(request, *args, **kwargs):
-        if request.method == "POST":
-            try:
-                guard_upload(request, files=FORM_UPLOAD_FILES)
-            except UploadTooLarge as exc:
-                return render(request, "complaints/upload_refused.html", {"message": exc.message}, status=413)
-        return csrf_protect(view)(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _too_large(request):
-    try:
-        check_upload(request)
-    except UploadTooLarge as exc:
-        return render(request, "complaints/upload_refused.html", {"message": exc.message}, status=413)
-    return None
+        services.add_attachment(complaint, upload, by=by, stage=stage, **capture)
 
 
 @login_required
-@_upload_view
+@upload_view
 def complaint_create(request):
     if not can_register(request.user):
         raise PermissionDenied
-    form = ComplaintIntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    kept = KeptUploads(request, {"files": True})
+    form = ComplaintIntakeForm(request.POST or None, request.FILES or None, user=request.user, kept=kept)
     if request.method == "POST":
-        refused = _too_large(request)
+        refused = too_large(request)
         if refused:
             return refused
         if form.is_valid():
@@ -141,26 +123,31 @@ def complaint_create(request):
                         complainant_phone=data["complainant_phone"], is_anonymous=data["is_anonymous"],
                         unit=data["unit"],
                     )
-                    _attach_all(complaint, data["files"], by=request.user)
+                    _attach_all(complaint, form.uploads("files"), by=request.user)
+                    kept.used()
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Complaint %(number)s registered.") % {"number": complaint.number})
                 return redirect(complaint)
+        form.keep_uploads(request)  # a browser cannot refill a file input: the files wait for the next try
     return render(request, "complaints/intake.html", {
-        "form": form, "map_tile_url": settings.MAP_TILE_URL, "category_groups": cached_choices.category_groups(),
+        "form": form, "kept": kept, "map_tile_url": settings.MAP_TILE_URL,
+        "category_groups": category_groups(),
     }, status=400 if form.errors else 200)
 
 
 @login_required
-@_upload_view
+@upload_view
 def patrol_create(request):
-    """An officer's find on patrol; fixed on the spot, it closes at once with a note and an after photo."""
+    """An officer's find on patrol; fixed on the spot, it closes at once with a note and an after photo.
+    A report that fails keeps the photos already chosen for the corrected one (issue 8)."""
     if not can_register(request.user, Channel.PATROL):
         raise PermissionDenied
-    form = PatrolForm(request.POST or None, request.FILES or None)
+    kept = KeptUploads(request, {"photos": True, "after_photo": False})
+    form = PatrolForm(request.POST or None, request.FILES or None, kept=kept)
     if request.method == "POST":
-        refused = _too_large(request)
+        refused = too_large(request)
         if refused:
             return refused
         if form.is_valid():
@@ -171,37 +158,29 @@ def patrol_create(request):
                         by=request.user, channel=Channel.PATROL, category=data["category"],
                         description=data["description"], address=data["address"], lat=data["lat"], lng=data["lng"],
                     )
-                    _attach_all(complaint, data["photos"], by=request.user)
+                    _attach_all(complaint, form.uploads("photos"), by=request.user)
                     if data["fixed_on_the_spot"]:
-                        services.add_attachment(complaint, data["after_photo"], by=request.user, stage=AttachmentStage.AFTER)
+                        _attach_all(complaint, form.uploads("after_photo")[:1], by=request.user,
+                                    stage=AttachmentStage.AFTER)
                         complaint = services.close_on_the_spot(complaint, by=request.user, note=data["closure_note"])
+                    kept.used()
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             except (services.TransitionNotAllowed, PermissionDenied) as exc:
                 form.add_error(None, str(getattr(exc, "message", exc)))
             else:
                 messages.success(request, _("Complaint %(number)s registered.") % {"number": complaint.number})
                 return redirect(complaint)
+        form.keep_uploads(request)
     return render(request, "complaints/patrol.html", {
-        "form": form, "map_tile_url": settings.MAP_TILE_URL, "category_groups": cached_choices.category_groups(),
+        "form": form, "kept": kept, "map_tile_url": settings.MAP_TILE_URL,
+        "category_groups": category_groups(),
     }, status=400 if form.errors else 200)
-
-
-def _add_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- detail and actions --------------------------------------------------------------------------------------
 def _detail_context(request, complaint, *, bound=None):
-    allowed = complaint.allowed_actions(request.user)
-    forms = []
-    for slug in allowed:
-        form = bound if bound is not None and bound.slug == slug else ACTION_FORMS[slug](user=request.user, complaint=complaint)
-        forms.append(form)
+    forms = action_forms(WORKFLOW, complaint, request.user, bound=bound)
     duplicates = []
     if complaint.is_open:
         duplicates = find_duplicates(user=request.user, category_id=complaint.category_id, lat=complaint.lat,
@@ -210,7 +189,7 @@ def _detail_context(request, complaint, *, bound=None):
         "complaint": complaint, "complainant": complainant_for(complaint, request.user),
         "action_forms": forms, "attachment_form": AttachmentForm(),
         "can_attach": request.user.has_role(*services.ATTACH_ROLES) and complaint.status not in ("merged", "rejected"),
-        "duplicates": duplicates, "can_merge": "merge" in allowed,
+        "duplicates": duplicates, "can_merge": any(form.slug == "merge" for form in forms),
     }
 
 
@@ -223,49 +202,35 @@ def complaint_detail(request, pk):
 @login_required
 @require_POST
 def complaint_action(request, pk, slug):
-    if slug not in TRANSITIONS:
+    if slug not in WORKFLOW.transitions:
         raise Http404
     complaint = _complaint_for(request, pk, detail=True)
-    form = ACTION_FORMS[slug](request.POST, user=request.user, complaint=complaint)
-    status = 400
-    if form.is_valid():
-        try:
-            done = services.perform(slug, complaint, by=request.user, version=form.cleaned_data.get("version"),
-                                    **form.inputs())
-        except services.TransitionNotAllowed as exc:
-            messages.error(request, exc.message)
-            status = 409
-        except StaleEdit:
-            messages.error(request, StaleEdit.message)
-            status = 409
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("%(action)s: done.") % {"action": TRANSITIONS[slug].label})
-            return redirect(done)
+    done, form, status = submit_action(request, WORKFLOW, complaint, slug)
+    if done is not None:
+        return redirect(done)
     if status == 409:  # the state moved on: show it as it is now
         complaint = _complaint_for(request, pk, detail=True)
-        form = None
     context = _detail_context(request, complaint, bound=form)
     context["failed_action"] = slug
     return render(request, "complaints/detail.html", context, status=status)
 
 
 @login_required
-@_upload_view
+@upload_view
 @require_POST
 def attachment_upload(request, pk):
     complaint = _complaint_for(request, pk, detail=True)
-    refused = _too_large(request)
+    refused = too_large(request)
     if refused:
         return refused
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             with transaction.atomic():
-                _attach_all(complaint, form.cleaned_data["files"], by=request.user, stage=form.cleaned_data["stage"])
+                _attach_all(complaint, form.cleaned_data["files"], by=request.user, stage=form.cleaned_data["stage"],
+                            **form.capture())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except services.TransitionNotAllowed as exc:
             form.add_error(None, exc.message)
         else:
@@ -279,24 +244,15 @@ def attachment_upload(request, pk):
 @login_required
 def attachment_download(request, pk, attachment_id):
     complaint = _complaint_for(request, pk)
-    attachment = get_object_or_404(ComplaintAttachment, complaint=complaint, pk=attachment_id)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="{attachment.sha256[:16]}{attachment.extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_attachment(request, get_object_or_404(ComplaintAttachment, complaint=complaint, pk=attachment_id))
 
 
-# --- deadline policy (administrators) -----------------------------------------------------------------------
-def _require_admin(user):
-    if not user.is_admin:
-        raise PermissionDenied
-
-
+# --- deadline policy (city administrators) -----------------------------------------------------------------------
 @login_required
 def policy_list(request):
     from .policies import default_policy
 
-    labels = dict(DeadlineUnit.choices) | dict(ReplyCountsFrom.choices)
+    labels = dict(PeriodUnit.choices) | dict(ReplyCountsFrom.choices)
     defaults = []
     for value, label in Channel.choices:
         policy = default_policy(value)
@@ -308,13 +264,12 @@ def policy_list(request):
         }))
     return render(request, "complaints/policy_list.html", {
         "policies": DeadlinePolicy.objects.visible_to(request.user).select_related("category"),
-        "defaults": defaults, "can_edit": request.user.is_admin,
+        "defaults": defaults, "can_edit": can_edit_city_wide(request.user),
     })
 
 
-@login_required
+@city_admin_required  # deadline policies are city-wide (org.permissions)
 def policy_edit(request, pk=None):
-    _require_admin(request.user)
     policy = get_object_or_404(DeadlinePolicy, pk=pk) if pk else None
     form = DeadlinePolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,7 @@ from rest_framework import exceptions, pagination, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from enforcement.versioning import StaleEdit
+from enforcement.workflow.exceptions import TransitionNotAllowed
 
 
 class StandardPagination(pagination.PageNumberPagination):
@@ -24,12 +25,15 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError as 400 with field messages and StaleEdit as 409."""
+    """DRF's handler, plus Django's ValidationError as 400 with field messages, and a workflow step the
+    record's state refuses or a stale edit as 409."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, StaleEdit):
         exc = Conflict(StaleEdit.message)
+    elif isinstance(exc, TransitionNotAllowed):
+        exc = Conflict(exc.message)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

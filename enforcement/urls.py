@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from enforcement.api import router
@@ -18,11 +21,15 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
+    # What a newcomer types or a browser asks for by itself lands on the product's own pages.
+    path("admin/", RedirectView.as_view(pattern_name="org:unit-list"), name="admin-shortcut"),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("img/favicon.svg"), permanent=True)),
     path("calendar/", include("enforcement.workdays.urls")),
     path("catalog/", include("enforcement.catalog.urls")),
     path("complaints/", include("complaints.urls")),
     path("open311/", include("complaints.open311.urls")),
     path("notifications/", include("enforcement.notifications.urls")),
+    path("approvals/", include("enforcement.approvals.urls")),
     path("", include("enforcement.org.urls")),
 ]
 if settings.DEBUG:

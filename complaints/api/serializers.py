@@ -1,4 +1,3 @@
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -6,10 +5,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from enforcement.catalog.models import ViolationCategory
-from enforcement.org.models import OrgUnit, User
+from enforcement.files.api import AttachmentSerializer as BaseAttachmentSerializer
+from enforcement.org.models import OrgUnit
 from enforcement.viewsets import ScopedRelatedField
+from enforcement.workflow.api import allowed_actions_field
 
-from ..choices import TRANSITIONS, AttachmentStage, Channel, ExtensionDecision, Satisfaction
+from ..choices import AttachmentStage, Channel
 from ..models import (
     LAT_VALIDATORS,
     LNG_VALIDATORS,
@@ -19,6 +20,7 @@ from ..models import (
     DeadlinePolicy,
 )
 from ..permissions import complainant_for
+from ..workflow import WORKFLOW
 
 REF_SCHEMA = {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
 
@@ -119,21 +121,16 @@ def _ref(value, name_attr):
     return None if value is None else {"id": value.pk, "name": str(getattr(value, name_attr, value))}
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(BaseAttachmentSerializer):
+    """A file of the complaint, with the stage of the work it belongs to."""
+
     uploaded_by = NamedRefField(name_attr="full_name")
-    url = serializers.SerializerMethodField()
-    file = serializers.FileField(write_only=True)
     stage = serializers.ChoiceField(choices=AttachmentStage.choices, default=AttachmentStage.EVIDENCE)
 
-    class Meta:
+    class Meta(BaseAttachmentSerializer.Meta):
         model = ComplaintAttachment
         fields = ["id", "file", "url", "kind", "stage", "original_name", "content_type", "size", "sha256",
-                  "uploaded_by", "uploaded_at"]
-        read_only_fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_url(self, obj):
-        return reverse("complaints:attachment", args=[obj.complaint_id, obj.pk])
+                  "captured_at", "lat", "lng", "uploaded_by", "uploaded_at"]
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -168,7 +165,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     def to_representation(self, obj):
         return serializers.ModelSerializer.to_representation(self, obj)  # every field, the generic way
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(TRANSITIONS))))
+    @allowed_actions_field(WORKFLOW)
     def get_allowed_actions(self, obj):
         request = self.context.get("request")
         return obj.allowed_actions(request.user) if request else []
@@ -209,43 +206,6 @@ class ComplaintWriteSerializer(serializers.ModelSerializer):
         if ("lat" in attrs or "lng" in attrs) and (attrs.get("lat") is None) != (attrs.get("lng") is None):
             raise serializers.ValidationError({"lng": _("Give both latitude and longitude, or neither.")})
         return attrs
-
-
-# --- workflow actions: one serializer per action, built from the inputs the table declares ---------------
-FIELD_FACTORIES = {
-    "note": lambda req: serializers.CharField(required=req, allow_blank=not req, max_length=2000),
-    "reason": lambda req: serializers.CharField(required=req, allow_blank=not req, max_length=2000),
-    "reply_text": lambda req: serializers.CharField(required=req, max_length=10000),
-    "unit": lambda req: ScopedRelatedField(
-        queryset=OrgUnit.objects.filter(is_active=True), required=req,
-        error_messages={"does_not_exist": _("Choose an active unit within your own.")},
-    ),
-    "handler": lambda req: ScopedRelatedField(queryset=User.objects.filter(is_active=True), required=req,
-                                               allow_null=True),
-    "satisfaction": lambda req: serializers.ChoiceField(choices=Satisfaction.choices, required=req),
-    "days": lambda req: serializers.IntegerField(min_value=1, max_value=366, required=req),
-    "decision": lambda req: serializers.ChoiceField(
-        choices=[ExtensionDecision.APPROVED, ExtensionDecision.REJECTED], required=req
-    ),
-    "opinion": lambda req: serializers.CharField(required=req, allow_blank=not req, max_length=2000),
-    "into": lambda req: ScopedRelatedField(
-        queryset=Complaint.objects.all(), required=req,
-        error_messages={"does_not_exist": _("Choose a complaint you can see.")},
-    ),
-}
-
-
-def action_serializer(slug):
-    transition = TRANSITIONS[slug]
-    attrs = {name: FIELD_FACTORIES[name](name in transition.required) for name in transition.fields}
-    attrs["version"] = serializers.IntegerField(
-        required=False, help_text=_("The version you read; a newer one on the server answers 409.")
-    )
-    name = "".join(part.title() for part in slug.split("_")) + "ActionSerializer"
-    return type(name, (serializers.Serializer,), attrs)
-
-
-ACTION_SERIALIZERS = {slug: action_serializer(slug) for slug in TRANSITIONS}
 
 
 class DuplicateSerializer(serializers.Serializer):

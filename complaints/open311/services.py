@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from complaints import services as complaint_services
 from enforcement.audit.models import AuditAction
-from enforcement.audit.services import record_event, snapshot
+from enforcement.audit.services import record_event, record_update, snapshot
 from enforcement.org.choices import Role
 from enforcement.org.models import User
 
@@ -75,11 +75,7 @@ def update_client(client, *, by=None, **changes):
         client.full_clean(exclude=["account"])
         client.save()
         _sync_account(client)
-        after = snapshot(client, AUDITED_FIELDS)
-        changed = [k for k in after if before.get(k) != after.get(k)]
-        if changed:
-            record_event(client, AuditAction.UPDATE, actor=by, before={k: before[k] for k in changed},
-                         after={k: after[k] for k in changed})
+        record_update(client, before, actor=by, after=snapshot(client, AUDITED_FIELDS))
     return client
 
 

@@ -27,18 +27,10 @@ def status_badge(complaint):
     )
 
 
-BUTTON_CLASSES = {"primary": "btn-primary", "danger": "btn-outline-danger", "warning": "btn-outline-warning",
-                  "success": "btn-success", "secondary": "btn-outline-secondary"}
-
-
-@register.filter
-def button_class(transition):
-    return BUTTON_CLASSES.get(transition.style, "btn-primary")
-
-
 # The list's filter choices (a city user's list offers ~700 grids, units and categories): built as one string,
 # since a template loop with an {% if %} per option cost ~25 ms for that many, format_html per option ~6 ms.
-# The labels are plain strings from cached_choices; html.escape is what Django's escape calls.
+# The labels are plain strings from the cached choices (enforcement/catalog/cached.py, org/cached.py);
+# html.escape is what Django's escape calls.
 def _options(choices, selected):
     selected = str(selected or "")
     return "".join(

@@ -2,8 +2,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from enforcement.catalog.tests.factories import ViolationCategoryFactory
+from enforcement.files.testing import jpeg_bytes
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
+JPEG = jpeg_bytes()  # a real picture: photos must open (enforcement/files/sniffing.py)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 100
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 

@@ -410,6 +410,29 @@ def test_an_executable_renamed_jpg_is_400(api_as, intake_city, city, category):
     assert not c.attachments.exists()
 
 
+def test_evidence_video_with_when_and_where_it_was_taken(api_as, officer_a, category):
+    from enforcement.files.testing import mp4_bytes
+
+    c = ComplaintFactory(unit=officer_a.unit, category=category, status=S.IN_PROGRESS)
+    response = api_as(officer_a).post(reverse("api:complaint-attachments", args=[c.pk]), {
+        "file": upload("现场.mp4", mp4_bytes(b"mp42"), "video/mp4"), "stage": "evidence",
+        "captured_at": "2026-11-30T09:15:00+08:00", "lat": "23.025000", "lng": "113.105000"}, format="multipart")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["kind"], body["content_type"], body["lat"], body["stage"]) == (
+        "video", "video/mp4", "23.025000", "evidence")
+    assert c.attachments.get().captured_at.isoformat() == "2026-11-30T01:15:00+00:00"
+
+
+def test_a_fake_jpeg_is_400(api_as, intake_city, city, category):
+    c = ComplaintFactory(unit=city, category=category)
+    fake = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200  # JPEG's magic bytes, then garbage
+    response = api_as(intake_city).post(reverse("api:complaint-attachments", args=[c.pk]),
+                                        {"file": upload("photo.jpg", fake)}, format="multipart")
+    assert response.status_code == 400 and "photo.jpg" in response.json()["file"][0]
+    assert not c.attachments.exists()
+
+
 def test_a_200_mb_upload_is_refused_before_it_is_read(api_as, intake_city, city, category):
     c = ComplaintFactory(unit=city, category=category)
     client = api_as(intake_city)
@@ -422,7 +445,7 @@ def test_a_200_mb_upload_is_refused_before_it_is_read(api_as, intake_city, city,
 
 
 def test_a_body_growing_past_the_limit_stops_while_streaming(api_as, intake_city, city, category, settings):
-    settings.COMPLAINT_ATTACHMENT_MAX_BYTES = 100_000
+    settings.ATTACHMENT_MAX_BYTES = 100_000
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000
     c = ComplaintFactory(unit=city, category=category)
     big = JPEG + b"\x00" * 150_000  # declared length is within limit + overhead; the file is not
@@ -463,3 +486,20 @@ def test_admins_edit_deadline_policy_others_read(api_as, city_admin, officer_a):
     assert api_as(officer_a).get(url).json()["results"][0]["reply_within"] == 3
     assert api_as(city_admin).post(url, data, format="json").status_code == 400  # one row per channel
     assert DeadlinePolicy.objects.count() == 1
+
+
+def test_a_district_administrator_may_not_edit_deadline_policy(api_as, admin_a):
+    """City-wide data (enforcement.org.permissions): the district's administrator reads, and a write
+    answers 403 with the reason."""
+    policy = DeadlinePolicy.objects.create(channel="web", accept_within=1, reply_within=4, visit_within=2)
+    client = api_as(admin_a)
+    url = reverse("api:complaintdeadlinepolicy-list")
+    assert client.get(url).json()["results"][0]["reply_within"] == 4
+    created = client.post(url, {"channel": "letter", "accept_within": 1, "reply_within": 3, "visit_within": 2},
+                          format="json")
+    assert created.status_code == 403
+    assert "Only a city administrator can change this" in created.json()["detail"]
+    detail = reverse("api:complaintdeadlinepolicy-detail", args=[policy.pk])
+    assert client.patch(detail, {"reply_within": 9, "version": 1}, format="json").status_code == 403
+    policy.refresh_from_db()
+    assert (policy.reply_within, DeadlinePolicy.objects.count()) == (4, 1)

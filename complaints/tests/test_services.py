@@ -8,13 +8,14 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
+from enforcement.approvals.choices import ApprovalDecision
 from enforcement.audit.models import AuditEvent
 from enforcement.audit.services import timeline
 from enforcement.org.tests.factories import GridFactory
 from enforcement.versioning import StaleEdit
 
 from .. import services
-from ..choices import Channel, ComplaintStatus, ExtensionDecision
+from ..choices import Channel, ComplaintStatus
 from ..models import Complaint, ComplaintExtension, DeadlinePolicy
 from .conftest import EXE, JPEG, upload
 from .factories import ComplaintFactory
@@ -226,7 +227,7 @@ def test_extension_approved_by_another_supervisor_moves_the_reply_deadline(
     assert c.reply_due_at == before
     with pytest.raises(services.TransitionNotAllowed):
         services.request_extension(c, by=district_officer_a, reason="again", days=1)  # one pending at a time
-    c = services.decide_extension(c, by=leader_a, decision=ExtensionDecision.APPROVED, opinion="同意")
+    c = services.decide_extension(c, by=leader_a, decision=ApprovalDecision.APPROVED, opinion="同意")
     assert c.reply_due_at == end_of(dt.date(2026, 10, 13))  # two working days later, over the Sunday
     assert (c.extension_count, c.extended_days) == (1, 2)
     ext = ComplaintExtension.objects.get()
@@ -240,7 +241,7 @@ def test_nobody_decides_their_own_extension(leader_a, district_a, category):
     c = services.request_extension(c, by=leader_a, reason="复杂", days=1)
     with pytest.raises(services.TransitionNotAllowed):
         services.decide_extension(c, by=leader_a, decision="approved")
-    assert ComplaintExtension.objects.get().decision == ExtensionDecision.PENDING
+    assert ComplaintExtension.objects.get().decision == ApprovalDecision.PENDING
 
 
 def test_on_the_spot_closure_needs_an_after_photo(officer_a, category):
@@ -277,7 +278,7 @@ def test_attachment_type_comes_from_its_bytes(intake_city, category):
 
 
 def test_attachment_size_limit(intake_city, category, settings):
-    settings.COMPLAINT_ATTACHMENT_MAX_BYTES = 100
+    settings.ATTACHMENT_MAX_BYTES = 100
     c = register(intake_city, category)
     with pytest.raises(ValidationError):
         services.add_attachment(c, upload(), by=intake_city)
@@ -372,3 +373,24 @@ def test_a_spawned_record_is_linked_once_and_shows_on_the_detail(intake_city, ca
     assert AuditEvent.objects.for_object(c).filter(verb="link").count() == 1
     links = api_as(intake_city).get(reverse("api:complaint-detail", args=[c.pk])).json()["links"]
     assert links == [{"model": "grid", "object_id": str(target.pk)}]
+
+
+# --- periods --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("channel", "unit_row", "expected"),
+    [
+        (Channel.HOTLINE_12345, None, "An extension is 1 to 5 working days."),
+        (Channel.PETITION, None, "An extension is 1 to 30 days."),
+        (Channel.HOTLINE_BUREAU, "working_hours", "An extension is 1 to 4 working hours."),
+    ],
+)
+def test_the_extension_limit_names_its_unit_in_words(district_a, district_officer_a, category, channel,
+                                                     unit_row, expected):
+    """It used to say "1 to 30 calendar_days": the unit's code, not its name."""
+    if unit_row:
+        DeadlinePolicy.objects.create(channel=channel, unit=unit_row, accept_within=1, reply_within=8,
+                                      visit_within=3, max_extension=4)
+    c = ComplaintFactory(unit=district_a, status=S.IN_PROGRESS, category=category, channel=channel)
+    with pytest.raises(ValidationError) as refused:
+        services.request_extension(c, by=district_officer_a, reason="需协调", days=99)
+    assert refused.value.message_dict["days"] == [expected]

@@ -22,7 +22,7 @@ PATROL = reverse("complaints:patrol")
 
 
 def browser(user):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the tests read English; tests/test_i18n.py reads Chinese
     client.force_login(user)
     return client
 
@@ -155,6 +155,71 @@ def test_patrol_fixed_on_the_spot_closes_at_once(officer_a, category):
     assert sorted(complaint.attachments.values_list("stage", flat=True)) == ["after", "evidence"]
 
 
+def _token(page):
+    return re.search(r'name="upload_token" value="([^"]+)"', page).group(1)
+
+
+def test_a_failed_patrol_report_keeps_the_photos_already_attached(officer_a, category,
+                                                                  django_capture_on_commit_callbacks):
+    """Issue 8: an invalid report (no address; ticked without a note) used to lose the chosen photos."""
+    from enforcement.files.models import PendingUpload
+
+    client = browser(officer_a)
+    base = {"category": category.pk, "description": "流动摊贩占道"}
+    failed = client.post(PATROL, {**base, "address": "", "fixed_on_the_spot": "on",
+                                  "photos": [upload("现场1.jpg"), upload("现场2.jpg")], "after_photo": upload("整改后.jpg")})
+    page = failed.content.decode()
+    assert failed.status_code == 400 and not Complaint.objects.exists()
+    assert "现场1.jpg" in page and "现场2.jpg" in page and "整改后.jpg" in page and "kept-uploads" in page
+    assert 'data-kept="true"' in page  # the after-photo input counts as filled
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(PATROL, {**base, "address": "公园路3号", "fixed_on_the_spot": "on",
+                                    "closure_note": "已劝离", "upload_token": _token(page)})
+    assert done.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.status == S.CLOSED
+    assert sorted(complaint.attachments.values_list("original_name", "stage")) == [
+        ("整改后.jpg", "after"), ("现场1.jpg", "evidence"), ("现场2.jpg", "evidence")]
+    assert complaint.attachments.get(original_name="现场1.jpg").file.read() == JPEG
+    assert not PendingUpload.objects.exists()  # used, then gone
+
+
+def test_a_kept_photo_can_be_removed_and_a_kept_file_is_the_users_own(officer_a, make_user, squad_a, category):
+    from enforcement.files.models import PendingUpload
+
+    client = browser(officer_a)
+    base = {"category": category.pk, "description": "流动摊贩占道"}
+    page = client.post(PATROL, {**base, "photos": [upload("a.jpg"), upload("b.jpg")]}).content.decode()
+    token, remove = _token(page), PendingUpload.objects.get(original_name="a.jpg").pk
+    colleague = browser(make_user("officer", unit=squad_a))
+    colleague.post(PATROL, {**base, "address": "公园路5号", "upload_token": token})
+    assert not Complaint.objects.get().attachments.exists()  # another user's token brings nothing
+    client.post(PATROL, {**base, "address": "公园路3号", "upload_token": token, "remove_upload": remove})
+    assert list(Complaint.objects.latest("pk").attachments.values_list("original_name", flat=True)) == ["b.jpg"]
+
+
+def test_a_failed_intake_keeps_its_files(intake_city, category):
+    client = browser(intake_city)
+    failed = client.post(CREATE, intake_data(category, address="", files=[upload("现场.jpg"), upload("x.exe", EXE)]))
+    page = failed.content.decode()
+    assert failed.status_code == 400 and "现场.jpg" in page
+    client.post(CREATE, intake_data(category, upload_token=_token(page)))
+    assert list(Complaint.objects.get().attachments.values_list("original_name", flat=True)) == ["现场.jpg"]
+
+
+def test_the_on_the_spot_fields_are_marked_and_still_checked(officer_a, category):
+    """Issue 8: the fields that become required when "fixed on the spot" is ticked were not marked; the
+    page's script marks the inputs carrying data-required-when (tests/browser/test_patrol_form.py)."""
+    page = browser(officer_a).get(PATROL).content.decode()
+    for name in ("closure_note", "after_photo"):
+        tag = re.search(rf'<(?:textarea|input)[^>]*name="{name}"[^>]*>', page).group(0)
+        assert 'data-required-when="fixed_on_the_spot"' in tag
+    assert page.count("Required when it was fixed on the spot.") == 2  # said in words without the script
+    refused = browser(officer_a).post(PATROL, {"category": category.pk, "description": "占道", "address": "公园路3号",
+                                                "fixed_on_the_spot": "on"})
+    assert refused.status_code == 400 and not Complaint.objects.exists()
+
+
 # --- detail and actions ---------------------------------------------------------------------------------
 def test_buttons_come_from_allowed_actions(make_user, district_a, category):
     c = ComplaintFactory(unit=district_a, category=category, status=S.DISPATCHED, previous_unit=district_a.parent)
@@ -195,6 +260,32 @@ def test_out_of_scope_pages_are_404(officer_a, district_b, category):
     assert client.get(c.get_absolute_url()).status_code == 404
     assert client.post(action_url(c, "start"), {}).status_code == 404
     assert client.post(reverse("complaints:attachments", args=[c.pk]), {"files": [upload()]}).status_code == 404
+
+
+def test_a_file_downloads_in_scope_only(officer_a, officer_b, squad_b, category):
+    from .. import services
+
+    c = ComplaintFactory(unit=squad_b, category=category, status=S.IN_PROGRESS)
+    photo = services.add_attachment(c, upload("现场.jpg"), by=officer_b)
+    url = reverse("complaints:attachment", args=[c.pk, photo.pk])
+    mine = browser(officer_b).get(url)
+    assert mine.status_code == 200 and mine["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(mine.streaming_content) == JPEG
+    assert browser(officer_a).get(url).status_code == 404  # another district's complaint: as if missing
+    mine_too = ComplaintFactory(unit=officer_a.unit, category=category)  # in scope, but not the file's record
+    assert browser(officer_a).get(reverse("complaints:attachment", args=[mine_too.pk, photo.pk])).status_code == 404
+
+
+def test_files_with_when_and_where_they_were_taken(officer_a, category):
+    c = ComplaintFactory(unit=officer_a.unit, category=category, status=S.IN_PROGRESS)
+    response = browser(officer_a).post(reverse("complaints:attachments", args=[c.pk]), {
+        "files": [upload("现场.jpg")], "stage": "evidence", "captured_at": "2026-11-30T09:15",
+        "captured_lat": "23.025000", "captured_lng": "113.105000"})
+    assert response.status_code == 302
+    photo = c.attachments.get()
+    assert (timezone.localtime(photo.captured_at).hour, str(photo.lat)) == (9, "23.025000")
+    page = browser(officer_a).get(c.get_absolute_url()).content.decode()
+    assert "Taken at" in page
 
 
 def test_merge_from_the_duplicates_panel(make_user, city, category):
@@ -251,6 +342,27 @@ def test_admin_edits_deadline_policy_in_the_ui(city_admin, officer_a):
     assert (policy.reply_within, policy.version) == (6, 2)
 
 
+def test_a_district_administrator_reads_deadline_policies_but_does_not_edit_them(admin_a):
+    """Deadline policies are city-wide (enforcement.org.permissions): no edit buttons, and the edit
+    pages refuse with the reason."""
+    policy = DeadlinePolicy.objects.create(channel="web", accept_within=1, reply_within=4, visit_within=2)
+    client = browser(admin_a)
+    page = client.get(reverse("complaints:policies"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("complaints:policy-create") not in html
+    assert reverse("complaints:policy-edit", args=[policy.pk]) not in html
+    data = {"channel": "web", "unit": "working_days", "accept_within": 1, "reply_within": 9,
+            "reply_counts_from": "received", "visit_within": 2, "visit_unit": "working_days",
+            "max_extensions": 1, "max_extension": 3, "version": policy.version}
+    for url in (reverse("complaints:policy-create"), reverse("complaints:policy-edit", args=[policy.pk])):
+        response = client.post(url, data)
+        assert response.status_code == 403
+        assert "Only a city administrator can change this" in response.content.decode()
+    policy.refresh_from_db()
+    assert (policy.reply_within, DeadlinePolicy.objects.count()) == (4, 1)
+
+
 def test_the_officers_detail_page_never_shows_the_complainant(make_user, district_a, intake_a, category):
     from .. import services
 
@@ -301,7 +413,7 @@ def test_a_search_shows_more_than_a_page_uncounted_and_one_character_is_refused(
 def test_filter_choices_are_escaped_and_keep_the_selection(make_user, city, category):
     from enforcement.org.tests.factories import GridFactory, OrgUnitFactory
 
-    unit = OrgUnitFactory(parent=city, name='<b>"南区"</b>')
+    unit = OrgUnitFactory(parent=city, name='<b>"南区"</b>', name_en='<b>"South"</b>')
     grid = GridFactory(unit=unit)
     page = browser(make_user("intake", unit=city)).get(LIST, {"unit": unit.pk, "grid": grid.pk}).content.decode()
 
@@ -309,7 +421,7 @@ def test_filter_choices_are_escaped_and_keep_the_selection(make_user, city, cate
         return re.search(rf'<select [^>]*id="filter-{name}">(.*?)</select>', page, re.S).group(1)
 
     assert f'<option value="{unit.pk}" selected>' in select("unit") and "<b>" not in page
-    assert "&lt;b&gt;&quot;南区&quot;&lt;/b&gt;" in select("unit")
+    assert "&lt;b&gt;&quot;South&quot;&lt;/b&gt;" in select("unit")
     assert f'<option value="{grid.pk}" selected>' in select("grid")
     assert f'<option value="{category.pk}">' in select("category") and " selected" not in select("category")
 

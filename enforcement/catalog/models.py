@@ -7,19 +7,12 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.org.models import CityWideQuerySet
 from enforcement.versioning import VersionedModel
 
 from .choices import PERIOD_UNITS, ParamUnit, PartyType
 
 _NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
-
-
-class CityWideQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The catalogue is shared city-wide: every signed-in user reads all of it."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.all()
 
 
 class ViolationCategoryQuerySet(CityWideQuerySet):

@@ -1,38 +1,24 @@
 """The catalogue pages: every signed-in user browses the violation categories and legal parameters;
-a city-level administrator (permissions.can_edit_catalog) creates and edits them. Edits carry the
+a city administrator (`org.permissions.can_edit_city_wide`) creates and edits them. Edits carry the
 version they started from, so a concurrent edit is refused with a clear message, never overwritten."""
 
 import copy
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from enforcement.org.permissions import can_edit_city_wide, city_admin_required
 from enforcement.versioning import StaleEdit
 
 from .forms import CategorySearchForm, ConfirmForm, LegalParameterForm, ViolationCategoryForm
 from .models import LegalParameter, ViolationCategory
 from .params import DEFAULTS
-from .permissions import can_edit_catalog
 from .services import create_category, save_changes, set_category_active
-
-
-def catalog_admin_required(view):
-    """Anonymous → login page; signed in but not a city-level administrator → 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_edit_catalog(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _category(request, pk):
@@ -56,7 +42,7 @@ def category_list(request):
         "search": search,
         "tree": search.tree(),
         "parameters": _in_table_order(LegalParameter.objects.visible_to(request.user)),
-        "can_edit": can_edit_catalog(request.user),
+        "can_edit": can_edit_city_wide(request.user),
     })
 
 
@@ -66,11 +52,11 @@ def category_detail(request, pk):
     return render(request, "catalog/category_detail.html", {
         "category": category,
         "children": category.children.all(),
-        "can_edit": can_edit_catalog(request.user),
+        "can_edit": can_edit_city_wide(request.user),
     })
 
 
-@catalog_admin_required
+@city_admin_required
 def category_create(request):
     initial = {}
     if parent := ViolationCategory.objects.top_level().filter(pk=request.GET.get("parent") or None).first():
@@ -83,7 +69,7 @@ def category_create(request):
     return render(request, "catalog/category_form.html", {"form": form})
 
 
-@catalog_admin_required
+@city_admin_required
 def category_edit(request, pk):
     category = _category(request, pk)
     form = ViolationCategoryForm(request.POST or None, instance=copy.copy(category))
@@ -136,17 +122,17 @@ def _set_active(request, pk, active):
     })
 
 
-@catalog_admin_required
+@city_admin_required
 def category_deactivate(request, pk):
     return _set_active(request, pk, active=False)
 
 
-@catalog_admin_required
+@city_admin_required
 def category_activate(request, pk):
     return _set_active(request, pk, active=True)
 
 
-@catalog_admin_required
+@city_admin_required
 def parameter_edit(request, pk):
     parameter = get_object_or_404(LegalParameter.objects.visible_to(request.user), pk=pk)
     form = LegalParameterForm(request.POST or None, instance=copy.copy(parameter))

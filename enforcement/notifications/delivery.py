@@ -1,6 +1,7 @@
-"""Sending one `Delivery`: claim it, check the deadline is still to be met, send over its channel, record
-the outcome. Failures are kept with their error and retried with exponential backoff; after
-`NOTIFICATIONS_MAX_ATTEMPTS` they wait for an administrator (the failed-deliveries page) — never silent.
+"""Sending one `Delivery` of a reminder or an event notice: claim it, check a reminder's deadline is still
+to be met, send over its channel, record the outcome. Failures are kept with their error and retried with
+exponential backoff; after `NOTIFICATIONS_MAX_ATTEMPTS` they wait for an administrator (the
+failed-deliveries page) — never silent.
 
 Claiming is one conditional UPDATE (status pending/failed and no live lease), so two workers handed the
 same delivery send it once. The inbox writes its `Notification` in the same transaction that marks the
@@ -26,7 +27,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import registry
-from .models import RETRYABLE_STATUSES, Channel, Delivery, DeliveryStatus, Notification, ReminderLevel
+from .models import (
+    RETRYABLE_STATUSES,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    EventNotice,
+    Notification,
+    ReminderLevel,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +77,23 @@ def reminder_text(reminder):
     return _("%(kind)s for %(record)s was due by %(due)s and is still overdue: escalated to you.") % values
 
 
+def text_of(about):
+    """What a reminder or an event notice says, in the active language."""
+    return about.text() if isinstance(about, EventNotice) else reminder_text(about)
+
+
 def absolute_url(path):
     return f"{settings.SITE_URL.rstrip('/')}{path}" if path else settings.SITE_URL
 
 
 # --- the channels -------------------------------------------------------------------------------------
 def inbox_notification(delivery):
+    if delivery.notice_id is not None:
+        notice = delivery.notice
+        return Notification(
+            user_id=delivery.user_id, delivery=delivery, notice=notice, level=notice.level, title=notice.title,
+            body=notice.text(), url=notice.url,
+        )
     reminder = delivery.reminder
     return Notification(
         user_id=delivery.user_id, delivery=delivery, reminder=reminder, level=reminder.level, title=reminder.title,
@@ -82,9 +102,9 @@ def inbox_notification(delivery):
 
 
 def send_email(delivery):
-    reminder = delivery.reminder
-    subject = f"[{reminder.get_level_display()}] {reminder.title}"
-    body = f"{reminder_text(reminder)}\n\n{absolute_url(reminder.url)}\n"
+    about = delivery.about
+    subject = f"[{about.get_level_display()}] {about.title}"
+    body = f"{text_of(about)}\n\n{absolute_url(about.url)}\n"
     send_mail(subject, body, None, [delivery.user.email], fail_silently=False)
 
 
@@ -95,17 +115,19 @@ def webhook_signature(secret, timestamp, body):
 
 
 def send_webhook(delivery):
-    reminder, user = delivery.reminder, delivery.user
+    about, user = delivery.about, delivery.user
+    if delivery.notice_id is not None:
+        what = {"event": "notice", "delivery_id": delivery.pk, "level": about.level, "action": about.action,
+                "reason": about.reason}
+    else:
+        what = {"event": "reminder", "delivery_id": delivery.pk, "level": about.level, "kind": about.kind,
+                "due_at": about.due_at.isoformat()}
     payload = {
-        "event": "reminder",
-        "delivery_id": delivery.pk,
-        "level": reminder.level,
-        "kind": reminder.kind,
-        "record": reminder.title,
-        "url": absolute_url(reminder.url),
-        "due_at": reminder.due_at.isoformat(),
+        **what,
+        "record": about.title,
+        "url": absolute_url(about.url),
         "recipient": {"id": user.pk, "username": user.username, "name": str(user), "phone": user.phone},
-        "text": reminder_text(reminder),
+        "text": text_of(about),
     }
     body = json.dumps(payload, ensure_ascii=False).encode()
     timestamp = str(int(time.time()))
@@ -172,9 +194,13 @@ def _deliver_claimed(deliveries):
         return {}
     outcome = {}
 
-    # Met or moved since the reminder was made (or the user left): nothing to tell any more.
-    live = _live_reminder_ids({d.reminder for d in deliveries})
-    cancelled = [d for d in deliveries if d.reminder_id not in live or not d.user.is_active]
+    _load_notices(deliveries)
+    # Met or moved since the reminder was made (or the user left): nothing to tell any more. An event
+    # happened, whatever came after it.
+    live = _live_reminder_ids({d.reminder for d in deliveries if d.reminder_id is not None})
+    cancelled = [
+        d for d in deliveries if (d.reminder_id is not None and d.reminder_id not in live) or not d.user.is_active
+    ]
     if cancelled:
         _finish([d.pk for d in cancelled], status=DeliveryStatus.CANCELLED)
         outcome.update({d.pk: DeliveryStatus.CANCELLED for d in cancelled})
@@ -197,6 +223,17 @@ def _deliver_claimed(deliveries):
 def deliver(delivery_id, *, now=None):
     """Sends one delivery; its final status, or None when there was nothing to do."""
     return deliver_many([delivery_id], now=now).get(delivery_id)
+
+
+def _load_notices(deliveries):
+    """The event notices of the claimed deliveries with their units (what their words name), in one query
+    and only when there are any: a batch of reminders is claimed and sent as before."""
+    ids = {d.notice_id for d in deliveries if d.notice_id is not None}
+    if ids:
+        notices = EventNotice.objects.select_related("unit").in_bulk(ids)
+        for d in deliveries:
+            if d.notice_id is not None:
+                d.notice = notices[d.notice_id]
 
 
 def _live_reminder_ids(reminders):

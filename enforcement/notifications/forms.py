@@ -2,7 +2,7 @@ from django import forms
 
 from enforcement.org.forms import BootstrapFormMixin, VersionedFormMixin
 
-from .models import ReminderLevel, ReminderSetting
+from .models import NotificationLevel, ReminderSetting
 from .recipients import OPTIONAL_LEVELS, available_channels
 
 
@@ -11,8 +11,11 @@ def preference_field_name(channel, level):
 
 
 class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
-    """One checkbox per (channel the user can be reached on, level). Escalations are shown checked and
-    disabled: supervisors cannot switch them off (the service refuses it too)."""
+    """One checkbox per (channel the user can be reached on, level: the reminders' and events on one's
+    records). Escalations are shown checked and disabled: supervisors cannot switch them off (the service
+    refuses it too)."""
+
+    levels = NotificationLevel.choices  # the table's columns
 
     def __init__(self, *args, user, current, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,7 +23,7 @@ class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
         self.rows = []
         for channel in self.channels:
             row = []
-            for level, level_label in ReminderLevel.choices:
+            for level, level_label in self.levels:
                 name = preference_field_name(channel, level)
                 optional = level in OPTIONAL_LEVELS
                 self.fields[name] = forms.BooleanField(

@@ -1,9 +1,11 @@
 """Reminder bookkeeping (PRODUCT §8): a `Reminder` per (record, deadline kind, deadline moment, level),
-a `Delivery` per (reminder, user, channel) with its own status, the in-app `Notification`, each user's
+an `EventNotice` per (audit event, user) for what happened to a record (events.py), a `Delivery` per
+(reminder or notice, user, channel) with its own status, the in-app `Notification`, each user's
 `NotificationPreference`s and the admins' `ReminderSetting` per deadline kind.
 
-Uniqueness is what makes reminders "exactly once": the sweep inserts with ON CONFLICT DO NOTHING, so any
-number of sweeps — retried, late, or running in two workers at once — leave one row per key."""
+Uniqueness is what makes reminders and notices "exactly once": the sweep and the notice task insert with
+ON CONFLICT DO NOTHING, so any number of runs — retried, late, or running in two workers at once — leave
+one row per key, and only the run that inserted a row makes its deliveries."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +23,16 @@ class ReminderLevel(models.TextChoices):
     WARNING = "warning", _("Deadline approaching")
     OVERDUE = "overdue", _("Overdue")
     ESCALATED = "escalated", _("Escalated")
+
+
+class NotificationLevel(models.TextChoices):
+    """What a notification is about, for the inbox and for the preferences: the reminders' levels, and
+    events on a user's records (an event notice)."""
+
+    WARNING = ReminderLevel.WARNING.value, ReminderLevel.WARNING.label
+    OVERDUE = ReminderLevel.OVERDUE.value, ReminderLevel.OVERDUE.label
+    ESCALATED = ReminderLevel.ESCALATED.value, ReminderLevel.ESCALATED.label
+    EVENTS = "events", _("Events on your records")
 
 
 class Channel(models.TextChoices):
@@ -81,20 +93,101 @@ class Reminder(models.Model):
         return f"{self.get_level_display()}: {self.title}"
 
 
+class NoticeReason(models.TextChoices):
+    """Why a user hears of an event; the notice's words follow from it (events.notice_text)."""
+
+    HOLDER = "holder", _("The record is theirs")
+    UNIT = "unit", _("The record is their unit's")
+    DECIDER = "decider", _("An approval waits for them")
+    REQUESTER = "requester", _("Their request was decided")
+
+
+class EventNoticeQuerySet(ScopedQuerySet):
+    scope_field = "unit"
+
+
+class EventNotice(models.Model):
+    """One event told to one user (events.py): a workflow step on a record they or their unit hold, an
+    approval waiting for their decision, the decision on their request. Keyed by the event's audit event
+    and the user, so the notice task run twice — a retried signal, a redelivered message — makes no second
+    notice. Delivered like a reminder, by `Delivery` rows (one per channel): the same retries, preferences
+    (level "events") and failed-deliveries page. It keeps what the words are made of, not the words: each
+    reader sees it in their own language (`text`)."""
+
+    # The unique key (event, user) serves lookups by event; audit events are never deleted and users are
+    # deactivated, not deleted.
+    event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    reason = models.CharField(_("reason"), max_length=16, choices=NoticeReason.choices)
+    # The step's slug (reasons holder and unit) or the approval kind's slug (decider and requester).
+    action = models.CharField(_("event"), max_length=64)
+    # The record the event is about; for an approval, the record the approval is about.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
+    object_id = models.PositiveBigIntegerField()
+    unit = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
+    )
+    title = models.CharField(_("record"), max_length=255)
+    url = models.CharField(max_length=500, blank=True)
+    # What the words are made of besides the record and its unit: who acted, their note or reason, an
+    # approval's decision.
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = EventNoticeQuerySet.as_manager()
+
+    level = NotificationLevel.EVENTS  # what the preferences, badges and subjects call it
+
+    class Meta:
+        verbose_name = _("event notice")
+        verbose_name_plural = _("event notices")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="event_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.title}"
+
+    def get_level_display(self):
+        return NotificationLevel.EVENTS.label
+
+    def text(self):
+        """The notice in the active language."""
+        from .events import notice_text
+
+        return notice_text(self)
+
+
 class DeliveryQuerySet(ScopedQuerySet):
     scope_field = "reminder__unit"
+
+    def visible_to(self, user):
+        """The scoping rule through the unit of what is delivered: a reminder's or an event notice's."""
+        if user is None or not user.is_authenticated or not user.is_active or user.sees_all_units:
+            return super().visible_to(user)
+        units = user.scope_unit_ids
+        return self.filter(Q(reminder__unit__in=units) | Q(notice__unit__in=units))
 
     def retry_due(self, now):
         return self.filter(status__in=RETRYABLE_STATUSES, next_attempt_at__lte=now)
 
 
 class Delivery(models.Model):
-    """One reminder to one user over one channel. `attempts` counts tries; a failed delivery keeps its
-    error and the time of its next try (None once it gave up: then only an admin's retry sends it)."""
+    """One reminder or one event notice to one user over one channel. `attempts` counts tries; a failed
+    delivery keeps its error and the time of its next try (None once it gave up: then only an admin's retry
+    sends it)."""
 
     # The unique key (reminder, user, channel) serves lookups by reminder; users are deactivated, not
     # deleted. No separate indexes, so the sweep's inserts stay cheap.
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    reminder = models.ForeignKey(
+        Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
+    # Or the event notice it sends (exactly one of the two); served by `delivery_once_per_notice`.
+    notice = models.ForeignKey(
+        EventNotice, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(
@@ -118,6 +211,16 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["reminder", "user", "channel"], name="delivery_once_per_channel"),
+            # Partial: the sweep's reminder deliveries are not in it (their inserts keep one unique index).
+            models.UniqueConstraint(
+                fields=["notice", "channel"], name="delivery_once_per_notice", condition=Q(notice__isnull=False)
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(reminder__isnull=False, notice__isnull=True) | Q(reminder__isnull=True, notice__isnull=False)
+                ),
+                name="delivery_of_reminder_or_notice",
+            ),
         ]
         indexes = [
             # The retry sweep and the failed-deliveries page read only unfinished rows.
@@ -129,11 +232,17 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reminder} → {self.user} ({self.get_channel_display()})"
+        return f"{self.about} → {self.user} ({self.get_channel_display()})"
+
+    @property
+    def about(self):
+        """What this delivery says: its reminder or its event notice."""
+        return self.reminder if self.reminder_id is not None else self.notice
 
 
 class Notification(models.Model):
-    """An item in a user's in-app inbox. Made by an inbox delivery (at most one per delivery)."""
+    """An item in a user's in-app inbox. Made by an inbox delivery (at most one per delivery), of a reminder
+    or of an event notice."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -142,7 +251,11 @@ class Notification(models.Model):
         Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
     )
     reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    level = models.CharField(_("level"), max_length=16, choices=ReminderLevel.choices, blank=True)
+    # No index: notices go with their user (both cascade), and the inbox reads by user.
+    notice = models.ForeignKey(
+        EventNotice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    level = models.CharField(_("level"), max_length=16, choices=NotificationLevel.choices, blank=True)
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
@@ -169,6 +282,8 @@ class Notification(models.Model):
     @property
     def text(self):
         """The message in the reader's language (`body` keeps it in the site's default language)."""
+        if self.notice_id is not None:
+            return self.notice.text()
         if self.reminder_id is None:
             return self.body
         from .delivery import reminder_text
@@ -183,7 +298,7 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    level = models.CharField(_("level"), max_length=16, choices=ReminderLevel.choices)
+    level = models.CharField(_("level"), max_length=16, choices=NotificationLevel.choices)
     enabled = models.BooleanField(_("enabled"), default=True)
 
     class Meta:

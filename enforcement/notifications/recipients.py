@@ -1,28 +1,34 @@
 """Who receives a reminder, and over which channels (PRODUCT §8):
-- `warning` → whoever holds the record: its handler, or if none, the kind's fallback roles (the intake
-  desk) in its unit or the nearest unit above that has them;
+- `warning` → whoever holds the record: the active users of the kind's `handler_fields` (a complaint's
+  handler; a case's two investigating officers) and of its `recipients` hook, or if none, the kind's
+  fallback roles (the intake desk) in its unit or the nearest unit above that has them;
 - `overdue` → the same, plus the unit's supervisors (squad leaders; the bureau head where a unit has no
   squad leader; the nearest unit above if it has neither);
-- `escalated` → the supervisors one level further up: those of the parent unit (or the nearest above).
+- `escalated` → the supervisors one level further up: those of the parent unit (or the nearest above),
+  and whoever the kind's hook names for that level.
 
 Channels: the in-app inbox always, email when the user has an address and email is on, the SMS webhook
 when it is configured and the user has a phone number — each minus what the user switched off, except
 for escalations, which supervisors cannot switch off.
 
-A resolver lives for one sweep and answers from a few set-based queries, cached per unit and user."""
+Event notices (events.py) ask the same resolver who holds a record or has a role nearest to its unit, and
+the channels of level `events`, which users may switch off like warnings.
+
+A resolver lives for one sweep (or one event) and answers from a few set-based queries, cached per unit
+and user."""
 
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from enforcement.org.choices import Role
+from enforcement.org.choices import LINE_SUPERVISOR_ROLES, Role
 from enforcement.org.models import OrgUnit
 
-from .models import Channel, NotificationPreference, ReminderLevel
+from .models import Channel, NotificationLevel, NotificationPreference, ReminderLevel
 
-SUPERVISOR_ROLES = (Role.SQUAD_LEADER, Role.BUREAU_HEAD)
-# Who is preferred among a unit's supervisors for an overdue notice (the squad leader runs the squad).
-OVERDUE_ROLE_ORDER = (Role.SQUAD_LEADER, Role.BUREAU_HEAD)
+# A unit's line supervisors in the order of `Role` (the squad leader before the bureau head): an overdue
+# notice goes to the first one a unit has (the squad leader runs the squad), an escalation to all of them.
+SUPERVISOR_ORDER = tuple(sorted(LINE_SUPERVISOR_ROLES, key=list(Role).index))
 
 
 def email_enabled():
@@ -34,7 +40,7 @@ def webhook_enabled():
 
 
 # Levels users may switch off per channel; escalations to supervisors cannot be switched off.
-OPTIONAL_LEVELS = (ReminderLevel.WARNING, ReminderLevel.OVERDUE)
+OPTIONAL_LEVELS = (NotificationLevel.WARNING, NotificationLevel.OVERDUE, NotificationLevel.EVENTS)
 
 
 def reachable_channels(email, phone):
@@ -52,7 +58,10 @@ def available_channels(user):
 
 
 class RecipientResolver:
-    def __init__(self):
+    """`roles`: roles to find in units besides those the deadline kinds need (an event's declaration's)."""
+
+    def __init__(self, roles=()):
+        self._roles = frozenset(roles)
         self._units = {}  # unit id → (parent id, [ancestor ids from the unit up])
         self._members = {}  # unit id → {role: [user ids]}
         self._users = {}  # user id → (email, phone) for active users
@@ -60,30 +69,32 @@ class RecipientResolver:
 
     # --- who ------------------------------------------------------------------------------------
     def recipients(self, kind, level, objects):
-        """{object pk: [user ids]} for a batch of records of one kind."""
+        """{object pk: [user ids]} for a batch of records of one kind: whatever the batch's size, one call
+        of the kind's `recipients` hook and the same few queries."""
         meta = kind.model_class._meta
         unit_attname = meta.get_field(kind.unit_field).attname
-        handler_attname = meta.get_field(kind.handler_field).attname if kind.handler_field else None
-        unit_ids = {getattr(obj, unit_attname) for obj in objects} - {None}
-        handler_ids = {getattr(obj, handler_attname) for obj in objects} - {None} if handler_attname else set()
-        self._load_units(unit_ids)
-        self._load_users(handler_ids)
+        handler_attnames = [meta.get_field(name).attname for name in kind.handler_fields]
+        named = kind.named_recipients(level, objects)
+        holders = {
+            obj.pk: [getattr(obj, attname) for attname in handler_attnames] + list(named.get(obj.pk, ()))
+            for obj in objects
+        }
+        self._load_units({getattr(obj, unit_attname) for obj in objects} - {None})
+        self._load_users({user_id for ids in holders.values() for user_id in ids} - {None})
 
         result = {}
         for obj in objects:
             unit_id = getattr(obj, unit_attname)
             people = []
             if level in (ReminderLevel.WARNING, ReminderLevel.OVERDUE):
-                handler_id = getattr(obj, handler_attname) if handler_attname else None
-                if handler_id in self._users:
-                    people.append(handler_id)
-                else:
-                    people.extend(self._nearest(unit_id, kind.fallback_roles))
+                active = [user_id for user_id in holders[obj.pk] if user_id in self._users]
+                people.extend(active or self._nearest(unit_id, kind.fallback_roles))
             if level == ReminderLevel.OVERDUE:
-                people.extend(self._nearest(unit_id, OVERDUE_ROLE_ORDER, first_role_only=True))
+                people.extend(self._nearest(unit_id, SUPERVISOR_ORDER, first_role_only=True))
             elif level == ReminderLevel.ESCALATED:
                 parent_id = self._units.get(unit_id, (None, []))[0]
-                people.extend(self._nearest(parent_id or unit_id, SUPERVISOR_ROLES))
+                people.extend(self._nearest(parent_id or unit_id, SUPERVISOR_ORDER))
+                people.extend(user_id for user_id in named.get(obj.pk, ()) if user_id in self._users)
             result[obj.pk] = list(dict.fromkeys(people))
         self._load_users({user_id for ids in result.values() for user_id in ids})
         return result
@@ -104,6 +115,29 @@ class RecipientResolver:
                 if found:
                     return list(dict.fromkeys(found))
         return []
+
+    def nearest(self, unit_id, roles, *, exclude=()):
+        """The active users with the first of `roles` (in their order) that the unit has, else the nearest
+        unit above that has one — leaving out `exclude`, who may not act (a squad leader who asked for the
+        approval): then the next role, or the unit above, is asked. Their units are the record's or above
+        it, so the record is in their scope."""
+        if unit_id is None:
+            return []
+        self._load_units({unit_id})
+        exclude = set(exclude)
+        for ancestor_id in self._units.get(unit_id, (None, []))[1]:
+            members = self._members.get(ancestor_id, {})
+            for role in roles:
+                found = [user_id for user_id in members.get(role, ()) if user_id not in exclude]
+                if found:
+                    self._load_preferences(found)
+                    return found
+        return []
+
+    def active(self, user_ids):
+        """Those of `user_ids` who are active users, in their order (their channels then known)."""
+        self._load_users(set(user_ids) - {None})
+        return [user_id for user_id in dict.fromkeys(user_ids) if user_id in self._users]
 
     def _load_units(self, unit_ids):
         missing = set(unit_ids) - set(self._units)
@@ -137,7 +171,7 @@ class RecipientResolver:
     def _member_roles(self):
         from . import registry
 
-        roles = set(SUPERVISOR_ROLES)
+        roles = set(LINE_SUPERVISOR_ROLES) | self._roles
         for kind in registry.all_kinds():
             roles.update(kind.fallback_roles)
         return roles

@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 from enforcement.audit.context import audit_source
 
 from .delivery import deliver_many, requeue_due_deliveries
+from .events import send_event_notices
 from .sweep import BATCH_SIZE, send_due_reminders
 
 
@@ -23,6 +24,13 @@ def send_due_reminders_task(now=None, batch_size=BATCH_SIZE):
 def deliver_notifications_task(delivery_ids):
     with audit_source("task"):
         return {str(pk): status for pk, status in deliver_many(delivery_ids).items()}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_event_notices_task(event_id, topic):
+    """The notices of one committed step (events.py), from its audit event's id; run again, it makes none."""
+    with audit_source("task"):
+        return send_event_notices(event_id, topic)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enforcement.org.permissions import can_edit_city_wide, city_admin_required
 from enforcement.versioning import StaleEdit
 
 from . import registry, services
@@ -32,15 +33,10 @@ def _require_admin(user):
         raise PermissionDenied
 
 
-def can_edit_settings(user):
-    """Reminder periods are city-wide: administrators at city level set them."""
-    return user.is_city_admin
-
-
 # --- the inbox ----------------------------------------------------------------------------------------
 @login_required
 def inbox(request):
-    notes = services.inbox_for(request.user).select_related("reminder")
+    notes = services.inbox_for(request.user).select_related("reminder", "notice__unit")
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
         notes = notes.filter(read_at__isnull=True)
@@ -100,15 +96,13 @@ def reminder_settings(request):
     last_sweep = max((mark.swept_at for mark in marks.values()), default=None)
     overdue_after = timedelta(seconds=3 * settings.REMINDER_SWEEP_SECONDS)
     return render(request, "notifications/settings_list.html", {
-        "kinds": kinds, "can_edit": can_edit_settings(request.user), "last_sweep": last_sweep,
+        "kinds": kinds, "can_edit": can_edit_city_wide(request.user), "last_sweep": last_sweep,
         "sweep_stale": last_sweep is None or timezone.now() - last_sweep > overdue_after,
     })
 
 
-@login_required
+@city_admin_required  # reminder periods are city-wide (org.permissions)
 def reminder_setting_edit(request, slug):
-    if not can_edit_settings(request.user):
-        raise PermissionDenied
     try:
         kind = registry.get(slug)
     except KeyError:
@@ -131,7 +125,10 @@ def reminder_setting_edit(request, slug):
 def failed_deliveries(request):
     _require_admin(request.user)
     visible = Delivery.objects.visible_to(request.user)
-    failed = visible.filter(status=DeliveryStatus.FAILED).select_related("reminder", "user").order_by("-updated_at")
+    failed = (
+        visible.filter(status=DeliveryStatus.FAILED).select_related("reminder", "notice__unit", "user")
+        .order_by("-updated_at")
+    )
     channel = request.GET.get("channel", "")
     if channel in Channel.values:
         failed = failed.filter(channel=channel)

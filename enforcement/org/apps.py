@@ -12,3 +12,8 @@ class OrgConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("workqueue")
+
+        from .cached import CHOICES
+        from .models import Grid, OrgUnit
+
+        CHOICES.forget_on_change(OrgUnit, Grid)  # the cached unit and grid choices (cached.py)

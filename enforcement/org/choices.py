@@ -19,5 +19,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Named role sets: every app says "supervisors" with one of these, never a set of its own.
 # Supervisors approve, review and see complainants' contact details (PRODUCT §1).
 SUPERVISOR_ROLES = frozenset({Role.SQUAD_LEADER, Role.LEGAL_REVIEWER, Role.BUREAU_HEAD})
+# Those who run a unit's work: they approve extensions and are told when its deadlines pass (a legal
+# reviewer reviews cases; they do not direct a squadron).
+LINE_SUPERVISOR_ROLES = frozenset({Role.SQUAD_LEADER, Role.BUREAU_HEAD})
+# Who handles a record in the field.
+HANDLER_ROLES = frozenset({Role.OFFICER, Role.SQUAD_LEADER})
+INTAKE_ROLES = frozenset({Role.INTAKE})

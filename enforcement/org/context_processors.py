@@ -3,9 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 
-# (label, url name, roles that see it; empty = everyone signed in)
+
+def _approval_deciders():
+    # Whoever decides some registered kind of approval (the kinds are declared by the apps at start-up).
+    from enforcement.approvals.registry import decider_roles
+
+    return decider_roles()
+
+
+# (label, url name, roles that see it — or a function giving them; empty = everyone signed in)
 NAVIGATION = [
     (_("Work queue"), "home", ()),
+    (_("Approvals"), "approvals:inbox", _approval_deciders),
     (_("Complaints"), "complaints:list", ()),
     (_("Org units"), "org:unit-list", (Role.ADMIN,)),
     (_("Users"), "org:user-list", (Role.ADMIN,)),
@@ -22,6 +31,8 @@ def navigation(request):
         return {"nav_items": []}
     items = []
     for label, url_name, roles in NAVIGATION:
+        if callable(roles):
+            roles = roles() or {None}  # a function giving no roles shows the entry to nobody
         if roles and not (user.is_superuser or user.has_role(*roles)):
             continue
         url = reverse(url_name)

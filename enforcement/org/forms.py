@@ -1,5 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, SetPasswordMixin
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    SetPasswordMixin,
+)
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +20,12 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        self.style_fields(self.fields.values())
+
+    @staticmethod
+    def style_fields(fields):
+        """Bootstrap classes for these fields (also for fields a form adds after its __init__)."""
+        for field in fields:
             widget = field.widget
             if widget.is_hidden:
                 continue
@@ -159,6 +169,11 @@ class UserCreateForm(SetPasswordMixin, UserForm):
 
 class AdminSetPasswordForm(BootstrapFormMixin, SetPasswordForm):
     """An administrator sets someone's password (Django's validators apply)."""
+
+
+class OwnPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    """A user changes their own password: the current one proves it is them (a session left open on a
+    shared desk is not enough); Django's validators apply to the new one."""
 
 
 class DeactivateUserForm(VersionedFormMixin, forms.ModelForm):

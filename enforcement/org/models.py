@@ -28,6 +28,28 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.scope_field}__in": user.scope_unit_ids})
 
 
+def in_scope(user, obj):
+    """The scoping rule for one object already loaded: the same answer as `visible_to(user)` would give,
+    read from the field its model's queryset names (`scope_field`), without a query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.sees_all_units:
+        return True
+    field = type(obj)._default_manager.get_queryset().scope_field
+    unit_id = obj.pk if field == "id" else getattr(obj, f"{field}_id")
+    return unit_id in user.scope_unit_ids
+
+
+class CityWideQuerySet(models.QuerySet):
+    """Reference data the whole city shares (the catalogue, deadline policies, the calendar): every
+    signed-in user reads it; city administrators change it (`org.permissions.can_edit_city_wide`)."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
+
+
 class OrgUnitQuerySet(ScopedQuerySet):
     scope_field = "id"
 
@@ -186,7 +208,7 @@ class User(AbstractUser, VersionedModel):
     @property
     def is_city_admin(self):
         """An administrator whose scope is the whole city: the one who changes what the whole city shares
-        (the catalogue, reminder periods)."""
+        (the decision and its list: `enforcement.org.permissions`)."""
         return self.is_active and self.is_admin and self.sees_all_units
 
     @property

@@ -1,5 +1,5 @@
-"""`home`, `login` and `logout` stay un-namespaced (LOGIN_URL and LOGIN_REDIRECT_URL name them); the
-administrators' pages live under /org/ in the `org` namespace."""
+"""`home`, `login`, `logout` and every user's own `password-change` stay un-namespaced (LOGIN_URL and
+LOGIN_REDIRECT_URL name the first two); the administrators' pages live under /org/ in the `org` namespace."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -28,5 +28,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("org/", include((management_patterns, "org"))),
 ]

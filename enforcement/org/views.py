@@ -1,4 +1,4 @@
-"""The work queue, login, and the administrators' pages for org units and users.
+"""The work queue, login, one's own password, and the administrators' pages for org units and users.
 
 Every management page goes through `visible_to(request.user)`: an administrator of a district manages
 only that district's subtree, and anything outside it answers 404. Non-administrators get 403."""
@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -26,6 +26,7 @@ from .forms import (
     DeactivateUserForm,
     LoginForm,
     OrgUnitForm,
+    OwnPasswordChangeForm,
     UnitSearchForm,
     UserCreateForm,
     UserForm,
@@ -43,6 +44,26 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(lockout_minutes=settings.LOGIN_LOCKOUT_MINUTES, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Anyone signed in changes their own password. Only the password column is written (an
+    administrator's concurrent edit of the user stays), the audit says that it changed but never the
+    value, and this session stays signed in (other sessions of the user end: their hash no longer fits)."""
+
+    form_class = OwnPasswordChangeForm
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        user = form.user
+        with transaction.atomic():
+            user.set_password(form.cleaned_data["new_password1"])
+            user.save(update_fields=["password"])
+            record_event(user, AuditAction.UPDATE, actor=user, verb="change_password")
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password is changed. Sign in with the new one from now on."))
+        return redirect(self.get_success_url())
 
 
 @login_required
@@ -203,16 +224,7 @@ def user_snapshot(user):
 
 
 def record_user_update(user, before, actor):
-    after = user_snapshot(user)
-    changed = [key for key in after if before.get(key) != after[key]]
-    if changed:
-        record_event(
-            user,
-            AuditAction.UPDATE,
-            actor=actor,
-            before={key: before.get(key) for key in changed},
-            after={key: after[key] for key in changed},
-        )
+    record_update(user, before, actor=actor, after=user_snapshot(user))
 
 
 class UserListView(ScopedUsersMixin, generic.ListView):

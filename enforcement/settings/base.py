@@ -40,10 +40,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "enforcement.org",
     "enforcement.audit",
+    "enforcement.workflow",
     "enforcement.workdays",
     "enforcement.catalog",
     "enforcement.documents",
+    "enforcement.files",
     "enforcement.notifications",
+    "enforcement.approvals",
     "enforcement.stats",
     "complaints",
     "complaints.open311",
@@ -145,6 +148,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# The largest attachment accepted, per file (enforcement/files); a larger upload is refused unread.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Files of a form that failed are kept this long for its corrected submission.
+PENDING_UPLOAD_HOURS = int(os.environ.get("PENDING_UPLOAD_HOURS", "24"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -176,28 +183,35 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ParamUnitEnum": "enforcement.catalog.choices.ParamUnit",
-        "DeadlineUnitEnum": "complaints.choices.DeadlineUnit",
+        "PeriodUnitEnum": "enforcement.workdays.periods.PeriodUnit",
         "ComplaintChannelEnum": "complaints.choices.Channel",
         "NotificationChannelEnum": "enforcement.notifications.models.Channel",
+        "ApprovalDecisionEnum": "enforcement.approvals.choices.ApprovalDecision",
+        "ApprovalDecisionActionEnum": "enforcement.approvals.choices.DECISION_ACTIONS",
     },
 }
 
 # --- Celery: Redis via REDIS_URL, else the filesystem transport ---------------------------------
+def filesystem_broker(folder):
+    """kombu's filesystem transport in `folder` (made if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery-broker"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR),
-        "data_folder_out": str(CELERY_BROKER_DIR),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker(CELERY_BROKER_DIR)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -220,6 +234,10 @@ CELERY_BEAT_SCHEDULE["send-due-reminders"] = {
 CELERY_BEAT_SCHEDULE["retry-deliveries"] = {
     "task": "enforcement.notifications.tasks.retry_deliveries_task",
     "schedule": min(60, REMINDER_SWEEP_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["purge-pending-uploads"] = {
+    "task": "enforcement.files.tasks.purge_pending_uploads_task",
+    "schedule": 3600,
 }
 
 # --- Email ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES
+from .base import DATABASES, INSTALLED_APPS, REDIS_URL, filesystem_broker
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -26,3 +26,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "chengguan-test-media"
+
+# A test-only domain app built on the platform by declarations alone (tests/testapp).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+
+# Tasks the tests enqueue (after-commit hooks) go to a broker folder of this run, never to the one a
+# developer's local worker reads (var/celery-broker). A worker test names its own folder.
+if not REDIS_URL and not os.environ.get("CELERY_BROKER_DIR"):
+    CELERY_BROKER_DIR = Path(tempfile.gettempdir()) / f"chengguan-test-broker-{os.getpid()}"
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker(CELERY_BROKER_DIR)

@@ -13,6 +13,7 @@ process's change takes effect on the next call. Code that computes many deadline
 
 import hashlib
 from bisect import bisect_right
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .models import CalendarDay, CalendarYear, DayKind
+from .periods import PeriodUnit
 
 ONE_DAY = timedelta(days=1)
 
@@ -59,6 +61,24 @@ def _as_timedelta(hours):
     if span < timedelta(0):
         raise ValueError("A period of working hours cannot be negative.")
     return span
+
+
+def add_months(d, n):
+    """The date n months after `d`: the same day of the month, or the last day of that month if it has
+    no such day (民法典 Art. 202: 31 January + 1 month is 28 or 29 February)."""
+    months = d.month - 1 + n
+    year, month = d.year + months // 12, months % 12 + 1
+    return date(year, month, min(d.day, monthrange(year, month)[1]))
+
+
+def _whole(amount):
+    """A period of days, months or years as an int (legal parameters arrive as Decimals, e.g. 15.00)."""
+    n = int(amount)
+    if n != amount:
+        raise ValueError("A period of days, months or years is a whole number.")
+    if n < 0:
+        raise ValueError("A period cannot be negative.")
+    return n
 
 
 def _weekdays_through(d):
@@ -136,6 +156,36 @@ class WorkingCalendar:
         if n < 0:
             raise ValueError("n must be 0 or more.")
         return end_of_day(self.next_working_day(local_date(moment) + timedelta(days=n)))
+
+    def months_deadline(self, moment, n):
+        """ "Within n months": the start day does not count (民法典 Art. 201); the period's last day is the
+        day of the last month that corresponds to the moment's local date, or that month's last day if it
+        has none (Art. 202); a last day that is a statutory holiday or rest day moves to the first working
+        day after it, and the period ends at 24:00 of its last day (Art. 203)."""
+        if n < 0:
+            raise ValueError("n must be 0 or more.")
+        return end_of_day(self.next_working_day(add_months(local_date(moment), n)))
+
+    def years_deadline(self, moment, n):
+        """ "Within n years": as 12 × n months (民法典 Art. 202), so 29 February + 1 year ends on 28 February
+        (or the first working day after it, Art. 203)."""
+        return self.months_deadline(moment, 12 * n)
+
+    def due_after(self, moment, amount, unit):
+        """The deadline of a period of `amount` `unit`s (a `PeriodUnit` value) from `moment`: the end of
+        its last day for working days, days, months and years (民法典 Art. 203: 24:00), the exact moment
+        for working hours. See `periods` for the law behind each unit."""
+        unit = PeriodUnit(unit)
+        if unit == PeriodUnit.WORKING_HOURS:
+            return self.add_working_hours(moment, amount)
+        n = _whole(amount)
+        if unit == PeriodUnit.WORKING_DAYS:
+            return self.working_days_deadline(moment, n)
+        if unit == PeriodUnit.DAYS:
+            return self.calendar_days_deadline(moment, n)
+        if unit == PeriodUnit.MONTHS:
+            return self.months_deadline(moment, n)
+        return self.years_deadline(moment, n)
 
     def add_working_hours(self, moment, hours):
         """`hours` of working time (settings.WORKDAY_START–WORKDAY_END on working days) after `moment`;
@@ -230,6 +280,19 @@ def calendar_days_deadline(moment: datetime, n: int) -> datetime:
 
 def add_working_hours(moment: datetime, hours: float | Decimal | timedelta) -> datetime:
     return get_calendar().add_working_hours(moment, hours)
+
+
+def months_deadline(moment: datetime, n: int) -> datetime:
+    return get_calendar().months_deadline(moment, n)
+
+
+def years_deadline(moment: datetime, n: int) -> datetime:
+    return get_calendar().years_deadline(moment, n)
+
+
+def due_after(moment: datetime, amount: int | Decimal, unit: str) -> datetime:
+    """The deadline of `amount` `unit`s (a PeriodUnit value) after `moment`, on the current calendar."""
+    return get_calendar().due_after(moment, amount, unit)
 
 
 def working_days_between(start: date, end: date) -> int:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.org.models import CityWideQuerySet
 from enforcement.versioning import VersionedModel
 
 
@@ -33,15 +34,6 @@ HOLIDAY_NAMES = {
     "Mid-autumn Festival": _("Mid-autumn Festival"),
     "Anti-Fascist 70th Day": _("Anti-Fascist 70th Day"),
 }
-
-
-class CityWideQuerySet(models.QuerySet):
-    """The calendar is the same for every unit: any active signed-in user sees all of it."""
-
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.all()
 
 
 class CalendarDay(VersionedModel):

@@ -1,12 +1,12 @@
-"""The calendar page (every signed-in user) and the administrator's edits to it."""
+"""The calendar page (every signed-in user) and a city administrator's edits to it (the calendar is
+city-wide: `org.permissions`)."""
 
 import calendar as pycalendar
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.dates import MONTHS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from enforcement.org.permissions import can_edit_city_wide, city_admin_required
 from enforcement.versioning import StaleEdit
 
 from .calendar import get_calendar
@@ -24,17 +25,6 @@ from .package import package_note, package_years
 from .services import delete_day, load_from_package, save_day, set_year_covered
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
-
-
-def admin_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_admin:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _check_year(year):
@@ -96,18 +86,18 @@ def calendar_page(request):
             "working_day_count": cal.working_days_between(date(year - 1, 12, 31), last),
             "in_package": year in package_years(),
             "package_note": package_note(),
-            "can_edit": request.user.is_admin,
+            "can_edit": can_edit_city_wide(request.user),
         },
     )
 
 
-@admin_required
+@city_admin_required
 def day_add(request):
     initial = {"date": request.GET.get("date")} if request.GET.get("date") else {}
     return _day_form(request, CalendarDay(), initial=initial)
 
 
-@admin_required
+@city_admin_required
 def day_edit(request, pk):
     return _day_form(request, get_object_or_404(CalendarDay, pk=pk))
 
@@ -134,7 +124,7 @@ def _day_form(request, day, initial=None):
     return render(request, "workdays/day_form.html", {"form": form, "day": day, "creating": creating})
 
 
-@admin_required
+@city_admin_required
 def day_delete(request, pk):
     day = get_object_or_404(CalendarDay, pk=pk)
     if request.method == "POST":
@@ -162,7 +152,7 @@ def day_delete(request, pk):
     )
 
 
-@admin_required
+@city_admin_required
 def year_reload(request, year):
     _check_year(year)
     if year not in package_years():
@@ -209,7 +199,7 @@ def year_reload(request, year):
 
 
 @require_POST
-@admin_required
+@city_admin_required
 def year_coverage(request, year):
     _check_year(year)
     covered = request.POST.get("covered") == "1"

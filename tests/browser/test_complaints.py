@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from complaints.models import Complaint
 from enforcement.catalog import demo as catalog_demo
 from enforcement.catalog.models import ViolationCategory
+from enforcement.files.testing import jpeg_bytes
 from enforcement.org import demo as org_demo
 from enforcement.org.models import OrgUnit, User
 
@@ -153,7 +154,7 @@ def test_patrol_find_fixed_on_the_spot_from_a_phone(phone_page, demo_city, tmp_p
     moved_lat, moved_lng = float(page.input_value("#id_lat")), float(page.input_value("#id_lng"))
     assert 23.025 < moved_lat < 23.03 and 113.10 < moved_lng < 113.105
     photo = tmp_path / "after.jpg"
-    photo.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64)
+    photo.write_bytes(jpeg_bytes())  # a real picture: photos must open
     page.locator("#id_fixed_on_the_spot").check()
     expect(page.locator(".on-the-spot-fields")).to_be_visible()
     page.fill("#id_closure_note", "当场劝离，现场已清理。")

@@ -155,13 +155,43 @@
     });
   }
 
-  // --- patrol: the on-the-spot fields only when ticked ------------------------------------------------
+  // --- patrol: the on-the-spot fields only when ticked, and then marked as required -------------------
+  // (the server checks them too; a file input with a kept photo is already filled)
   var patrol = document.getElementById("patrol-form");
   if (patrol) {
     var tick = patrol.querySelector('[name="fixed_on_the_spot"]');
     var extra = patrol.querySelector(".on-the-spot-fields");
-    var sync = function () { extra.hidden = !tick.checked; };
+    var dependents = patrol.querySelectorAll('[data-required-when="fixed_on_the_spot"]');
+    var marks = [];
+    dependents.forEach(function (input) {
+      var label = patrol.querySelector('label[for="' + input.id + '"]');
+      var mark = document.createElement("span");
+      mark.className = "text-danger required-mark";
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = " *";
+      if (label) label.appendChild(mark);
+      marks.push(mark);
+    });
+    var sync = function () {
+      extra.hidden = !tick.checked;
+      dependents.forEach(function (input, i) {
+        var needed = tick.checked && input.dataset.kept !== "true";
+        input.required = needed;
+        input.setAttribute("aria-required", needed ? "true" : "false");
+        marks[i].hidden = !needed;
+      });
+    };
     tick.addEventListener("change", sync);
+    // Removing the last kept after-photo makes the file input required again.
+    patrol.querySelectorAll('.kept-uploads input[name="remove_upload"]').forEach(function (box) {
+      box.addEventListener("change", function () {
+        var list = box.closest(".kept-uploads");
+        var input = patrol.querySelector('input[type="file"][name="' + list.dataset.keptFor + '"]');
+        if (!input) return;
+        input.dataset.kept = list.querySelector('input[name="remove_upload"]:not(:checked)') ? "true" : "false";
+        sync();
+      });
+    });
     sync();
   }
 })();

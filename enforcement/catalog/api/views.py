@@ -2,29 +2,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from enforcement.viewsets import RolePermission, ScopedModelViewSet
+from enforcement.org.permissions import CityWidePermission
+from enforcement.viewsets import ScopedModelViewSet
 
 from ..models import LegalParameter, ViolationCategory
-from ..permissions import can_edit_catalog
 from ..services import save_changes, set_category_active
 from .filtersets import LegalParameterFilterSet, ViolationCategoryFilterSet
 from .serializers import LegalParameterSerializer, ViolationCategorySerializer
 
 
-class CatalogPermission(RolePermission):
-    """Everyone signed in reads the catalogue; only a city-level administrator changes it."""
-
-    def has_permission(self, request, view):
-        if not request.user or not request.user.is_authenticated:
-            return False
-        return request.method in SAFE_METHODS or can_edit_catalog(request.user)
-
-
 class CatalogViewSet(ScopedModelViewSet):
-    permission_classes = [CatalogPermission]
+    permission_classes = [CityWidePermission]  # city administrators write
 
     def expected_version(self):
         return self.request.headers.get("If-Match", "").strip('"') or self.request.data.get("version") or None

@@ -92,7 +92,9 @@ def test_only_a_city_level_administrator_writes(request, api_as, tree, who):
     """A district administrator may not change the city-wide catalogue."""
     user = request.getfixturevalue(who)
     client = api_as(user)
-    assert client.post(CATEGORIES, {"code": "09", "name": "x"}, format="json").status_code == 403
+    refused = client.post(CATEGORIES, {"code": "09", "name": "x"}, format="json")
+    assert refused.status_code == 403
+    assert "Only a city administrator can change this" in refused.json()["detail"]
     assert client.patch(category_url(tree[0]), {"name": "x"}, format="json").status_code == 403
     assert client.post(category_url(tree[0], "deactivate")).status_code == 403
     param = LegalParameter.objects.get(key="large_fine_individual")

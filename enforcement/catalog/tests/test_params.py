@@ -34,6 +34,26 @@ def test_every_default_names_its_source_and_periods_are_whole_numbers():
             assert default.value == default.value.to_integral_value(), key
 
 
+def test_a_period_parameter_is_counted_by_the_calendar_as_it_is():
+    """One set of period units for the catalogue and the workflows: a parameter's value and unit go
+    straight into `due_after`."""
+    from enforcement.workdays.calendar import due_after
+    from enforcement.workdays.periods import PeriodUnit
+    from enforcement.workdays.tests.moments import at
+
+    assert PERIOD_UNITS == {"days", "working_days", "months", "years"} and PERIOD_UNITS <= set(PeriodUnit.values)
+    served = at("2026-09-16 10:00")
+    for key, default in DEFAULTS.items():
+        if default.unit in PERIOD_UNITS:
+            assert due_after(served, get_param(key), default.unit) > served, key
+    # 15 days (Art. 67): the last day, Oct 1, is National Day, so payment is due by the end of Oct 8.
+    assert due_after(served, get_param("payment_days"), DEFAULTS["payment_days"].unit) == at(
+        "2026-10-08 23:59:59.999999"
+    )
+    # 6 months (Administrative Litigation Law Art. 46): Mar 16, 2027.
+    assert due_after(served, get_param("litigation_months"), "months") == at("2027-03-16 23:59:59.999999")
+
+
 @pytest.mark.parametrize(
     "key, value",
     [

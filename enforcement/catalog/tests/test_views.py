@@ -112,7 +112,9 @@ def test_editing_is_refused_to_all_but_city_level_administrators(client, request
         reverse("catalog:category-deactivate", args=[tree[1].pk]),
         reverse("catalog:parameter-edit", args=[param.pk]),
     ):
-        assert client.get(url).status_code == 403
+        refused = client.get(url)
+        assert refused.status_code == 403
+        assert "Only a city administrator can change this" in refused.content.decode()
         assert client.post(url, {"value": "1", "version": 1}).status_code == 403
     param.refresh_from_db()
     assert param.value == Decimal("15")

@@ -40,7 +40,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.none()  # for the schema; requests read get_queryset()
 
     def get_queryset(self):
-        return services.inbox_for(self.request.user).select_related("reminder")
+        return services.inbox_for(self.request.user).select_related("reminder", "notice__unit")
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"], url_path="mark-read")

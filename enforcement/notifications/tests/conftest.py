@@ -1,15 +1,15 @@
-"""A squadron under district A with the people reminders go to: the officer holding a complaint, the
+"""A squadron under district A with the people reminders go to: the officer holding a record, the
 district's intake desk, the squadron's leader and the district's bureau head; the city's bureau head
-above them all."""
+above them all. The records are the test-only inspections (tests/testapp): the platform's tests never
+use a domain app."""
 
 from datetime import datetime, time
 
 import pytest
 from django.utils import timezone
 
-from complaints.choices import ComplaintStatus
-from complaints.tests.factories import ComplaintFactory
 from enforcement.notifications.models import Delivery, Notification, Reminder
+from tests.testapp.models import Inspection
 
 TZ = timezone.get_default_timezone()
 
@@ -34,15 +34,17 @@ def people(make_user, city, district_a, squad_a):
 
 
 @pytest.fixture
-def make_complaint(people, squad_a):
-    """A complaint in squadron A1 held by the officer, with its reply deadline live unless told."""
+def make_inspection(people, squad_a):
+    """An inspection in squadron A1 held by the officer, with its visit deadline live unless told."""
+    made = []
 
-    def make(reply_due_at=None, *, status=ComplaintStatus.IN_PROGRESS, handler="officer", **kw):
+    def make(visit_due_at=None, *, status="in_progress", handler="officer", **kw):
         kw.setdefault("unit", squad_a)
-        kw.setdefault("received_by", people["intake"])
-        if reply_due_at is not None:
-            kw["reply_due_at"] = reply_due_at
-        return ComplaintFactory(status=status, handler=people[handler] if handler else None, **kw)
+        kw.setdefault("title", f"Inspection {len(made) + 1}")
+        if visit_due_at is not None:
+            kw["visit_due_at"] = visit_due_at
+        made.append(Inspection.objects.create(status=status, handler=people[handler] if handler else None, **kw))
+        return made[-1]
 
     return make
 

@@ -23,8 +23,10 @@ def test_list_shows_my_notifications_with_the_unread_count(api_as, people, remin
     assert body["count"] == 2
     assert body["unread_count"] == 1
     row = next(r for r in body["results"] if r["id"] == mine.pk)
-    assert (row["level"], row["kind"], row["url"], row["is_read"]) == ("overdue", "complaint_reply", "/complaints/1/", False)
-    assert row["text"].startswith("Complaint reply for TS202611250001") and "overdue" in row["text"]
+    assert (row["level"], row["kind"], row["url"], row["is_read"]) == (
+        "overdue", "inspection_visit", "/inspections/1/", False
+    )
+    assert row["text"].startswith("Inspection visit for Inspection 1 中山路") and "overdue" in row["text"]
 
 
 def test_filter_unread(api_as, people, reminder):  # noqa: F811

@@ -12,7 +12,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from complaints.choices import ComplaintStatus
 from enforcement.notifications.delivery import backoff, deliver, requeue_due_deliveries, webhook_signature
 from enforcement.notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from enforcement.notifications.sweep import send_due_reminders
@@ -23,11 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def warned(make_complaint, people):
-    """A complaint whose warning has been made (its deliveries not yet sent)."""
-    complaint = make_complaint(timezone.now() + timedelta(hours=3), received_at=timezone.now() - timedelta(days=1))
+def warned(make_inspection, people):
+    """An inspection whose warning has been made (its deliveries not yet sent)."""
+    inspection = make_inspection(timezone.now() + timedelta(hours=3), opened_at=timezone.now() - timedelta(days=1))
     send_due_reminders()
-    return complaint
+    return inspection
 
 
 def delivery(channel, user=None):
@@ -80,7 +79,7 @@ def test_inbox_delivery_makes_one_notification_however_often_it_runs(warned, peo
     assert note.user == people["officer"]
     assert note.level == "warning"
     assert note.url == warned.get_absolute_url()
-    assert warned.number in note.title
+    assert warned.title in note.title
     d.refresh_from_db()
     assert (d.status, d.attempts, d.sent_at is not None) == ("sent", 1, True)
 
@@ -90,12 +89,12 @@ def test_email_goes_through_djangos_backend(warned, people):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [people["officer"].email]
-    assert warned.number in message.subject
+    assert warned.title in message.subject
     assert warned.get_absolute_url() in message.body
 
 
-def test_the_webhook_is_signed_and_carries_an_idempotency_key(make_complaint, people, gateway):
-    make_complaint(timezone.now() + timedelta(hours=3), received_at=timezone.now() - timedelta(days=1))
+def test_the_webhook_is_signed_and_carries_an_idempotency_key(make_inspection, people, gateway):
+    make_inspection(timezone.now() + timedelta(hours=3), opened_at=timezone.now() - timedelta(days=1))
     send_due_reminders()
     d = delivery(Channel.WEBHOOK)
     assert deliver(d.pk) == DeliveryStatus.SENT
@@ -110,11 +109,11 @@ def test_the_webhook_is_signed_and_carries_an_idempotency_key(make_complaint, pe
 
 
 def test_a_failing_webhook_is_kept_retried_with_backoff_and_finally_left_to_an_admin(
-    make_complaint, gateway, settings, django_capture_on_commit_callbacks
+    make_inspection, gateway, settings, django_capture_on_commit_callbacks
 ):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     gateway.status = 503
-    make_complaint(timezone.now() + timedelta(hours=3), received_at=timezone.now() - timedelta(days=1))
+    make_inspection(timezone.now() + timedelta(hours=3), opened_at=timezone.now() - timedelta(days=1))
     send_due_reminders()
     d = delivery(Channel.WEBHOOK)
     before = timezone.now()
@@ -143,7 +142,7 @@ def test_a_failing_webhook_is_kept_retried_with_backoff_and_finally_left_to_an_a
 
 
 def test_a_deadline_met_before_sending_cancels_the_delivery(warned):
-    warned.status = ComplaintStatus.REPLIED
+    warned.status = "visited"
     warned.save()
     d = delivery(Channel.INBOX)
     assert deliver(d.pk) == DeliveryStatus.CANCELLED
@@ -171,8 +170,8 @@ def test_a_claimed_delivery_is_not_sent_by_a_second_worker(warned):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_deliveries_are_queued_when_the_sweep_commits(make_complaint, people):
-    make_complaint(end_of(2026, 11, 16), received_at=local(2026, 11, 10, 9))
+def test_deliveries_are_queued_when_the_sweep_commits(make_inspection, people):
+    make_inspection(end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9))
     send_due_reminders(local(2026, 11, 17, 9))  # committed; the eager tasks run on commit
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
     assert sorted(Notification.objects.values_list("user__username", flat=True)) == ["leader-a1", "officer-a"]

@@ -6,17 +6,20 @@ from datetime import timedelta
 
 import pytest
 
-from complaints.choices import ComplaintStatus
-from complaints.models import Complaint
+from enforcement.notifications import registry
 from enforcement.notifications.models import Reminder, ReminderSetting, SweepMark
 from enforcement.notifications.sweep import send_due_reminders
 from enforcement.workdays.models import CalendarDay, DayKind
+from tests.testapp.models import Inspection
 
 from .conftest import end_of, local, reminders_of
 
 pytestmark = pytest.mark.django_db
 
-KINDS = ["complaint_accept", "complaint_reply", "complaint_visit"]
+
+def all_kinds():
+    """Every registered kind: a sweep reads each (the domain apps' too, whose tables are empty here)."""
+    return [kind.slug for kind in registry.all_kinds()]
 
 
 @pytest.fixture(autouse=True)
@@ -25,49 +28,49 @@ def rare_full_sweeps(settings):
     settings.REMINDER_CHANGE_MARGIN_SECONDS = 600
 
 
-def saved_at(complaint, moment, **changes):
+def saved_at(record, moment, **changes):
     """Saves `changes` as the app would at `moment` (its every save sets updated_at)."""
     for name, value in changes.items():
-        setattr(complaint, name, value)
-    complaint.save()
-    Complaint.objects.filter(pk=complaint.pk).update(updated_at=moment)
+        setattr(record, name, value)
+    record.save()
+    Inspection.objects.filter(pk=record.pk).update(updated_at=moment)
 
 
 def keys():
     return set(Reminder.objects.values_list("kind", "level", "object_id", "due_at"))
 
 
-def test_sweeps_between_full_ones_make_what_full_sweeps_make_moment_by_moment(make_complaint):
+def test_sweeps_between_full_ones_make_what_full_sweeps_make_moment_by_moment(make_inspection):
     """Three-hourly sweeps from 28 September to 12 October 2026 (National Day and its make-up Saturdays),
     with records changing on the way, once reading incrementally and once in full: the same reminders
     exist after every sweep."""
     start = local(2026, 9, 28, 0, 30)
     population = []
     for i in range(24):
-        received = start - timedelta(days=i % 9, hours=i)
-        population.append(make_complaint(
+        opened = start - timedelta(days=i % 9, hours=i)
+        population.append(make_inspection(
             end_of(2026, 9, 29) + timedelta(days=i % 13, hours=3 * i),  # short and (i ≥ 21) long deadlines
-            received_at=received if i < 20 else received - timedelta(days=30),
+            opened_at=opened if i < 20 else opened - timedelta(days=30),
         ))
     for i in range(6):
-        population.append(make_complaint(
-            None, status=ComplaintStatus.RECEIVED, handler=None, received_at=start - timedelta(hours=i),
-            accept_due_at=end_of(2026, 9, 29) + timedelta(days=2 * i),
+        population.append(make_inspection(
+            None, status="open", handler=None, opened_at=start - timedelta(hours=i),
+            book_due_at=end_of(2026, 9, 29) + timedelta(days=2 * i),
         ))
-    Complaint.objects.update(updated_at=start - timedelta(days=1))
+    Inspection.objects.update(updated_at=start - timedelta(days=1))
     moments = [start + timedelta(hours=3 * n) for n in range(14 * 8)]
     changes = {
         # An extension moves a deadline into the warning period between two sweeps.
-        10: lambda t: saved_at(population[3], t, reply_due_at=t + timedelta(hours=20)),
-        # A reply in time, and its follow-up visit due soon after.
-        17: lambda t: saved_at(population[5], t, status=ComplaintStatus.REPLIED, replied_at=t,
-                               visit_due_at=t + timedelta(days=1)),
-        # Accepted: the reply deadline becomes live, already overdue.
-        25: lambda t: saved_at(population[24], t, status=ComplaintStatus.ACCEPTED, reply_due_at=t - timedelta(hours=1)),
+        10: lambda t: saved_at(population[3], t, visit_due_at=t + timedelta(hours=20)),
+        # A visit in time, and its review due soon after.
+        17: lambda t: saved_at(population[5], t, status="visited", visited_at=t,
+                               review_due_at=t + timedelta(days=1)),
+        # Booked: the visit deadline becomes live, already overdue.
+        25: lambda t: saved_at(population[24], t, status="booked", visit_due_at=t - timedelta(hours=1)),
         # Reopened long after its deadline: overdue and escalated at once.
-        40: lambda t: saved_at(population[7], t, status=ComplaintStatus.IN_PROGRESS, reply_due_at=t - timedelta(days=9)),
+        40: lambda t: saved_at(population[7], t, status="in_progress", visit_due_at=t - timedelta(days=9)),
     }
-    originals = {c.pk: (c.status, c.reply_due_at, c.replied_at, c.visit_due_at) for c in population}
+    originals = {c.pk: (c.status, c.visit_due_at, c.visited_at, c.review_due_at) for c in population}
 
     def run(full):
         seen, read_in_full = [], 0
@@ -85,60 +88,60 @@ def test_sweeps_between_full_ones_make_what_full_sweeps_make_moment_by_moment(ma
     # Start again from the same records, every sweep in full.
     Reminder.objects.all().delete()
     SweepMark.objects.all().delete()
-    for complaint in population:
-        complaint.refresh_from_db()
-        complaint.status, complaint.reply_due_at, complaint.replied_at, complaint.visit_due_at = originals[complaint.pk]
-        complaint.save()
-    Complaint.objects.update(updated_at=start - timedelta(days=1))
+    for record in population:
+        record.refresh_from_db()
+        record.status, record.visit_due_at, record.visited_at, record.review_due_at = originals[record.pk]
+        record.save()
+    Inspection.objects.update(updated_at=start - timedelta(days=1))
     full, _reads = run(full=True)
     for moment, made_incrementally, made_in_full in zip(moments, incremental, full, strict=True):
         assert made_incrementally == made_in_full, moment
 
 
-def test_a_deadline_moved_into_the_warning_period_is_warned_by_the_next_sweep(make_complaint):
-    complaint = make_complaint(end_of(2026, 12, 18), received_at=local(2026, 11, 20, 9))
-    Complaint.objects.update(updated_at=local(2026, 11, 20, 9))
+def test_a_deadline_moved_into_the_warning_period_is_warned_by_the_next_sweep(make_inspection):
+    inspection = make_inspection(end_of(2026, 12, 18), opened_at=local(2026, 11, 20, 9))
+    Inspection.objects.update(updated_at=local(2026, 11, 20, 9))
     send_due_reminders(local(2026, 11, 24, 9))
-    assert not reminders_of(complaint).exists()
-    saved_at(complaint, local(2026, 11, 24, 9, 2), reply_due_at=end_of(2026, 11, 25))
+    assert not reminders_of(inspection).exists()
+    saved_at(inspection, local(2026, 11, 24, 9, 2), visit_due_at=end_of(2026, 11, 25))
     result = send_due_reminders(local(2026, 11, 24, 9, 5))
     assert result.full == []
-    assert list(reminders_of(complaint).values_list("level", "due_at")) == [("warning", end_of(2026, 11, 25))]
+    assert list(reminders_of(inspection).values_list("level", "due_at")) == [("warning", end_of(2026, 11, 25))]
 
 
-def test_a_change_written_around_the_orm_waits_for_the_next_full_sweep(make_complaint, settings):
-    complaint = make_complaint(end_of(2026, 12, 18), received_at=local(2026, 11, 20, 9))
-    Complaint.objects.update(updated_at=local(2026, 11, 20, 9))
+def test_a_change_written_around_the_orm_waits_for_the_next_full_sweep(make_inspection, settings):
+    inspection = make_inspection(end_of(2026, 12, 18), opened_at=local(2026, 11, 20, 9))
+    Inspection.objects.update(updated_at=local(2026, 11, 20, 9))
     send_due_reminders(local(2026, 11, 24, 9))
     # A bulk UPDATE that leaves updated_at alone: the sweeps in between do not see it …
-    Complaint.objects.filter(pk=complaint.pk).update(reply_due_at=end_of(2026, 11, 25))
+    Inspection.objects.filter(pk=inspection.pk).update(visit_due_at=end_of(2026, 11, 25))
     assert send_due_reminders(local(2026, 11, 24, 9, 5)).reminders == 0
     # … the full one does, at most REMINDER_FULL_SWEEP_SECONDS after the last.
     settings.REMINDER_FULL_SWEEP_SECONDS = 3600
     assert send_due_reminders(local(2026, 11, 24, 9, 55)).full == []
     result = send_due_reminders(local(2026, 11, 24, 10, 0))
-    assert result.full == KINDS
+    assert result.full == all_kinds()
     assert result.reminders == 1
 
 
 def test_a_sweep_reads_in_full_after_the_settings_or_the_calendar_changed_or_the_clock_went_back():
-    assert send_due_reminders(local(2026, 11, 24, 9)).full == KINDS  # the first
+    assert send_due_reminders(local(2026, 11, 24, 9)).full == all_kinds()  # the first
     assert send_due_reminders(local(2026, 11, 24, 9, 5)).full == []
-    ReminderSetting.objects.create(kind="complaint_reply", warning_lead_days=2, long_deadline_days=30,
+    ReminderSetting.objects.create(kind="inspection_visit", warning_lead_days=2, long_deadline_days=30,
                                    long_warning_lead_days=5, escalation_delay_days=2)
-    assert send_due_reminders(local(2026, 11, 24, 9, 10)).full == ["complaint_reply"]
+    assert send_due_reminders(local(2026, 11, 24, 9, 10)).full == ["inspection_visit"]
     assert send_due_reminders(local(2026, 11, 24, 9, 15)).full == []
     CalendarDay.objects.update_or_create(date=local(2026, 11, 27).date(), defaults={"kind": DayKind.HOLIDAY})
-    assert send_due_reminders(local(2026, 11, 24, 9, 20)).full == KINDS
-    assert send_due_reminders(local(2026, 11, 24, 8)).full == KINDS
+    assert send_due_reminders(local(2026, 11, 24, 9, 20)).full == all_kinds()
+    assert send_due_reminders(local(2026, 11, 24, 8)).full == all_kinds()
     # Marks only move forward: the later sweep's moment stays.
     assert set(SweepMark.objects.values_list("swept_at", flat=True)) == {local(2026, 11, 24, 9, 20)}
 
 
-def test_a_failed_sweep_moves_no_mark(make_complaint, monkeypatch):
-    make_complaint(end_of(2026, 11, 25), received_at=local(2026, 11, 20, 9))
+def test_a_failed_sweep_moves_no_mark(make_inspection, monkeypatch):
+    make_inspection(end_of(2026, 11, 25), opened_at=local(2026, 11, 20, 9))
     send_due_reminders(local(2026, 11, 20, 9))
-    reply_mark = SweepMark.objects.get(kind="complaint_reply").swept_at
+    visit_mark = SweepMark.objects.get(kind="inspection_visit").swept_at
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -146,7 +149,7 @@ def test_a_failed_sweep_moves_no_mark(make_complaint, monkeypatch):
     monkeypatch.setattr("enforcement.notifications.sweep._sweep_batch", broken)
     with pytest.raises(RuntimeError):
         send_due_reminders(local(2026, 11, 24, 9))
-    # The reply kind had a batch to make and did not: its mark stays, so the next sweep reads from there.
-    assert SweepMark.objects.get(kind="complaint_reply").swept_at == reply_mark
+    # The visit kind had a batch to make and did not: its mark stays, so the next sweep reads from there.
+    assert SweepMark.objects.get(kind="inspection_visit").swept_at == visit_mark
     monkeypatch.undo()
     assert send_due_reminders(local(2026, 11, 24, 9, 5)).reminders == 1

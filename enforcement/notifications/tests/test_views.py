@@ -32,9 +32,9 @@ def reminder(squad_a):
     from .conftest import end_of
 
     return Reminder.objects.create(
-        kind="complaint_reply", content_type=ContentType.objects.get(app_label="complaints", model="complaint"),
-        object_id=1, due_at=end_of(2026, 11, 30), level="overdue", unit=squad_a, title="TS202611250001 门前占道",
-        url="/complaints/1/",
+        kind="inspection_visit", content_type=ContentType.objects.get(app_label="testapp", model="inspection"),
+        object_id=1, due_at=end_of(2026, 11, 30), level="overdue", unit=squad_a, title="Inspection 1 中山路",
+        url="/inspections/1/",
     )
 
 
@@ -75,7 +75,7 @@ def test_mark_read_and_open_the_record(client, people, reminder):
     note = notify(people["officer"], reminder)
     response = signed_in(client, people["officer"]).post(reverse("notifications:read", args=[note.pk]), {"open": "1"})
     assert response.status_code == 302
-    assert response["Location"] == "/complaints/1/"
+    assert response["Location"] == "/inspections/1/"
     note.refresh_from_db()
     assert note.is_read
 
@@ -138,15 +138,15 @@ def test_city_admin_edits_a_kinds_settings_and_it_is_audited(client, city_admin)
     signed_in(client, city_admin)
     page = client.get(reverse("notifications:settings"))
     assert page.status_code == 200
-    assert 'id="kind-complaint_reply"' in page.content.decode()
-    url = reverse("notifications:setting-edit", args=["complaint_reply"])
+    assert 'id="kind-inspection_visit"' in page.content.decode()
+    url = reverse("notifications:setting-edit", args=["inspection_visit"])
     assert client.get(url).status_code == 200
     response = client.post(url, {
         "is_active": "on", "warning_lead_days": 2, "long_deadline_days": 30, "long_warning_lead_days": 6,
         "escalation_delay_days": 3, "version": 1,
     })
     assert response.status_code == 302, response.context["form"].errors
-    setting = ReminderSetting.objects.get(kind="complaint_reply")
+    setting = ReminderSetting.objects.get(kind="inspection_visit")
     assert (setting.warning_lead_days, setting.long_warning_lead_days, setting.escalation_delay_days) == (2, 6, 3)
     assert setting.updated_by == city_admin
     assert AuditEvent.objects.filter(object_id=str(setting.pk), action="create", actor=city_admin).exists()
@@ -168,7 +168,7 @@ def test_the_settings_page_says_when_the_sweep_last_ran_and_warns_when_it_stoppe
     send_due_reminders()
     page = client.get(reverse("notifications:settings")).content.decode()
     assert 'class="alert alert-warning sweep-stale"' not in page
-    assert timezone.localtime(SweepMark.objects.get(kind="complaint_reply").swept_at).strftime("%Y-%m-%d %H:%M") in page
+    assert timezone.localtime(SweepMark.objects.get(kind="inspection_visit").swept_at).strftime("%Y-%m-%d %H:%M") in page
     # Three sweep periods without a sweep: the worker or beat is not running.
     SweepMark.objects.update(swept_at=timezone.now() - timedelta(seconds=3 * settings.REMINDER_SWEEP_SECONDS + 60))
     page = client.get(reverse("notifications:settings")).content.decode()
@@ -179,7 +179,7 @@ def test_the_settings_page_says_when_the_sweep_last_ran_and_warns_when_it_stoppe
                                             ("long_deadline_days", 3651), ("escalation_delay_days", 31)])
 def test_settings_out_of_range_are_refused(client, city_admin, field, value):
     signed_in(client, city_admin)
-    url = reverse("notifications:setting-edit", args=["complaint_reply"])
+    url = reverse("notifications:setting-edit", args=["inspection_visit"])
     data = {"warning_lead_days": 1, "long_deadline_days": 30, "long_warning_lead_days": 5, "escalation_delay_days": 2}
     response = client.post(url, {**data, field: value})
     assert response.status_code == 200
@@ -189,8 +189,12 @@ def test_settings_out_of_range_are_refused(client, city_admin, field, value):
 
 def test_district_admins_read_settings_but_do_not_edit_them(client, admin_a):
     signed_in(client, admin_a)
-    assert client.get(reverse("notifications:settings")).status_code == 200
-    assert client.get(reverse("notifications:setting-edit", args=["complaint_reply"])).status_code == 403
+    page = client.get(reverse("notifications:settings"))
+    assert page.status_code == 200
+    assert reverse("notifications:setting-edit", args=["inspection_visit"]) not in page.content.decode()
+    refused = client.get(reverse("notifications:setting-edit", args=["inspection_visit"]))
+    assert refused.status_code == 403
+    assert "Only a city administrator can change this" in refused.content.decode()
 
 
 def test_officers_do_not_see_admin_pages(client, people):
@@ -213,8 +217,8 @@ def test_failed_deliveries_are_listed_in_scope_and_retried(client, admin_a, peop
         attempts=8, last_error="URLError: <urlopen error [Errno 111] Connection refused>",
     )
     elsewhere = Reminder.objects.create(
-        kind="complaint_reply", content_type=reminder.content_type, object_id=2, due_at=reminder.due_at,
-        level="overdue", unit=squad_b, title="TS202611250002", url="/complaints/2/",
+        kind="inspection_visit", content_type=reminder.content_type, object_id=2, due_at=reminder.due_at,
+        level="overdue", unit=squad_b, title="Inspection 2", url="/inspections/2/",
     )
     hidden = Delivery.objects.create(
         reminder=elsewhere, user=make_user("officer", unit=squad_b), channel=Channel.WEBHOOK,
@@ -248,7 +252,7 @@ def test_the_work_queue_tells_admins_of_failed_deliveries(client, admin_a, peopl
     # Another district's failure is not district A's administrator's to count.
     elsewhere = Reminder.objects.create(
         kind=reminder.kind, content_type=reminder.content_type, object_id=2, due_at=reminder.due_at,
-        level=reminder.level, unit=squad_b, title="TS202611250002", url="/complaints/2/",
+        level=reminder.level, unit=squad_b, title="Inspection 2", url="/inspections/2/",
     )
     Delivery.objects.create(
         reminder=elsewhere, user=officer_b, channel=Channel.EMAIL, status=DeliveryStatus.FAILED, last_error="x",

@@ -596,3 +596,46 @@ def test_set_password_validates_and_is_audited(client, admin_a, officer_a):
     event = AuditEvent.objects.for_object(officer_a).get()
     assert (event.action, event.verb, event.actor) == ("update", "set_password", admin_a)
     assert "An0ther" not in str(event.before) + str(event.after)
+
+
+# --- one's own password --------------------------------------------------------------------------
+NEW_PASSWORD = "Zhi-fa-2026-new"
+
+
+def test_anonymous_is_sent_to_login_for_the_password_page(client):
+    response = client.get(reverse("password-change"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_user_menu_links_to_the_password_page(client, officer_a):
+    assert f'href="{reverse("password-change")}"' in html(login(client, officer_a).get(reverse("home")))
+
+
+def test_a_user_changes_their_own_password_stays_signed_in_and_it_is_audited(officer_a):
+    client, elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert client.login(username=officer_a.username, password=PASSWORD)
+    assert elsewhere.login(username=officer_a.username, password=PASSWORD)
+    url = reverse("password-change")
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="old_password"' in html(page) and "form-control" in html(page)
+
+    wrong = client.post(url, {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert "Your old password was entered incorrectly." in html(wrong)
+    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"})
+    assert "This password is too common." in html(weak)
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(PASSWORD) and not AuditEvent.objects.for_object(officer_a).exists()
+
+    done = client.post(
+        url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    assert done.redirect_chain == [(reverse("home"), 302)]
+    assert "Your password is changed." in html(done)  # and this session is still signed in
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(NEW_PASSWORD)
+    event = AuditEvent.objects.for_object(officer_a).get()
+    assert (event.action, event.verb, event.actor) == ("update", "change_password", officer_a)
+    assert NEW_PASSWORD not in str(event.before) + str(event.after)
+    assert "password" not in {**(event.before or {}), **(event.after or {})}  # not even its hash
+    # Another browser signed in with the old password has to sign in again.
+    assert elsewhere.get(reverse("home")).status_code == 302

@@ -4,6 +4,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from enforcement.org.permissions import CityWidePermission
 from enforcement.viewsets import ScopedModelViewSet
 
 from .. import calendar
@@ -14,11 +15,12 @@ from .serializers import CalendarDaySerializer, DeadlineQuerySerializer, Deadlin
 
 
 class CalendarDayViewSet(ScopedModelViewSet):
-    """Holidays and make-up working days. City-wide: every signed-in user reads all of it; administrators
-    write. Days are really deleted (the audit keeps the record)."""
+    """Holidays and make-up working days. City-wide: every signed-in user reads all of it; city
+    administrators write. Days are really deleted (the audit keeps the record)."""
 
     queryset = CalendarDay.objects.all()
     serializer_class = CalendarDaySerializer
+    permission_classes = [CityWidePermission]
     filterset_class = CalendarDayFilterSet
     ordering_fields = ["date"]
 
@@ -37,12 +39,7 @@ class CalendarDayViewSet(ScopedModelViewSet):
         cal = calendar.get_calendar()
         rule = next(name for name in query.PERIODS if query.validated_data.get(name) is not None)
         amount = query.validated_data[rule]
-        if rule == "working_days":
-            deadline = cal.working_days_deadline(start, amount)
-        elif rule == "days":
-            deadline = cal.calendar_days_deadline(start, amount)
-        else:
-            deadline = cal.add_working_hours(start, amount)
+        deadline = cal.due_after(start, amount, rule)  # the query's field names are PeriodUnit values
         data = {
             "start": start,
             "deadline": deadline,

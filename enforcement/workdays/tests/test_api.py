@@ -1,5 +1,6 @@
 """The calendar API. The calendar is city-wide, so the scope checks of enforcement.testing don't apply;
-these are their equivalents: anonymous refused, every signed-in user reads all, only admins write."""
+these are their equivalents: anonymous refused, every signed-in user reads all, only city administrators
+write (a district's administrator does not: enforcement.org.permissions)."""
 
 from datetime import date
 
@@ -47,16 +48,19 @@ def test_every_signed_in_user_reads_the_whole_calendar(api_as, officer_a, office
         ("delete", None),
     ],
 )
-def test_readers_may_not_write(api_as, officer_a, method, payload):
+@pytest.mark.parametrize("who", ["officer_a", "admin_a"])
+def test_readers_may_not_write(request, api_as, who, method, payload):
     url = LIST if method == "post" else detail(national_day())
     before = (CalendarDay.objects.count(), AuditEvent.objects.count())
-    assert getattr(api_as(officer_a), method)(url, payload, format="json").status_code == 403
+    response = getattr(api_as(request.getfixturevalue(who)), method)(url, payload, format="json")
+    assert response.status_code == 403
+    assert "Only a city administrator can change this" in response.json()["detail"]
     assert (CalendarDay.objects.count(), AuditEvent.objects.count()) == before
     assert national_day().name == "National Day"
 
 
-def test_admin_creates_a_day_and_it_is_audited(api_as, admin_a):
-    response = api_as(admin_a).post(
+def test_admin_creates_a_day_and_it_is_audited(api_as, city_admin):
+    response = api_as(city_admin).post(
         LIST,
         {"date": "2026-11-23", "kind": "holiday", "name": "Typhoon day", "source": "package"},
         format="json",
@@ -67,10 +71,10 @@ def test_admin_creates_a_day_and_it_is_audited(api_as, admin_a):
     assert (event.action, event.source, event.actor, event.object_id) == (
         "create",
         "api",
-        admin_a,
+        city_admin,
         str(response.json()["id"]),
     )
-    deadline = api_as(admin_a).get(DEADLINE, {"start": "2026-11-20", "working_days": 1}).json()
+    deadline = api_as(city_admin).get(DEADLINE, {"start": "2026-11-20", "working_days": 1}).json()
     assert deadline["deadline"] == "2026-11-24T23:59:59.999999+08:00"
 
 
@@ -82,15 +86,15 @@ def test_admin_creates_a_day_and_it_is_audited(api_as, admin_a):
         ({"date": "2026-11-25", "kind": "rest"}, "kind"),
     ],
 )
-def test_invalid_days_are_refused_with_field_messages(api_as, admin_a, payload, field):
-    response = api_as(admin_a).post(LIST, payload, format="json")
+def test_invalid_days_are_refused_with_field_messages(api_as, city_admin, payload, field):
+    response = api_as(city_admin).post(LIST, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()
 
 
-def test_admin_edits_a_day_and_a_stale_edit_conflicts(api_as, admin_a):
+def test_admin_edits_a_day_and_a_stale_edit_conflicts(api_as, city_admin):
     day = national_day()
-    client = api_as(admin_a)
+    client = api_as(city_admin)
     response = client.patch(detail(day), {"name": "Edited", "version": day.version}, format="json")
     assert response.status_code == 200, response.json()
     assert (response.json()["source"], response.json()["version"]) == (DaySource.MANUAL, 2)
@@ -100,12 +104,12 @@ def test_admin_edits_a_day_and_a_stale_edit_conflicts(api_as, admin_a):
     assert national_day().name == "Edited"
 
 
-def test_admin_deletes_a_day_and_it_is_audited(api_as, admin_a):
+def test_admin_deletes_a_day_and_it_is_audited(api_as, city_admin):
     day = national_day()
-    assert api_as(admin_a).delete(detail(day)).status_code == 204
+    assert api_as(city_admin).delete(detail(day)).status_code == 204
     assert not CalendarDay.objects.filter(pk=day.pk).exists()
     event = AuditEvent.objects.order_by("-id").first()
-    assert (event.action, event.object_id, event.actor) == ("delete", str(day.pk), admin_a)
+    assert (event.action, event.object_id, event.actor) == ("delete", str(day.pk), city_admin)
 
 
 @pytest.mark.parametrize(

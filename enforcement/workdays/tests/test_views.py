@@ -46,6 +46,14 @@ def test_the_calendar_page_marks_holidays_and_make_up_days(officer_client):
     assert reverse("workdays:day_add") not in html  # readers get no edit links
 
 
+def test_a_district_administrator_gets_no_edit_buttons(client, admin_a):
+    client.force_login(admin_a)
+    html = client.get(CALENDAR, {"year": 2026}).content.decode()
+    assert reverse("workdays:day_add") not in html
+    assert reverse("workdays:year_reload", args=[2026]) not in html
+    assert reverse("workdays:day_edit", args=[national_day().pk]) not in html
+
+
 def test_an_uncovered_year_shows_the_warning(officer_client):
     response = officer_client.get(CALENDAR, {"year": 2027})
     assert response.status_code == 200
@@ -68,12 +76,14 @@ def test_a_bad_year_parameter_shows_this_year(officer_client):
         ("post", lambda: reverse("workdays:year_coverage", args=[2027])),
     ],
 )
-def test_writes_are_for_administrators_only(officer_client, method, url):
+@pytest.mark.parametrize("who", ["officer_a", "admin_a"])
+def test_writes_are_for_city_administrators_only(request, client, who, method, url):
+    """The calendar is city-wide: a district's administrator reads it but does not change it."""
+    client.force_login(request.getfixturevalue(who))
     before = (CalendarDay.objects.count(), CalendarYear.objects.count(), AuditEvent.objects.count())
-    response = getattr(officer_client, method)(
-        url(), {"date": "2026-11-23", "kind": "holiday", "covered": "1"}
-    )
+    response = getattr(client, method)(url(), {"date": "2026-11-23", "kind": "holiday", "covered": "1"})
     assert response.status_code == 403
+    assert "Only a city administrator can change this" in response.content.decode()
     assert (CalendarDay.objects.count(), CalendarYear.objects.count(), AuditEvent.objects.count()) == before
 
 

@@ -1,0 +1,88 @@
+"""The complaint's workflow on the platform's engine: the table (choices.TRANSITIONS) and the inputs its
+actions take, each declared once for the page's forms and the API's serializers."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from enforcement.approvals.choices import DECISION_ACTIONS
+from enforcement.org.models import OrgUnit, User
+from enforcement.viewsets import ScopedRelatedField
+from enforcement.workdays.periods import PeriodUnit
+from enforcement.workflow.core import Workflow
+from enforcement.workflow.inputs import Choice, Custom, Integer, Text
+
+from .choices import TRANSITIONS, Satisfaction
+from .notices import NOTICES
+
+
+def _unit_form_field(required, user, complaint):
+    units = OrgUnit.objects.visible_to(user).filter(is_active=True).exclude(pk=complaint.unit_id)
+    return forms.ModelChoiceField(label=_("To unit"), queryset=units, required=required)
+
+
+def _unit_api_field(required):
+    return ScopedRelatedField(queryset=OrgUnit.objects.filter(is_active=True), required=required,
+                              error_messages={"does_not_exist": _("Choose an active unit within your own.")})
+
+
+def _handler_form_field(required, user, complaint):
+    people = User.objects.visible_to(user).with_role("officer").select_related("unit").order_by("unit__path", "full_name")
+    return forms.ModelChoiceField(label=_("Handler (optional)"), queryset=people, required=required)
+
+
+def _handler_api_field(required):
+    return ScopedRelatedField(queryset=User.objects.filter(is_active=True), required=required, allow_null=True)
+
+
+class MergeTargetField(forms.CharField):
+    """The surviving complaint, by its number (the user types or picks a suggested duplicate)."""
+
+    def __init__(self, *, user, **kwargs):
+        self.user = user
+        super().__init__(max_length=24, **kwargs)
+
+    def clean(self, value):
+        from .models import Complaint
+
+        value = super().clean(value)
+        if not value:
+            return None
+        target = Complaint.objects.visible_to(self.user).filter(number=value.strip().upper()).first()
+        if target is None:
+            raise forms.ValidationError(_("No complaint with this number that you can see."))
+        return target
+
+
+def _into_api_field(required):
+    from .models import Complaint
+
+    return ScopedRelatedField(queryset=Complaint.objects.all(), required=required,
+                              error_messages={"does_not_exist": _("Choose a complaint you can see.")})
+
+
+def _extension_unit(complaint):
+    """The unit the complaint's policy counts its periods in: an approved extension moves the reply deadline by
+    as many of them (policies.extended_reply_due)."""
+    from .policies import policy_for
+
+    return PeriodUnit(policy_for(complaint.channel, complaint.category_id).unit).label
+
+
+INPUTS = {
+    "note": Text(_("Note")),
+    "reason": Text(_("Reason")),
+    "opinion": Text(_("Opinion")),
+    "reply_text": Text(_("Reply to the complainant"), max_length=10000, rows=4),
+    "unit": Custom(_unit_form_field, _unit_api_field),
+    "handler": Custom(_handler_form_field, _handler_api_field),
+    "satisfaction": Choice(_("Satisfaction"), Satisfaction.choices),
+    "days": Integer(lambda complaint: _("Extension, in %(unit)s") % {"unit": _extension_unit(complaint)}),
+    "decision": Choice(_("Decision"), DECISION_ACTIONS),  # 批准 / 不予批准, never 不予受理 (a complaint's refusal)
+    "into": Custom(lambda required, user, complaint: MergeTargetField(
+        label=_("Number of the complaint to keep"), required=required, user=user), _into_api_field),
+}
+
+WORKFLOW = Workflow(
+    "complaints.Complaint", TRANSITIONS, inputs=INPUTS, lock_related=("category",),
+    steps={"absorb_duplicate": _("Duplicate merged in"), "register": _("Register")}, notices=NOTICES,
+)

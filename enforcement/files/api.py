@@ -1,0 +1,116 @@
+"""`GET/POST /api/v1/<resource>/<id>/attachments/` for any viewset of records with files.
+
+    class PermitViewSet(AttachmentsMixin, ScopedModelViewSet):
+        attachment_model = PermitAttachment              # an Attachment subclass
+        attachment_serializer_class = PermitAttachmentSerializer
+
+        def perform_attach(self, permit, upload, **fields):   # the domain's rule: who may add and when
+            return services.add_permit_file(permit, upload, by=self.request.user, **fields)
+
+The record is loaded through the viewset's scoped queryset (out of scope → 404). An upload over the size
+limit is refused (413) before authentication reads the body; a file of a type not accepted is 400."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from .services import store_attachment
+from .uploads import UploadTooLarge, check_upload, guard_upload
+
+ACTION = "attachments"
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+class UploadedBySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="full_name")
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """The fields every attachment has; a domain's serializer adds its own (a stage) and names its model.
+    `file` is written (multipart), `url` read: the scoped download."""
+
+    file = serializers.FileField(write_only=True)
+    url = serializers.SerializerMethodField()
+    uploaded_by = UploadedBySerializer(read_only=True)
+
+    class Meta:
+        fields = ["id", "file", "url", "kind", "original_name", "content_type", "size", "sha256", "captured_at",
+                  "lat", "lng", "uploaded_by", "uploaded_at"]
+        read_only_fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+    def get_url(self, obj) -> str:
+        return obj.get_download_url()
+
+
+class AttachmentsMixin:
+    """Adds the `attachments` route to a viewset (put it before the base viewset)."""
+
+    attachment_model = None
+    attachment_serializer_class = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        serializer = cls.__dict__.get("attachment_serializer_class")
+        if serializer is not None:  # the schema names the domain's serializer
+            cls.attachments = _attachments_action(serializer)
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a session's CSRF check reads the body, and a 200 MB body must not be read.
+        if getattr(self, "action", None) == ACTION and request.method == "POST":
+            try:
+                guard_upload(request._request)
+            except UploadTooLarge as exc:
+                raise RequestTooLarge(exc.message) from exc
+        super().initial(request, *args, **kwargs)
+
+    def get_attachments(self, parent):
+        field = self.attachment_model.parent_field
+        return self.attachment_model.objects.filter(**{field: parent}).select_related("uploaded_by")
+
+    def perform_attach(self, parent, upload, **fields):
+        """Stores the file. A domain overrides this with its service, which checks who may add a file and
+        in which state before it calls `store_attachment`."""
+        return store_attachment(self.attachment_model, parent, upload, by=self.request.user, **fields)
+
+    def _list_or_attach(self, request, pk=None):
+        parent = self.get_object()
+        context = self.get_serializer_context()
+        serializer_class = self.attachment_serializer_class
+        if request.method != "POST":
+            return Response(serializer_class(self.get_attachments(parent), many=True, context=context).data)
+        try:
+            upload = request.FILES.get("file")  # parses the body, if authentication did not already
+            check_upload(request._request)
+        except UploadTooLarge as exc:
+            raise RequestTooLarge(exc.message) from exc
+        if upload is None:
+            raise exceptions.ValidationError({"file": [_("Choose a file to upload.")]})
+        serializer = serializer_class(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.pop("file", None)
+        attachment = self.perform_attach(parent, upload, **fields)
+        return Response(serializer_class(attachment, context=context).data, status=status.HTTP_201_CREATED)
+
+
+def _attachments_action(serializer):
+    def attachments(self, request, pk=None):
+        """The record's files; POST a multipart `file` (photo, video, audio or PDF: the type is read from
+        its bytes) with the optional capture time and place."""
+        return self._list_or_attach(request, pk)
+
+    attachments = action(detail=True, methods=["get", "post"], url_path=ACTION, url_name=ACTION,
+                         serializer_class=serializer, parser_classes=[MultiPartParser, FormParser],
+                         filter_backends=[], pagination_class=None)(attachments)  # one record's files, whole
+    # After @action: the schema is then kept with the action's own arguments.
+    attachments = extend_schema(methods=["GET"], responses=serializer(many=True))(attachments)
+    return extend_schema(methods=["POST"], request={"multipart/form-data": serializer},
+                         responses={201: serializer})(attachments)
