@@ -63,6 +63,37 @@ def officer_b(make_user, squad_b):
     return make_user("officer", unit=squad_b, username="officer-b")
 
 
+# One user per role in district A (and the intake desk at city level), for every app's tests.
+@pytest.fixture
+def intake_city(make_user, city):
+    return make_user("intake", unit=city, username="intake-city", full_name="受理员")
+
+
+@pytest.fixture
+def intake_a(make_user, district_a):
+    return make_user("intake", unit=district_a, username="intake-a")
+
+
+@pytest.fixture
+def leader_a(make_user, district_a):
+    return make_user("squad_leader", unit=district_a, username="leader-a")
+
+
+@pytest.fixture
+def head_a(make_user, district_a):
+    return make_user("bureau_head", unit=district_a, username="head-a")
+
+
+@pytest.fixture
+def reviewer_a(make_user, district_a):
+    return make_user("legal_reviewer", unit=district_a, username="reviewer-a")
+
+
+@pytest.fixture
+def district_officer_a(make_user, district_a):
+    return make_user("officer", unit=district_a, username="officer-district-a")
+
+
 @pytest.fixture(autouse=True)
 def _tests_read_english():
     """Tests assert the English source strings; the Chinese default (what a user without a language

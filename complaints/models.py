@@ -330,12 +330,19 @@ class Complaint(VersionedModel):
     def pending_extension(self):
         return next((e for e in self._extensions() if e.decision == ApprovalDecision.PENDING), None)
 
-    def can_request_extension(self, user):
-        from .policies import policy_for
+    def deadline_policy(self):
+        """The policy of this complaint's channel and category, read once per loaded record (a detail page
+        asks for it in the extension's guard and in its form's label)."""
+        if getattr(self, "_policy_key", None) != (self.channel, self.category_id):
+            from .policies import policy_for
 
+            self._policy_key, self._policy = (self.channel, self.category_id), policy_for(self.channel, self.category_id)
+        return self._policy
+
+    def can_request_extension(self, user):
         if self.pending_extension() is not None:
             return False
-        return self.extension_count < policy_for(self.channel, self.category_id).max_extensions
+        return self.extension_count < self.deadline_policy().max_extensions
 
     def can_decide_extension(self, user):
         """A pending request that `user` may decide: not their own, not as this complaint's handler, and in

@@ -63,9 +63,7 @@ def _into_api_field(required):
 def _extension_unit(complaint):
     """The unit the complaint's policy counts its periods in: an approved extension moves the reply deadline by
     as many of them (policies.extended_reply_due)."""
-    from .policies import policy_for
-
-    return PeriodUnit(policy_for(complaint.channel, complaint.category_id).unit).label
+    return PeriodUnit(complaint.deadline_policy().unit).label
 
 
 INPUTS = {

@@ -23,31 +23,6 @@ def urgent_category(db):
     return ViolationCategoryFactory(code="U01", name="燃气泄漏", name_en="Gas leak", is_urgent=True)
 
 
-@pytest.fixture
-def intake_city(make_user, city):
-    return make_user("intake", unit=city, username="intake-city", full_name="受理员")
-
-
-@pytest.fixture
-def intake_a(make_user, district_a):
-    return make_user("intake", unit=district_a, username="intake-a")
-
-
-@pytest.fixture
-def leader_a(make_user, district_a):
-    return make_user("squad_leader", unit=district_a, username="leader-a")
-
-
-@pytest.fixture
-def head_a(make_user, district_a):
-    return make_user("bureau_head", unit=district_a, username="head-a")
-
-
-@pytest.fixture
-def district_officer_a(make_user, district_a):
-    return make_user("officer", unit=district_a, username="officer-district-a")
-
-
 @pytest.fixture(autouse=True)
 def _fresh_choice_cache():
     """The filter choices are cached for a minute; each test starts from its own database rows."""
