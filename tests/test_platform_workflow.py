@@ -85,3 +85,26 @@ def test_a_table_input_without_a_declaration_is_refused_at_start_up():
     with pytest.raises(ValueError, match="inputs"):
         Workflow("testapp.Nothing", {"go": Transition("Go", frozenset({"a"}), "b", frozenset({"officer"}),
                                                        fields=("amount",))})
+
+
+def test_the_permits_deadline_is_swept_and_met_by_its_approval(permit, officer_a, make_user, squad_a):
+    """One declaration (tests/testapp/deadlines.py) and the sweep reminds the permit's handler; the approval
+    stamps the moment it was met, which the on-time helper reads."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from enforcement.notifications.models import Reminder
+    from enforcement.notifications.sweep import send_due_reminders
+    from tests.testapp.deadlines import PERMIT_DECISION
+
+    permit.status, permit.due_at = PermitStatus.SUBMITTED, timezone.now() - timedelta(hours=1)
+    permit.save()
+    send_due_reminders()
+    reminder = Reminder.objects.get(kind="permit_decision", object_id=permit.pk)
+    assert reminder.level == "overdue"
+    assert officer_a.pk in set(reminder.deliveries.values_list("user_id", flat=True))
+    leader = make_user("squad_leader", unit=squad_a)
+    done = WORKFLOW.perform("approve", permit, by=leader)
+    assert done.decided_at is not None and PERMIT_DECISION.met_on_time(done) is False  # met, an hour late
+    assert not PERMIT_DECISION.live_queryset().filter(pk=permit.pk).exists()

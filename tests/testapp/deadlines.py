@@ -7,7 +7,7 @@ from collections import defaultdict
 from enforcement.notifications.models import ReminderLevel
 from enforcement.notifications.registry import DeadlineKind, register
 
-from .models import Inspection
+from .models import Inspection, PermitStatus
 
 
 def inspection_reviewers(kind, level, objects):
@@ -35,4 +35,10 @@ INSPECTION_REVIEW = register(DeadlineKind(
     slug="inspection_review", label="Inspection review", model="testapp.Inspection", due_field="review_due_at",
     live_statuses={"visited"}, met_field="reviewed_at", start_field="visited_at", changed_field="updated_at",
     handler_fields=(), recipients="tests.testapp.deadlines.inspection_reviewers",
+))
+
+# The permit workflow's one deadline: a submitted permit is decided by `due_at`.
+PERMIT_DECISION = register(DeadlineKind(
+    slug="permit_decision", label="Permit decision", model="testapp.Permit", due_field="due_at",
+    live_statuses={PermitStatus.SUBMITTED}, met_field="decided_at", changed_field="updated_at",
 ))

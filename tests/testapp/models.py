@@ -28,6 +28,7 @@ class Permit(VersionedModel):
     )
     status = models.CharField("status", max_length=16, choices=PermitStatus.choices, default=PermitStatus.DRAFT)
     due_at = models.DateTimeField("due", null=True, blank=True)
+    decided_at = models.DateTimeField("decided at", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PermitQuerySet.as_manager()

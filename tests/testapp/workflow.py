@@ -1,6 +1,8 @@
 """The permit's workflow: declarations only. Everything else — API routes, allowed actions, page buttons,
 audit labels, the permission matrix, event notices — comes from the platform."""
 
+from django.utils import timezone
+
 from enforcement.notifications.events import Notice
 from enforcement.org.choices import HANDLER_ROLES, LINE_SUPERVISOR_ROLES
 from enforcement.workflow.core import Workflow
@@ -24,3 +26,10 @@ WORKFLOW = Workflow("testapp.Permit", {
     "approve": Notice(to=("handler",), fallback_roles=LINE_SUPERVISOR_ROLES, text="%(actor)s approved %(record)s.",
                       fallback_text="%(actor)s approved %(record)s of %(unit)s, which has no handler."),
 })
+
+
+@WORKFLOW.action("approve")
+def approve(permit, *, by, version=None, note=""):
+    """The one action with a service of its own: it stamps the moment the decision deadline was met."""
+    return WORKFLOW.run(permit, "approve", by=by, version=version, note=note,
+                        change=lambda p: setattr(p, "decided_at", timezone.now()))
