@@ -101,52 +101,71 @@ FIXED_WITH_PHOTO = Guard("can_close_on_the_spot", _("Only a patrol find with a p
 TRANSITIONS = {
     "accept": Transition(
         _("Accept"), frozenset({S.RECEIVED}), S.ACCEPTED, INTAKE | SUPERVISORS, fields=("note",),
+        done=_("Accepted. Now dispatch it to the unit that will handle it."),
     ),
     "reject": Transition(  # 不予受理: the reason goes to the complainant in writing
         pgettext_lazy("complaint", "Reject"), frozenset({S.RECEIVED}), S.REJECTED, INTAKE | SUPERVISORS,
-        fields=("reason",), required=("reason",), confirm=True, style="danger",
+        fields=("reason",), required=("reason",), style="danger",
+        confirm=_("Reject this complaint? The reason is sent to the complainant in writing."),
+        done=_("Rejected. Send the complainant the reason in writing."),
     ),
     "dispatch": Transition(  # to a unit in the actor's scope; a district passes it on to a squadron
         _("Dispatch"), frozenset({S.ACCEPTED, S.DISPATCHED}), S.DISPATCHED, INTAKE | SUPERVISORS,
         fields=("unit", "handler", "note"), required=("unit",),
+        relabel=(lambda c: c.dispatched_at is not None, _("Re-dispatch")),  # 改派
+        done=_("Dispatched. The unit has been told."),
     ),
     "send_back": Transition(  # the receiving unit may return it once, with a reason
         _("Send back"), frozenset({S.DISPATCHED}), S.ACCEPTED, HANDLERS | {Role.BUREAU_HEAD},
-        fields=("reason",), required=("reason",), guard=SENT_BACK_ONCE, confirm=True, style="warning",
+        fields=("reason",), required=("reason",), guard=SENT_BACK_ONCE, style="warning",
+        confirm=_("Send this complaint back to the unit that dispatched it? This can be done once."),
+        done=_("Sent back to the unit that dispatched it."),
     ),
     "start": Transition(
         _("Start handling"), frozenset({S.DISPATCHED}), S.IN_PROGRESS, HANDLERS, fields=("note",),
+        done=_("Handling started. Reply to the complainant once it is dealt with."),
     ),
     "reply": Transition(  # 答复
         _("Reply"), frozenset({S.IN_PROGRESS}), S.REPLIED, HANDLERS | INTAKE | {Role.BUREAU_HEAD},
         fields=("reply_text",), required=("reply_text",),
+        done=_("Reply recorded. The follow-up visit is next."),
     ),
     "record_visit": Transition(  # 回访
         _("Record follow-up visit"), frozenset({S.REPLIED}), S.VISITED, INTAKE | SUPERVISORS,
         fields=("satisfaction", "note"), required=("satisfaction",),
+        done=_("Follow-up visit recorded. Close the complaint, or reopen it if the complainant is unsatisfied."),
     ),
     "close": Transition(  # 办结
         pgettext_lazy("complaint", "Close"), frozenset({S.VISITED}), S.CLOSED, INTAKE | SUPERVISORS,
-        fields=("note",), style="success",
+        fields=("note",), style="success", confirm=_("Close this complaint? It then counts as finished."),
+        done=_("Closed."),
     ),
     "reopen": Transition(  # an unsatisfied complainant: back to the unit, counted as a reopen
         _("Reopen"), frozenset({S.VISITED, S.CLOSED}), S.DISPATCHED, INTAKE | SUPERVISORS,
-        fields=("reason",), required=("reason",), guard=REOPEN_UNSATISFIED, confirm=True, style="warning",
+        fields=("reason",), required=("reason",), guard=REOPEN_UNSATISFIED, style="warning",
+        confirm=_("Reopen this complaint? It goes back to the unit with a new reply deadline."),
+        leads=lambda c: c.satisfaction == Satisfaction.UNSATISFIED,  # then it is the main step, not closing
+        done=_("Reopened. It is back with the unit, with a new reply deadline."),
     ),
     "request_extension": Transition(
         _("Request extension"), frozenset(REPLY_LIVE), None, HANDLERS | INTAKE,
         fields=("reason", "days"), required=("reason", "days"), guard=EXTENSION_POSSIBLE, style="secondary",
+        done=_("Extension requested. A supervisor will decide."),
     ),
     "decide_extension": Transition(  # approvals are records of their own; nobody approves their own request
         _("Decide extension"), frozenset(REPLY_LIVE), None, SUPERVISORS,
         fields=("decision", "opinion"), required=("decision",), guard=EXTENSION_DECIDABLE, style="secondary",
+        done=_("Extension request decided."),
     ),
     "merge": Transition(  # a duplicate: it points to the surviving record and is not counted twice
         _("Merge into another"), frozenset({S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS}), S.MERGED,
-        INTAKE | SUPERVISORS, fields=("into", "note"), required=("into",), confirm=True, style="danger",
+        INTAKE | SUPERVISORS, fields=("into", "note"), required=("into",), style="danger",
+        confirm=_("Merge this complaint into the one kept? It is then closed as a duplicate."),
+        done=_("Merged into the complaint kept; it is not counted twice."),
     ),
     "close_on_the_spot": Transition(  # 当场整改 (快速上报结案): a patrol find fixed at once
         _("Fixed on the spot"), frozenset({S.RECEIVED}), S.CLOSED, HANDLERS,
         fields=("note",), required=("note",), guard=FIXED_WITH_PHOTO, style="success",
+        done=_("Closed as fixed on the spot."),
     ),
 }

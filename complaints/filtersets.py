@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.catalog.cached import category_family
+from enforcement.filters import IdFilter
 from enforcement.keyset import Ordering, Orderings
 from enforcement.org.models import OrgUnit
 from enforcement.workdays.calendar import start_of_day
@@ -47,10 +48,10 @@ class ComplaintFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"),
                                                  distinct=False)
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("Channel"), distinct=False)
-    category = django_filters.NumberFilter(method="filter_category", label=_("Category (with sub-categories)"))
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit (with sub-units)"))
-    grid = django_filters.NumberFilter(field_name="grid_id", label=_("Grid"))
-    handler = django_filters.NumberFilter(field_name="handler_id", label=_("Handler"))
+    category = IdFilter(method="filter_category", label=_("Category (with sub-categories)"))
+    unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
+    grid = IdFilter(field_name="grid_id", label=_("Grid"))
+    handler = IdFilter(field_name="handler_id", label=_("Handler"))
     received_from = django_filters.DateFilter(
         method="filter_received_from", label=_("Received from"), widget=forms.DateInput(attrs={"type": "date"})
     )

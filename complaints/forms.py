@@ -55,6 +55,13 @@ class ComplaintIntakeForm(KeptUploadsMixin, BootstrapFormMixin, LocationMixin):
         label=_("Received at"), required=False, help_text=_("Leave empty for now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+    # The 12345 platform's own work-order number (工单号), kept as the complaint's external reference.
+    external_ref = forms.RegexField(
+        label=_("12345 ticket number"), required=False, max_length=64, regex=r"^[A-Za-z0-9][A-Za-z0-9-]*$",
+        error_messages={"invalid": _("A ticket number has letters, digits and hyphens only.")},
+        help_text=_("The number the 12345 platform gave the ticket."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     category = CategoryChoiceField(label=_("Category"))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
@@ -65,7 +72,7 @@ class ComplaintIntakeForm(KeptUploadsMixin, BootstrapFormMixin, LocationMixin):
                                   help_text=_("Default: your own unit."))
     files = MultipleFileField(label=_("Photos, videos, recordings, documents"))
 
-    field_order = ["channel", "received_at", "category", "description", "address", "lat", "lng",
+    field_order = ["channel", "received_at", "external_ref", "category", "description", "address", "lat", "lng",
                    "is_anonymous", "complainant_name", "complainant_phone", "unit", "files"]
 
     def __init__(self, *args, user, **kwargs):
@@ -89,6 +96,8 @@ class ComplaintIntakeForm(KeptUploadsMixin, BootstrapFormMixin, LocationMixin):
             self.add_error("is_anonymous", _("An anonymous complaint has no name or phone of the complainant."))
         if data.get("channel") and not can_register(self.user, data["channel"]):
             self.add_error("channel", _("Your role does not allow registering complaints from this channel."))
+        if data.get("external_ref") and data.get("channel") != Channel.HOTLINE_12345:
+            self.add_error("external_ref", _("Only a complaint from the 12345 hotline has a 12345 ticket number."))
         return data
 
 

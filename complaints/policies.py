@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from enforcement.catalog.law import article_reference
 from enforcement.catalog.params import get_int
 from enforcement.workdays import calendar
 from enforcement.workdays.periods import PeriodUnit
@@ -44,7 +46,7 @@ def default_policy(channel):
             visit_unit=PeriodUnit.WORKING_DAYS,
             max_extensions=1,
             max_extension=get_int("petition_extension_max_days"),
-            source="信访工作条例 Art. 23, 34",
+            source=article_reference(_("Regulations on Petitions"), 23, 34),
         )
     if channel in DELEGATE_CHANNELS:
         # NPC suggestions and CPPCC proposals: answered within three months of assignment.

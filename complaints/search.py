@@ -43,6 +43,7 @@ MIN_TERM_CHARS = 2
 WINDOWS = (timedelta(days=3), timedelta(days=90))  # then everything older
 SEPARATOR = "\x01"  # joins description and address in the indexed text; never part of a search term
 NUMBER_PATTERN = re.compile(rf"{NUMBER_PREFIX}\d{{12,}}")  # TS202611250001: models.next_number
+TICKET_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,63}")  # ComplaintIntakeForm.external_ref; never a Chinese word
 
 
 def clean_term(value):
@@ -68,6 +69,8 @@ def conditions(term, user, using="default"):
     exact = Q()
     if NUMBER_PATTERN.fullmatch(term.upper()):
         exact |= Q(number=term.upper())
+    if TICKET_PATTERN.fullmatch(term) and any(c.isdigit() for c in term):  # a 12345 ticket number (indexed)
+        exact |= Q(external_ref=term)
     digits = term.replace(" ", "").replace("-", "")
     if digits.isdigit() and len(digits) >= 7 and can_see_complainant(user):
         exact |= Q(complainant_phone=digits)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enforcement.approvals.choices import DECIDED, ApprovalDecision
 from enforcement.approvals.services import decide_approval, pending_for, request_approval
@@ -28,6 +29,7 @@ from enforcement.workflow.exceptions import TransitionNotAllowed
 from . import policies
 from .approvals import EXTENSION
 from .choices import (
+    OPEN_STATUSES,
     AttachmentStage,
     ComplaintStatus,
     Satisfaction,
@@ -301,6 +303,16 @@ perform = WORKFLOW.perform
 
 
 # --- attachments and links -----------------------------------------------------------------------------
+# Files belong to the handling: once a complaint is closed, rejected or merged, nobody adds to it (a reopen
+# brings it back to the unit, and with it the right to add files).
+CLOSED_TO_FILES = gettext_lazy("Files can be added only while the complaint is open, not once it is closed, "
+                               "rejected or merged.")
+
+
+def can_add_files(complaint):
+    return complaint.status in OPEN_STATUSES
+
+
 def add_attachment(complaint, upload, *, by, stage=AttachmentStage.EVIDENCE, **capture):
     """Adds a file to a complaint: who may and when is decided here; the checks of the file itself (type
     from its bytes, a photo opens, size), its SHA-256 and the event are `store_attachment`'s. `capture`:
@@ -309,8 +321,8 @@ def add_attachment(complaint, upload, *, by, stage=AttachmentStage.EVIDENCE, **c
         raise Http404
     if not by.has_role(*ATTACH_ROLES):
         raise PermissionDenied(_("Your role does not allow adding files."))
-    if complaint.status in (S.MERGED, S.REJECTED):
-        raise TransitionNotAllowed(_("Files cannot be added to a merged or rejected complaint."))
+    if not can_add_files(complaint):
+        raise TransitionNotAllowed(CLOSED_TO_FILES)
     if stage not in AttachmentStage.values:
         raise ValidationError({"stage": _("Choose one of the listed stages.")})
     return store_attachment(ComplaintAttachment, complaint, upload, by=by, stage=stage, **capture)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from enforcement.audit.services import record_create, record_update, snapshot
 from enforcement.catalog.cached import category_groups
+from enforcement.exports import csv_response
 from enforcement.files.pending import KeptUploads
 from enforcement.files.views import serve_attachment, too_large, upload_view
 from enforcement.keyset import paginate
@@ -31,6 +32,7 @@ from .choices import AttachmentStage, Channel, ReplyCountsFrom
 from .duplicates import find_duplicates
 from .filtersets import ORDERINGS, ComplaintFilterSet, paging_for
 from .forms import AttachmentForm, ComplaintIntakeForm, DeadlinePolicyForm, PatrolForm
+from .history import earlier_rounds
 from .models import Complaint, ComplaintAttachment, DeadlinePolicy, attach_people
 from .permissions import can_register, complainant_for
 from .workflow import WORKFLOW
@@ -121,7 +123,7 @@ def complaint_create(request):
                         description=data["description"], address=data["address"], lat=data["lat"], lng=data["lng"],
                         received_at=data["received_at"], complainant_name=data["complainant_name"],
                         complainant_phone=data["complainant_phone"], is_anonymous=data["is_anonymous"],
-                        unit=data["unit"],
+                        unit=data["unit"], external_ref=data["external_ref"],
                     )
                     _attach_all(complaint, form.uploads("files"), by=request.user)
                     kept.used()
@@ -188,8 +190,9 @@ def _detail_context(request, complaint, *, bound=None):
     return {
         "complaint": complaint, "complainant": complainant_for(complaint, request.user),
         "action_forms": forms, "attachment_form": AttachmentForm(),
-        "can_attach": request.user.has_role(*services.ATTACH_ROLES) and complaint.status not in ("merged", "rejected"),
+        "can_attach": request.user.has_role(*services.ATTACH_ROLES) and services.can_add_files(complaint),
         "duplicates": duplicates, "can_merge": any(form.slug == "merge" for form in forms),
+        "earlier_rounds": earlier_rounds(complaint),
     }
 
 
@@ -231,8 +234,9 @@ def attachment_upload(request, pk):
                             **form.capture())
         except ValidationError as exc:
             add_errors(form, exc)
-        except services.TransitionNotAllowed as exc:
-            form.add_error(None, exc.message)
+        except services.TransitionNotAllowed as exc:  # e.g. closed meanwhile: the page no longer offers the form
+            messages.error(request, exc.message)
+            return render(request, "complaints/detail.html", _detail_context(request, complaint), status=409)
         else:
             messages.success(request, _("Files added."))
             return redirect(complaint)
@@ -296,38 +300,25 @@ def policy_edit(request, pk=None):
 EXPORT_MAX_ROWS = 10_000
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def complaint_export(request):
-    """The filtered list as CSV (UTF-8 with BOM, so spreadsheet software shows Chinese). The complainant is
-    masked for everyone in an export (举报人保密), whatever their role."""
-    import csv
-
-    from django.http import StreamingHttpResponse
-
+    """The filtered list as CSV (enforcement/exports.py: UTF-8 with BOM, formula-like cells neutralised). The
+    complainant is masked for everyone in an export (举报人保密), whatever their role."""
     base = Complaint.objects.visible_to(request.user).for_list()
     _filterset, queryset = _filtered(request, base)
-    rows = queryset.order_by("-received_at", "-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000)
-    writer = csv.writer(_Echo())
+    complaints = queryset.order_by("-received_at", "-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000)
     header = [_("Number"), _("Received at"), _("Channel"), _("Status"), _("Category"), _("Address"),
               _("Responsible unit"), _("Complainant"), _("Phone"), _("Due"), _("Satisfaction"), _("Description")]
 
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for c in rows:
+    def rows():
+        for c in complaints:
             person = complainant_for(c, request.user, export=True)
-            yield writer.writerow([
+            yield [
                 c.number, timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_channel_display(),
                 c.get_status_display(), c.category.display_name, c.address, str(c.unit),
                 _("Anonymous") if person.is_anonymous else person.name, person.phone,
                 timezone.localtime(c.due_at).strftime("%Y-%m-%d %H:%M") if c.due_at else "",
                 c.get_satisfaction_display(), c.description,
-            ])
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="complaints-{timezone.localdate():%Y%m%d}.csv"'
-    return response
+    return csv_response(f"complaints-{timezone.localdate():%Y%m%d}.csv", header, rows())

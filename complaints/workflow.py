@@ -15,9 +15,26 @@ from .choices import TRANSITIONS, Satisfaction
 from .notices import NOTICES
 
 
+class UnitPathSelect(forms.Select):
+    """A select whose options carry the path of their unit (`data-path`), so the page's script can offer
+    only the officers of the unit chosen for a dispatch (complaints.js; services.dispatch checks it too)."""
+
+    def __init__(self, path_of, attrs=None):
+        super().__init__(attrs)
+        self.path_of = path_of
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-path"] = self.path_of(instance)
+        return option
+
+
 def _unit_form_field(required, user, complaint):
     units = OrgUnit.objects.visible_to(user).filter(is_active=True).exclude(pk=complaint.unit_id)
-    return forms.ModelChoiceField(label=_("To unit"), queryset=units, required=required)
+    return forms.ModelChoiceField(label=_("To unit"), queryset=units, required=required,
+                                  widget=UnitPathSelect(lambda unit: unit.path, attrs={"data-unit-select": ""}))
 
 
 def _unit_api_field(required):
@@ -27,7 +44,9 @@ def _unit_api_field(required):
 
 def _handler_form_field(required, user, complaint):
     people = User.objects.visible_to(user).with_role("officer").select_related("unit").order_by("unit__path", "full_name")
-    return forms.ModelChoiceField(label=_("Handler (optional)"), queryset=people, required=required)
+    return forms.ModelChoiceField(label=_("Handler (optional)"), queryset=people, required=required,
+                                  widget=UnitPathSelect(lambda person: person.unit.path if person.unit else "",
+                                                        attrs={"data-follows-unit": ""}))
 
 
 def _handler_api_field(required):

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from enforcement.audit.api import TimelineMixin
 from enforcement.files.api import AttachmentsMixin
 from enforcement.keyset import KeysetPagination
 from enforcement.org.permissions import CityWidePermission
@@ -32,7 +33,7 @@ WORKFLOW_ROLES = tuple(sorted(set(REGISTER_ROLES) | set(ANY_CHANNEL_REGISTER_ROL
                               | {role for t in TRANSITIONS.values() for role in t.roles}))
 
 
-class ComplaintViewSet(AttachmentsMixin, WorkflowActionsMixin, ScopedModelViewSet):
+class ComplaintViewSet(TimelineMixin, AttachmentsMixin, WorkflowActionsMixin, ScopedModelViewSet):
     """Complaints (投诉/举报). Workflow steps are `POST /api/v1/complaints/<id>/<action>/`, one per action of
     the transition table; `allowed_actions` on the detail lists those the current user may take now."""
 

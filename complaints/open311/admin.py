@@ -50,7 +50,7 @@ class Open311RequestAdmin(admin.ModelAdmin):
     list_display = ["complaint", "client", "created_at"]
     list_filter = ["client"]
     list_select_related = ["complaint", "client"]
-    readonly_fields = ["client", "complaint", "media_url", "created_at"]
+    fields = readonly_fields = ["client", "complaint", "media_url", "device_id", "created_at"]  # not the e-mail
 
     def has_add_permission(self, request):
         return False

@@ -39,13 +39,18 @@ class Open311Client(models.Model):
 
 
 class Open311Request(models.Model):
-    """A complaint a client filed: what the client may read back (its own requests, nothing else)."""
+    """A complaint a client filed. The client reads back its own requests in full; anyone reads the public
+    part of every Open311 request (serializers.public_request_json)."""
 
     client = models.ForeignKey(Open311Client, on_delete=models.PROTECT, related_name="requests")
     complaint = models.OneToOneField(
         "complaints.Complaint", on_delete=models.PROTECT, related_name="open311_request"
     )
+    # A reference only: the URL is kept as sent and never fetched (the servers make no outbound requests).
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    device_id = models.CharField(_("device ID"), max_length=100, blank=True)
+    # The complainant's e-mail, personal data like their name and phone (举报人保密): never read back.
+    complainant_email = models.EmailField(_("complainant's e-mail"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

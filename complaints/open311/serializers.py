@@ -1,6 +1,8 @@
-"""Complaints and categories as GeoReport v2 JSON. A client reads back the state of what it filed —
-never the complainant's identity (举报人保密), nor the bureau's internal notes: status notes are the texts
-written for the complainant (the reply, the reason for a rejection, the closing note of an on-the-spot fix)."""
+"""Complaints and categories as GeoReport v2 JSON. Nobody reads back the complainant's identity (举报人保密:
+name, phone, e-mail) nor the bureau's internal notes: status notes are the texts written for the
+complainant (the reply once sent, the reason for a rejection, the closing note of an on-the-spot fix).
+Anyone may read the public part of a request (`public_request_json`: status, service, dates, place, status
+notes); the client that filed it also reads what it sent (description, media URL)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,15 +58,15 @@ def service_notice(complaint):
     return ""
 
 
-def request_json(complaint):
-    """One service request. Expects `category`, `unit` and `open311_request` loaded with the complaint."""
+def public_request_json(complaint):
+    """One service request as anyone may read it, without a key. Not the description: the complainant's own
+    words may name them. Expects `category` and `unit` loaded with the complaint."""
     return {
         "service_request_id": complaint.number,
         "status": "open" if complaint.status in OPEN_STATUSES else "closed",
         "status_notes": status_notes(complaint),
         "service_name": complaint.category.display_name,
         "service_code": complaint.category.code,
-        "description": complaint.description,
         "agency_responsible": complaint.unit.display_name,
         "service_notice": service_notice(complaint),
         "requested_datetime": w3c(complaint.received_at),
@@ -75,5 +77,13 @@ def request_json(complaint):
         "zipcode": "",
         "lat": None if complaint.lat is None else float(complaint.lat),
         "long": None if complaint.lng is None else float(complaint.lng),
+    }
+
+
+def request_json(complaint):
+    """One service request as the client that filed it reads it. Expects `open311_request` loaded too."""
+    return {
+        **public_request_json(complaint),
+        "description": complaint.description,
         "media_url": complaint.open311_request.media_url,
     }

@@ -98,9 +98,10 @@ def authenticate(key):
 
 
 def file_request(client, *, category, description, address, lat=None, lng=None, complainant_name="",
-                 complainant_phone="", media_url=""):
+                 complainant_phone="", complainant_email="", media_url="", device_id=""):
     """Registers the complaint for `client` (its channel, its unit, by its service account) and remembers
-    that the client filed it. Raises what `register_complaint` raises (ValidationError, PermissionDenied)."""
+    that the client filed it, with what GeoReport v2 sends besides (kept as given; the media URL is a
+    reference, never fetched). Raises what `register_complaint` raises (ValidationError, PermissionDenied)."""
     with transaction.atomic():
         complaint = complaint_services.register_complaint(
             by=client.account, channel=client.channel, category=category, description=description,
@@ -108,5 +109,8 @@ def file_request(client, *, category, description, address, lat=None, lng=None, 
             complainant_phone=complainant_phone, is_anonymous=not (complainant_name or complainant_phone),
             unit=client.unit,
         )
-        Open311Request.objects.create(client=client, complaint=complaint, media_url=media_url)
+        Open311Request.objects.create(
+            client=client, complaint=complaint, media_url=media_url, device_id=device_id,
+            complainant_email=complainant_email,
+        )
     return complaint

@@ -3,8 +3,12 @@
     GET  /open311/v2/services.json                 the services: active violation categories, grouped by major one
     GET  /open311/v2/services/<code>.json          a service's definition (no extra attributes)
     POST /open311/v2/requests.json                 file a complaint (api_key of a registered client)
-    GET  /open311/v2/requests.json?api_key=…       the client's own requests (ids, service_code, dates, status)
-    GET  /open311/v2/requests/<id>.json?api_key=…  one of them; any other id answers 404
+    GET  /open311/v2/requests.json                 every request filed through Open311, public part only
+    GET  /open311/v2/requests/<id>.json            one of them (GeoReport v2: reads need no key)
+    GET  …?api_key=…                               the client's own requests only, with what it sent
+
+A read without a key shows no personal data (serializers.public_request_json); OPEN311_READS_NEED_KEY
+makes reads need a key too, on a closed deployment. A key that is given must be valid, read or write.
 
 Errors are GeoReport errors, `[{"code": 400, "description": "…"}]`, with that HTTP status. Plain Django
 views (not DRF): the API key is their only authentication, so sessions and CSRF play no part, and they stay
@@ -12,6 +16,7 @@ out of the /api/ OpenAPI schema. The audit middleware marks what they change as 
 
 import functools
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.urls import reverse
@@ -23,7 +28,13 @@ from complaints.models import Complaint
 from . import services
 from .forms import RequestListForm, ServiceRequestForm, service_by_code
 from .forms import services as service_list
-from .serializers import request_json, service_definition_json, service_json, service_notice
+from .serializers import (
+    public_request_json,
+    request_json,
+    service_definition_json,
+    service_json,
+    service_notice,
+)
 
 MAX_REQUESTS = 1000  # GeoReport v2: a list answers at most this many, newest first
 
@@ -84,6 +95,13 @@ def _client(request):
     return client
 
 
+def _reader(request):
+    """Who reads: the client of the api_key (its own requests, in full), or None for a public read."""
+    if not request.GET.get("api_key") and not settings.OPEN311_READS_NEED_KEY:
+        return None
+    return _client(request)
+
+
 # --- services ------------------------------------------------------------------------------------------
 @georeport("GET")
 def service_list_view(request):
@@ -100,22 +118,25 @@ def service_definition_view(request, code):
 
 # --- requests --------------------------------------------------------------------------------------------
 def _requests_of(client):
-    return (
-        Complaint.objects.filter(open311_request__client=client)
-        .select_related("category", "unit", "open311_request")
-    )
+    """The client's requests, or with None every request filed through Open311 (never the bureau's own)."""
+    filed = {"open311_request__isnull": False} if client is None else {"open311_request__client": client}
+    return Complaint.objects.filter(**filed).select_related("category", "unit", "open311_request")
+
+
+def _as_json(complaint, client):
+    return public_request_json(complaint) if client is None else request_json(complaint)
 
 
 @georeport("GET", "POST")
 def requests_view(request):
-    client = _client(request)
     if request.method == "POST":
-        return _create(request, client)
+        return _create(request, _client(request))
+    client = _reader(request)
     form = RequestListForm(request.GET)
     if not form.is_valid():
         raise Open311Error(400, _form_errors(form))
     rows = form.filter(_requests_of(client)).order_by("-received_at", "-id")[:MAX_REQUESTS]
-    return _json([request_json(complaint) for complaint in rows])
+    return _json([_as_json(complaint, client) for complaint in rows])
 
 
 def _create(request, client):
@@ -127,7 +148,8 @@ def _create(request, client):
         complaint = services.file_request(
             client, category=data["service_code"], description=data["description"], address=form.address(),
             lat=data["lat"], lng=data["long"], complainant_name=form.complainant_name(),
-            complainant_phone=data["phone"].strip(), media_url=data["media_url"],
+            complainant_phone=data["phone"].strip(), complainant_email=data["email"],
+            media_url=data["media_url"], device_id=data["device_id"].strip(),
         )
     except ValidationError as exc:
         raise Open311Error(400, _django_errors(exc)) from exc
@@ -146,11 +168,11 @@ def _create(request, client):
 
 @georeport("GET")
 def request_detail_view(request, request_id):
-    client = _client(request)
+    client = _reader(request)
     complaint = _requests_of(client).filter(number=request_id).first()
     if complaint is None:
         raise Open311Error(404, _("No such service request."))
-    return _json([request_json(complaint)])
+    return _json([_as_json(complaint, client)])
 
 
 def not_found_view(request, *args, **kwargs):

@@ -503,3 +503,12 @@ def test_a_district_administrator_may_not_edit_deadline_policy(api_as, admin_a):
     assert client.patch(detail, {"reply_within": 9, "version": 1}, format="json").status_code == 403
     policy.refresh_from_db()
     assert (policy.reply_within, DeadlinePolicy.objects.count()) == (4, 1)
+
+
+def test_a_file_for_a_closed_complaint_is_409_with_the_reason(api_as, officer_a, category):
+    c = ComplaintFactory(unit=officer_a.unit, category=category, status=ComplaintStatus.CLOSED)
+    response = api_as(officer_a).post(reverse("api:complaint-attachments", args=[c.pk]),
+                                      {"file": upload("补拍.jpg")}, format="multipart")
+    assert response.status_code == 409
+    assert "only while the complaint is open" in response.json()["detail"]
+    assert not c.attachments.exists()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enforcement.notifications.delivery import deliver, reminder_text
 from enforcement.notifications.models import Delivery, DeliveryStatus, Notification, Reminder
@@ -133,7 +133,9 @@ def test_reminders_say_which_complaint_deadline_in_plain_words(make_complaint):
                                accept_due_at=end_of(2026, 11, 16))
     send_due_reminders(local(2026, 11, 17, 9))
     reminder = Reminder.objects.get(kind="complaint_accept", level="overdue")
-    assert reminder_text(reminder) == f"Complaint acceptance for {complaint} was due by 2026-11-16 23:59 and is overdue."
+    assert reminder_text(reminder) == f"Complaint acceptance for {complaint} was due by 11/16/2026 11:59 p.m. and is overdue."
+    with translation.override("zh-hans"):
+        assert "2026年11月16日 23:59" in reminder_text(reminder)
 
 
 def test_the_reminder_settings_list_the_complaint_kinds(client, city_admin):
@@ -142,4 +144,5 @@ def test_the_reminder_settings_list_the_complaint_kinds(client, city_admin):
     for kind, _live in KINDS:
         assert f'id="kind-{kind.slug}"' in page
         assert str(kind.label) in page
+        assert f">{kind.slug}<" not in page  # staff read the kind's name, not its code
     assert client.get(reverse("notifications:setting-edit", args=["complaint_reply"])).status_code == 200

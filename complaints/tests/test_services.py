@@ -394,3 +394,12 @@ def test_the_extension_limit_names_its_unit_in_words(district_a, district_office
     with pytest.raises(ValidationError) as refused:
         services.request_extension(c, by=district_officer_a, reason="需协调", days=99)
     assert refused.value.message_dict["days"] == [expected]
+
+
+@pytest.mark.parametrize("status", [S.CLOSED, S.REJECTED, S.MERGED])
+def test_nobody_adds_files_once_the_complaint_is_no_longer_open(officer_a, intake_city, category, status):
+    c = ComplaintFactory(unit=officer_a.unit, category=category, status=status)
+    for person in (officer_a, intake_city):
+        with pytest.raises(services.TransitionNotAllowed, match="only while the complaint is open"):
+            services.add_attachment(c, upload("补拍.jpg"), by=person)
+    assert not c.attachments.exists()

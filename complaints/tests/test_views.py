@@ -340,6 +340,13 @@ def test_admin_edits_deadline_policy_in_the_ui(city_admin, officer_a):
     assert response.status_code == 302
     policy.refresh_from_db()
     assert (policy.reply_within, policy.version) == (6, 2)
+    page = client.get(reverse("complaints:policies")).content.decode()
+    assert "Extensions: up to 1, each at most 3 working days" in page and "×" not in page
+
+
+def test_the_deadline_defaults_cite_their_articles_in_the_readers_words(officer_a):
+    page = browser(officer_a).get(reverse("complaints:policies")).content.decode()
+    assert "Regulations on Petitions Art. 23, Art. 34" in page and "信访工作条例 Art." not in page
 
 
 def test_a_district_administrator_reads_deadline_policies_but_does_not_edit_them(admin_a):
@@ -388,6 +395,18 @@ def test_exports_mask_the_complainant_even_for_intake(make_user, district_a, cat
     assert '"含逗号,和""引号"""' in body
 
 
+def test_an_export_neutralises_cells_a_spreadsheet_would_read_as_formulas(make_user, district_a, category):
+    ComplaintFactory(unit=district_a, category=category, description='=HYPERLINK("http://evil","点我")',
+                     address="@SUM(1+1)人民路")
+    ComplaintFactory(unit=district_a, category=category, description="-2+3", address="\t人民路2号")
+    response = browser(make_user("intake", unit=district_a)).get(reverse("complaints:export"))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    assert '"\'=HYPERLINK(""http://evil"",""点我"")"' in body and ",\'@SUM(1+1)人民路," in body
+    assert ",\'-2+3\r\n" in body and "\'\t人民路2号" in body
+    assert ",=" not in body and ",@" not in body
+
+
 def test_empty_any_choices_are_ignored_and_bad_filters_match_nothing(make_user, city, category):
     c = ComplaintFactory(unit=city, category=category)
     client = browser(make_user("intake", unit=city))
@@ -434,3 +453,150 @@ def test_a_new_sub_category_is_found_under_its_parent_at_once(make_user, city, c
     sub = ViolationCategoryFactory(parent=category)
     c = ComplaintFactory(unit=city, category=sub)
     assert re.findall(r'data-id="(\d+)"', client.get(LIST, {"category": category.pk}).content.decode()) == [str(c.pk)]
+
+
+def test_a_closed_complaint_offers_no_upload_and_refuses_one(officer_a, category):
+    c = ComplaintFactory(unit=officer_a.unit, category=category, status=S.CLOSED)
+    client = browser(officer_a)
+    assert b"attachment-form" not in client.get(c.get_absolute_url()).content
+    response = client.post(reverse("complaints:attachments", args=[c.pk]), {"files": [upload()], "stage": "after"})
+    assert response.status_code == 409 and b"only while the complaint is open" in response.content
+    assert not c.attachments.exists()
+    open_one = ComplaintFactory(unit=officer_a.unit, category=category, status=S.IN_PROGRESS)
+    assert b"attachment-form" in client.get(open_one.get_absolute_url()).content
+
+
+def test_a_reopened_complaint_still_shows_the_earlier_reply_and_the_unsatisfied_visit(
+        intake_city, district_a, district_officer_a, category):
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+
+    from enforcement.audit.models import AuditEvent
+
+    from .. import services
+
+    c = ComplaintFactory(unit=district_a, status=S.IN_PROGRESS, category=category, handler=district_officer_a)
+    c = services.reply(c, by=district_officer_a, reply_text="已责令摊贩撤离")
+    first_reply_at = c.replied_at
+    c = services.record_visit(c, by=intake_city, satisfaction="unsatisfied", note="仍有摊贩")
+    c = services.reopen(c, by=intake_city, reason="群众不满意")
+    page = browser(intake_city).get(c.get_absolute_url()).content.decode()
+    earlier = page.split('earlier-round">')[1].split("</dl>")[0]
+    with translation.override("en"):
+        assert "已责令摊贩撤离" in earlier and date_filter(timezone.localtime(first_reply_at), "SHORT_DATETIME_FORMAT") in earlier
+    assert "Unsatisfied" in earlier and "仍有摊贩" in earlier and "群众不满意" in earlier
+    assert 'complaint-reply"' not in page  # no current reply yet: the old one is not shown as if it were
+    c = services.start(c, by=district_officer_a)
+    c = services.reply(c, by=district_officer_a, reply_text="已整改并加强巡查")
+    c = services.record_visit(c, by=intake_city, satisfaction="satisfied")
+    page = browser(intake_city).get(c.get_absolute_url()).content.decode()
+    assert page.count("earlier-round") == 1 and "已责令摊贩撤离" in page and "已整改并加强巡查" in page
+    # Countable for the statistics: the reopen's event keeps what it cleared.
+    reopen = AuditEvent.objects.for_object(c).get(verb="reopen")
+    assert reopen.before["satisfaction"] == "unsatisfied" and reopen.before["replied_at"]
+    assert c.reopen_count == 1
+
+
+def _panels(page):
+    """(slug, summary button classes, label, confirm question) of each action panel, in page order."""
+    return re.findall(r'data-action="([a-z_]+)".*?<summary class="btn ([^"]+?) w-100 action-toggle">([^<]+)</summary>'
+                      r'.*?class="mt-2 action-form"\s*(?:data-confirm="([^"]*)")?', page, re.S)
+
+
+def test_after_an_unsatisfied_visit_reopening_leads_and_closing_asks_first(intake_city, district_a, category):
+    unsatisfied = ComplaintFactory(unit=district_a, status=S.VISITED, category=category, satisfaction="unsatisfied")
+    panels = _panels(browser(intake_city).get(unsatisfied.get_absolute_url()).content.decode())
+    assert [p[0] for p in panels[:2]] == ["reopen", "close"]
+    (_, reopen_class, _, _), (_, close_class, _, close_question) = panels[:2]
+    assert reopen_class == "btn-primary" and close_class == "btn-outline-secondary"
+    assert close_question == "Close this complaint? It then counts as finished."
+    satisfied = ComplaintFactory(unit=district_a, status=S.VISITED, category=category, satisfaction="satisfied")
+    panels = _panels(browser(intake_city).get(satisfied.get_absolute_url()).content.decode())
+    assert panels[0][:2] == ("close", "btn-success") and "reopen" not in [p[0] for p in panels]
+    assert panels[0][3]  # closing asks, whatever the visit said
+
+
+def test_action_buttons_and_messages_read_as_a_clerk_would_say_them(intake_city, city, category):
+    c = ComplaintFactory(unit=city, category=category, status=S.RECEIVED)
+    client = browser(intake_city)
+    page = client.get(c.get_absolute_url()).content.decode()
+    assert "Confirm:" not in page
+    assert re.search(r'name="submit-accept">\s*<i[^>]*></i> Accept\s*</button>', page)
+    done = client.post(action_url(c, "accept"), {"accept-version": c.version}, follow=True)
+    assert "Accepted. Now dispatch it to the unit that will handle it." in done.content.decode()
+    assert ": done." not in done.content.decode()
+
+
+def test_a_dispatched_complaint_offers_a_re_dispatch(intake_city, city, district_a, category):
+    c = ComplaintFactory(unit=city, category=category, status=S.ACCEPTED)
+    client = browser(intake_city)
+    assert ("dispatch", "Dispatch") in [(p[0], p[2]) for p in _panels(client.get(c.get_absolute_url()).content.decode())]
+    client.post(action_url(c, "dispatch"), {"dispatch-unit": district_a.pk, "dispatch-version": c.version})
+    c.refresh_from_db()
+    assert c.status == S.DISPATCHED
+    assert ("dispatch", "Re-dispatch") in [(p[0], p[2]) for p in _panels(client.get(c.get_absolute_url()).content.decode())]
+
+
+def test_the_dispatch_form_ties_each_officer_to_a_unit_for_the_script(intake_city, city, squad_a, squad_b,
+                                                                       officer_a, officer_b, make_user, category):
+    retired = make_user("officer", unit=squad_a, username="retired", is_active=False)
+    c = ComplaintFactory(unit=city, category=category, status=S.ACCEPTED)
+    page = browser(intake_city).get(c.get_absolute_url()).content.decode()
+    form = page.split('data-action="dispatch"')[1].split("</details>")[0]
+    assert "data-unit-select" in form and "data-follows-unit" in form
+    assert f'value="{squad_a.pk}" data-path="{squad_a.path}"' in form
+    handlers = form.split("data-follows-unit")[1].split("</select>")[0]
+    assert f'value="{officer_a.pk}" data-path="{squad_a.path}"' in handlers
+    assert f'value="{officer_b.pk}" data-path="{squad_b.path}"' in handlers
+    assert f'value="{retired.pk}"' not in handlers
+    assert "complaints/complaints.js" in page
+    from .. import services
+
+    with pytest.raises(services.ValidationError):  # the server checks what the script only hides
+        services.dispatch(services.accept(ComplaintFactory(unit=city, category=category), by=intake_city),
+                          by=intake_city, unit=squad_a, handler=officer_b)
+
+
+def test_a_patrol_find_is_not_dressed_as_a_citizen_complaint(officer_a, category):
+    client = browser(officer_a)
+    client.post(PATROL, {"category": category.pk, "description": "流动摊贩占道", "address": "公园路3号",
+                         "photos": [upload()], "fixed_on_the_spot": "on", "closure_note": "已劝离",
+                         "after_photo": upload("after.jpg", JPEG)})
+    find = Complaint.objects.get()
+    page = client.get(find.get_absolute_url()).content.decode()
+    assert find.on_the_spot and 'class="mb-0 small complainant"' not in page and "masked" not in page
+    card = page.split('id="deadlines-title"')[1].split("</section>")[0]
+    assert "Reply by" not in card and "Accept by" not in card and "complaint-reply-due" not in page
+    citizen = ComplaintFactory(unit=officer_a.unit, category=category, status=S.IN_PROGRESS)
+    page = client.get(citizen.get_absolute_url()).content.decode()
+    assert 'class="mb-0 small complainant"' in page and "Reply by" in page
+
+
+def test_the_patrol_report_is_one_tap_from_an_officers_home(officer_a, intake_city):
+    assert f'class="btn btn-primary btn-lg patrol-report" href="{PATROL}"' in browser(officer_a).get("/").content.decode()
+    assert "patrol-report" not in browser(intake_city).get("/").content.decode()
+
+
+def test_the_12345_ticket_number_has_its_own_field_and_finds_the_complaint(intake_city, category):
+    client = browser(intake_city)
+    page = client.get(CREATE).content.decode()
+    assert "12345 ticket number" in page and 'data-shown-for="hotline_12345"' in page
+    bad = client.post(CREATE, intake_data(category, external_ref="工单 1"))
+    assert bad.status_code == 400 and "letters, digits and hyphens only" in bad.content.decode()
+    elsewhere = client.post(CREATE, intake_data(category, channel="letter", external_ref="GD20261201-0042"))
+    assert elsewhere.status_code == 400 and not Complaint.objects.exists()
+    assert client.post(CREATE, intake_data(category, external_ref="GD20261201-0042")).status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.external_ref == "GD20261201-0042"
+    found = client.get(reverse("complaints:list"), {"q": "GD20261201-0042"}).content.decode()
+    assert complaint.number in found
+
+
+def test_the_complaint_page_prints_without_navigation_or_forms(intake_city, city, category):
+    from django.contrib.staticfiles import finders
+
+    c = ComplaintFactory(unit=city, category=category)
+    page = browser(intake_city).get(c.get_absolute_url()).content.decode()
+    assert 'href="/static/complaints/print.css" media="print"' in page
+    css = open(finders.find("complaints/print.css"), encoding="utf-8").read()
+    assert "@media print" in css and all(part in css for part in (".app-navbar", "form", ".btn", ".workflow-actions"))

@@ -4,6 +4,8 @@ Law (行政强制法), applied to the legal parameters of `params`. Money is Dec
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext
 
 from .choices import PartyType
 from .params import get_int, get_param
@@ -92,3 +94,19 @@ def fine_within_category(category, fine, party):
     fine = _money(fine)
     low, high = category.fine_range(_party(party))
     return (low is None or fine >= low) and (high is None or fine <= high)
+
+
+def _article_reference(law, numbers):
+    articles = pgettext("list of law articles", ", ").join(
+        gettext("Art. %(number)s") % {"number": number} for number in numbers
+    )
+    return f"{law} {articles}"
+
+
+_article_reference_lazy = lazy(_article_reference, str)
+
+
+def article_reference(law, *numbers):
+    """How a law's articles are cited, in the reader's language when it is shown: "信访工作条例 第23条、第34条",
+    "Regulations on Petitions Art. 23, Art. 34". `law` is a (lazy) translatable name."""
+    return _article_reference_lazy(law, numbers)

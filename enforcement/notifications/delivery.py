@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from . import registry
@@ -67,8 +67,8 @@ def kind_label(slug):
 
 
 def reminder_text(reminder):
-    """One sentence saying what is due, in the active language."""
-    due = timezone.localtime(reminder.due_at).strftime("%Y-%m-%d %H:%M")
+    """One sentence saying what is due, in the active language and the pages' date format."""
+    due = formats.date_format(timezone.localtime(reminder.due_at), "SHORT_DATETIME_FORMAT")
     values = {"kind": kind_label(reminder.kind), "record": reminder.title, "due": due}
     if reminder.level == ReminderLevel.WARNING:
         return _("%(kind)s for %(record)s is due by %(due)s.") % values

@@ -1,13 +1,18 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from enforcement.org.forms import BootstrapFormMixin, VersionedFormMixin
 
-from .models import NotificationLevel, ReminderSetting
-from .recipients import OPTIONAL_LEVELS, available_channels
+from .models import Channel, NotificationLevel, ReminderSetting
+from .recipients import OPTIONAL_LEVELS, available_channels, webhook_enabled
 
 
 def preference_field_name(channel, level):
     return f"{channel}__{level}"
+
+
+# What a user calls a channel: the webhook is how the SMS gateway is reached, which is none of their concern.
+CHANNEL_NAMES = {Channel.INBOX: _("In-app inbox"), Channel.EMAIL: _("Email"), Channel.WEBHOOK: _("Text message (SMS)")}
 
 
 class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
@@ -20,6 +25,7 @@ class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, current, **kwargs):
         super().__init__(*args, **kwargs)
         self.channels = available_channels(user)
+        self.sms_gateway = webhook_enabled()  # without one, the page does not speak of text messages
         self.rows = []
         for channel in self.channels:
             row = []
@@ -27,11 +33,11 @@ class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
                 name = preference_field_name(channel, level)
                 optional = level in OPTIONAL_LEVELS
                 self.fields[name] = forms.BooleanField(
-                    label=f"{channel.label} · {level_label}", required=False, disabled=not optional,
+                    label=f"{CHANNEL_NAMES[channel]} · {level_label}", required=False, disabled=not optional,
                     initial=current.get((channel, level), True) if optional else True,
                 )
                 row.append(name)
-            self.rows.append((channel, [self[name] for name in row]))
+            self.rows.append((CHANNEL_NAMES[channel], [self[name] for name in row]))
         for name in self.fields:  # added after BootstrapFormMixin styled the (then empty) form
             self.fields[name].widget.attrs["class"] = "form-check-input"
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .auth import is_locked
 from .choices import Role
-from .models import OrgUnit, User
+from .models import Grid, OrgUnit, User
 
 
 # --- Bootstrap rendering -------------------------------------------------------------------------
@@ -120,6 +120,25 @@ class OrgUnitForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         elif not user.sees_all_units:
             parent.required = True
             parent.help_text = _("Only a city-level administrator can create a top-level unit.")
+
+
+class GridForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
+    """A grid cell kept by a unit in the administrator's scope; its bounding box (Grid.clean) lets intake
+    find the grid of a map point."""
+
+    unit = ScopedUnitChoiceField(queryset=OrgUnit.objects.none(), label=_("unit"))
+
+    class Meta:
+        model = Grid
+        fields = ["code", "name", "unit", "min_lat", "max_lat", "min_lng", "max_lng", "is_active"]
+        labels = {
+            "min_lat": _("southern edge (latitude)"), "max_lat": _("northern edge (latitude)"),
+            "min_lng": _("western edge (longitude)"), "max_lng": _("eastern edge (longitude)"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).filter(is_active=True).order_by("path")
 
 
 # --- Users ---------------------------------------------------------------------------------------

@@ -156,6 +156,28 @@ class Grid(VersionedModel):
     def has_geometry(self):
         return None not in (self.min_lat, self.min_lng, self.max_lat, self.max_lng)
 
+    def clean(self):
+        """The bounding box is all four corners or none, on the globe, and its minimum below its maximum."""
+        corners = {"min_lat": self.min_lat, "min_lng": self.min_lng, "max_lat": self.max_lat, "max_lng": self.max_lng}
+        given = {name for name, value in corners.items() if value is not None}
+        if not given:
+            return
+        if len(given) < 4:
+            raise ValidationError({
+                name: _("Give all four edges of the bounding box, or none.") for name in corners if name not in given
+            })
+        errors = {}
+        for name, value in corners.items():
+            bound = 90 if name.endswith("lat") else 180
+            if not -bound <= value <= bound:
+                errors[name] = _("Must be between -%(bound)s and %(bound)s degrees.") % {"bound": bound}
+        if "min_lat" not in errors and "max_lat" not in errors and self.min_lat >= self.max_lat:
+            errors["max_lat"] = _("The northern edge must be north of the southern edge.")
+        if "min_lng" not in errors and "max_lng" not in errors and self.min_lng >= self.max_lng:
+            errors["max_lng"] = _("The eastern edge must be east of the western edge.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class UserQuerySet(ScopedQuerySet):
     scope_field = "unit"
@@ -180,6 +202,9 @@ class User(AbstractUser, VersionedModel):
     certificate_expires = models.DateField(_("certificate expiry"), null=True, blank=True)
 
     objects = EnforcementUserManager()
+
+    # Django's own bookkeeping: the bureau's words for a user are the fields above and the roles.
+    audit_hidden_fields = ("is_superuser", "is_staff", "last_login", "date_joined", "first_name", "last_name")
 
     class Meta:
         verbose_name = _("user")

@@ -24,6 +24,7 @@ from . import workqueue
 from .forms import (
     AdminSetPasswordForm,
     DeactivateUserForm,
+    GridForm,
     LoginForm,
     OrgUnitForm,
     OwnPasswordChangeForm,
@@ -32,7 +33,7 @@ from .forms import (
     UserForm,
     UserSearchForm,
 )
-from .models import OrgUnit, User
+from .models import Grid, OrgUnit, User
 
 MEMBERS_SHOWN = 50
 
@@ -68,13 +69,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def home(request):
-    """The work queue (待办): what waits for this user, by time left. Domain apps fill it."""
-    items = workqueue.items_for(request.user)
+    """The work queue (待办): what waits for this user, by time left, optionally for one next step. Domain
+    apps fill it."""
+    steps = workqueue.steps_for(request.user)
+    step = request.GET.get("step", "")
+    if step not in dict(steps):
+        step = ""
+    items = workqueue.items_for(request.user, step=step)
     counts = {"overdue": 0, "due_soon": 0}
     for item in items:
         if item.urgency in counts:
             counts[item.urgency] += 1
-    return render(request, "home.html", {"work_items": items, "urgency_counts": counts})
+    return render(request, "home.html", {"work_items": items, "urgency_counts": counts, "steps": steps, "step": step})
 
 
 # --- shared pieces -------------------------------------------------------------------------------
@@ -104,13 +110,35 @@ class ScopedUsersMixin(AdminRequiredMixin):
         return users
 
 
+class ScopedGridsMixin(AdminRequiredMixin):
+    model = Grid
+    context_object_name = "grid"
+
+    def get_queryset(self):
+        return Grid.objects.visible_to(self.request.user).select_related("unit")
+
+    def get_success_url(self):
+        return reverse("org:unit-detail", args=[self.object.unit_id]) + "#grids-heading"
+
+
 class FormUserMixin:
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
 
+class AuditedCreateMixin(FormUserMixin):
+    """Saves the new record and its audit event in one transaction."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = form.save()
+            record_create(self.object, actor=self.request.user)
+        messages.success(self.request, _("Created “%(object)s”.") % {"object": self.object})
+        return redirect(self.get_success_url())
+
+
 class VersionedUpdateMixin(FormUserMixin):
-    """An edit saves only if nobody saved since the form was loaded: otherwise the form comes back
+    """An edit saves only if nobody saved since the form was loaded: otherwise the form comes back (409)
     with the user's input and a clear error, and what the other person saved stays."""
 
     def get_object(self, queryset=None):
@@ -129,7 +157,7 @@ class VersionedUpdateMixin(FormUserMixin):
                 self.after_save(form)
         except StaleEdit as exc:
             form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form, stale=True))
+            return self.render_to_response(self.get_context_data(form=form, stale=True), status=409)
         messages.success(self.request, _("Saved “%(object)s”.") % {"object": self.object})
         return redirect(self.get_success_url())
 
@@ -182,7 +210,7 @@ class UnitDetailView(ScopedUnitsMixin, generic.DetailView):
         )
 
 
-class UnitCreateView(ScopedUnitsMixin, FormUserMixin, generic.CreateView):
+class UnitCreateView(ScopedUnitsMixin, AuditedCreateMixin, generic.CreateView):
     template_name = "org/unit_form.html"
     form_class = OrgUnitForm
 
@@ -192,13 +220,6 @@ class UnitCreateView(ScopedUnitsMixin, FormUserMixin, generic.CreateView):
         if parent and parent.isdigit():
             initial["parent"] = self.get_queryset().filter(pk=parent).first()
         return initial
-
-    def form_valid(self, form):
-        with transaction.atomic():
-            self.object = form.save()
-            record_create(self.object, actor=self.request.user)
-        messages.success(self.request, _("Created “%(object)s”.") % {"object": self.object})
-        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse("org:unit-detail", args=[self.object.pk])
@@ -215,6 +236,24 @@ class UnitUpdateView(ScopedUnitsMixin, VersionedUpdateMixin, generic.UpdateView)
 
     def get_success_url(self):
         return reverse("org:unit-detail", args=[self.object.pk])
+
+
+# --- grids ---------------------------------------------------------------------------------------
+class GridCreateView(ScopedGridsMixin, AuditedCreateMixin, generic.CreateView):
+    template_name = "org/grid_form.html"
+    form_class = GridForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        unit = self.request.GET.get("unit")
+        if unit and unit.isdigit():
+            initial["unit"] = OrgUnit.objects.visible_to(self.request.user).filter(pk=unit).first()
+        return initial
+
+
+class GridUpdateView(ScopedGridsMixin, VersionedUpdateMixin, generic.UpdateView):
+    template_name = "org/grid_form.html"
+    form_class = GridForm
 
 
 # --- users ---------------------------------------------------------------------------------------

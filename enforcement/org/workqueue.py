@@ -8,6 +8,8 @@ page merges them by time left, overdue first.
         return [WorkItem(title=..., url=..., due_at=..., kind=_("Complaint"), status=...), ...]
 
 A provider must use `visible_to(user)` and a bounded, indexed query (it runs on every home page view).
+The page filters by next step (`WorkItem.step`): a provider that has steps takes a `step` keyword and
+declares them with `@provider_steps(steps)`: `steps(user)`, the steps a user may see, runs no query.
 """
 
 from dataclasses import dataclass
@@ -29,6 +31,8 @@ class WorkItem:
     due_at: datetime | None = None
     status: str = ""
     detail: str = ""
+    step: str = ""  # the next step's key, for the filter
+    step_label: str = ""  # what to do next, in words (待受理, 待派遣 …)
 
     @property
     def seconds_left(self):
@@ -55,9 +59,30 @@ def register(provider):
     return provider
 
 
-def items_for(user):
+def provider_steps(steps):
+    """Declares `steps(user) -> [(key, label)]`, the next steps the decorated provider can filter by."""
+    def decorate(provider):
+        provider.steps = steps
+        return provider
+    return decorate
+
+
+def steps_for(user):
+    """[(key, label)] of the next steps the user's queue can be filtered by, in the providers' order."""
+    steps = {}
+    for provider in _providers:
+        for key, label in getattr(provider, "steps", lambda user: [])(user):
+            steps.setdefault(key, label)
+    return list(steps.items())
+
+
+def items_for(user, step=""):
+    """What waits for `user`, by time left; with `step`, only what waits for that next step."""
     items = []
     for provider in _providers:
-        items.extend(provider(user)[:MAX_ITEMS_PER_PROVIDER])
+        if not step:
+            items.extend(provider(user)[:MAX_ITEMS_PER_PROVIDER])
+        elif hasattr(provider, "steps"):
+            items.extend(provider(user, step=step)[:MAX_ITEMS_PER_PROVIDER])
     far_future = timezone.now().replace(year=9999)
     return sorted(items, key=lambda item: item.due_at or far_future)

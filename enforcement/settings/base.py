@@ -152,6 +152,9 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Files of a form that failed are kept this long for its corrected submission.
 PENDING_UPLOAD_HOURS = int(os.environ.get("PENDING_UPLOAD_HOURS", "24"))
+# Open311 (complaints/open311): GeoReport v2 lets anyone read a request by its id; a closed deployment
+# may require an api_key for reads as well (POST always needs one).
+OPEN311_READS_NEED_KEY = env_bool("OPEN311_READS_NEED_KEY")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -163,7 +166,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "enforcement.filters.FilterBackend",  # numeric filters bounded (enforcement/filters.py)
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "enforcement.api_utils.StandardPagination",

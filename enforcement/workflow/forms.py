@@ -4,6 +4,7 @@ collect input; the action's service decides and writes (a form never sets `statu
 from functools import cache
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from enforcement.org.forms import BootstrapFormMixin
 
@@ -34,9 +35,31 @@ def action_form_class(workflow, slug):
     return ActionForm
 
 
+# When an action leads, the others' filled (main) styles step back to an outlined one.
+STEPPED_BACK = {"primary": "secondary", "success": "secondary"}
+
+
 def action_forms(workflow, obj, user, *, bound=None):
-    """The forms of the actions `user` may take on `obj` now; `bound` (a submitted form) replaces its own."""
-    return [
+    """The forms of the actions `user` may take on `obj` now, the leading one first (`Transition.leads`);
+    `bound` (a submitted form) replaces its own. Each form says its `label`, `button_style` and
+    `confirm_question` for `obj`."""
+    found = [
         bound if bound is not None and bound.slug == slug else action_form_class(workflow, slug)(user=user, obj=obj)
         for slug in workflow.allowed_actions(obj, user)
     ]
+    leading = next((form for form in found if form.transition.leads and form.transition.leads(obj)), None)
+    for form in found:
+        transition = form.transition
+        form.label = transition.label_for(obj)
+        form.button_style = transition.style
+        if leading is not None:
+            form.button_style = "primary" if form is leading else STEPPED_BACK.get(transition.style, transition.style)
+        form.confirm_question = ""
+        if transition.confirm is True:
+            form.confirm_question = _("%(action)s: are you sure?") % {"action": form.label}
+        elif transition.confirm:
+            form.confirm_question = str(transition.confirm)
+    if leading is not None:
+        found.remove(leading)
+        found.insert(0, leading)
+    return found

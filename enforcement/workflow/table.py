@@ -1,6 +1,7 @@
 """What a transition table is made of. Kept free of model imports, so an app's `choices.py` (which its
 models import) can declare its table with these."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -22,7 +23,10 @@ class Guard:
 class Transition:
     """One workflow action. `target` None keeps the status (e.g. an extension request). `fields` are the
     inputs the action takes (declared in the workflow's `inputs`), `required` those that must be given.
-    `done` is the message shown after it succeeded, as a clerk would say it."""
+    `done` is the message shown after it succeeded, as a clerk would say it. `confirm` asks before the step
+    is taken (True, or the question itself). `leads(obj) -> bool`: when it holds, this action is the page's
+    main one (first, primary-styled) and the others step back. `relabel` is (`obj -> bool`, label): the
+    label the button takes when it holds (e.g. "Re-dispatch" once dispatched)."""
 
     label: Promise | str
     sources: frozenset
@@ -31,7 +35,14 @@ class Transition:
     fields: tuple = ()
     required: tuple = ()
     guard: Guard | None = None
-    confirm: bool = False
+    confirm: bool | Promise | str = False
     style: str = "primary"
     done: Promise | str = ""
     extra: dict = field(default_factory=dict)
+    leads: Callable | None = None
+    relabel: tuple = ()
+
+    def label_for(self, obj):
+        if self.relabel and self.relabel[0](obj):
+            return self.relabel[1]
+        return self.label

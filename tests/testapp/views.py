@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from enforcement.audit.api import TimelineMixin
 from enforcement.viewsets import ScopedModelViewSet
 from enforcement.workflow.api import WorkflowActionsMixin, allowed_actions_field
 from enforcement.workflow.forms import action_forms
@@ -47,7 +48,7 @@ class PermitSerializer(serializers.ModelSerializer):
         return WORKFLOW.allowed_actions(obj, self.context["request"].user)
 
 
-class PermitViewSet(WorkflowActionsMixin, ScopedModelViewSet):
+class PermitViewSet(TimelineMixin, WorkflowActionsMixin, ScopedModelViewSet):
     queryset = Permit.objects.all()
     serializer_class = detail_serializer_class = PermitSerializer
     workflow = WORKFLOW

@@ -180,7 +180,8 @@ def test_a_bad_key_is_refused_and_nothing_is_filed(client, hotline, vending, key
     response = file(client, hotline, api_key=key)
     assert response.status_code == 403
     assert "api_key" in error_of(response)
-    assert client.get(REQUESTS, {"api_key": key}).status_code == 403
+    # an empty key is no key: a public read; a wrong one is refused rather than quietly read as public
+    assert client.get(REQUESTS, {"api_key": key}).status_code == (200 if key == "" else 403)
     assert not Complaint.objects.exists()
 
 
@@ -327,3 +328,113 @@ def test_an_admin_edit_is_audited_with_what_changed(make_user, district_a, vendi
     assert event.actor == superuser
     assert event.before == {"name": "12345 hotline", "is_active": True}
     assert event.after == {"name": "12345 city hotline", "is_active": False}
+
+
+# --- reads without a key (GeoReport v2: only POST needs one) --------------------------------------------
+PERSONAL = ("张三", "13812345678", "zhang@example.org", "门口有流动摊贩")
+
+
+def test_anyone_reads_a_request_without_a_key_but_no_personal_data(
+    client, hotline, vending, district_a, squad_a, make_user
+):
+    number = file(client, hotline, device_id="phone-42").json()[0]["service_request_id"]
+    intake, officer = make_user("intake", unit=district_a), make_user("officer", unit=squad_a)
+    complaint = complaint_services.accept(Complaint.objects.get(number=number), by=intake)
+    complaint = complaint_services.dispatch(complaint, by=intake, unit=squad_a)
+    complaint = complaint_services.start(complaint, by=officer)
+    complaint = complaint_services.reply(complaint, by=officer, reply_text="已责令摊主离开。")
+    complaint_services.record_visit(complaint, by=intake, satisfaction="satisfied", note="回访：举报人很满意")
+
+    response = client.get(f"/open311/v2/requests/{number}.json")
+    assert response.status_code == 200, response.content
+    (item,) = response.json()
+    assert (item["service_request_id"], item["service_code"], item["address"]) == (number, "0701", "中山路18号")
+    assert item["status_notes"] == "已责令摊主离开。"  # the reply is public once sent; the visit note is not
+    assert item["requested_datetime"] and item["updated_datetime"]
+    assert "description" not in item and "media_url" not in item
+    text = response.content.decode()
+    assert not [value for value in (*PERSONAL, "回访", "phone-42", "photos/1.jpg") if value in text]
+
+    listed = client.get(REQUESTS).json()
+    assert [r["service_request_id"] for r in listed] == [number]
+    assert not [value for value in PERSONAL if value in str(listed)]
+
+
+def test_without_a_key_the_bureaus_own_complaints_stay_unseen(client, hotline, vending, district_a, make_user):
+    own = complaint_services.register_complaint(
+        by=make_user("intake", unit=district_a), channel=Channel.HOTLINE_12345, category=vending,
+        description="占道", address="人民路1号",
+    )
+    response = client.get(f"/open311/v2/requests/{own.number}.json")
+    assert response.status_code == 404 and error_of(response)
+    assert client.get(REQUESTS).json() == []
+
+
+def test_a_closed_deployment_needs_a_key_to_read(client, hotline, vending, settings):
+    number = file(client, hotline).json()[0]["service_request_id"]
+    settings.OPEN311_READS_NEED_KEY = True
+    for response in (client.get(f"/open311/v2/requests/{number}.json"), client.get(REQUESTS)):
+        assert response.status_code == 403
+        assert "api_key" in error_of(response)  # the GeoReport error format
+    assert read(client, hotline, number)["description"] == "门口有流动摊贩占道经营，影响通行"
+    assert client.get("/open311/v2/services.json").status_code == 200  # the catalogue stays public
+
+
+def test_filing_without_any_api_key_is_refused(client, vending):
+    response = client.post(REQUESTS, {
+        "service_code": "0701", "address_string": "中山路18号", "description": "占道",
+    })
+    assert response.status_code == 403
+    assert "api_key" in error_of(response)
+    assert not Complaint.objects.exists()
+
+
+def test_the_optional_fields_are_kept_and_the_email_never_read_back(client, hotline, vending):
+    response = file(client, hotline, device_id=" phone-42 ", first_name="San", last_name="Zhang")
+    assert response.status_code == 201, response.content
+    number = response.json()[0]["service_request_id"]
+    complaint = Complaint.objects.get(number=number)
+    assert complaint.complainant_name == "San Zhang" and not complaint.is_anonymous
+    filed = Open311Request.objects.get(complaint=complaint)
+    assert (filed.device_id, filed.complainant_email) == ("phone-42", "zhang@example.org")
+    assert filed.media_url == "https://12345.example.org/photos/1.jpg"  # kept as a reference, not fetched
+    item = read(client, hotline, number)  # even the client that sent it does not get it back
+    assert "zhang@example.org" not in str(item) and "San Zhang" not in str(item)
+    bad = file(client, hotline, email="not-an-address")
+    assert bad.status_code == 400 and error_of(bad).startswith("email:")
+
+
+# --- a real Open311 client library ----------------------------------------------------------------------
+def test_the_georeport_library_lists_services_and_tracks_a_request_without_a_key(live_server, district_a, vending):
+    """`georeport` (PyPI) reads GeoReport v2 but has no call to file a request, so the POST is a plain
+    `requests` call as the spec gives it; the library then reads the request back without a key."""
+    import requests
+    from georeport import GeoReport
+
+    root = f"{live_server.url}/open311/v2"
+    library = GeoReport(root)
+    assert "0701" in [service["service_code"] for service in library.get_service_list()]
+    assert library.get_service_definition("0701") == {"service_code": "0701", "attributes": []}
+
+    hotline, key = services.create_client(name="12345 hotline", unit=district_a, channel=Channel.HOTLINE_12345)
+    response = requests.post(f"{root}/requests.json", data={
+        "api_key": key, "service_code": "0701", "lat": "23.021234", "long": "113.105678",
+        "address_string": "中山路18号", "description": "门口有流动摊贩占道经营", "first_name": "三",
+        "last_name": "张", "email": "zhang@example.org", "device_id": "phone-42",
+    }, timeout=10)
+    assert response.status_code == 201, response.text
+    number = response.json()[0]["service_request_id"]
+
+    item = library.get_service_request(number)
+    assert (item["service_request_id"], item["status"], item["service_code"]) == (number, "open", "0701")
+    assert [r["service_request_id"] for r in library.get_service_requests(service_request_id=number)] == [number]
+    assert [r["service_request_id"] for r in library.get_service_requests(status="open")] == [number]
+    assert not [value for value in ("张", "zhang@example.org", "门口") if value in str(item)]
+
+
+def test_the_request_admin_shows_the_device_but_not_the_email(client, make_user, district_a, hotline, vending):
+    number = file(client, hotline, device_id="phone-42").json()[0]["service_request_id"]
+    filed = Open311Request.objects.get(complaint__number=number)
+    client.force_login(make_user(unit=district_a, is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:open311_open311request_change", args=[filed.pk])).content.decode()
+    assert "phone-42" in page and "zhang@example.org" not in page

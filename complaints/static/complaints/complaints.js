@@ -1,5 +1,6 @@
 /* Complaint forms: category search, the device's location, an optional tile map, duplicate suggestions at
-   intake, and the patrol form's on-the-spot fields. Every form works without this script. */
+   intake, the dispatch form's handlers of the chosen unit, and the patrol form's on-the-spot fields. Every
+   form works without this script. */
 (function () {
   "use strict";
 
@@ -154,6 +155,37 @@
       timer = window.setTimeout(lookUp, 300);
     });
   }
+
+  // --- intake: the 12345 ticket number only for the 12345 channel (the server refuses it for others) -------
+  document.querySelectorAll("[data-shown-for]").forEach(function (box) {
+    var channel = box.closest("form").querySelector('[name="channel"]');
+    if (!channel) return;
+    var sync = function () {
+      box.hidden = channel.value !== box.dataset.shownFor;
+      box.querySelectorAll("input").forEach(function (input) { input.disabled = box.hidden; });
+    };
+    channel.addEventListener("change", sync);
+    sync();
+  });
+
+  // --- dispatch: the handler list offers only the officers of the unit chosen ---------------------------
+  document.querySelectorAll("select[data-follows-unit]").forEach(function (handler) {
+    var unit = handler.form && handler.form.querySelector("select[data-unit-select]");
+    if (!unit) return;
+    var sync = function () {
+      var chosen = unit.options[unit.selectedIndex];
+      var path = chosen && chosen.dataset.path;
+      Array.prototype.forEach.call(handler.options, function (option) {
+        if (!option.value) return;
+        var show = !path || (option.dataset.path || "").indexOf(path) === 0;
+        option.hidden = !show;
+        option.disabled = !show;
+        if (!show && option.selected) handler.value = "";
+      });
+    };
+    unit.addEventListener("change", sync);
+    sync();
+  });
 
   // --- patrol: the on-the-spot fields only when ticked, and then marked as required -------------------
   // (the server checks them too; a file input with a kept photo is already filled)

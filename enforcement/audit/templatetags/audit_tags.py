@@ -26,24 +26,15 @@ A model may declare, all optional:
                                                        details: "Attachment: 现场.jpg (Photo, 117.2 KB)"
                                                        (its own values: no references)
 
-Queries: one for the events with their actors and models, and one per model that the values shown refer
-to. The page decides who may see the record; the timeline shows everything recorded about it.
+The rows are built in enforcement/audit/timeline.py, which the API's `timeline` action (audit/api.py)
+uses too; this tag adds the page's badges and icons. Queries: one for the events with their actors and
+models, and one per model that the values shown refer to. The page decides who may see the record; the timeline shows everything recorded about it.
 """
 
 from django import template
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.template.defaultfilters import filesizeformat
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import capfirst
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from enforcement.audit.labels import key_for
 from enforcement.audit.models import AuditAction
-from enforcement.audit.services import snapshot, timeline
+from enforcement.audit.timeline import events_for, timeline_rows
 
 register = template.Library()
 
@@ -61,202 +52,14 @@ ACTION_ICONS = {
     AuditAction.TRANSITION: "bi-arrow-right-circle",
     AuditAction.DELETE: "bi-trash",
 }
-# Never news, whatever the model: an edit counter (optimistic locking) and a file's fingerprint.
-HIDDEN_KEYS = frozenset({"version", "sha256"})
-EMPTY = "—"
-
-
-def _step_label(event):
-    # A workflow step's label comes from its model's transition table (enforcement/workflow), in the
-    # reader's language; other verbs from the app's or the platform's list of steps.
-    from django.contrib.contenttypes.models import ContentType
-
-    from enforcement.workflow.core import step_label
-
-    if not event.verb:
-        return ""
-    return step_label(ContentType.objects.get_for_id(event.content_type_id).model_class(), event.verb)
-
-
-class _ModelRules:
-    """How the audited keys of one model are labelled, shown or left out."""
-
-    def __init__(self, model, timeline):
-        self.model = model
-        self.timeline = timeline
-        self.hidden = frozenset(getattr(model, "audit_hidden_fields", ()))
-        self.references = {
-            key: apps.get_model(label) for key, label in getattr(model, "audit_references", {}).items()
-        }
-        # A child record is named on its parent's timeline by what it is, and by its own name (as recorded)
-        # only if its model declares its summary: a name in the recorder's words (an approval's "+2
-        # (Pending)", the parent's number again) would mislead; a file's name and size do not.
-        self.named = hasattr(model, "audit_summary_fields")
-        self.summary_fields = tuple(getattr(model, "audit_summary_fields", ()))
-        self.has_file = any(isinstance(f, models.FileField) for f in model._meta.concrete_fields)
-
-    def field(self, key):
-        try:
-            return self.model._meta.get_field(key)
-        except FieldDoesNotExist:
-            return None
-
-    def shown(self, key, parent_model=None):
-        """False for what a person has no use for (module docstring); `parent_model`: the model whose
-        timeline shows this child record's event (the child's link to it is not news there)."""
-        if key in HIDDEN_KEYS or key in self.hidden:
-            return False
-        field = self.field(key)
-        if field is None:
-            return True
-        if field.primary_key or isinstance(field, models.FileField):
-            return False
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            return False  # the event's own time says when
-        return not (parent_model is not None and field.is_relation and field.related_model is parent_model)
-
-    def is_default(self, key, value):
-        field = self.field(key)
-        return (
-            field is not None and field.has_default() and not callable(field.default)
-            and value == field.default
-        )
-
-    def referenced_model(self, key):
-        field = self.field(key)
-        if isinstance(field, models.ForeignKey):
-            return field.related_model
-        return self.references.get(key)
-
-    def label(self, key):
-        field = self.field(key)
-        if field is not None and hasattr(field, "verbose_name"):
-            return capfirst(field.verbose_name)
-        if key in self.references:
-            return capfirst(self.references[key]._meta.verbose_name)
-        registered = key_for(self.model, key)
-        if registered is not None:
-            return capfirst(registered.label)
-        return capfirst(_(key.replace("_", " ")))  # not registered (labels.py): its words, if translated
-
-    def display(self, key, value):
-        if value is None or value == "" or value == []:
-            return EMPTY
-        related = self.referenced_model(key)
-        if related is not None:
-            record = self.timeline.records.get(related, {}).get(str(value))
-            return self.timeline.name_of(record) if record is not None else _("a deleted record")
-        field = self.field(key)
-        if field is None:
-            registered = key_for(self.model, key)
-            if registered is not None and registered.display is not None:
-                return registered.display(value)
-            return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(field, models.BooleanField):
-            return _("Yes") if value else _("No")
-        if isinstance(field, models.DateTimeField) and isinstance(value, str) and (
-            parsed := parse_datetime(value)
-        ):
-            return formats.date_format(timezone.localtime(parsed), "SHORT_DATETIME_FORMAT")
-        if isinstance(field, models.DateField) and isinstance(value, str) and (parsed := parse_date(value)):
-            return formats.date_format(parsed, "DATE_FORMAT")
-        if key == "size" and self.has_file and isinstance(value, int):
-            return filesizeformat(value)  # a file's size in bytes (files.Attachment)
-        return str(value)
-
-    def describe(self, name, data):
-        """`name (detail、detail)`: a record of this model named, with its `audit_summary_fields`."""
-        details = [
-            self.display(key, data.get(key)) for key in self.summary_fields if data.get(key) not in (None, "")
-        ]
-        if not details:
-            return name
-        separator = pgettext("list separator", ", ")
-        return _("%(name)s (%(details)s)") % {"name": name, "details": separator.join(details)}
-
-
-class _Timeline:
-    """The rules of each model on one timeline, and the records its values refer to, loaded once."""
-
-    def __init__(self, obj):
-        self.obj = obj
-        self.root_model = type(obj)
-        self.records = {}  # model -> {str(pk): record}: what the events' values refer to
-        self._rules = {}
-
-    def rules(self, model):
-        if model not in self._rules:
-            self._rules[model] = _ModelRules(model, self)
-        return self._rules[model]
-
-    def name_of(self, record):
-        """How a referenced record reads: its name, with its summary details if its model declares some."""
-        rules = self.rules(type(record))
-        return rules.describe(str(record), snapshot(record)) if rules.summary_fields else str(record)
-
-    def is_child(self, event):
-        return event.content_type.model_class() is not self.root_model or event.object_id != str(self.obj.pk)
-
-    def load_references(self, events):
-        """One query per referenced model for the values of these events that name another record."""
-        wanted = {}
-        for event in events:
-            rules = self.rules(event.content_type.model_class())
-            parent = self.root_model if self.is_child(event) else None
-            for key, before, after in event.changes:
-                related = rules.referenced_model(key) if rules.shown(key, parent) else None
-                if related is not None:
-                    ids = wanted.setdefault(related, set())
-                    ids.update(str(value) for value in (before, after) if value not in (None, ""))
-        for model, ids in wanted.items():
-            self.records[model] = {str(row.pk): row for row in model._base_manager.filter(pk__in=ids)}
-
-    def row(self, event):
-        model = event.content_type.model_class()
-        rules = self.rules(model)
-        child = self.is_child(event)
-        created = event.action == AuditAction.CREATE
-        recorded_before = event.before or {}
-        subject = ""
-        if child:
-            subject = capfirst(model._meta.verbose_name)
-            if rules.named:
-                name = rules.describe(event.object_repr, event.after or {}) if created else event.object_repr
-                subject = _("%(record)s: %(name)s") % {"record": subject, "name": name}
-        changes = []
-        for key, before, after in event.changes:
-            if not rules.shown(key, self.root_model if child else None):
-                continue
-            if created and (after in (None, "", []) or rules.is_default(key, after)):
-                continue  # a new record: only the values it was given
-            if created and child and key in rules.summary_fields:
-                continue  # said in the subject
-            changes.append({
-                "label": rules.label(key),
-                "before": rules.display(key, before),
-                "after": rules.display(key, after),
-                # A new record, or a value whose earlier state the event did not record (a step's details).
-                "only_after": created or key not in recorded_before,
-            })
-        return {
-            "event": event,
-            "at": timezone.localtime(event.at),
-            "actor": (event.actor.full_name or event.actor.username) if event.actor else _("System"),
-            "source_badge": SOURCE_BADGES.get(event.source, "text-bg-secondary"),
-            "icon": ACTION_ICONS.get(event.action, "bi-dot"),
-            "step": _step_label(event),
-            "subject": subject,
-            "changes": changes,
-        }
 
 
 @register.inclusion_tag("audit/_timeline.html")
 def audit_timeline(obj, limit=MAX_EVENTS):
-    events = list(timeline(obj).select_related("content_type")[: limit + 1])
+    events = list(events_for(obj)[: limit + 1])
     truncated = len(events) > limit
-    events = events[:limit]
-    rows = _Timeline(obj)
-    rows.load_references(events)
-    return {"rows": [rows.row(event) for event in events], "truncated": truncated, "limit": limit}
+    rows = timeline_rows(obj, events[:limit])
+    for row in rows:
+        row["source_badge"] = SOURCE_BADGES.get(row["event"].source, "text-bg-secondary")
+        row["icon"] = ACTION_ICONS.get(row["event"].action, "bi-dot")
+    return {"rows": rows, "truncated": truncated, "limit": limit}

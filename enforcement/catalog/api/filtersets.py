@@ -1,11 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from enforcement.filters import BoundedFilterSet
+
 from ..choices import ParamUnit
 from ..models import LegalParameter, ViolationCategory
 
 
-class ViolationCategoryFilterSet(django_filters.FilterSet):
+class ViolationCategoryFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search in name and code"))
     level = django_filters.ChoiceFilter(
         choices=[(1, _("Major category")), (2, _("Sub-category"))], method="filter_level", label=_("Level")
@@ -22,7 +24,7 @@ class ViolationCategoryFilterSet(django_filters.FilterSet):
         return queryset.filter(parent__isnull=str(value) == "1")
 
 
-class LegalParameterFilterSet(django_filters.FilterSet):
+class LegalParameterFilterSet(BoundedFilterSet):
     unit = django_filters.ChoiceFilter(choices=ParamUnit.choices)
 
     class Meta:

@@ -150,3 +150,13 @@ class TestFineWithinCategory:
         assert not law.fine_within_category(category, D("200.01"), "individual")
         assert not law.fine_within_category(category, D("49.99"), "individual")
         assert law.fine_within_category(category, D("1000000"), "organisation")
+
+
+def test_articles_are_cited_in_the_readers_language_when_shown():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    with translation.override("zh-hans"):  # declared in one language, shown in the reader's
+        reference = law.article_reference(gettext_lazy("Regulations on Petitions"), 23, 34)
+    with translation.override("en"):
+        assert str(reference) == "Regulations on Petitions Art. 23, Art. 34"

@@ -240,6 +240,10 @@ def test_parameter_edit_shows_its_article_and_is_audited(admin_client, city_admi
     param = LegalParameter.objects.get(key="large_fine_individual")
     page = admin_client.get(reverse("catalog:parameter-edit", args=[param.pk]))
     assert "Art. 63" in page.content.decode()
+    # staff read the parameter's name, in the heading and the breadcrumb, never its key
+    assert "large_fine_individual" not in page.content.decode()
+    assert "large_fine_individual" not in admin_client.get(LIST).content.decode().replace(
+        'id="parameter-large_fine_individual"', "")
     response = admin_client.post(reverse("catalog:parameter-edit", args=[param.pk]), {
         "value": "5000", "article": "《广东省行政处罚听证程序实施办法》", "description": param.description,
         "version": param.version,

@@ -1,9 +1,11 @@
 import django_filters
 
+from enforcement.filters import BoundedFilterSet
+
 from ..models import Notification, NotificationLevel
 
 
-class NotificationFilterSet(django_filters.FilterSet):
+class NotificationFilterSet(BoundedFilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="unread")
     level = django_filters.ChoiceFilter(choices=NotificationLevel.choices)
 

@@ -128,6 +128,17 @@ def test_preferences_switch_off_warnings_but_escalations_stay_on(client, people)
     assert ("email", "escalated") not in prefs
 
 
+def test_preferences_offer_sms_only_when_the_gateway_is_configured(client, people, settings):
+    signed_in(client, people["officer"])  # has a phone number
+    settings.NOTIFICATIONS_WEBHOOK_URL = ""
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "SMS" not in page and 'name="webhook__warning"' not in page
+    settings.NOTIFICATIONS_WEBHOOK_URL = "https://sms.example.org/hook"
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'name="webhook__warning"' in page and "<th scope=\"row\">Text message (SMS)</th>" in page
+    assert "(webhook)" not in page
+
+
 def test_the_service_refuses_to_switch_off_escalations(people):
     with pytest.raises(ValueError):
         set_preferences(people["head"], {("email", "escalated"): False})

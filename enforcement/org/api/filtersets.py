@@ -1,13 +1,15 @@
 import django_filters
 
+from enforcement.filters import BoundedFilterSet, IdFilter
+
 from ..choices import Role, UnitLevel
 from ..models import Grid, OrgUnit, User
 
 
-class OrgUnitFilterSet(django_filters.FilterSet):
+class OrgUnitFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="search")
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices)
-    within = django_filters.NumberFilter(method="filter_within", label="unit id: this unit and its sub-units")
+    within = IdFilter(method="filter_within", label="unit id: this unit and its sub-units")
 
     class Meta:
         model = OrgUnit
@@ -21,7 +23,7 @@ class OrgUnitFilterSet(django_filters.FilterSet):
         return queryset.filter(path__startswith=unit.path) if unit else queryset.none()
 
 
-class GridFilterSet(django_filters.FilterSet):
+class GridFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="search")
 
     class Meta:
@@ -32,7 +34,7 @@ class GridFilterSet(django_filters.FilterSet):
         return queryset.filter(name__icontains=value) | queryset.filter(code__icontains=value)
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="search")
     role = django_filters.ChoiceFilter(choices=Role.choices, method="filter_role")
 

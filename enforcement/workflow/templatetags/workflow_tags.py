@@ -7,8 +7,10 @@ BUTTON_CLASSES = {"primary": "btn-primary", "danger": "btn-outline-danger", "war
 
 
 @register.filter
-def button_class(transition):
-    return BUTTON_CLASSES.get(transition.style, "btn-primary")
+def button_class(item):
+    """A transition's button class, or an action form's (whose style depends on the record)."""
+    style = getattr(item, "button_style", None) or getattr(item, "style", "primary")
+    return BUTTON_CLASSES.get(style, "btn-primary")
 
 
 @register.inclusion_tag("workflow/_actions.html")

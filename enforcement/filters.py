@@ -1,0 +1,82 @@
+"""Numeric list filters with bounds, for every FilterSet of the project (API and pages alike): a value out of
+range is the filter's error (400 in the API, the message on a list page), never a query the database cannot
+run — an id beyond SQLite's 64-bit integers, or a year `datetime.date` cannot hold, used to answer 500.
+
+- `IdFilter`: a record's id, 1 … 2^63 − 1 (the signed 64-bit range of a BigAutoField on both databases);
+- `YearFilter`: a calendar year, 1900 … 2100 (well beyond the calendar's data, and `date` holds each);
+- `BoundedFilterSet`: a FilterSet whose generated filters (`Meta.fields`) on a foreign key are bounded the
+  same way; `FilterBackend` (the API's, settings) does the same for a viewset's `filterset_fields`.
+"""
+
+import django_filters
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as rest_filters
+
+MAX_ID = 2**63 - 1
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+class _BoundedIntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+    min_value = max_value = None
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", self.min_value)
+        kwargs.setdefault("max_value", self.max_value)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value says it
+
+
+class IdFilter(_BoundedIntegerFilter):
+    min_value, max_value = 1, MAX_ID
+
+    def __init__(self, *args, **kwargs):
+        # The list offers its choices; a number beyond any id is one of them no more than a missing one.
+        message = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+        kwargs.setdefault("error_messages", {"min_value": message, "max_value": message})
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(_BoundedIntegerFilter):
+    min_value, max_value = MIN_YEAR, MAX_YEAR
+
+    def __init__(self, *args, **kwargs):
+        message = _("Enter a year from 1900 to 2100.")  # MIN_YEAR, MAX_YEAR
+        kwargs.setdefault("error_messages", {"min_value": message, "max_value": message})
+        super().__init__(*args, **kwargs)
+
+
+class BoundedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A foreign key's choice by id: an id out of range is "not one of the choices", not a failed query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value).strip().lstrip("-").isdigit():
+            if not 1 <= int(value) <= MAX_ID:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = BoundedModelChoiceField
+
+
+def _bounded(defaults):
+    return {**defaults, models.ForeignKey: {**defaults[models.ForeignKey], "filter_class": BoundedModelChoiceFilter}}
+
+
+class BoundedFilterSet(django_filters.FilterSet):
+    FILTER_DEFAULTS = _bounded(django_filters.FilterSet.FILTER_DEFAULTS)
+
+
+class BoundedAPIFilterSet(rest_filters.FilterSet):
+    FILTER_DEFAULTS = _bounded(rest_filters.FilterSet.FILTER_DEFAULTS)
+
+
+class FilterBackend(rest_filters.DjangoFilterBackend):
+    """The API's filter backend (settings): a viewset's `filterset_fields` are bounded too."""
+
+    filterset_base = BoundedAPIFilterSet
