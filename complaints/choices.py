@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from enforcement.org.choices import HANDLER_ROLES, INTAKE_ROLES, LINE_SUPERVISOR_ROLES, Role
+from enforcement.org.choices import HANDLER_ROLES, INTAKE_ROLES, LINE_SUPERVISOR_ROLES, RECEIVER_ROLES, Role
 from enforcement.workflow.table import Guard, Transition
 
 
@@ -24,17 +24,23 @@ class ComplaintStatus(models.TextChoices):
     VISITED = "visited", _("Visited")
     CLOSED = "closed", _("Closed")
     MERGED = "merged", _("Merged into another")
+    UNDER_REVIEW = "under_review", _("Under review")  # 复查中 (信访工作条例 Art. 35)
+    UNDER_RECHECK = "under_recheck", _("Under second review")  # 复核中 (Art. 36)
 
 
 S = ComplaintStatus
 
-OPEN_STATUSES = frozenset({S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.REPLIED, S.VISITED})
+OPEN_STATUSES = frozenset({
+    S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.REPLIED, S.VISITED, S.UNDER_REVIEW, S.UNDER_RECHECK,
+})
 FINAL_STATUSES = frozenset({S.REJECTED, S.CLOSED, S.MERGED})
 
 # Where each due moment is live (the reminders' sweeps select on status + due moment).
 ACCEPT_LIVE = frozenset({S.RECEIVED})
 REPLY_LIVE = frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS})
 VISIT_LIVE = frozenset({S.REPLIED})
+REVIEW_LIVE = frozenset({S.UNDER_REVIEW})
+RECHECK_LIVE = frozenset({S.UNDER_RECHECK})
 
 
 class Channel(models.TextChoices):
@@ -79,6 +85,7 @@ class ReplyCountsFrom(models.TextChoices):
 INTAKE = INTAKE_ROLES
 SUPERVISORS = LINE_SUPERVISOR_ROLES
 HANDLERS = HANDLER_ROLES
+RECEIVERS = RECEIVER_ROLES  # the handlers, and an external unit's liaisons for what was dispatched to it
 
 # Who registers complaints: the intake desk and supervisors on any channel, officers from patrol.
 REGISTER_ROLES = INTAKE | SUPERVISORS | {Role.OFFICER}
@@ -95,6 +102,16 @@ EXTENSION_POSSIBLE = Guard("can_request_extension", _(
 EXTENSION_DECIDABLE = Guard("can_decide_extension", _(
     "There is no pending extension request you may decide: nobody decides their own request, nor one about a "
     "complaint they handle."
+))
+# 信访工作条例 Art. 35-36: a petition's reply may be reviewed (复查) one level up within 30 days, the review's
+# answer rechecked (复核) one level further up within 30 days; the recheck's answer is final.
+REVIEW_POSSIBLE = Guard("can_request_review", _(
+    "A review can be requested only for a petition, within 30 days of the reply, and only once, by the unit "
+    "one level up (Regulations on Petitions, Art. 35)."
+))
+RECHECK_POSSIBLE = Guard("can_request_recheck", _(
+    "A second review can be requested only within 30 days of the review's answer, and only once; its answer "
+    "is final (Regulations on Petitions, Art. 35–36)."
 ))
 FIXED_WITH_PHOTO = Guard("can_close_on_the_spot", _("Only a patrol find with a photo after the fix can be closed on the spot."))
 
@@ -116,17 +133,17 @@ TRANSITIONS = {
         done=_("Dispatched. The unit has been told."),
     ),
     "send_back": Transition(  # the receiving unit may return it once, with a reason
-        _("Send back"), frozenset({S.DISPATCHED}), S.ACCEPTED, HANDLERS | {Role.BUREAU_HEAD},
+        _("Send back"), frozenset({S.DISPATCHED}), S.ACCEPTED, RECEIVERS | {Role.BUREAU_HEAD},
         fields=("reason",), required=("reason",), guard=SENT_BACK_ONCE, style="warning",
         confirm=_("Send this complaint back to the unit that dispatched it? This can be done once."),
         done=_("Sent back to the unit that dispatched it."),
     ),
     "start": Transition(
-        _("Start handling"), frozenset({S.DISPATCHED}), S.IN_PROGRESS, HANDLERS, fields=("note",),
+        _("Start handling"), frozenset({S.DISPATCHED}), S.IN_PROGRESS, RECEIVERS, fields=("note",),
         done=_("Handling started. Reply to the complainant once it is dealt with."),
     ),
     "reply": Transition(  # 答复
-        _("Reply"), frozenset({S.IN_PROGRESS}), S.REPLIED, HANDLERS | INTAKE | {Role.BUREAU_HEAD},
+        _("Reply"), frozenset({S.IN_PROGRESS}), S.REPLIED, RECEIVERS | INTAKE | {Role.BUREAU_HEAD},
         fields=("reply_text",), required=("reply_text",),
         done=_("Reply recorded. The follow-up visit is next."),
     ),
@@ -148,7 +165,7 @@ TRANSITIONS = {
         done=_("Reopened. It is back with the unit, with a new reply deadline."),
     ),
     "request_extension": Transition(
-        _("Request extension"), frozenset(REPLY_LIVE), None, HANDLERS | INTAKE,
+        _("Request extension"), frozenset(REPLY_LIVE), None, RECEIVERS | INTAKE,
         fields=("reason", "days"), required=("reason", "days"), guard=EXTENSION_POSSIBLE, style="secondary",
         done=_("Extension requested. A supervisor will decide."),
     ),
@@ -162,6 +179,29 @@ TRANSITIONS = {
         INTAKE | SUPERVISORS, fields=("into", "note"), required=("into",), style="danger",
         confirm=_("Merge this complaint into the one kept? It is then closed as a duplicate."),
         done=_("Merged into the complaint kept; it is not counted twice."),
+    ),
+    "request_review": Transition(  # 申请复查: by the unit one level up from the one that replied
+        _("Request review"), frozenset({S.REPLIED, S.VISITED, S.CLOSED}), S.UNDER_REVIEW, INTAKE | SUPERVISORS,
+        fields=("reason", "requested_at"), required=("reason",), guard=REVIEW_POSSIBLE, style="warning",
+        confirm=_("Record the complainant's request for a review? It goes to the unit one level up."),
+        done=_("Review requested. The unit one level up answers within 30 days."),
+    ),
+    "answer_review": Transition(  # 复查答复
+        _("Answer review"), frozenset({S.UNDER_REVIEW}), S.CLOSED, INTAKE | SUPERVISORS,
+        fields=("answer",), required=("answer",),
+        done=_("Review answered. The complainant may ask for a second review within 30 days."),
+    ),
+    "request_recheck": Transition(  # 申请复核: one level further up
+        _("Request second review"), frozenset({S.CLOSED}), S.UNDER_RECHECK, INTAKE | SUPERVISORS,
+        fields=("reason", "requested_at"), required=("reason",), guard=RECHECK_POSSIBLE, style="warning",
+        confirm=_("Record the complainant's request for a second review? It goes one level further up."),
+        done=_("Second review requested. The unit one level up answers within 30 days."),
+    ),
+    "answer_recheck": Transition(  # 复核答复: the final answer (Art. 36)
+        _("Answer second review"), frozenset({S.UNDER_RECHECK}), S.CLOSED, INTAKE | SUPERVISORS,
+        fields=("answer",), required=("answer",),
+        confirm=_("Record the answer to the second review? It is final: the matter is then closed for good."),
+        done=_("Second review answered. The matter is closed for good."),
     ),
     "close_on_the_spot": Transition(  # 当场整改 (快速上报结案): a patrol find fixed at once
         _("Fixed on the spot"), frozenset({S.RECEIVED}), S.CLOSED, HANDLERS,

@@ -27,7 +27,10 @@ from enforcement.workdays.periods import PeriodUnit
 from .choices import (
     ACCEPT_LIVE,
     OPEN_STATUSES,
+    PETITION_CHANNELS,
+    RECHECK_LIVE,
     REPLY_LIVE,
+    REVIEW_LIVE,
     VISIT_LIVE,
     AttachmentStage,
     Channel,
@@ -194,6 +197,19 @@ class Complaint(VersionedModel):
         related_name="merged_duplicates",
     )
 
+    # A petition's review (复查) and second review (复核) one level up (信访工作条例 Art. 35-36): each requested
+    # within 30 days of the answer before it and answered within 30 days; the second review's answer is final.
+    review_requested_at = models.DateTimeField(_("review requested at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason for the review"), blank=True)
+    review_due_at = models.DateTimeField(_("review answer by"), null=True, blank=True)
+    review_answer = models.TextField(_("review answer"), blank=True)
+    review_answered_at = models.DateTimeField(_("review answered at"), null=True, blank=True)
+    recheck_requested_at = models.DateTimeField(_("second review requested at"), null=True, blank=True)
+    recheck_reason = models.TextField(_("reason for the second review"), blank=True)
+    recheck_due_at = models.DateTimeField(_("second review answer by"), null=True, blank=True)
+    recheck_answer = models.TextField(_("second review answer"), blank=True)
+    recheck_answered_at = models.DateTimeField(_("second review answered at"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -228,6 +244,8 @@ class Complaint(VersionedModel):
             models.Index(fields=["status", "accept_due_at"], name="complaint_accept_sweep"),
             models.Index(fields=["status", "reply_due_at"], name="complaint_reply_sweep"),
             models.Index(fields=["status", "visit_due_at"], name="complaint_visit_sweep"),
+            models.Index(fields=["status", "review_due_at"], name="complaint_review_sweep"),
+            models.Index(fields=["status", "recheck_due_at"], name="complaint_recheck_sweep"),
             # … and what changed since the last sweep (DeadlineKind.changed_field): a few rows each time.
             models.Index(fields=["updated_at"], name="complaint_updated"),
             # Duplicates: same category, a bounding box around the point.
@@ -297,6 +315,10 @@ class Complaint(VersionedModel):
             return self.reply_due_at
         if self.status in VISIT_LIVE:
             return self.visit_due_at
+        if self.status in REVIEW_LIVE:
+            return self.review_due_at
+        if self.status in RECHECK_LIVE:
+            return self.recheck_due_at
         return None
 
     def refresh_due_at(self):
@@ -350,6 +372,24 @@ class Complaint(VersionedModel):
         from enforcement.approvals.services import may_decide
 
         return may_decide(EXTENSION_KIND, self.pending_extension(), self, user)
+
+    def can_request_review(self, user):
+        """A petition replied to within the review period, not reviewed yet, with a unit one level up."""
+        from .policies import review_request_ends
+
+        return (
+            self.channel in PETITION_CHANNELS and self.review_requested_at is None and self.replied_at is not None
+            and self.unit.parent_id is not None and timezone.now() <= review_request_ends(self)
+        )
+
+    def can_request_recheck(self, user):
+        """A review answered within the second review's period, not rechecked yet, with a unit one level up."""
+        from .policies import recheck_request_ends
+
+        return (
+            self.review_answered_at is not None and self.recheck_requested_at is None
+            and self.unit.parent_id is not None and timezone.now() <= recheck_request_ends(self)
+        )
 
     def can_close_on_the_spot(self, user):
         return self.channel == Channel.PATROL and any(

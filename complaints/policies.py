@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.catalog.law import article_reference
-from enforcement.catalog.params import get_int
+from enforcement.catalog.params import DEFAULTS, get_int
 from enforcement.workdays import calendar
 from enforcement.workdays.periods import PeriodUnit
 
@@ -114,3 +114,18 @@ def extended_reply_due(complaint, days, policy=None):
     """An approved extension moves the reply deadline by `days` periods of the policy's unit."""
     policy = policy or policy_for(complaint.channel, complaint.category_id)
     return calendar.due_after(complaint.reply_due_at or timezone.now(), days, policy.unit)
+
+
+# --- a petition's review (复查) and second review (复核), 信访工作条例 Art. 35-36 ---------------------------
+def petition_period_end(start, key):
+    """The end of the period legal parameter `key` sets from `start`, counted in the parameter's unit (these
+    count calendar days: 信访工作条例 counts days, and a last day on a rest day moves to the next working day)."""
+    return calendar.due_after(start, get_int(key), PeriodUnit(DEFAULTS[key].unit))
+
+
+def review_request_ends(complaint):
+    return petition_period_end(complaint.replied_at, "petition_review_request_days")
+
+
+def recheck_request_ends(complaint):
+    return petition_period_end(complaint.review_answered_at, "petition_recheck_request_days")

@@ -21,6 +21,7 @@ from enforcement.approvals.choices import DECIDED, ApprovalDecision
 from enforcement.approvals.services import decide_approval, pending_for, request_approval
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import changed, record_event, snapshot
+from enforcement.catalog.params import DEFAULTS, get_int
 from enforcement.files.services import store_attachment
 from enforcement.org.models import Grid, OrgUnit, User
 from enforcement.workdays.periods import PeriodUnit
@@ -292,11 +293,88 @@ def close_on_the_spot(complaint, *, by, note, version=None):
     return WORKFLOW.run(complaint, "close_on_the_spot", by=by, change=change, version=version, note=note)
 
 
+# --- a petition's review (复查) and second review (复核), 信访工作条例 Art. 35-36 ---------------------------
+def _request_moment(requested_at, since, key):
+    """When the complainant's request was received (default now): not in the future, not before the answer
+    it disputes, and within the period the law gives for it (counted to the day it was received)."""
+    now = timezone.now()
+    requested_at = requested_at or now
+    if requested_at > now + timedelta(minutes=5):
+        raise ValidationError({"requested_at": _("The time of receipt cannot be in the future.")})
+    if requested_at < since:
+        raise ValidationError({"requested_at": _("The request cannot have been received before the answer it disputes.")})
+    if requested_at > policies.petition_period_end(since, key):
+        raise ValidationError({"requested_at": _(
+            "The request came after the %(days)d days the law allows (%(article)s); it cannot be recorded."
+        ) % {"days": get_int(key), "article": DEFAULTS[key].article}})
+    return requested_at
+
+
+def _move_up(c):
+    """The unit one level up takes the complaint; the one it came from is kept."""
+    c.previous_unit_id, c.unit_id = c.unit_id, c.unit.parent_id
+    c.handler = None
+
+
+def request_review(complaint, *, by, reason, requested_at=None, version=None):
+    """申请复查 (Art. 35): the complainant, not satisfied with the reply, asks within 30 days of it; the unit
+    one level up from the one that replied reviews it and answers within 30 days of the request."""
+    _required(reason=(reason or "").strip())
+
+    def change(c):
+        c.review_requested_at = _request_moment(requested_at, c.replied_at, "petition_review_request_days")
+        c.review_reason = reason.strip()
+        c.review_due_at = policies.petition_period_end(c.review_requested_at, "petition_review_answer_days")
+        _move_up(c)
+
+    return WORKFLOW.run(complaint, "request_review", by=by, change=change, version=version, note=reason)
+
+
+def answer_review(complaint, *, by, answer, version=None):
+    """复查答复: closes the complaint again; a second review may be requested within 30 days."""
+    _required(answer=(answer or "").strip())
+
+    def change(c):
+        c.review_answer = answer.strip()
+        c.review_answered_at = timezone.now()
+        c.closed_at = c.closed_at or c.review_answered_at
+
+    return WORKFLOW.run(complaint, "answer_review", by=by, change=change, version=version)
+
+
+def request_recheck(complaint, *, by, reason, requested_at=None, version=None):
+    """申请复核 (Art. 35): within 30 days of the review's answer, to the unit one level further up, answered
+    within 30 days of the request."""
+    _required(reason=(reason or "").strip())
+
+    def change(c):
+        c.recheck_requested_at = _request_moment(requested_at, c.review_answered_at, "petition_recheck_request_days")
+        c.recheck_reason = reason.strip()
+        c.recheck_due_at = policies.petition_period_end(c.recheck_requested_at, "petition_recheck_answer_days")
+        _move_up(c)
+
+    return WORKFLOW.run(complaint, "request_recheck", by=by, change=change, version=version, note=reason)
+
+
+def answer_recheck(complaint, *, by, answer, version=None):
+    """复核答复 (Art. 36): the final answer; no further review or second review is accepted."""
+    _required(answer=(answer or "").strip())
+
+    def change(c):
+        c.recheck_answer = answer.strip()
+        c.recheck_answered_at = timezone.now()
+        c.closed_at = c.closed_at or c.recheck_answered_at
+
+    return WORKFLOW.run(complaint, "answer_recheck", by=by, change=change, version=version)
+
+
 WORKFLOW.services.update({
     "accept": accept, "reject": reject, "dispatch": dispatch, "send_back": send_back, "start": start,
     "reply": reply, "record_visit": record_visit, "close": close, "reopen": reopen,
     "request_extension": request_extension, "decide_extension": decide_extension, "merge": merge,
     "close_on_the_spot": close_on_the_spot,
+    "request_review": request_review, "answer_review": answer_review, "request_recheck": request_recheck,
+    "answer_recheck": answer_recheck,
 })
 WORKFLOW.check_services()
 perform = WORKFLOW.perform

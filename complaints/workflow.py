@@ -3,6 +3,7 @@ actions take, each declared once for the page's forms and the API's serializers.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from enforcement.approvals.choices import DECISION_ACTIONS
 from enforcement.org.models import OrgUnit, User
@@ -31,10 +32,20 @@ class UnitPathSelect(forms.Select):
         return option
 
 
+class DispatchUnitChoiceField(forms.ModelChoiceField):
+    """The bureau's units and the external responsible units (外部责任单位) one may dispatch to; the
+    latter are marked, since they are departments and street offices outside the bureau."""
+
+    def label_from_instance(self, obj):
+        if obj.is_external:
+            return _("%(unit)s (external)") % {"unit": obj.display_name}
+        return obj.display_name
+
+
 def _unit_form_field(required, user, complaint):
     units = OrgUnit.objects.visible_to(user).filter(is_active=True).exclude(pk=complaint.unit_id)
-    return forms.ModelChoiceField(label=_("To unit"), queryset=units, required=required,
-                                  widget=UnitPathSelect(lambda unit: unit.path, attrs={"data-unit-select": ""}))
+    return DispatchUnitChoiceField(label=_("To unit"), queryset=units, required=required,
+                                   widget=UnitPathSelect(lambda unit: unit.path, attrs={"data-unit-select": ""}))
 
 
 def _unit_api_field(required):
@@ -85,11 +96,25 @@ def _extension_unit(complaint):
     return PeriodUnit(complaint.deadline_policy().unit).label
 
 
+def _requested_at_form_field(required, user, complaint):
+    return forms.DateTimeField(
+        label=_("Request received at (empty: now)"), required=required,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+def _requested_at_api_field(required):
+    return serializers.DateTimeField(required=required, allow_null=True)
+
+
 INPUTS = {
     "note": Text(_("Note")),
     "reason": Text(_("Reason")),
     "opinion": Text(_("Opinion")),
     "reply_text": Text(_("Reply to the complainant"), max_length=10000, rows=4),
+    "answer": Text(_("Answer to the complainant"), max_length=10000, rows=4),
+    "requested_at": Custom(_requested_at_form_field, _requested_at_api_field),
     "unit": Custom(_unit_form_field, _unit_api_field),
     "handler": Custom(_handler_form_field, _handler_api_field),
     "satisfaction": Choice(_("Satisfaction"), Satisfaction.choices),

@@ -7,14 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enforcement.approvals.choices import ApprovalDecision
-from enforcement.org.choices import HANDLER_ROLES, Role
+from enforcement.org.choices import RECEIVER_ROLES, Role
 from enforcement.org.workqueue import MAX_ITEMS_PER_PROVIDER, WorkItem, provider_steps, register
 
 from .choices import REPLY_LIVE, TRANSITIONS, ComplaintStatus
 from .models import Complaint, ComplaintExtension
 
 # Steps that are bookkeeping rather than the next move (extension, merge) don't put a complaint in a queue.
-QUEUE_ACTIONS = ("accept", "reject", "dispatch", "start", "reply", "record_visit", "close", "close_on_the_spot")
+QUEUE_ACTIONS = ("accept", "reject", "dispatch", "start", "reply", "record_visit", "close", "close_on_the_spot",
+                 "answer_review", "answer_recheck")
 S = ComplaintStatus
 
 APPROVAL_STEP = "approve"  # a pending extension request waits for a supervisor's decision
@@ -26,6 +27,8 @@ STEP_LABELS = {
     "record_visit": pgettext_lazy("next step", "To visit"),
     "close": pgettext_lazy("next step", "To close"),
     "close_on_the_spot": pgettext_lazy("next step", "To finish on the spot"),
+    "answer_review": pgettext_lazy("next step", "To answer the review"),
+    "answer_recheck": pgettext_lazy("next step", "To answer the second review"),
     APPROVAL_STEP: pgettext_lazy("next step", "Awaiting approval"),
 }
 
@@ -41,7 +44,7 @@ def next_steps(user):
     complaints, not of a desk that may also take it (the intake desk may reply, but what is being handled
     waits on the officers)."""
     roles = user.roles
-    handles = bool(roles & HANDLER_ROLES)
+    handles = bool(roles & RECEIVER_ROLES)
     steps = {}
     for slug in QUEUE_ACTIONS:
         transition = TRANSITIONS[slug]

@@ -159,7 +159,9 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "visit_due_at", "accepted_at", "dispatched_at", "replied_at", "visited_at", "closed_at",
             "reject_reason", "sent_back_count", "reply_text", "replied_by", "visit_note", "extension_count",
             "extended_days", "closure_note", "merged_into", "allowed_actions", "attachments", "extensions",
-            "links", "created_at", "updated_at",
+            "links", "review_requested_at", "review_reason", "review_due_at", "review_answer", "review_answered_at",
+            "recheck_requested_at", "recheck_reason", "recheck_due_at", "recheck_answer", "recheck_answered_at",
+            "created_at", "updated_at",
         ]
 
     def to_representation(self, obj):

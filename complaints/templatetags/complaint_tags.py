@@ -16,6 +16,8 @@ STATUS_CLASSES = {
     "visited": "text-bg-info",
     "closed": "text-bg-success",
     "merged": "text-bg-light border",
+    "under_review": "text-bg-danger",
+    "under_recheck": "text-bg-danger",
 }
 
 

@@ -4,6 +4,7 @@ action's guard, satisfied here) allows, answers 403 for a role and 409 for a sta
 nothing when it refuses, answers 404 out of scope and 409 for a stale version, and `allowed_actions` agrees."""
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from enforcement.workflow.testing import permission_matrix
 
@@ -18,9 +19,15 @@ def prepare(slug, status, *, request, actor, outsider=False):
     """A complaint in `status` in district A that meets the action's guard, and the action's inputs."""
     district_a, city, category = (request.getfixturevalue(name) for name in ("district_a", "city", "category"))
     requester = request.getfixturevalue("make_user")("officer", unit=district_a)
+    review = {"replied_at": timezone.now()} if slug == "request_review" else {}
+    if slug == "request_recheck":
+        review = {"replied_at": timezone.now(), "review_requested_at": timezone.now(),
+                  "review_answered_at": timezone.now()}
     complaint = ComplaintFactory(
         unit=district_a, status=status, category=category, previous_unit=city, satisfaction="unsatisfied",
-        channel=Channel.PATROL if slug == "close_on_the_spot" else Channel.HOTLINE_12345,
+        channel={"close_on_the_spot": Channel.PATROL, "request_review": Channel.PETITION}.get(
+            slug, Channel.HOTLINE_12345),
+        **review,
     )
     # Inputs the outsider could use on their own records, so that only the complaint's scope refuses.
     home = request.getfixturevalue("district_b") if outsider else district_a
@@ -31,6 +38,8 @@ def prepare(slug, status, *, request, actor, outsider=False):
         "record_visit": {"satisfaction": "satisfied"}, "close": {}, "reopen": {"reason": "不满意"},
         "request_extension": {"reason": "需协调", "days": 1}, "decide_extension": {"decision": "approved"},
         "merge": {"into": ComplaintFactory(unit=home, category=category)}, "close_on_the_spot": {"note": "已整改"},
+        "request_review": {"reason": "对答复不服"}, "answer_review": {"answer": "维持原答复"},
+        "request_recheck": {"reason": "对复查意见不服"}, "answer_recheck": {"answer": "维持复查意见"},
     }[slug]
     if slug == "decide_extension":
         ComplaintExtension.objects.create(complaint=complaint, requested_by=requester, reason="复杂", days=1)

@@ -5,7 +5,8 @@
 - `overdue` → the same, plus the unit's supervisors (squad leaders; the bureau head where a unit has no
   squad leader; the nearest unit above if it has neither);
 - `escalated` → the supervisors one level further up: those of the parent unit (or the nearest above),
-  and whoever the kind's hook names for that level.
+  and whoever the kind's hook names for that level. An external responsible unit (外部责任单位) has no
+  supervisors of its own — its overdue notices reach the dispatching unit's — so it escalates from there.
 
 Channels: the in-app inbox always, email when the user has an address and email is on, the SMS webhook
 when it is configured and the user has a phone number — each minus what the user switched off, except
@@ -21,7 +22,7 @@ and user."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from enforcement.org.choices import LINE_SUPERVISOR_ROLES, Role
+from enforcement.org.choices import LINE_SUPERVISOR_ROLES, Role, UnitLevel
 from enforcement.org.models import OrgUnit
 
 from .models import Channel, NotificationLevel, NotificationPreference, ReminderLevel
@@ -63,6 +64,7 @@ class RecipientResolver:
     def __init__(self, roles=()):
         self._roles = frozenset(roles)
         self._units = {}  # unit id → (parent id, [ancestor ids from the unit up])
+        self._external = set()  # ids of external responsible units among them
         self._members = {}  # unit id → {role: [user ids]}
         self._users = {}  # user id → (email, phone) for active users
         self._prefs = {}  # user id → {(channel, level): enabled}
@@ -92,7 +94,9 @@ class RecipientResolver:
             if level == ReminderLevel.OVERDUE:
                 people.extend(self._nearest(unit_id, SUPERVISOR_ORDER, first_role_only=True))
             elif level == ReminderLevel.ESCALATED:
-                parent_id = self._units.get(unit_id, (None, []))[0]
+                parent_id, chain = self._units.get(unit_id, (None, []))
+                if unit_id in self._external and len(chain) > 2:
+                    parent_id = chain[2]  # above the unit that dispatched to it
                 people.extend(self._nearest(parent_id or unit_id, SUPERVISOR_ORDER))
                 people.extend(user_id for user_id in named.get(obj.pk, ()) if user_id in self._users)
             result[obj.pk] = list(dict.fromkeys(people))
@@ -144,9 +148,12 @@ class RecipientResolver:
         if not missing:
             return
         ancestor_ids = set()
-        for pk, parent_id, path in OrgUnit.objects.filter(pk__in=missing).values_list("pk", "parent_id", "path"):
+        rows = OrgUnit.objects.filter(pk__in=missing).values_list("pk", "parent_id", "path", "level")
+        for pk, parent_id, path, level in rows:
             chain = [int(part) for part in path.split(".") if part][::-1]  # the unit first, the root last
             self._units[pk] = (parent_id, chain)
+            if level == UnitLevel.EXTERNAL:
+                self._external.add(pk)
             ancestor_ids.update(chain)
         for pk in missing - set(self._units):
             self._units[pk] = (None, [])

@@ -7,6 +7,10 @@ class UnitLevel(models.TextChoices):
     DISTRICT = "district", _("District bureau")
     BRIGADE = "brigade", _("Brigade")
     SQUADRON = "squadron", _("Squadron")
+    # 外部责任单位: a department, town or street office the digital city-management centre dispatches to.
+    # It sits under the unit that dispatches to it (so that unit's scope covers it) but is outside the
+    # bureau's chain of command: it has no sub-units, and its users are liaisons.
+    EXTERNAL = "external", _("External responsible unit")
 
 
 class Role(models.TextChoices):
@@ -17,6 +21,7 @@ class Role(models.TextChoices):
     INTAKE = "intake", _("Intake desk")
     STATISTICIAN = "statistician", _("Statistician")
     ADMIN = "admin", _("Administrator")
+    LIAISON = "liaison", _("Liaison (external unit)")
 
 
 # Named role sets: every app says "supervisors" with one of these, never a set of its own.
@@ -28,3 +33,7 @@ LINE_SUPERVISOR_ROLES = frozenset({Role.SQUAD_LEADER, Role.BUREAU_HEAD})
 # Who handles a record in the field.
 HANDLER_ROLES = frozenset({Role.OFFICER, Role.SQUAD_LEADER})
 INTAKE_ROLES = frozenset({Role.INTAKE})
+# The users of an external responsible unit: they handle, reply to or send back what was dispatched to it.
+LIAISON_ROLES = frozenset({Role.LIAISON})
+# Who takes up a record dispatched to a unit: the bureau's handlers, or an external unit's liaisons.
+RECEIVER_ROLES = HANDLER_ROLES | LIAISON_ROLES

@@ -1,7 +1,7 @@
 """The demo city (`manage.py seed_demo`): Foshan's bureau, two district bureaus with two squadrons each,
-grids with bounding boxes around 23.0 N 113.1 E, and one user per role per district. Idempotent: rows
-are found by code or username and brought back to the values below, so running it again changes
-nothing that is already right."""
+grids with bounding boxes around 23.0 N 113.1 E, one user per role per district, and per district one
+external responsible unit (外部责任单位) with its liaison. Idempotent: rows are found by code or username
+and brought back to the values below, so running it again changes nothing that is already right."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,7 +53,16 @@ FULL_NAMES = {
     "nanhai.officer": "冯家豪", "nanhai.officer2": "邓振宇", "nanhai.squad_leader": "罗永康",
     "nanhai.legal_reviewer": "谢雅婷", "nanhai.bureau_head": "周海涛", "nanhai.intake": "郭美玲",
     "nanhai.statistician": "区嘉欣", "nanhai.admin": "潘志文",
+    "chancheng.water.liaison": "苏文斌", "nanhai.guicheng_street.liaison": "莫淑仪",
 }
+
+# External responsible units (外部责任单位) a district dispatches to, each with one liaison:
+# (district code, code, name, English name, liaison login).
+EXTERNAL_UNITS = [
+    ("chancheng", "chancheng-water", "禅城区水利局", "Chancheng Water Bureau", "chancheng.water.liaison"),
+    ("nanhai", "nanhai-guicheng-street", "桂城街道办事处", "Guicheng Sub-district Office",
+     "nanhai.guicheng_street.liaison"),
+]
 
 
 @dataclass
@@ -117,10 +126,21 @@ def _seed_units():
     return city, districts
 
 
+def _seed_external_units(password):
+    logins = []
+    for district_code, code, name, name_en, username in EXTERNAL_UNITS:
+        unit, _ = upsert(OrgUnit, {"code": code}, {
+            "name": name, "name_en": name_en, "level": UnitLevel.EXTERNAL,
+            "parent": OrgUnit.objects.get(code=district_code), "is_active": True,
+        })
+        logins.append(_seed_user(username, unit, Role.LIAISON, "", password))
+    return logins
+
+
 def _seed_user(username, unit, role, certificate_no, password):
     user, _ = upsert(User, {"username": username}, {
         "full_name": FULL_NAMES[username], "unit": unit, "email": f"{username}@example.org", "is_active": True,
-        "certificate_no": certificate_no, "certificate_expires": _years_ahead(2),
+        "certificate_no": certificate_no, "certificate_expires": _years_ahead(2) if certificate_no else None,
     })
     if not user.check_password(password):
         user.set_password(password)
@@ -140,4 +160,5 @@ def seed(password):
             logins.append(
                 _seed_user(f"{district.code}.{suffix}", unit, role, f"{division}{n:05d}", password)
             )
+    logins.extend(_seed_external_units(password))
     return logins

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .auth import is_locked
 from .choices import Role
-from .models import Grid, OrgUnit, User
+from .models import Grid, OrgUnit, User, unit_role_errors
 
 
 # --- Bootstrap rendering -------------------------------------------------------------------------
@@ -172,6 +172,13 @@ class UserForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["full_name"].required = True
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.roles)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "unit" in cleaned_data and "roles" in cleaned_data:
+            for error in unit_role_errors(cleaned_data["unit"], cleaned_data["roles"]):
+                self.add_error("roles", error)
+        return cleaned_data
 
 
 class UserCreateForm(SetPasswordMixin, UserForm):

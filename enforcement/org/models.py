@@ -101,6 +101,17 @@ class OrgUnit(VersionedModel):
                 raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
         if self.parent is None and self.level != UnitLevel.CITY:
             raise ValidationError({"parent": _("Only a city bureau can be a top-level unit.")})
+        if self.parent_id and self.parent.is_external:
+            raise ValidationError({"parent": _(
+                "An external responsible unit is outside the bureau's chain of command: no unit can be placed under it."
+            )})
+        if self.is_external and self.pk and self.children.exists():
+            raise ValidationError({"level": _("A unit with sub-units cannot become an external responsible unit.")})
+
+    @property
+    def is_external(self):
+        """外部责任单位: dispatched to and assessed, but not part of the bureau (UnitLevel.EXTERNAL)."""
+        return self.level == UnitLevel.EXTERNAL
 
     def _compute_path(self):
         prefix = self.parent.path if self.parent_id else ""
@@ -264,6 +275,18 @@ class User(AbstractUser, VersionedModel):
     def can_sign_enforcement_acts(self, on=None):
         on = on or timezone.localdate()
         return bool(self.certificate_no) and self.certificate_expires is not None and self.certificate_expires >= on
+
+
+def unit_role_errors(unit, roles):
+    """What is wrong with these roles for a user of `unit`: an external responsible unit's users are its
+    liaisons, and only they are (UserForm and the users API ask this before `set_roles`)."""
+    external = unit is not None and unit.is_external
+    roles = set(roles)
+    if external and roles - {Role.LIAISON}:
+        return [_("A user of an external responsible unit can only be its liaison.")]
+    if not external and Role.LIAISON in roles:
+        return [_("Only a user of an external responsible unit can be a liaison.")]
+    return []
 
 
 class UserRole(models.Model):

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from enforcement.viewsets import ScopedRelatedField
 
 from ..choices import Role
-from ..models import Grid, OrgUnit, User
+from ..models import Grid, OrgUnit, User, unit_role_errors
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -64,6 +64,10 @@ class UserSerializer(serializers.ModelSerializer):
             self.instance is None or "unit" in attrs
         ):
             raise serializers.ValidationError({"unit": _("Choose the unit this user belongs to.")})
+        unit = attrs["unit"] if "unit" in attrs else getattr(self.instance, "unit", None)
+        roles = attrs["roles"] if "roles" in attrs else getattr(self.instance, "roles", ())
+        if errors := unit_role_errors(unit, roles):
+            raise serializers.ValidationError({"roles": errors})
         if "password" in attrs:
             candidate = self.instance or User(username=attrs.get("username", ""), email=attrs.get("email", ""))
             try:

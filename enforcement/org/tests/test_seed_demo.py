@@ -31,7 +31,7 @@ def counts():
 def test_running_it_twice_gives_the_same_rows():
     output = seed()
     first = counts()
-    assert first["OrgUnit"] == 7 and first["Grid"] == 12 and first["User"] == 17
+    assert first["OrgUnit"] == 9 and first["Grid"] == 12 and first["User"] == 19  # 2 external units, 2 liaisons
     assert first["ViolationCategory"] >= 11 * 3
     assert "chancheng.officer2" in output and seed_demo.DEMO_PASSWORD in output
     seed()
@@ -54,6 +54,9 @@ def test_the_demo_city():
     squadrons = OrgUnit.objects.filter(level=UnitLevel.SQUADRON)
     assert {s.code for s in squadrons} == {"chancheng-zumiao", "chancheng-shiwan", "nanhai-guicheng", "nanhai-dali"}
     assert all(unit.name_en for unit in OrgUnit.objects.all())
+    for unit in OrgUnit.objects.filter(level=UnitLevel.EXTERNAL):  # 外部责任单位, under the district dispatching
+        assert unit.parent.level == UnitLevel.DISTRICT
+        assert [member.roles for member in unit.members.all()] == [{Role.LIAISON}]
     for grid in Grid.objects.all():
         assert grid.unit.level == UnitLevel.SQUADRON and grid.has_geometry
         assert 22.5 < grid.min_lat < grid.max_lat < 23.5 and 112.8 < grid.min_lng < grid.max_lng < 113.5
