@@ -375,20 +375,20 @@ class Complaint(VersionedModel):
 
     def can_request_review(self, user):
         """A petition replied to within the review period, not reviewed yet, with a unit one level up."""
-        from .policies import review_request_ends
+        from .policies import REVIEW
 
         return (
             self.channel in PETITION_CHANNELS and self.review_requested_at is None and self.replied_at is not None
-            and self.unit.parent_id is not None and timezone.now() <= review_request_ends(self)
+            and self.unit.parent_id is not None and timezone.now() <= REVIEW.request_ends(self)
         )
 
     def can_request_recheck(self, user):
         """A review answered within the second review's period, not rechecked yet, with a unit one level up."""
-        from .policies import recheck_request_ends
+        from .policies import RECHECK
 
         return (
             self.review_answered_at is not None and self.recheck_requested_at is None
-            and self.unit.parent_id is not None and timezone.now() <= recheck_request_ends(self)
+            and self.unit.parent_id is not None and timezone.now() <= RECHECK.request_ends(self)
         )
 
     def can_close_on_the_spot(self, user):

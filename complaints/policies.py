@@ -123,9 +123,25 @@ def petition_period_end(start, key):
     return calendar.due_after(start, get_int(key), PeriodUnit(DEFAULTS[key].unit))
 
 
-def review_request_ends(complaint):
-    return petition_period_end(complaint.replied_at, "petition_review_request_days")
+@dataclass(frozen=True)
+class PetitionStage:
+    """One of a petition's two further answers (信访工作条例 Art. 35): the complainant asks within
+    `request_key`'s period of the answer they dispute (`disputes`, a moment of the complaint), and the unit
+    one level up answers within `answer_key`'s period of the request. The fields are `<name>_requested_at`,
+    `<name>_reason`, `<name>_due_at`, `<name>_answer`, `<name>_answered_at`."""
+
+    name: str
+    disputes: str
+    request_key: str
+    answer_key: str
+
+    def request_ends(self, complaint):
+        return petition_period_end(getattr(complaint, self.disputes), self.request_key)
+
+    def answer_due(self, requested_at):
+        return petition_period_end(requested_at, self.answer_key)
 
 
-def recheck_request_ends(complaint):
-    return petition_period_end(complaint.review_answered_at, "petition_recheck_request_days")
+REVIEW = PetitionStage("review", "replied_at", "petition_review_request_days", "petition_review_answer_days")
+RECHECK = PetitionStage("recheck", "review_answered_at", "petition_recheck_request_days",
+                        "petition_recheck_answer_days")

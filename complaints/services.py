@@ -294,19 +294,19 @@ def close_on_the_spot(complaint, *, by, note, version=None):
 
 
 # --- a petition's review (复查) and second review (复核), 信访工作条例 Art. 35-36 ---------------------------
-def _request_moment(requested_at, since, key):
+def _request_moment(requested_at, complaint, stage):
     """When the complainant's request was received (default now): not in the future, not before the answer
     it disputes, and within the period the law gives for it (counted to the day it was received)."""
-    now = timezone.now()
+    now, since = timezone.now(), getattr(complaint, stage.disputes)
     requested_at = requested_at or now
     if requested_at > now + timedelta(minutes=5):
         raise ValidationError({"requested_at": _("The time of receipt cannot be in the future.")})
     if requested_at < since:
         raise ValidationError({"requested_at": _("The request cannot have been received before the answer it disputes.")})
-    if requested_at > policies.petition_period_end(since, key):
+    if requested_at > stage.request_ends(complaint):
         raise ValidationError({"requested_at": _(
             "The request came after the %(days)d days the law allows (%(article)s); it cannot be recorded."
-        ) % {"days": get_int(key), "article": DEFAULTS[key].article}})
+        ) % {"days": get_int(stage.request_key), "article": DEFAULTS[stage.request_key].article}})
     return requested_at
 
 
@@ -316,56 +316,53 @@ def _move_up(c):
     c.handler = None
 
 
-def request_review(complaint, *, by, reason, requested_at=None, version=None):
-    """申请复查 (Art. 35): the complainant, not satisfied with the reply, asks within 30 days of it; the unit
-    one level up from the one that replied reviews it and answers within 30 days of the request."""
+def _request_stage(stage, complaint, *, by, reason, requested_at, version):
     _required(reason=(reason or "").strip())
 
     def change(c):
-        c.review_requested_at = _request_moment(requested_at, c.replied_at, "petition_review_request_days")
-        c.review_reason = reason.strip()
-        c.review_due_at = policies.petition_period_end(c.review_requested_at, "petition_review_answer_days")
+        moment = _request_moment(requested_at, c, stage)
+        setattr(c, f"{stage.name}_requested_at", moment)
+        setattr(c, f"{stage.name}_reason", reason.strip())
+        setattr(c, f"{stage.name}_due_at", stage.answer_due(moment))
         _move_up(c)
 
-    return WORKFLOW.run(complaint, "request_review", by=by, change=change, version=version, note=reason)
+    return WORKFLOW.run(complaint, f"request_{stage.name}", by=by, change=change, version=version, note=reason)
+
+
+def _answer_stage(stage, complaint, *, by, answer, version):
+    _required(answer=(answer or "").strip())
+
+    def change(c):
+        answered_at = timezone.now()
+        setattr(c, f"{stage.name}_answer", answer.strip())
+        setattr(c, f"{stage.name}_answered_at", answered_at)
+        c.closed_at = c.closed_at or answered_at
+
+    return WORKFLOW.run(complaint, f"answer_{stage.name}", by=by, change=change, version=version)
+
+
+def request_review(complaint, *, by, reason, requested_at=None, version=None):
+    """申请复查 (Art. 35): the complainant, not satisfied with the reply, asks within 30 days of it; the unit
+    one level up from the one that replied reviews it and answers within 30 days of the request."""
+    return _request_stage(policies.REVIEW, complaint, by=by, reason=reason, requested_at=requested_at,
+                          version=version)
 
 
 def answer_review(complaint, *, by, answer, version=None):
     """复查答复: closes the complaint again; a second review may be requested within 30 days."""
-    _required(answer=(answer or "").strip())
-
-    def change(c):
-        c.review_answer = answer.strip()
-        c.review_answered_at = timezone.now()
-        c.closed_at = c.closed_at or c.review_answered_at
-
-    return WORKFLOW.run(complaint, "answer_review", by=by, change=change, version=version)
+    return _answer_stage(policies.REVIEW, complaint, by=by, answer=answer, version=version)
 
 
 def request_recheck(complaint, *, by, reason, requested_at=None, version=None):
     """申请复核 (Art. 35): within 30 days of the review's answer, to the unit one level further up, answered
     within 30 days of the request."""
-    _required(reason=(reason or "").strip())
-
-    def change(c):
-        c.recheck_requested_at = _request_moment(requested_at, c.review_answered_at, "petition_recheck_request_days")
-        c.recheck_reason = reason.strip()
-        c.recheck_due_at = policies.petition_period_end(c.recheck_requested_at, "petition_recheck_answer_days")
-        _move_up(c)
-
-    return WORKFLOW.run(complaint, "request_recheck", by=by, change=change, version=version, note=reason)
+    return _request_stage(policies.RECHECK, complaint, by=by, reason=reason, requested_at=requested_at,
+                          version=version)
 
 
 def answer_recheck(complaint, *, by, answer, version=None):
     """复核答复 (Art. 36): the final answer; no further review or second review is accepted."""
-    _required(answer=(answer or "").strip())
-
-    def change(c):
-        c.recheck_answer = answer.strip()
-        c.recheck_answered_at = timezone.now()
-        c.closed_at = c.closed_at or c.recheck_answered_at
-
-    return WORKFLOW.run(complaint, "answer_recheck", by=by, change=change, version=version)
+    return _answer_stage(policies.RECHECK, complaint, by=by, answer=answer, version=version)
 
 
 WORKFLOW.services.update({

@@ -229,7 +229,7 @@ PLANNERS = {
 
 
 def _store(event, plan):
-    from .sweep import _datetime_value, _insert  # the sweep's INSERT … ON CONFLICT DO NOTHING RETURNING
+    from .sweep import db_datetime, insert_returning  # the sweep's INSERT … ON CONFLICT DO NOTHING RETURNING
 
     now = timezone.now()
     record = plan.record
@@ -238,11 +238,11 @@ def _store(event, plan):
     columns = ["event_id", "user_id", "reason", "action", "content_type_id", "object_id", "unit_id", "title",
                "url", "params", "created_at"]
     common = (plan.action, ContentType.objects.get_for_model(record).pk, record.pk, plan.unit_id,
-              str(record)[:255], get_url() if get_url else "", params, _datetime_value(now))
+              str(record)[:255], get_url() if get_url else "", params, db_datetime(now))
     rows = [(event.pk, user_id, reason, *common) for user_id, reason in plan.people]
     with transaction.atomic():
         # Only the rows this statement inserted come back: a second run of the event gets none.
-        inserted = _insert(EventNotice, columns, rows, returning=["id", "user_id"], ignore_conflicts=True)
+        inserted = insert_returning(EventNotice, columns, rows, returning=["id", "user_id"], ignore_conflicts=True)
         deliveries = Delivery.objects.bulk_create([
             Delivery(notice_id=notice_id, user_id=user_id, channel=channel, next_attempt_at=requeue_at(now))
             for notice_id, user_id in inserted

@@ -344,11 +344,11 @@ def _make_reminders(kind, level, objects, content_type, now, resolver, result):
     database work."""
     due = kind.due_field
     unit_attname = kind.model_class._meta.get_field(kind.unit_field).attname
-    stamp = _datetime_value(now)
-    inserted = dict(_insert(
+    stamp = db_datetime(now)
+    inserted = dict(insert_returning(
         Reminder, ["kind", "level", "object_id", "due_at", "content_type_id", "unit_id", "title", "url", "created_at"],
         [
-            (kind.slug, level, obj.pk, _datetime_value(getattr(obj, due)), content_type.pk,
+            (kind.slug, level, obj.pk, db_datetime(getattr(obj, due)), content_type.pk,
              getattr(obj, unit_attname), kind.title(obj), kind.url(obj), stamp)
             for obj in objects
         ],
@@ -362,9 +362,9 @@ def _make_reminders(kind, level, objects, content_type, now, resolver, result):
         if not recipients.get(obj.pk):
             logger.warning("Nobody to remind of %s %s (%s, %s): no handler or supervisor found",
                            kind.model, obj.pk, kind.slug, level)
-    retry_at = _datetime_value(requeue_at(now))
+    retry_at = db_datetime(requeue_at(now))
     delivery_ids = [
-        pk for (pk,) in _insert(
+        pk for (pk,) in insert_returning(
             Delivery,
             ["reminder_id", "user_id", "channel", "status", "attempts", "last_error", "next_attempt_at", "created_at",
              "updated_at"],
@@ -382,14 +382,14 @@ def _make_reminders(kind, level, objects, content_type, now, resolver, result):
         transaction.on_commit(lambda: enqueue_deliveries(delivery_ids), robust=True)
 
 
-def _datetime_value(value):
+def db_datetime(value):
     return connection.ops.adapt_datetimefield_value(value)
 
 
 INSERT_PARAMETERS = 30_000  # below SQLite's limit of 32,766 parameters per statement
 
 
-def _insert(model, columns, rows, *, returning, ignore_conflicts=False):
+def insert_returning(model, columns, rows, *, returning, ignore_conflicts=False):
     """INSERT … [ON CONFLICT DO NOTHING] RETURNING, in statements of at most INSERT_PARAMETERS values.
     With ON CONFLICT DO NOTHING only the rows this statement inserted come back — not those that existed
     or that a concurrent sweep inserted first (PostgreSQL waits for that sweep to commit, then skips)."""

@@ -210,16 +210,24 @@ class UnitDetailView(ScopedUnitsMixin, generic.DetailView):
         )
 
 
-class UnitCreateView(ScopedUnitsMixin, AuditedCreateMixin, generic.CreateView):
-    template_name = "org/unit_form.html"
-    form_class = OrgUnitForm
+class UnitFromQueryMixin:
+    """A create form started from a unit's page gets that unit (`?<unit_from_query>=<id>`, in scope)."""
+
+    unit_from_query = None
 
     def get_initial(self):
         initial = super().get_initial()
-        parent = self.request.GET.get("parent")
-        if parent and parent.isdigit():
-            initial["parent"] = self.get_queryset().filter(pk=parent).first()
+        value = self.request.GET.get(self.unit_from_query)
+        if value and value.isdigit():
+            initial[self.unit_from_query] = OrgUnit.objects.visible_to(self.request.user).filter(pk=value).first()
         return initial
+
+
+class UnitCreateView(ScopedUnitsMixin, UnitFromQueryMixin, AuditedCreateMixin, generic.CreateView):
+    template_name = "org/unit_form.html"
+    form_class = OrgUnitForm
+
+    unit_from_query = "parent"  # "Add sub-unit" on a unit's page
 
     def get_success_url(self):
         return reverse("org:unit-detail", args=[self.object.pk])
@@ -239,16 +247,11 @@ class UnitUpdateView(ScopedUnitsMixin, VersionedUpdateMixin, generic.UpdateView)
 
 
 # --- grids ---------------------------------------------------------------------------------------
-class GridCreateView(ScopedGridsMixin, AuditedCreateMixin, generic.CreateView):
+class GridCreateView(ScopedGridsMixin, UnitFromQueryMixin, AuditedCreateMixin, generic.CreateView):
     template_name = "org/grid_form.html"
     form_class = GridForm
 
-    def get_initial(self):
-        initial = super().get_initial()
-        unit = self.request.GET.get("unit")
-        if unit and unit.isdigit():
-            initial["unit"] = OrgUnit.objects.visible_to(self.request.user).filter(pk=unit).first()
-        return initial
+    unit_from_query = "unit"  # "New grid" on a unit's page
 
 
 class GridUpdateView(ScopedGridsMixin, VersionedUpdateMixin, generic.UpdateView):
