@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enforcement.approvals.choices import DECIDED, ApprovalDecision
+from enforcement.approvals.choices import ApprovalDecision
 from enforcement.approvals.services import decide_approval, pending_for, request_approval
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import changed, record_event, snapshot
@@ -237,9 +237,7 @@ def request_extension(complaint, *, by, reason, days, version=None):
 
 def decide_extension(complaint, *, by, decision, opinion="", version=None):
     """A supervisor approves or rejects the pending request; an approval moves the reply deadline."""
-    _required(decision=decision)
-    if decision not in DECIDED:
-        raise ValidationError({"decision": _("Choose to approve or to reject.")})
+    _required(decision=decision)  # its value is checked by decide_approval, after scope and role
 
     def change(c):
         # The engine records the complaint's own change (its reply deadline, before → after); the approval

@@ -31,6 +31,15 @@ def service_definition_json(category):
     return {"service_code": category.code, "attributes": []}
 
 
+def public_status_notes(complaint):
+    """What anyone may read without a key: the status in words. The clerk's own texts (the reply, the
+    reason for a rejection, a closing note) often address the complainant by name (举报人保密), so only
+    the client that filed the request reads them (`status_notes`)."""
+    if complaint.status == ComplaintStatus.MERGED:
+        return _("Merged with another request about the same matter, which is handled there.")
+    return str(complaint.get_status_display())
+
+
 def status_notes(complaint):
     status = complaint.status
     if status == ComplaintStatus.REJECTED:
@@ -64,7 +73,7 @@ def public_request_json(complaint):
     return {
         "service_request_id": complaint.number,
         "status": "open" if complaint.status in OPEN_STATUSES else "closed",
-        "status_notes": status_notes(complaint),
+        "status_notes": public_status_notes(complaint),
         "service_name": complaint.category.display_name,
         "service_code": complaint.category.code,
         "agency_responsible": complaint.unit.display_name,
@@ -84,6 +93,7 @@ def request_json(complaint):
     """One service request as the client that filed it reads it. Expects `open311_request` loaded too."""
     return {
         **public_request_json(complaint),
+        "status_notes": status_notes(complaint),
         "description": complaint.description,
         "media_url": complaint.open311_request.media_url,
     }

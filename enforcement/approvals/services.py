@@ -102,7 +102,11 @@ def decide_approval(kind_or_approval, subject, *, by, decision, opinion="", **fi
     the subject's timeline."""
     if isinstance(kind_or_approval, ApprovalRecord):
         kind = kind_or_approval.approval_kind
-        approval = kind.model_class._default_manager.select_for_update().filter(pk=kind_or_approval.pk).first()
+        # Only an approval about `subject`: the caller checked the subject's scope, not the approval's.
+        approval = (
+            kind.model_class._default_manager.select_for_update()
+            .filter(pk=kind_or_approval.pk, **{kind.subject_field: subject}).first()
+        )
     else:
         kind = registry.resolve(kind_or_approval)
         approval = (

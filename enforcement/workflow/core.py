@@ -134,7 +134,7 @@ class Workflow:
             refusal = self.refusal(locked, slug, by)
             if refusal is not None:
                 refusal.raise_()
-            if version not in (None, "") and int(str(version).strip('"')) != locked.version:
+            if version not in (None, "") and _version(version) != locked.version:
                 raise StaleEdit()
             before = snapshot(locked)
             from_status = getattr(locked, self.status_field)
@@ -187,9 +187,20 @@ class Workflow:
 
     def perform(self, slug, obj, *, by, version=None, **inputs):
         """Runs action `slug` with the inputs the table declares for it (the API's and the UI's one door)."""
+        if slug not in self.transitions:
+            raise Http404(_("Unknown action."))
         names = self.transitions[slug].fields
         service = self.services.get(slug) or self._plain_service(slug)
         return service(obj, by=by, version=version, **{k: v for k, v in inputs.items() if k in names})
+
+
+def _version(value):
+    """The version an edit was based on (a form field, the API's `version` or an If-Match header); one that
+    is not a number cannot be the current one."""
+    try:
+        return int(str(value).strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise StaleEdit() from None
 
 
 def workflow_for(model):

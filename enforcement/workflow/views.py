@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from enforcement.versioning import StaleEdit
@@ -23,6 +24,8 @@ def submit_action(request, workflow, obj, slug):
     """Runs action `slug` from the posted form. Returns (saved record or None, bound form or None, status):
     the record when it succeeded (a success message is queued); else the form with its errors (400), or
     None when the record's state moved on (409, with the reason as a message) — show the record afresh."""
+    if slug not in workflow.transitions:
+        raise Http404
     form = action_form_class(workflow, slug)(request.POST, user=request.user, obj=obj)
     if not form.is_valid():
         return None, form, 400

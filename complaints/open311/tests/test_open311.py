@@ -342,14 +342,15 @@ def test_anyone_reads_a_request_without_a_key_but_no_personal_data(
     complaint = complaint_services.accept(Complaint.objects.get(number=number), by=intake)
     complaint = complaint_services.dispatch(complaint, by=intake, unit=squad_a)
     complaint = complaint_services.start(complaint, by=officer)
-    complaint = complaint_services.reply(complaint, by=officer, reply_text="已责令摊主离开。")
+    complaint = complaint_services.reply(complaint, by=officer, reply_text="张先生您好，已责令摊主离开。")
     complaint_services.record_visit(complaint, by=intake, satisfaction="satisfied", note="回访：举报人很满意")
 
     response = client.get(f"/open311/v2/requests/{number}.json")
     assert response.status_code == 200, response.content
     (item,) = response.json()
     assert (item["service_request_id"], item["service_code"], item["address"]) == (number, "0701", "中山路18号")
-    assert item["status_notes"] == "已责令摊主离开。"  # the reply is public once sent; the visit note is not
+    # The status in words; the reply names the complainant, so only the filing client reads it.
+    assert item["status_notes"] == "Visited" and "张先生" not in response.content.decode()
     assert item["requested_datetime"] and item["updated_datetime"]
     assert "description" not in item and "media_url" not in item
     text = response.content.decode()

@@ -199,3 +199,15 @@ def test_may_decide_answers_as_the_service_does_without_a_query(
         assert services.may_decide(GRANT, approval, permit, leader_a)
         assert not services.may_decide(GRANT, approval, permit, officer_a)
         assert not services.may_decide(GRANT, None, permit, leader_a)
+
+
+def test_an_approval_is_decided_only_through_its_own_subject(make_permit, district_a, district_b, officer_a,
+                                                             officer_b, leader_a):
+    """An approval given with another record as its subject was loaded by id alone: a supervisor could decide
+    another district's request by naming a record of their own."""
+    theirs = make_permit(district_b, handler=officer_b)
+    approval = services.request_approval(GRANT, theirs, by=officer_b, reason="需要许可")
+    mine = make_permit(district_a, handler=officer_a)
+    _refused(TransitionNotAllowed, approval, mine, leader_a)
+    approval.refresh_from_db()
+    assert approval.decision == ApprovalDecision.PENDING

@@ -91,3 +91,14 @@ def test_the_step_is_announced_after_commit_once_with_its_audit_event(squad_a, o
         assert len(heard) == 1  # a refused step announces nothing
     finally:
         transitioned.disconnect(receiver)
+
+
+def test_an_unknown_action_is_404_and_a_version_that_is_no_number_is_stale(permit, officer_a):
+    from enforcement.versioning import StaleEdit
+
+    with pytest.raises(Http404):
+        WORKFLOW.perform("no_such_step", permit, by=officer_a)
+    with pytest.raises(StaleEdit):
+        WORKFLOW.perform("withdraw", permit, by=officer_a, reason="撤回", version="abc")
+    assert WORKFLOW.perform("withdraw", permit, by=officer_a, reason="撤回", version=f'W/"{permit.version}"').status \
+        == "withdrawn"
