@@ -11,7 +11,7 @@ short (take it last, just before saving the record).
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from .models import NumberCounter
 
@@ -41,3 +41,45 @@ def next_number(scope, *, unit=None, period):
     counter.save(update_fields=["last"])
     counter.refresh_from_db(fields=["last"])
     return counter.last
+
+
+# --- document numbers: patterns per issuing unit and type -------------------------------------------------
+def pattern_problem(pattern):
+    """Why a numbering pattern cannot be used, in words, or "" if it can: it must have the serial, and only
+    the placeholders it knows."""
+    from django.utils.translation import gettext as _
+
+    from .models import PLACEHOLDERS
+
+    if "{serial}" not in (pattern or ""):
+        return _("A numbering pattern needs the serial number, written {serial}: without it two documents "
+                 "would get the same number.")
+    rest = pattern
+    for placeholder in PLACEHOLDERS:
+        rest = rest.replace(placeholder, "")
+    if "{" in rest or "}" in rest:
+        return _("Use only the placeholders {unit}, {word}, {year} and {serial}.")
+    return ""
+
+
+def pattern_for(unit, doc_type):
+    """(pattern, serial digits) that `unit` numbers `doc_type` with: its own for the type, its own for every
+    type, the city's for the type, the city's for every type, else the built-in default."""
+    from .models import DEFAULT_PATTERN, DEFAULT_SERIAL_DIGITS, NumberingPattern
+
+    rows = NumberingPattern.objects.filter(Q(unit=unit) | Q(unit__isnull=True), doc_type__in=[doc_type, ""])
+    ranked = sorted(rows, key=lambda row: (row.unit_id is None, row.doc_type == ""))
+    if ranked:
+        return ranked[0].pattern, ranked[0].serial_digits
+    return DEFAULT_PATTERN, DEFAULT_SERIAL_DIGITS
+
+
+def format_number(pattern, *, digits, unit_name, word, year, serial):
+    """e.g. ("禅城城管{word}〔{year}〕{serial}号", 5, …, "罚", 2026, 123) -> 禅城城管罚〔2026〕00123号."""
+    return (pattern.replace("{unit}", unit_name).replace("{word}", word).replace("{year}", str(year))
+            .replace("{serial}", f"{serial:0{digits}d}"))
+
+
+def document_scope(doc_type):
+    """The counter key of a document type (its numbers run per issuing unit and year)."""
+    return f"doc:{doc_type}"

@@ -150,6 +150,9 @@ STORAGES = {
 }
 # The largest attachment accepted, per file (enforcement/files); a larger upload is refused unread.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# An issued document's PDF is rendered by a Celery worker after the issuing commit (off the request path);
+# False renders it right after the commit, in the issuing process. Either way a download renders a missing one.
+DOCUMENTS_RENDER_ASYNC = os.environ.get("DOCUMENTS_RENDER_ASYNC", "1") not in ("0", "false", "False", "")
 # Files of a form that failed are kept this long for its corrected submission.
 PENDING_UPLOAD_HOURS = int(os.environ.get("PENDING_UPLOAD_HOURS", "24"))
 # Open311 (complaints/open311): GeoReport v2 lets anyone read a request by its id; a closed deployment

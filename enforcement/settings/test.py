@@ -26,6 +26,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "chengguan-test-media"
+DOCUMENTS_RENDER_ASYNC = False  # an issued document's PDF right after the commit (a worker test queues it)
 
 # A test-only domain app built on the platform by declarations alone (tests/testapp).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]

@@ -46,6 +46,10 @@ PLATFORM_STEPS = {
     "link": gettext_lazy("Link a record"),
     "request_approval": gettext_lazy("Request approval"),  # enforcement/approvals
     "decide_approval": gettext_lazy("Decide approval"),
+    "issue_document": gettext_lazy("Issue document"),  # enforcement/documents
+    "correct_document": gettext_lazy("Correct document"),
+    "void_document": gettext_lazy("Void document"),
+    "serve_document": gettext_lazy("Record service"),
 }
 
 # Inputs an action may take without a service of its own: they go on the record's timeline as its note.
