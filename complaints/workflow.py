@@ -3,8 +3,8 @@ actions take, each declared once for the page's forms and the API's serializers.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
+from enforcement.api_utils import PlausibleDateTimeField
 from enforcement.approvals.choices import DECISION_ACTIONS
 from enforcement.org.models import OrgUnit, User
 from enforcement.viewsets import ScopedRelatedField
@@ -105,7 +105,7 @@ def _requested_at_form_field(required, user, complaint):
 
 
 def _requested_at_api_field(required):
-    return serializers.DateTimeField(required=required, allow_null=True)
+    return PlausibleDateTimeField(required=required, allow_null=True)  # years 1950–2200 (api_utils)
 
 
 INPUTS = {

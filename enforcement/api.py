@@ -4,7 +4,10 @@
 from importlib import import_module
 
 from django.apps import apps
+from django.urls import re_path
 from django.utils.module_loading import module_has_submodule
+from rest_framework import exceptions
+from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.routers import DefaultRouter
 
 from enforcement.approvals.api import ApprovalViewSet
@@ -27,3 +30,16 @@ for app_config in apps.get_app_configs():
     if module_has_submodule(app_config.module, "api_routes"):
         for prefix, viewset, basename in import_module(f"{app_config.name}.api_routes").ROUTES:
             router.register(prefix, viewset, basename=basename)
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([])
+@schema(None)
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/ (an id that is not a number, an unknown resource): the API's JSON
+    404, not the HTML page a browser gets."""
+    raise exceptions.NotFound()
+
+
+# Included at /api/v1/ after the token route: the router's routes, then the JSON 404 for the rest.
+urlpatterns = [*router.urls, re_path(r"^.*$", not_found, name="not-found")]

@@ -1,11 +1,15 @@
 """Small city-wide lists that change rarely — the choices of filters and forms (categories, units, grids) —
 kept in the cache for a minute, so a list page costs no queries for them, and dropped when their data is
-saved (in this process at once; in the others within the minute). Each app keeps the lists of its own
+saved (at once in every process that shares the cache: with Redis, all of them; with the embedded default's
+memory cache, this one, the others within the minute). Each app keeps the lists of its own
 data (enforcement/catalog/cached.py, enforcement/org/cached.py) and connects the dropping in its
 AppConfig.ready, so every domain app uses the same lists."""
 
+import re
+
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
@@ -47,3 +51,22 @@ class ChoiceCache:
             uid = f"{self.prefix}:{model._meta.label}"
             post_save.connect(self.forget, sender=model, dispatch_uid=f"{uid}:save")
             post_delete.connect(self.forget, sender=model, dispatch_uid=f"{uid}:delete")
+
+
+class PrefixedRedisCache(RedisCache):
+    """Django's Redis cache (CACHES in settings/base.py), except that `clear()` deletes only the keys under
+    this cache's KEY_PREFIX instead of emptying the whole Redis database: the Celery broker's queues share
+    it when only REDIS_URL is set, and so do other test runs (each under its own prefix)."""
+
+    def clear(self):
+        client = self._cache.get_client(None, write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                client.delete(*batch)
+                batch = []
+        if batch:
+            client.delete(*batch)
+        return True

@@ -7,12 +7,11 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from enforcement.api import router
 from enforcement.org.api.views import ObtainTokenView
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("", include(router.urls)),
+    path("", include("enforcement.api")),  # the router's routes, then a JSON 404 for any other path
 ]
 
 urlpatterns = [
@@ -27,6 +26,7 @@ urlpatterns = [
     path("calendar/", include("enforcement.workdays.urls")),
     path("catalog/", include("enforcement.catalog.urls")),
     path("complaints/", include("complaints.urls")),
+    path("documents/", include("enforcement.documents.urls")),
     path("open311/", include("complaints.open311.urls")),
     path("notifications/", include("enforcement.notifications.urls")),
     path("approvals/", include("enforcement.approvals.urls")),

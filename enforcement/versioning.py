@@ -14,6 +14,22 @@ class StaleEdit(Exception):
     message = _("Someone else changed this record after you opened it. Reload it and apply your change again.")
 
 
+def parse_version(value):
+    """The version an edit says it was based on: a number, as a form or the API's `version` sends it, or an
+    ETag as If-Match echoes it (`"3"`, or the weak `W/"3"` the API sends). ValueError if it is neither."""
+    return int(str(value).strip().removeprefix("W/").strip('"'))
+
+
+def is_stale(given, current):
+    """Whether an edit based on version `given` (None or "": not said) would overwrite a later one."""
+    if given in (None, ""):
+        return False
+    try:
+        return parse_version(given) != current
+    except ValueError:
+        return True  # what is not a version cannot be the current one
+
+
 class VersionedModel(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -25,7 +41,7 @@ class VersionedModel(models.Model):
         instance was loaded with), then sets the next version, which the caller's save() writes. Must run
         inside a transaction; raises StaleEdit if someone saved in between."""
         try:
-            expected = self.version if expected_version in (None, "") else int(str(expected_version).strip('"'))
+            expected = self.version if expected_version in (None, "") else parse_version(expected_version)
         except ValueError as exc:
             raise StaleEdit() from exc
         current = (

@@ -1,9 +1,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from enforcement.api_utils import PlausibleDateTimeField
 from enforcement.catalog.models import ViolationCategory
 from enforcement.files.api import AttachmentSerializer as BaseAttachmentSerializer
 from enforcement.org.models import OrgUnit
@@ -77,7 +77,7 @@ class ComplaintListSerializer(ComplainantMixin, serializers.ModelSerializer):
     category = NamedRefField()
     unit = NamedRefField()
     handler = NamedRefField(name_attr="full_name")
-    grid = serializers.CharField(source="grid.code", read_only=True, default=None)
+    grid = serializers.CharField(source="grid.code", read_only=True, default=None, allow_null=True)
     title = serializers.CharField(read_only=True)
     complainant = serializers.SerializerMethodField()
     seconds_left = serializers.SerializerMethodField(help_text=_("Until the live due moment; negative when overdue."))
@@ -96,7 +96,7 @@ class ComplaintListSerializer(ComplainantMixin, serializers.ModelSerializer):
     def get_complainant(self, obj):
         return self.complainant(obj)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))  # null without a due moment
     def get_seconds_left(self, obj):
         return _time_left(obj)
 
@@ -196,7 +196,7 @@ class ComplaintWriteSerializer(serializers.ModelSerializer):
                                    validators=LAT_VALIDATORS)
     lng = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
                                    validators=LNG_VALIDATORS)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = PlausibleDateTimeField(required=False)
     version = serializers.IntegerField(required=False, write_only=True)
 
     class Meta:

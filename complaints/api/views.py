@@ -7,6 +7,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from enforcement.audit.api import TimelineMixin
+from enforcement.documents.api import RecordDocumentsMixin
 from enforcement.files.api import AttachmentsMixin
 from enforcement.keyset import KeysetPagination
 from enforcement.org.permissions import CityWidePermission
@@ -33,7 +34,8 @@ WORKFLOW_ROLES = tuple(sorted(set(REGISTER_ROLES) | set(ANY_CHANNEL_REGISTER_ROL
                               | {role for t in TRANSITIONS.values() for role in t.roles}))
 
 
-class ComplaintViewSet(TimelineMixin, AttachmentsMixin, WorkflowActionsMixin, ScopedModelViewSet):
+class ComplaintViewSet(TimelineMixin, RecordDocumentsMixin, AttachmentsMixin, WorkflowActionsMixin,
+                       ScopedModelViewSet):
     """Complaints (投诉/举报). Workflow steps are `POST /api/v1/complaints/<id>/<action>/`, one per action of
     the transition table; `allowed_actions` on the detail lists those the current user may take now."""
 
@@ -73,7 +75,10 @@ class ComplaintViewSet(TimelineMixin, AttachmentsMixin, WorkflowActionsMixin, Sc
         return self._detail(complaint)
 
     def _detail(self, complaint, code=status.HTTP_200_OK):
-        fresh = attach_people(self.get_queryset().get(pk=complaint.pk))
+        fresh = self.get_queryset().filter(pk=complaint.pk).first()
+        if fresh is None:  # the step moved it out of the user's scope (sent back): the record as it now is
+            fresh = Complaint.objects.all().for_detail().prefetch_related("links__content_type").get(pk=complaint.pk)
+        fresh = attach_people(fresh)
         return Response(ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=ComplaintWriteSerializer, responses={201: ComplaintDetailSerializer})
@@ -88,12 +93,13 @@ class ComplaintViewSet(TimelineMixin, AttachmentsMixin, WorkflowActionsMixin, Sc
     @extend_schema(request=ComplaintWriteSerializer, responses=ComplaintDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         complaint = self.get_object()
+        expected = self.given_version(request, complaint)
         serializer = ComplaintWriteSerializer(complaint, data=request.data, partial=True,
                                               context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         changes.pop("unit", None)
-        expected = request.headers.get("If-Match", "").strip('"') or changes.pop("version", None)
+        changes.pop("version", None)
         complaint = services.edit_complaint(complaint, by=request.user, changes=changes, version=expected)
         return self._detail(complaint)
 
@@ -112,7 +118,8 @@ class ComplaintViewSet(TimelineMixin, AttachmentsMixin, WorkflowActionsMixin, Sc
 
     # --- duplicates ----------------------------------------------------------------------------------
     @extend_schema(responses=DuplicateSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="duplicates", serializer_class=DuplicateSerializer)
+    @action(detail=True, methods=["get"], url_path="duplicates", serializer_class=DuplicateSerializer,
+            filter_backends=[], pagination_class=None)  # a plain list, as answered
     def duplicates(self, request, pk=None):
         """Possible duplicates of this complaint: same category, nearby, recent."""
         complaint = self.get_object()

@@ -156,7 +156,7 @@ def test_intake_corrects_the_record_before_dispatch(api_as, intake_city, city, c
     response = client.patch(detail(c), {"address": "新地址1号", "version": c.version}, format="json")
     assert response.status_code == 200 and response.json()["address"] == "新地址1号"
     assert client.patch(detail(c), {"address": "旧", "version": c.version}, format="json").status_code == 409
-    assert client.patch(detail(c), {"status": "closed"}, format="json").json()["status"] == "received"
+    assert client.patch(detail(c), {"status": "closed", "version": c.version + 1}, format="json").json()["status"] == "received"
 
 
 # --- masking --------------------------------------------------------------------------------------------

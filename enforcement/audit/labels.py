@@ -68,4 +68,4 @@ register_key("updated", _("days changed"), model="workdays.CalendarYear")
 register_key("deleted", _("days removed"), model="workdays.CalendarYear")
 register_key("replace", _("replaced the year's days"), model="workdays.CalendarYear", display=yes_no)
 # Documents (enforcement/documents): a correction names the document that replaces the original.
-register_key("correction", _("corrected by"), model="documents.Document")
+register_key("corrected_by", _("corrected by"), model="documents.Document")

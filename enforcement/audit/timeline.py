@@ -69,10 +69,13 @@ class _ModelRules:
         self.has_file = any(isinstance(f, models.FileField) for f in model._meta.concrete_fields)
 
     def field(self, key):
+        """The model's own field named `key` (never a reverse relation, which an audited key may share a
+        name with), or None."""
         try:
-            return self.model._meta.get_field(key)
+            field = self.model._meta.get_field(key)
         except FieldDoesNotExist:
             return None
+        return None if field.auto_created and not field.concrete else field
 
     def shown(self, key, parent_model=None):
         """False for what a person has no use for (module docstring); `parent_model`: the model whose

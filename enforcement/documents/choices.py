@@ -4,9 +4,10 @@ from django.utils.translation import pgettext_lazy
 
 
 class DocumentStatus(models.TextChoices):
-    ISSUED = "issued", pgettext_lazy("document", "Issued")
-    CORRECTED = "corrected", pgettext_lazy("document", "Corrected")  # replaced by a correction; kept
-    VOIDED = "voided", pgettext_lazy("document", "Void")  # 作废: the number is never reused
+    # What a clerk calls them: 有效, 已更正, 已作废.
+    ISSUED = "issued", pgettext_lazy("document status", "In force")
+    CORRECTED = "corrected", pgettext_lazy("document status", "Corrected")  # replaced by a correction; kept
+    VOIDED = "voided", pgettext_lazy("document status", "Void")  # 作废: the number is never reused
 
 
 class ServiceMethod(models.TextChoices):

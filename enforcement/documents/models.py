@@ -127,13 +127,16 @@ class DocumentQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status=DocumentStatus.ISSUED)
 
+    def delete(self):
+        raise DocumentFrozen()  # as Document.delete: a bulk delete would skip it
+
 
 def pdf_upload_to(instance, filename):
     return f"documents/{instance.year}/{instance.doc_type}/{instance.pdf_sha256}.pdf"
 
 
 FROZEN_FIELDS = ("doc_type", "number", "year", "serial", "unit_id", "issued_by_id", "issued_at", "content_type_id",
-                 "object_id", "values", "html", "html_sha256", "replaces_id")
+                 "object_id", "values", "html", "html_sha256", "replaces_id", "correction_reason")
 
 
 class Document(VersionedModel):
@@ -175,8 +178,8 @@ class Document(VersionedModel):
 
     objects = DocumentQuerySet.as_manager()
 
-    # The timeline names a document by its type and number; its content is on the document itself.
-    audit_summary_fields = ("doc_type", "number")
+    # The timeline names a document by its number (its str) and type; its content is on the document itself.
+    audit_summary_fields = ("doc_type",)
     audit_hidden_fields = ("html", "html_sha256", "values", "year", "serial", "content_type", "object_id", "pdf_size")
 
     class Meta:
@@ -215,11 +218,14 @@ class Document(VersionedModel):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
-            stored = type(self)._base_manager.filter(pk=self.pk).values(*FROZEN_FIELDS).first()
-            if stored is not None and any(stored[name] != getattr(self, name) for name in FROZEN_FIELDS):
-                raise DocumentFrozen()
-            stored_pdf = type(self)._base_manager.filter(pk=self.pk).values_list("pdf_sha256", flat=True).first()
-            if stored_pdf and stored_pdf != self.pdf_sha256:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(
+                *FROZEN_FIELDS, "status", "pdf_sha256").first()
+            if stored is not None and (
+                any(stored[name] != getattr(self, name) for name in FROZEN_FIELDS)
+                or (stored["pdf_sha256"] and stored["pdf_sha256"] != self.pdf_sha256)
+                # Corrected and voided are final: only a document in force changes its status.
+                or (stored["status"] != DocumentStatus.ISSUED and stored["status"] != self.status)
+            ):
                 raise DocumentFrozen()
         super().save(*args, **kwargs)
 
@@ -254,7 +260,7 @@ class ServiceRecord(models.Model):
                                     related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    audit_summary_fields = ("method", "recipient")
+    audit_summary_fields = ("recipient",)  # the method is in its str
 
     class Meta:
         verbose_name = _("proof of service")

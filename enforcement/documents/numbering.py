@@ -83,3 +83,18 @@ def format_number(pattern, *, digits, unit_name, word, year, serial):
 def document_scope(doc_type):
     """The counter key of a document type (its numbers run per issuing unit and year)."""
     return f"doc:{doc_type}"
+
+
+EXAMPLE_SERIAL = 123
+EXAMPLE_TYPE = "penalty_decision"  # the type word a pattern for every type is shown with
+
+
+def example_number(pattern, *, digits, unit_name, doc_type=""):
+    """A number `pattern` gives this year, with serial 123: what the numbering pages and API show."""
+    from django.utils import timezone
+
+    from .types import TYPES
+
+    word = TYPES.get(doc_type or EXAMPLE_TYPE, TYPES[EXAMPLE_TYPE]).word
+    return format_number(pattern, digits=digits, unit_name=unit_name, word=word, year=timezone.localdate().year,
+                         serial=EXAMPLE_SERIAL)

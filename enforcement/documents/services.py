@@ -18,11 +18,13 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import record_event
 from enforcement.org.choices import HANDLER_ROLES, UnitLevel
 from enforcement.org.models import in_scope
+from enforcement.versioning import StaleEdit, is_stale
 from enforcement.workflow.core import Refusal
 from enforcement.workflow.exceptions import TransitionNotAllowed
 
@@ -72,6 +74,9 @@ def issue_refusal(spec, record, user):
     if spec.once and Document.objects.of(record).live().filter(doc_type=spec.type).exists():
         return Refusal(409, _("A “%(document)s” has already been issued for this record: correct it, or void it "
                               "first, instead of issuing a second one.") % {"document": spec.name})
+    missing = missing_fields(spec, paper_values(spec, record))  # so that `issuable` offers only what issues
+    if missing:
+        return Refusal(409, missing_message(spec, missing))
     return None
 
 
@@ -81,10 +86,10 @@ def issuable(record, user):
 
 
 def documents_of(record):
-    """The record's documents, newest first, with what a list shows."""
-    return Document.objects.of(record).select_related("unit", "issued_by", "replaces", "service").order_by(
-        "-issued_at", "-id"
-    )
+    """The record's documents, newest first, with what a list shows (not the stored paper itself)."""
+    return Document.objects.of(record).select_related("unit", "issued_by", "replaces", "service").defer(
+        "html"
+    ).order_by("-issued_at", "-id")
 
 
 # --- acts ------------------------------------------------------------------------------------------------
@@ -121,14 +126,12 @@ def correct_document(document, *, by, reason):
         correction = _issue(spec, record, by, replaces=original, reason=reason)
         record_event(original, AuditAction.UPDATE, actor=by, verb="correct_document", root=record,
                      before={"status": DocumentStatus.ISSUED},
-                     after={"status": DocumentStatus.CORRECTED, "correction": correction.number}, note=reason)
+                     after={"status": DocumentStatus.CORRECTED, "corrected_by": correction.number}, note=reason)
     return correction
 
 
 def void_document(document, *, by, reason, version=None):
     """Voids (作废) `document`, with the reason; its number is never given again."""
-    from enforcement.versioning import StaleEdit
-
     from .policies import VOID_NEEDS_REASON
 
     reason = (reason or "").strip()
@@ -138,7 +141,7 @@ def void_document(document, *, by, reason, version=None):
         if locked.status != DocumentStatus.ISSUED:
             raise TransitionNotAllowed(_("This document is already “%(status)s”: it cannot be voided.")
                                        % {"status": locked.get_status_display()})
-        if version not in (None, "") and str(version).strip().removeprefix("W/").strip('"') != str(locked.version):
+        if is_stale(version, locked.version):
             raise StaleEdit()
         if not reason:
             raise ValidationError({"reason": VOID_NEEDS_REASON})
@@ -178,9 +181,11 @@ def record_service(document, *, by, **fields):
 
         service.effective_at = served_effective_at(service.method, service.served_at)
         service.save()
-        record_event(service, AuditAction.CREATE, actor=by, verb="serve_document", root=record,
-                     after={"document": locked.pk, "method": service.method, "recipient": service.recipient,
-                            "served_at": service.served_at, "refused": service.refused})
+        after = {"document": locked.pk, "method": service.method, "recipient": service.recipient,
+                 "served_at": service.served_at, "refused": service.refused}
+        if spec.may_read is not None:  # every reader of the record reads its timeline: not whom a paper
+            del after["recipient"]  # only some may read was served on (a complainant, 举报人保密)
+        record_event(service, AuditAction.CREATE, actor=by, verb="serve_document", root=record, after=after)
     return service
 
 
@@ -243,15 +248,24 @@ def missing_fields(spec, values):
     return [str(f.label) for f in spec.fields if f.required and not str(values.get(f.key) or "").strip()]
 
 
-def _issue(spec, record, by, *, replaces=None, reason=""):
+def missing_message(spec, missing):
+    separator = pgettext("list separator", ", ")
+    return _("“%(document)s” cannot be issued yet: the record has no %(fields)s.") % {
+        "document": spec.name, "fields": separator.join(missing)}
+
+
+def paper_values(spec, record):
     with translation.override(PAPER_LANGUAGE):  # the paper's words (a channel, a category) are Chinese
-        values = {key: ("" if value is None else str(value)) for key, value in spec.context(record).items()}
+        return {key: ("" if value is None else str(value)) for key, value in spec.context(record).items()}
+
+
+def _issue(spec, record, by, *, replaces=None, reason=""):
+    values = paper_values(spec, record)
     missing = missing_fields(spec, values)
     if missing:
-        separator = _(", ")
-        raise TransitionNotAllowed(_("“%(document)s” cannot be issued yet: the record has no %(fields)s.") % {
-            "document": spec.name, "fields": separator.join(missing)})
-    unit = issuing_unit(spec, record, by)
+        raise TransitionNotAllowed(missing_message(spec, missing))
+    # A correction goes in the register of the document it corrects, whoever corrects it.
+    unit = replaces.unit if replaces is not None else issuing_unit(spec, record, by)
     now = timezone.now()
     year = timezone.localdate(now).year
     pattern, digits = pattern_for(unit, spec.type)

@@ -27,7 +27,7 @@ TYPES = {t.slug: t for t in [
     # Complaints and petitions (issue 10).
     DocumentType("acceptance_notice", _("Acceptance notice"), "受", "受理告知书"),
     DocumentType("refusal_notice", _("Notice of refusal to accept"), "不受", "不予受理告知书"),
-    DocumentType("reply_letter", _("Reply"), "答", "答复意见书"),
+    DocumentType("reply_letter", _("Reply letter"), "答", "答复意见书"),
     DocumentType("work_order", _("Work order"), "交", "交办单"),
     # Cases (PRODUCT §3, §5).
     DocumentType("on_the_spot_decision", _("On-the-spot penalty decision"), "当罚", "当场行政处罚决定书"),

@@ -17,6 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from enforcement.api_utils import PlausibleDateTimeField
+
 from .services import store_attachment
 from .uploads import UploadTooLarge, check_upload, guard_upload
 
@@ -38,6 +40,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     `file` is written (multipart), `url` read: the scoped download."""
 
     file = serializers.FileField(write_only=True)
+    captured_at = PlausibleDateTimeField(required=False, allow_null=True)
     url = serializers.SerializerMethodField()
     uploaded_by = UploadedBySerializer(read_only=True)
 

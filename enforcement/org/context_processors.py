@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Work queue"), "home", ()),
     (_("Approvals"), "approvals:inbox", _approval_deciders),
     (_("Complaints"), "complaints:list", ()),
+    (_("Documents"), "documents:list", ()),
     (_("Org units"), "org:unit-list", (Role.ADMIN,)),
     (_("Users"), "org:user-list", (Role.ADMIN,)),
     (_("Working-day calendar"), "workdays:calendar", (Role.ADMIN,)),

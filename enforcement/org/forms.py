@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .auth import is_locked
+from .auth import ADDRESS_BLOCKED_MESSAGE, LOCKED_MESSAGE, is_address_blocked, is_locked
 from .choices import Role
 from .models import Grid, OrgUnit, User, unit_role_errors
 
@@ -49,20 +49,26 @@ class BootstrapFormMixin:
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _("Too many failed logins: this account is locked for a while. Try again later."),
+        "locked": LOCKED_MESSAGE,
+        "address_blocked": ADDRESS_BLOCKED_MESSAGE,
     }
 
     def clean(self):
         username = self.data.get("username")
-        if is_locked(username):
-            raise ValidationError(self.error_messages["locked"], code="locked")
+        self._refuse_if_limited(username)
         try:
             return super().clean()
         except ValidationError:
-            # The failure that reaches the limit locks the account: say so now, not on the next try.
-            if is_locked(username):
-                raise ValidationError(self.error_messages["locked"], code="locked") from None
+            # The failure that reaches a limit locks the account or blocks the address: say so now, not on
+            # the next try.
+            self._refuse_if_limited(username)
             raise
+
+    def _refuse_if_limited(self, username):
+        if is_address_blocked(self.request):
+            raise ValidationError(self.error_messages["address_blocked"], code="address_blocked")
+        if is_locked(username):
+            raise ValidationError(self.error_messages["locked"], code="locked")
 
     @property
     def locked(self):

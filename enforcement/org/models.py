@@ -304,12 +304,39 @@ class UserRole(models.Model):
 
 
 class LoginFailure(models.Model):
-    """Failed logins per username, for the lockout."""
+    """Failed logins per username, for the lockout (enforcement/org/auth.py). Its lock and unlock are
+    audited on this row, on the user's timeline when the username is a user's."""
 
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    last_failure_at = models.DateTimeField(null=True)
-    locked_until = models.DateTimeField(null=True)
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("failed logins"), default=0)
+    last_failure_at = models.DateTimeField(_("last failed login"), null=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True)
+
+    audit_summary_fields = ()  # named by its username on the user's timeline
+
+    class Meta:
+        verbose_name = _("login lock")
+        verbose_name_plural = _("login locks")
 
     def __str__(self):
         return self.username
+
+
+class LoginAddressBlock(models.Model):
+    """A network address refused logins for too many failures across usernames (password spraying). The
+    counting and the refusal live in the cache (enforcement/org/auth.py); this row is what the audit trail
+    and the admin keep of each block. An IPv6 address counts by its /64 network (one subscriber's)."""
+
+    address = models.CharField(_("network address"), max_length=64, unique=True)
+    failures = models.PositiveIntegerField(_("failed logins"), default=0)
+    blocked_at = models.DateTimeField(_("blocked at"), null=True)
+    blocked_until = models.DateTimeField(_("blocked until"), null=True)
+
+    audit_summary_fields = ()
+
+    class Meta:
+        verbose_name = _("blocked network address")
+        verbose_name_plural = _("blocked network addresses")
+
+    def __str__(self):
+        return self.address

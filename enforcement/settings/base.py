@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "enforcement.logging.RequestIDMiddleware",  # first: every later record carries the request's id
+    "enforcement.health.HealthCheckMiddleware",  # before the host check and the HTTPS redirect (probes)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,9 +94,9 @@ TEMPLATES = [
 # --- Database: SQLite by default, PostgreSQL via DATABASE_URL -----------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+    # An empty DATABASE_URL counts as unset (production refuses both).
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
@@ -107,6 +109,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: Redis via CACHE_URL (else REDIS_URL), else memory of each process --------------------
+# The cached choices (enforcement/caching.py), the login throttles (enforcement/org/auth.py) and the API
+# throttles live here: with Redis every web process and worker sees one copy, and dropping a list reaches
+# them all. CACHE_URL may name another database of the broker's Redis (redis://host:6379/1).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "enforcement.caching.PrefixedRedisCache",  # Django's, with a clear() of its own keys
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "chengguan"),
+            # A hung Redis fails a request (and the readiness probe) in 2 s instead of holding it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Users and login -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "org.User"
@@ -127,6 +147,16 @@ LOGOUT_REDIRECT_URL = "login"
 # Lockout after repeated failures (per username): attempts and how long the lock lasts.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Password spraying (many usernames, one address): after LOGIN_ADDRESS_FAILURE_LIMIT failures from one
+# address within LOGIN_ADDRESS_WINDOW_MINUTES, that address is refused for LOGIN_ADDRESS_LOCKOUT_MINUTES.
+# Counted in the cache (CACHES), so with Redis across every web process.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+LOGIN_ADDRESS_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_ADDRESS_LOCKOUT_MINUTES", "15"))
+# Behind a reverse proxy every request comes from the proxy's address: name the header the proxy sets to
+# the client's address (e.g. "X-Forwarded-For"; its last entry is taken, the one the proxy added). Empty:
+# REMOTE_ADDR. Set it only behind a proxy that sets the header, or a client picks its own address.
+LOGIN_TRUSTED_PROXY_HEADER = os.environ.get("LOGIN_TRUSTED_PROXY_HEADER", "")
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 
 # --- Languages: Simplified Chinese by default, complete English ----------------------------------
@@ -174,7 +204,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "enforcement.api_utils.StandardPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "enforcement.schema.AutoSchema",  # documents the error responses
     "EXCEPTION_HANDLER": "enforcement.api_utils.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
 }
@@ -187,6 +217,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags per resource ("complaints", "approvals"), not one "v1"
     "ENUM_NAME_OVERRIDES": {
         "ParamUnitEnum": "enforcement.catalog.choices.ParamUnit",
         "PeriodUnitEnum": "enforcement.workdays.periods.PeriodUnit",
@@ -194,6 +225,11 @@ SPECTACULAR_SETTINGS = {
         "NotificationChannelEnum": "enforcement.notifications.models.Channel",
         "ApprovalDecisionEnum": "enforcement.approvals.choices.ApprovalDecision",
         "ApprovalDecisionActionEnum": "enforcement.approvals.choices.DECISION_ACTIONS",
+        "DocumentStatusEnum": "enforcement.documents.choices.DocumentStatus",
+        "DocumentActionEnum": "enforcement.documents.serializers.ACTIONS",
+        # The complaints' names from before documents had a status and allowed actions too:
+        "StatusEnum": "complaints.choices.ComplaintStatus",
+        "AllowedActionsEnum": "complaints.workflow.WORKFLOW.transitions",
     },
 }
 
@@ -223,6 +259,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Heavy work on a queue of its own, so a burst of PDFs never delays the reminder sweeps (default queue
+# "celery"); a worker must consume both (`-Q celery,heavy`, bin/run-dev) or each has its own (compose).
+CELERY_TASK_ROUTES = {"enforcement.documents.tasks.*": {"queue": "heavy"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 # Reminder sweep period in seconds (PRODUCT §8).
@@ -278,12 +317,20 @@ WORKDAY_END = os.environ.get("WORKDAY_END", "17:30")
 # --- Maps: the tile URL is a setting; forms work with no tiles reachable -----------------------
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
+# --- Health: /health/ready/ answers within this many seconds, a part not answering by then fails --------
+HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and fontTools log every step of a PDF at INFO (documents' renderer).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, INSTALLED_APPS, REDIS_URL, filesystem_broker
+from .base import CACHES, DATABASES, INSTALLED_APPS, REDIS_URL, filesystem_broker
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -36,3 +36,11 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 if not REDIS_URL and not os.environ.get("CELERY_BROKER_DIR"):
     CELERY_BROKER_DIR = Path(tempfile.gettempdir()) / f"chengguan-test-broker-{os.getpid()}"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker(CELERY_BROKER_DIR)
+
+# With Redis (CACHE_URL or REDIS_URL) runs share one server: each run keeps its keys under its own prefix, as
+# it has its own database. A subprocess of a test passes CACHE_KEY_PREFIX to read the same keys.
+if "KEY_PREFIX" in CACHES["default"]:
+    CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX") or f"chengguan-test-{os.getpid()}"
+# Every test client logs in from 127.0.0.1, so the whole run would add up to one address's failed logins
+# (enforcement/org/auth.py); the tests of that limit set the limit they test.
+LOGIN_ADDRESS_FAILURE_LIMIT = 1000

@@ -68,7 +68,10 @@ def _make_action(viewset, slug):
     handler.__doc__ = f"{transition.label}: from {', '.join(sorted(transition.sources))}" + (
         f" to {transition.target}." if transition.target else " (the status stays)."
     )
+    handler = action(detail=True, methods=["post"], url_path=slug, url_name=slug,
+                     serializer_class=serializer_class)(handler)
+    # After @action (which replaces the function's kwargs, where the schema is kept): the step answers
+    # with the record's detail, not with its input.
     detail = getattr(viewset, "detail_serializer_class", None)
-    handler = extend_schema(request=serializer_class, responses=detail)(handler)
-    return action(detail=True, methods=["post"], url_path=slug, url_name=slug, serializer_class=serializer_class)(handler)
+    return extend_schema(request=serializer_class, responses=detail or serializer_class)(handler)
 

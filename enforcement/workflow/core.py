@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import changed, record_event, snapshot
 from enforcement.org.models import in_scope
-from enforcement.versioning import StaleEdit
+from enforcement.versioning import StaleEdit, is_stale
 
 from .exceptions import TransitionNotAllowed
 from .signals import transitioned
@@ -138,7 +138,7 @@ class Workflow:
             refusal = self.refusal(locked, slug, by)
             if refusal is not None:
                 refusal.raise_()
-            if version not in (None, "") and _version(version) != locked.version:
+            if is_stale(version, locked.version):
                 raise StaleEdit()
             before = snapshot(locked)
             from_status = getattr(locked, self.status_field)
@@ -196,15 +196,6 @@ class Workflow:
         names = self.transitions[slug].fields
         service = self.services.get(slug) or self._plain_service(slug)
         return service(obj, by=by, version=version, **{k: v for k, v in inputs.items() if k in names})
-
-
-def _version(value):
-    """The version an edit was based on (a form field, the API's `version` or an If-Match header); one that
-    is not a number cannot be the current one."""
-    try:
-        return int(str(value).strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise StaleEdit() from None
 
 
 def workflow_for(model):

@@ -17,7 +17,8 @@ class CatalogViewSet(ScopedModelViewSet):
     permission_classes = [CityWidePermission]  # city administrators write
 
     def expected_version(self):
-        return self.request.headers.get("If-Match", "").strip('"') or self.request.data.get("version") or None
+        data = self.request.data if hasattr(self.request.data, "get") else {}  # a JSON null or list: no version
+        return self.request.headers.get("If-Match", "").strip('"') or data.get("version") or None
 
     def perform_update(self, serializer):
         # One versioned write (no plain save first), validated and audited by the service.

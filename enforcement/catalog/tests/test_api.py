@@ -140,7 +140,7 @@ def test_bad_category_input_is_400_with_the_field(api_as, city_admin, tree, payl
 
 def test_a_major_category_with_children_cannot_become_a_sub_category(api_as, city_admin, tree):
     major, _sub, other = tree
-    response = api_as(city_admin).patch(category_url(major), {"parent": other.pk}, format="json")
+    response = api_as(city_admin).patch(category_url(major), {"parent": other.pk, "version": major.version}, format="json")
     assert response.status_code == 400
     assert "parent" in response.json()
 
@@ -183,7 +183,7 @@ def test_deactivating_a_major_category_deactivates_its_sub_categories(api_as, ci
 
 
 def test_is_active_is_not_written_by_patch(api_as, city_admin, tree):
-    response = api_as(city_admin).patch(category_url(tree[0]), {"is_active": False}, format="json")
+    response = api_as(city_admin).patch(category_url(tree[0]), {"is_active": False, "version": tree[0].version}, format="json")
     assert response.status_code == 200
     tree[0].refresh_from_db()
     assert tree[0].is_active is True
@@ -207,9 +207,9 @@ def test_admin_changes_a_parameter_audited_and_the_rules_follow(api_as, city_adm
 def test_key_and_unit_cannot_be_changed(api_as, city_admin):
     param = LegalParameter.objects.get(key="payment_days")
     client = api_as(city_admin)
-    response = client.patch(parameter_url(param), {"key": "payment_days_2"}, format="json")
+    response = client.patch(parameter_url(param), {"key": "payment_days_2", "version": param.version}, format="json")
     assert response.status_code == 400 and "key" in response.json()
-    response = client.patch(parameter_url(param), {"unit": "working_days"}, format="json")
+    response = client.patch(parameter_url(param), {"unit": "working_days", "version": param.version}, format="json")
     assert response.status_code == 400 and "unit" in response.json()
     param.refresh_from_db()
     assert (param.key, param.unit) == ("payment_days", "days")
@@ -220,7 +220,7 @@ def test_key_and_unit_cannot_be_changed(api_as, city_admin):
 )
 def test_bad_parameter_value_is_400(api_as, city_admin, key, value):
     param = LegalParameter.objects.get(key=key)
-    response = api_as(city_admin).patch(parameter_url(param), {"value": value}, format="json")
+    response = api_as(city_admin).patch(parameter_url(param), {"value": value, "version": param.version}, format="json")
     assert response.status_code == 400
     assert "value" in response.json()
 

@@ -1,4 +1,4 @@
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from enforcement.viewsets import ScopedModelViewSet
 
-from ..auth import is_locked
+from ..auth import ADDRESS_BLOCKED_MESSAGE, LOCKED_MESSAGE, address_blocked_until, client_address, is_locked
 from ..models import Grid, OrgUnit, User
 from .filtersets import GridFilterSet, OrgUnitFilterSet, UserFilterSet
 from .serializers import GridSerializer, OrgUnitSerializer, UserSerializer
@@ -50,8 +50,8 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(APIView):
-    """POST username and password, get the API token. Repeated failures lock the account like the
-    browser login does."""
+    """POST username and password, get the API token. Repeated failures lock the account, and many from
+    one address block the address (429), like the browser login does (enforcement/org/auth.py)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -61,11 +61,15 @@ class ObtainTokenView(APIView):
 
     @extend_schema(request=AuthTokenSerializer, responses=TokenResponseSerializer)
     def post(self, request):
-        if is_locked(request.data.get("username")):
-            return Response(
-                {"detail": _("Too many failed logins: this account is locked for a while. Try again later.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+        # The per-address limit first (enforcement/org/auth.py): a blocked address learns nothing of a username.
+        blocked_until = address_blocked_until(client_address(request))
+        if blocked_until is not None:
+            seconds = max(1, int((blocked_until - timezone.now()).total_seconds()) + 1)
+            return Response({"detail": str(ADDRESS_BLOCKED_MESSAGE)}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(seconds)})
+        username = request.data.get("username") if hasattr(request.data, "get") else None  # a JSON list has none
+        if isinstance(username, str) and is_locked(username):  # anything else is the serializer's 400
+            return Response({"detail": str(LOCKED_MESSAGE)}, status=status.HTTP_403_FORBIDDEN)
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])

@@ -104,8 +104,10 @@ def test_unknown_role_is_refused(api_as, city_admin, district_a):
 
 
 def test_edit_is_audited_with_before_and_after(api_as, city_admin, officer_a):
+    officer_a.refresh_from_db()
     response = api_as(city_admin).patch(
-        reverse("api:user-detail", args=[officer_a.pk]), {"full_name": "李四"}, format="json"
+        reverse("api:user-detail", args=[officer_a.pk]), {"full_name": "李四"}, format="json",
+        HTTP_IF_MATCH=f'W/"{officer_a.version}"',
     )
     assert response.status_code == 200
     event = AuditEvent.objects.for_object(officer_a).get()
@@ -126,7 +128,8 @@ def test_moving_a_unit_moves_its_subtree(district_a, district_b, squad_a):
 
 def test_unit_cannot_be_moved_under_its_own_child(api_as, city_admin, district_a, squad_a):
     response = api_as(city_admin).patch(
-        reverse("api:orgunit-detail", args=[district_a.pk]), {"parent": squad_a.pk}, format="json"
+        reverse("api:orgunit-detail", args=[district_a.pk]), {"parent": squad_a.pk, "version": district_a.version},
+        format="json"
     )
     assert response.status_code == 400
     assert "parent" in response.json()

@@ -98,6 +98,6 @@ def test_the_users_api_applies_the_same_rule(api_client, admin_a, water, squad_a
                               format="json")
     assert created.status_code == 201
     # Moving a liaison into the bureau without changing their roles is refused as well.
-    moved = api_client.patch(reverse("api:user-detail", args=[created.json()["id"]]), {"unit": squad_a.pk},
+    moved = api_client.patch(reverse("api:user-detail", args=[created.json()["id"]]), {"unit": squad_a.pk, "version": created.json()["version"]},
                              format="json")
     assert moved.status_code == 400 and "roles" in moved.json()

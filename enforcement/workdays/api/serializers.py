@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from enforcement.api_utils import PlausibleDateTimeField
+
 from ..models import CalendarDay, DaySource
 
 
@@ -26,7 +28,7 @@ class CalendarDaySerializer(serializers.ModelSerializer):
 class DeadlineQuerySerializer(serializers.Serializer):
     """Exactly one of the period fields."""
 
-    start = serializers.DateTimeField(
+    start = PlausibleDateTimeField(
         required=False,
         help_text=_("An ISO date or date-time; a bare date starts at 00:00 local time. Default: now."),
     )

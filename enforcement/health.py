@@ -1,0 +1,142 @@
+"""Health endpoints for the orchestrator and the load balancer.
+
+- `/health/live/`: the process is up and answers; touches nothing else, so a database outage does not get
+  every web container restarted (liveness).
+- `/health/ready/` (also `/health/`): the database, the cache, the broker and the file storage each answer
+  within HEALTH_CHECK_TIMEOUT seconds; 200 with `{"database": "ok", …}`, else 503 naming the failing part
+  (readiness: the balancer stops sending users here until it recovers).
+
+Both are answered by a middleware placed before SecurityMiddleware and CommonMiddleware: a probe comes from
+inside the container or the cluster with its own Host header and over plain HTTP, so it must pass neither
+ALLOWED_HOSTS nor the HTTPS redirect. No login, no session, no CSRF, nothing cached. The answer names the
+parts and the kind of error only (an exception's message may contain a host name or a URL); the message
+goes to the log."""
+
+import logging
+import uuid
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connections
+from django.http import HttpResponseNotAllowed, JsonResponse
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+LIVE_PATHS = {"/health/live/", "/health/live"}
+READY_PATHS = {"/health/", "/health", "/health/ready/", "/health/ready"}
+
+
+def timeout():
+    return settings.HEALTH_CHECK_TIMEOUT
+
+
+def check_database():
+    # Runs in a thread of its own, so it opens (and must close) that thread's connection: a probe proves
+    # that a new connection can be made, which is what a restarted or added web process needs.
+    connection = connections["default"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()
+
+
+def check_cache():
+    key, token = f"health-check:{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, token, timeout=30)
+    try:
+        if cache.get(key) != token:
+            raise RuntimeError("the cache did not return what was just stored")
+    finally:
+        cache.delete(key)
+
+
+def check_broker():
+    options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {})
+    limit = timeout()
+    if settings.CELERY_BROKER_URL.startswith(("redis", "sentinel")):
+        # A server that accepts the connection and then says nothing must not hold the probe's thread.
+        options.update(socket_timeout=limit, socket_connect_timeout=limit)
+    with Connection(settings.CELERY_BROKER_URL, transport_options=options, connect_timeout=limit) as broker:
+        broker.ensure_connection(max_retries=0, timeout=limit)  # one attempt: a probe, not a client
+        if broker.transport_cls == "filesystem":
+            # The filesystem transport "connects" to anything; what matters is that the folder takes files.
+            probe = Path(options["data_folder_in"]) / f".health-{uuid.uuid4().hex}"
+            probe.write_bytes(b"ok")
+            probe.unlink()
+
+
+def check_storage():
+    # Evidence and issued documents are written here: the probe writes, reads back and deletes a file.
+    name = default_storage.save(f"health-check/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as file:
+            if file.read() != b"ok":
+                raise RuntimeError("the storage did not return what was just written")
+    finally:
+        default_storage.delete(name)
+
+
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "storage": check_storage,
+}
+
+
+def readiness():
+    """{part: "ok" | "error: <kind>" | "timeout"}, all parts checked at once, within timeout() seconds."""
+    pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="health")
+    futures = {name: pool.submit(check) for name, check in CHECKS.items()}
+    wait(futures.values(), timeout=timeout())
+    # A hung check is left to finish on its own (each has its own connect timeout); the answer does not wait.
+    pool.shutdown(wait=False, cancel_futures=True)
+    results = {}
+    for name, future in futures.items():
+        if not future.done():
+            results[name] = "timeout"
+            logger.warning("Health check %s: no answer within %s s", name, timeout())
+        elif (error := future.exception()) is not None:
+            results[name] = f"error: {type(error).__name__}"
+            logger.warning("Health check %s failed: %s: %s", name, type(error).__name__, error)
+        else:
+            results[name] = "ok"
+    return results
+
+
+def _answer(payload, status=200):
+    response = JsonResponse(payload, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def live(request):
+    return _answer({"status": "ok"})
+
+
+def ready(request):
+    results = readiness()
+    healthy = all(value == "ok" for value in results.values())
+    return _answer(results, status=200 if healthy else 503)
+
+
+class HealthCheckMiddleware:
+    """Answers the health paths before anything else looks at the request (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = live if request.path in LIVE_PATHS else ready if request.path in READY_PATHS else None
+        if view is None:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return view(request)
