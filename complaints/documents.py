@@ -9,11 +9,11 @@ the order of the paper form, and its template.
   complainant (举报人保密): the unit reads the matter, not who reported it.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.documents.models import Document
 from enforcement.documents.registry import DocumentSpec, Field, Step, register
+from enforcement.documents.rendering import paper_date, paper_moment
 
 from .choices import INTAKE, PETITION_CHANNELS, SUPERVISORS, ComplaintStatus
 from .permissions import can_see_complainant
@@ -24,25 +24,13 @@ NAMES_COMPLAINANT = _("This document names the complainant: only the intake desk
                       "(the complainant's identity is kept confidential).")
 
 
-def _date(moment):
-    if not moment:
-        return ""
-    day = timezone.localdate(moment)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _moment(moment):
-    if not moment:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{_date(moment)}{local:%H:%M}"
 
 
 def _common(complaint):
     return {
         "complaint_number": complaint.number,
         "addressee": "" if complaint.is_anonymous else complaint.complainant_name,
-        "received_at": _date(complaint.received_at),
+        "received_at": paper_date(complaint.received_at),
         "channel": complaint.get_channel_display(),
         "matter": complaint.description,
         "address": complaint.address,
@@ -52,9 +40,9 @@ def _common(complaint):
 def acceptance_context(complaint):
     return {
         **_common(complaint),
-        "accepted_at": _date(complaint.accepted_at),
+        "accepted_at": paper_date(complaint.accepted_at),
         "category": complaint.category.name if complaint.category_id else "",
-        "reply_due": _date(complaint.reply_due_at),
+        "reply_due": paper_date(complaint.reply_due_at),
     }
 
 
@@ -66,7 +54,7 @@ def reply_context(complaint):
     return {
         **_common(complaint),
         "reply": complaint.reply_text,
-        "replied_at": _date(complaint.replied_at),
+        "replied_at": paper_date(complaint.replied_at),
         "is_petition": complaint.channel in PETITION_CHANNELS,
     }
 
@@ -76,7 +64,7 @@ def work_order_context(complaint):
     return {
         "complaint_number": complaint.number,
         "addressee": complaint.unit.name,
-        "received_at": _moment(complaint.received_at),
+        "received_at": paper_moment(complaint.received_at),
         "channel": complaint.get_channel_display(),
         "category": complaint.category.name if complaint.category_id else "",
         "address": complaint.address,
@@ -84,8 +72,8 @@ def work_order_context(complaint):
         "matter": complaint.description,
         "unit": complaint.unit.name,
         "handler": (handler.full_name or handler.username) if handler else "",
-        "dispatched_at": _moment(complaint.dispatched_at),
-        "reply_due": _moment(complaint.reply_due_at),
+        "dispatched_at": paper_moment(complaint.dispatched_at),
+        "reply_due": paper_moment(complaint.reply_due_at),
     }
 
 

@@ -22,6 +22,7 @@ from enforcement.files.views import serve_attachment, too_large, upload_view
 from enforcement.keyset import paginate
 from enforcement.org.cached import grids_for, units_for
 from enforcement.org.permissions import can_edit_city_wide, city_admin_required
+from enforcement.replicas import reads_replica, replica_reads
 from enforcement.versioning import StaleEdit
 from enforcement.workdays.periods import PeriodUnit
 from enforcement.workflow.forms import action_forms
@@ -49,6 +50,7 @@ def _complaint_for(request, pk, *, detail=False):
 
 # --- list ------------------------------------------------------------------------------------------------
 @login_required
+@replica_reads
 def complaint_list(request):
     base = Complaint.objects.visible_to(request.user).for_list_rows()
     filterset, queryset = _filtered(request, base)
@@ -73,6 +75,7 @@ def complaint_list(request):
         "grids": grids_for(request.user), "more_filters_open": more,
         "first_query": _without(request.GET, "cursor"),
         "can_register": can_register(request.user), "can_patrol": can_register(request.user, Channel.PATROL),
+        "from_replica": reads_replica(),
     })
 
 
@@ -301,6 +304,7 @@ EXPORT_MAX_ROWS = 10_000
 
 
 @login_required
+@replica_reads
 def complaint_export(request):
     """The filtered list as CSV (enforcement/exports.py: UTF-8 with BOM, formula-like cells neutralised). The
     complainant is masked for everyone in an export (举报人保密), whatever their role."""

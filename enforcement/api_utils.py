@@ -26,7 +26,10 @@ class PlausibleDateTimeField(serializers.DateTimeField):
     default_error_messages = {"implausible": _("Give a date between 1950 and 2200.")}
 
     def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError:  # e.g. 0001-01-01 in the local zone: before year 1 in UTC (was a 500)
+            self.fail("implausible")
         if not 1950 <= moment.year <= 2200:
             self.fail("implausible")
         return moment

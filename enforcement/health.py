@@ -83,18 +83,43 @@ def check_storage():
         default_storage.delete(name)
 
 
+class ReplicaBehind(Exception):
+    """The read replica answers, but further behind than REPLICA_MAX_LAG_SECONDS."""
+
+
+def check_replica():
+    from django.conf import settings as django_settings
+
+    from .replicas import replica_lag
+
+    lag = replica_lag()
+    if lag is None:
+        raise ConnectionError("the read replica cannot be reached")
+    if lag > django_settings.REPLICA_MAX_LAG_SECONDS:
+        raise ReplicaBehind(f"{lag:.0f} s behind")
+
+
 CHECKS = {
     "database": check_database,
     "cache": check_cache,
     "broker": check_broker,
     "storage": check_storage,
 }
+# Reported, but not a reason to take the process out: without a usable replica the lists read the primary.
+DEGRADING = {"replica": check_replica}
+
+
+def checks():
+    from .replicas import replica_configured
+
+    return {**CHECKS, **(DEGRADING if replica_configured() else {})}
 
 
 def readiness():
     """{part: "ok" | "error: <kind>" | "timeout"}, all parts checked at once, within timeout() seconds."""
-    pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="health")
-    futures = {name: pool.submit(check) for name, check in CHECKS.items()}
+    parts = checks()
+    pool = ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="health")
+    futures = {name: pool.submit(check) for name, check in parts.items()}
     wait(futures.values(), timeout=timeout())
     # A hung check is left to finish on its own (each has its own connect timeout); the answer does not wait.
     pool.shutdown(wait=False, cancel_futures=True)
@@ -123,7 +148,7 @@ def live(request):
 
 def ready(request):
     results = readiness()
-    healthy = all(value == "ok" for value in results.values())
+    healthy = all(value == "ok" for name, value in results.items() if name not in DEGRADING)
     return _answer(results, status=200 if healthy else 503)
 
 

@@ -39,6 +39,7 @@ FIELD_ERRORS = ResolvedComponent(
 
 ERROR_DESCRIPTIONS = {
     "400": _("The input was refused: the messages say which field and why."),
+    "401": _("The API token was refused (expired, revoked or replaced): sign in again for a new one."),
     "403": _("Not signed in, or your role may not do this (or the account is locked)."),
     "404": _("No such record (or it is outside your scope), or no such page."),
     "405": _("Records of this kind are deactivated, not deleted."),
@@ -84,6 +85,8 @@ class AutoSchema(openapi.AutoSchema):
         codes = []
         if method in UNSAFE or self._query_parameters():
             codes.append("400")
+        if self._reads_api_tokens():
+            codes.append("401")  # a token sent and refused (enforcement/org/api/authentication.py)
         codes.append("403")  # also where anybody may call: a locked account, a refused CSRF check
         if "{" in self.path or (self._is_list_view() and self._get_paginator() is not None):
             codes.append("404")  # a record, or a page past the last
@@ -105,6 +108,12 @@ class AutoSchema(openapi.AutoSchema):
         from enforcement.viewsets import ScopedModelViewSet  # not at import: DRF's settings load this module
 
         return getattr(type(self.view), "destroy", None) is ScopedModelViewSet.destroy
+
+    def _reads_api_tokens(self):
+        from enforcement.org.api.authentication import ApiTokenAuthentication
+
+        authenticators = self.view.get_authenticators() if hasattr(self.view, "get_authenticators") else []
+        return any(isinstance(authenticator, ApiTokenAuthentication) for authenticator in authenticators)
 
     def _open_to_anybody(self):
         classes = self.view.get_permissions() if hasattr(self.view, "get_permissions") else []

@@ -5,12 +5,16 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from enforcement.org.api.views import ObtainTokenView
+from enforcement.org.api.views import ApiTokenViewSet, LogoutView, ObtainTokenView
+from enforcement.security import policy_adding
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", ApiTokenViewSet.as_view({"get": "list"}), name="api-token-list"),
+    path("auth/tokens/<int:pk>/", ApiTokenViewSet.as_view({"delete": "destroy"}), name="api-token-detail"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
     path("", include("enforcement.api")),  # the router's routes, then a JSON 404 for any other path
 ]
 
@@ -18,7 +22,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its start-up script from ?script, not inline (enforcement/security.py).
+    # Swagger UI injects its style: inline styles allowed on that page alone.
+    path("api/docs/", policy_adding({"style-src": ["'unsafe-inline'"]})(
+        SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("django-admin/", admin.site.urls),
     # What a newcomer types or a browser asks for by itself lands on the product's own pages.
     path("admin/", RedirectView.as_view(pattern_name="org:unit-list"), name="admin-shortcut"),

@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 
 from enforcement.org.management.commands.seed_demo import DEMO_PASSWORD
 from enforcement.org.models import User
+from enforcement.org.tokens import ApiToken, digest_of
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))  # about 20 s a role on SQLite
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -57,8 +58,7 @@ def api_schema():
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-def login(client, role):
-    user = User.objects.with_role(role).order_by("pk").first()
+def login(client, user):
     response = client.post(
         "/api/v1/auth/token/",
         {"username": user.username, "password": DEMO_PASSWORD},
@@ -66,6 +66,14 @@ def login(client, role):
     )
     assert response.status_code == 200, response.content
     return {"Authorization": f"Token {response.json()['token']}"}
+
+
+def keep_signed_in(headers, user):
+    """A fuzzed logout, or a DELETE of the token list's ids, revokes the run's own token: a new one for the
+    next case (issued here, not through the test client, which would undo `connection_kept`)."""
+    key = headers["Authorization"].split()[1]
+    if not ApiToken.objects.filter(digest=digest_of(key)).exists():
+        headers["Authorization"] = f"Token {ApiToken.issue(user)[1]}"
 
 
 def known_ids(client, headers, list_paths):
@@ -80,7 +88,7 @@ def known_ids(client, headers, list_paths):
     return ids
 
 
-def fuzz(operation, headers, ids, references, failures):
+def fuzz(operation, headers, ids, references, failures, user):
     """Runs `operation` on a small budget, positive and negative inputs; collects failures by operation."""
     strategy = st.one_of(
         operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
@@ -108,6 +116,7 @@ def fuzz(operation, headers, ids, references, failures):
             STATUSES[response.status_code] += 1
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collected and reported together below
             failures[f"{operation.method.upper()} {operation.path}"].append(summary(str(exc)))
+        keep_signed_in(headers, user)
 
     try:
         run()
@@ -138,21 +147,24 @@ def test_api_conforms_to_its_schema(role, settings):
     schema = schemathesis.openapi.from_dict(api_schema())
     schema.app = get_wsgi_application()
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    headers = login(client, role)
+    user = User.objects.with_role(role).order_by("pk").first()
+    headers = login(client, user)
     operations = [result.ok() for result in schema.get_all_operations()]
     list_paths = {match.group(1) for op in operations if (match := RECORD_PATH.match(op.path))}
     ids = known_ids(client, headers, sorted(list_paths))
     references = {path.rstrip("/").rsplit("/", 1)[-1]: found for path, found in ids.items()}
     failures = defaultdict(list)
+    headers = {**headers, "Accept-Language": "en"}  # one dict for the run: keep_signed_in renews its token
     with connection_kept():
         for operation in operations:
             match = RECORD_PATH.match(operation.path)
             fuzz(
                 operation,
-                {**headers, "Accept-Language": "en"},
+                headers,
                 ids.get(match.group(1), []) if match else [],
                 references,
                 failures,
+                user,
             )
     print(f"{role}: {len(operations)} operations, statuses {dict(sorted(STATUSES.items()))}")
     assert len(operations) > 80 and STATUSES[200] > 30, STATUSES  # the run reached the API, not only refusals

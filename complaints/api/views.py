@@ -11,6 +11,7 @@ from enforcement.documents.api import RecordDocumentsMixin
 from enforcement.files.api import AttachmentsMixin
 from enforcement.keyset import KeysetPagination
 from enforcement.org.permissions import CityWidePermission
+from enforcement.replicas import replica_reads
 from enforcement.viewsets import ScopedModelViewSet
 from enforcement.workflow.api import ACTION_PREFIX, WorkflowActionsMixin
 
@@ -61,6 +62,10 @@ class ComplaintViewSet(TimelineMixin, RecordDocumentsMixin, AttachmentsMixin, Wo
 
     def get_object(self):
         return attach_people(super().get_object())
+
+    @replica_reads
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from enforcement.api_utils import StandardPagination
+from enforcement.replicas import replica_reads
 
 from . import services
 from .choices import ApprovalDecision
@@ -48,6 +49,7 @@ class ApprovalViewSet(viewsets.GenericViewSet):
     pagination_class = StandardPagination
     filter_backends = []  # the inbox filters itself (InboxFilterForm) and has one order
 
+    @replica_reads
     def list(self, request):
         form = InboxFilterForm(request.query_params, user=request.user)
         if not form.is_valid():

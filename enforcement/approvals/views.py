@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from enforcement.replicas import replica_reads
+
 from . import services
 from .forms import InboxFilterForm
 
@@ -12,6 +14,7 @@ PAGE_SIZE = 25
 
 
 @login_required
+@replica_reads
 def inbox(request):
     form = InboxFilterForm(request.GET or None, user=request.user)
     args = form.inbox_args() if form.is_bound else {}

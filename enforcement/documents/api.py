@@ -14,7 +14,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +27,8 @@ from rest_framework.response import Response
 from enforcement.api_utils import StandardPagination
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import record_event, snapshot
+from enforcement.files.downloads import stored_file_response
+from enforcement.replicas import replica_reads
 from enforcement.viewsets import ScopedModelViewSet
 
 from . import services
@@ -55,7 +57,7 @@ ERRORS = {403: RefusalSerializer, 404: RefusalSerializer}
 
 
 class PDFRenderer(BaseRenderer):
-    """Lets a client ask for `Accept: application/pdf`; the PDF itself is a FileResponse."""
+    """Lets a client ask for `Accept: application/pdf`; the PDF itself is streamed or redirected to."""
 
     media_type = "application/pdf"
     format = "pdf"
@@ -103,6 +105,10 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_serializer_class(self):
         return DocumentListSerializer if self.action == "list" else DocumentDetailSerializer
+
+    @replica_reads
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -158,14 +164,17 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(summary="The document as issued (PDF)", responses={
         (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=(
             "The PDF rendered from the frozen page; its SHA-256 is the metadata's pdf_sha256.")),
+        302: OpenApiResponse(description=(
+            "With an object store (STORAGE_BACKEND=s3): the PDF's short-lived signed URL, in Location.")),
         **{(code, "application/json"): serializer for code, serializer in ERRORS.items()},
     })
     @action(detail=True, methods=["get"], url_path="pdf", renderer_classes=[JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         """The PDF of the frozen page (rendered now if the worker has not yet), named by the number."""
         document = services.ensure_pdf(self._readable().pk)
-        response = FileResponse(document.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
-                                filename=f"{document.number}.pdf")
+        # Streamed, or a redirect (302) to a short-lived signed URL of the object store.
+        response = stored_file_response(request, document.pdf, filename=f"{document.number}.pdf",
+                                        content_type="application/pdf", inline=False)
         response["ETag"] = f'"{document.pdf_sha256}"'
         return response
 

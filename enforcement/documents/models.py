@@ -137,6 +137,7 @@ def pdf_upload_to(instance, filename):
 
 FROZEN_FIELDS = ("doc_type", "number", "year", "serial", "unit_id", "issued_by_id", "issued_at", "content_type_id",
                  "object_id", "values", "html", "html_sha256", "replaces_id", "correction_reason")
+FINAL_FIELDS = ("status", "void_reason", "voided_by_id", "voided_at")  # fixed once corrected or voided
 
 
 class Document(VersionedModel):
@@ -212,19 +213,17 @@ class Document(VersionedModel):
     def paper_name(self):
         return TYPES[self.doc_type].paper_name
 
-    @property
-    def is_live(self):
-        return self.status == DocumentStatus.ISSUED
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             stored = type(self)._base_manager.filter(pk=self.pk).values(
-                *FROZEN_FIELDS, "status", "pdf_sha256").first()
+                *FROZEN_FIELDS, *FINAL_FIELDS, "pdf", "pdf_sha256").first()
             if stored is not None and (
                 any(stored[name] != getattr(self, name) for name in FROZEN_FIELDS)
-                or (stored["pdf_sha256"] and stored["pdf_sha256"] != self.pdf_sha256)
-                # Corrected and voided are final: only a document in force changes its status.
-                or (stored["status"] != DocumentStatus.ISSUED and stored["status"] != self.status)
+                or (stored["pdf_sha256"] and (stored["pdf_sha256"], stored["pdf"]) != (self.pdf_sha256, self.pdf.name))
+                # Corrected and voided are final: only a document in force changes its status (and the reason
+                # for voiding, who voided it and when are then written once).
+                or (stored["status"] != DocumentStatus.ISSUED
+                    and any(stored[name] != getattr(self, name) for name in FINAL_FIELDS))
             ):
                 raise DocumentFrozen()
         super().save(*args, **kwargs)

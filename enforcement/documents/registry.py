@@ -15,7 +15,7 @@ hold (409, with the step's words) or a required field is empty (409, naming the 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.utils.functional import Promise
@@ -57,7 +57,6 @@ class DocumentSpec:
     # None: all of them. `read_message` says why the others may not.
     may_read: Callable | None = None  # user -> bool
     read_message: Promise | str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def document_type(self):
@@ -97,6 +96,3 @@ def record_models():
     """The models documents are issued for (the scoping of documents goes through them)."""
     return sorted({spec.record_model for spec in _specs.values()}, key=lambda m: m._meta.label)
 
-
-def all_specs():
-    return list(_specs.values())

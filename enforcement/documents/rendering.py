@@ -33,3 +33,22 @@ def sha256_hex(data):
     if isinstance(data, str):
         data = data.encode()
     return hashlib.sha256(data).hexdigest()
+
+
+def paper_date(moment):
+    """A moment as a paper writes its day: 2026年12月1日 (local date); "" for none."""
+    from django.utils import timezone
+
+    if not moment:
+        return ""
+    day = timezone.localdate(moment)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def paper_moment(moment):
+    """A moment with its time: 2026年12月1日09:30 (local); "" for none."""
+    from django.utils import timezone
+
+    if not moment:
+        return ""
+    return f"{paper_date(moment)}{timezone.localtime(moment):%H:%M}"

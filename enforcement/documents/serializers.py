@@ -16,11 +16,9 @@ from enforcement.api_utils import PlausibleDateTimeField
 from .choices import ServiceMethod
 from .models import Document, NumberingPattern
 from .numbering import example_number, pattern_problem
-from .permissions import allowed_acts, may_read, may_set_pattern
+from .permissions import ACTS, allowed_acts, may_read, may_set_pattern
 from .services import SERVICE_FIELDS
 from .types import TYPES, type_choices
-
-ACTIONS = ("correct", "void", "serve")
 
 
 class RefusalSerializer(serializers.Serializer):
@@ -181,7 +179,7 @@ class DocumentDetailSerializer(DocumentListSerializer):
         context = {**self.context, "may_read": may_read(document, self._user())}
         return ServiceSerializer(service, context=context).data
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTS)))
     def get_allowed_actions(self, document):
         return allowed_acts(document, self._user())
 

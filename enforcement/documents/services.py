@@ -22,7 +22,7 @@ from django.utils.translation import pgettext
 
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import record_event
-from enforcement.org.choices import HANDLER_ROLES, UnitLevel
+from enforcement.org.choices import UnitLevel
 from enforcement.org.models import in_scope
 from enforcement.versioning import StaleEdit, is_stale
 from enforcement.workflow.core import Refusal
@@ -31,8 +31,9 @@ from enforcement.workflow.exceptions import TransitionNotAllowed
 from .choices import DocumentStatus
 from .models import Document, ServiceRecord
 from .numbering import document_scope, format_number, next_number, pattern_for
+from .permissions import act_roles
 from .registry import spec_for, specs_for
-from .rendering import PAPER_LANGUAGE, render_html, render_pdf, sha256_hex
+from .rendering import PAPER_LANGUAGE, paper_date, render_html, render_pdf, sha256_hex
 
 logger = logging.getLogger(__name__)
 
@@ -113,12 +114,12 @@ def correct_document(document, *, by, reason):
     reason = (reason or "").strip()
     with transaction.atomic():
         original = _lock_document(document)
-        spec, record = _check_document(original, by, original.spec.roles if original.spec else frozenset())
-        if not reason:
-            raise ValidationError({"reason": _("Say what the correction changes and why.")})
+        spec, record = _check_document(original, by, "correct")
         if original.status != DocumentStatus.ISSUED:
             raise TransitionNotAllowed(_("Only a document in force can be corrected: this one is “%(status)s”.")
                                        % {"status": original.get_status_display()})
+        if not reason:
+            raise ValidationError({"reason": _("Say what the correction changes and why.")})
         record = _lock_record(record)
         original.status = DocumentStatus.CORRECTED
         original.version += 1
@@ -137,7 +138,7 @@ def void_document(document, *, by, reason, version=None):
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = _lock_document(document)
-        spec, record = _check_document(locked, by, locked.spec.void_roles if locked.spec else frozenset())
+        spec, record = _check_document(locked, by, "void")
         if locked.status != DocumentStatus.ISSUED:
             raise TransitionNotAllowed(_("This document is already “%(status)s”: it cannot be voided.")
                                        % {"status": locked.get_status_display()})
@@ -165,7 +166,7 @@ def record_service(document, *, by, **fields):
     """Records the proof of service (送达回证) of `document`: one per document."""
     with transaction.atomic():
         locked = _lock_document(document)
-        spec, record = _check_document(locked, by, (locked.spec.roles if locked.spec else frozenset()) | HANDLER_ROLES)
+        spec, record = _check_document(locked, by, "serve")
         if locked.status == DocumentStatus.VOIDED:
             raise TransitionNotAllowed(_("A void document is not served."))
         if ServiceRecord.objects.filter(document=locked).exists():
@@ -232,13 +233,14 @@ def _lock_document(document):
     return Document.objects.select_for_update(of=("self",)).select_related("content_type").get(pk=document.pk)
 
 
-def _check_document(document, user, roles):
-    """(spec, record) of a locked document `user` may act on with `roles`, else the refusal."""
+def _check_document(document, user, act):
+    """(spec, record) of a locked document `user` may take `act` on (permissions.act_roles), else the
+    refusal."""
     record = document.record
     if record is None or not in_scope(user, record):
         raise Http404(_("Not found."))
     spec = document.spec
-    if spec is None or not (user.roles & roles):
+    if spec is None or not (user.roles & act_roles(spec, act)):
         raise PermissionDenied(_("Your role does not allow this on “%(document)s”.")
                                % {"document": document.get_doc_type_display()})
     return spec, record
@@ -270,11 +272,21 @@ def _issue(spec, record, by, *, replaces=None, reason=""):
     year = timezone.localdate(now).year
     pattern, digits = pattern_for(unit, spec.type)
     serial = next_number(document_scope(spec.type), unit=unit, period=str(year))  # last: the lock is short
+    number = format_number(pattern, digits=digits, unit_name=unit.name, word=spec.document_type.word, year=year,
+                           serial=serial)
+    limit = Document._meta.get_field("number").max_length
+    if len(number) > limit:  # the database would refuse it (a 500); the rollback gives the serial back
+        raise TransitionNotAllowed(_("The numbering pattern of %(unit)s gives numbers longer than %(limit)s "
+                                     "characters: an administrator must shorten it.") % {"unit": unit.name,
+                                                                                         "limit": limit})
+    if Document.objects.filter(number=number).exists():  # a pattern without {year}, {unit} or {word}
+        raise TransitionNotAllowed(_("The number %(number)s has already been given to another document: an "
+                                     "administrator must set a numbering pattern for %(unit)s that tells them apart "
+                                     "(with the year, the unit and the type word).") % {"number": number,
+                                                                                       "unit": unit.name})
     document = Document(
         doc_type=spec.type, year=year, serial=serial, unit=unit, issued_by=by, issued_at=now, record=record,
-        number=format_number(pattern, digits=digits, unit_name=unit.name, word=spec.document_type.word, year=year,
-                             serial=serial),
-        values=values, replaces=replaces, correction_reason=reason,
+        number=number, values=values, replaces=replaces, correction_reason=reason,
     )
     document.html = render_html(spec.template, paper_context(spec, document, record, values))
     document.html_sha256 = sha256_hex(document.html)
@@ -290,11 +302,10 @@ def _issue(spec, record, by, *, replaces=None, reason=""):
 def paper_context(spec, document, record, values):
     """What a document's template reads: the document, its record, its values by key, and `rows` — the
     fields as (label, value) in the paper's order."""
-    issued = timezone.localdate(document.issued_at)
     return {
         "doc": document, "record": record, "values": values, "spec": spec,
         "paper_name": spec.document_type.paper_name, "authority": document.unit.name,
-        "issued_date": f"{issued.year}年{issued.month}月{issued.day}日",
+        "issued_date": paper_date(document.issued_at),
         "rows": [{"key": f.key, "label": f.label, "value": values.get(f.key, "")} for f in spec.fields],
         "addressee": values.get("addressee", ""),
     }

@@ -3,27 +3,28 @@ frozen paper, the print view and the PDF, corrections, voiding and proof of serv
 numbering patterns. Every page reads through `Document.objects.visible_to(user)` (out of scope → 404) and
 every change goes through services.py, as the API does."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from enforcement.audit.services import record_create, record_update, snapshot
+from enforcement.files.downloads import stored_file_response
 from enforcement.org.models import OrgUnit
+from enforcement.replicas import replica_reads
 from enforcement.versioning import StaleEdit
 from enforcement.workflow.exceptions import TransitionNotAllowed
 from enforcement.workflow.views import add_errors
 
 from . import services
+from .api import HTML_CSP
 from .forms import DocumentFilterForm, NumberingPatternForm, ReasonForm, ServiceForm
 from .models import DEFAULT_PATTERN, DEFAULT_SERIAL_DIGITS, Document, DocumentFrozen, NumberingPattern
 from .numbering import example_number
@@ -110,12 +111,9 @@ def print_view(request, pk):
     _check_reader(document, request.user)
     response = HttpResponse(document.html.encode("utf-8"), content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
+    # Its own policy (enforcement/security.py keeps it): the inlined style, nothing else; framed by its page.
+    response["Content-Security-Policy"] = f"{HTML_CSP}; frame-ancestors 'self'"
     return response
-
-
-def content_disposition(filename, fallback):
-    """`attachment` with an ASCII fallback and the real name in RFC 5987's `filename*`."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @login_required
@@ -123,10 +121,11 @@ def pdf(request, pk):
     document = _document_for(request, pk)
     _check_reader(document, request.user)
     document = services.ensure_pdf(document.pk)
-    response = FileResponse(document.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(f"{document.number}.pdf", f"document-{document.pk}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # Streamed, or a redirect to a short-lived signed URL of the object store; named by its number, with an
+    # ASCII name for old clients.
+    return stored_file_response(request, document.pdf, filename=f"{document.number}.pdf",
+                                ascii_name=f"document-{document.pk}.pdf", content_type="application/pdf",
+                                inline=False)
 
 
 def _act(request, document, act, success):
@@ -194,6 +193,7 @@ def serve(request, pk):
 
 # --- the list ----------------------------------------------------------------------------------------------
 @login_required
+@replica_reads
 def document_list(request):
     form = DocumentFilterForm(request.GET or None, user=request.user)
     queryset = Document.objects.visible_to(request.user).select_related("unit", "issued_by").defer("html", "values")

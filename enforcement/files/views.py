@@ -6,11 +6,11 @@ import re
 import unicodedata
 from functools import wraps
 
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from .downloads import stored_file_response
 from .uploads import UploadTooLarge, check_upload, guard_upload
 
 REFUSED_TEMPLATE = "files/upload_refused.html"
@@ -29,12 +29,11 @@ def download_name(attachment):
 
 
 def serve_attachment(request, attachment, *, as_attachment=False):
-    """The file of `attachment`, with the type it was sniffed as and never sniffed again by the browser.
-    Call it with an attachment of a record loaded through `visible_to(request.user)`."""
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            as_attachment=as_attachment, filename=download_name(attachment))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """The file of `attachment`, with the type it was sniffed as and never sniffed again by the browser:
+    streamed, or a redirect to a short-lived signed URL of an object store (downloads.py). Call it with an
+    attachment of a record loaded through `visible_to(request.user)`."""
+    return stored_file_response(request, attachment.file, filename=download_name(attachment),
+                                content_type=attachment.content_type, inline=not as_attachment)
 
 
 def refused(request, exc):

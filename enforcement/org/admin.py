@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.audit.timeline import events_for, timeline_rows
 
 from .auth import unlock_address, unlock_username
-from .models import LoginAddressBlock, LoginFailure
+from .models import ApiToken, LoginAddressBlock, LoginFailure
 
 
 class _LoginLimitAdmin(admin.ModelAdmin):
@@ -94,3 +94,37 @@ class LoginAddressBlockAdmin(_LoginLimitAdmin):
 
     def unlock(self, obj, user):
         return unlock_address(obj.address, by=user)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Each user's API tokens, one per device, never their keys (only a digest is kept, and not shown).
+    Tokens are issued by signing in through the API only; an administrator revokes them here (a deletion:
+    the key stops working at once), or with `manage.py revoke_tokens <username>`."""
+
+    list_display = ["user", "device", "created_at", "expires_at", "last_used_at", "in_effect"]
+    list_filter = ["expires_at"]
+    search_fields = ["user__username", "user__full_name", "device"]
+    ordering = ["user__username", "device"]
+    fields = ["user", "device", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("in effect"), boolean=True)
+    def in_effect(self, obj):
+        return not obj.is_expired
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        count, _deleted = queryset.delete()
+        self.message_user(
+            request,
+            _("API tokens revoked: %(count)d.") % {"count": count},
+            messages.SUCCESS if count else messages.INFO,
+        )

@@ -340,3 +340,6 @@ class LoginAddressBlock(models.Model):
 
     def __str__(self):
         return self.address
+
+
+from .tokens import ApiToken  # noqa: E402,F401 — the API tokens' model, in its own module

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -34,7 +35,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "enforcement.logging.RequestIDMiddleware",  # first: every later record carries the request's id
     "enforcement.health.HealthCheckMiddleware",  # before the host check and the HTTPS redirect (probes)
     "django.middleware.security.SecurityMiddleware",
+    "enforcement.security.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "enforcement.audit.middleware.AuditSourceMiddleware",
+    "enforcement.replicas.ReplicaStickinessMiddleware",  # read-your-writes with a replica; idle without one
 ]
 
 ROOT_URLCONF = "enforcement.urls"
@@ -108,7 +110,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica of the primary (enforcement/replicas.py): the lists, the inbox and the exports read it;
+# writes, locks, sweeps and numbers stay on the primary. Unset: one database, as before.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable replica costs a list this long once per REPLICA_CHECK_SECONDS, then the primary answers.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DB_REPLICA_CONNECT_TIMEOUT", "2"))
+        )
+DATABASE_ROUTERS = ["enforcement.replicas.PrimaryReplicaRouter"]
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "15"))  # after a save, the user reads the primary
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))  # further behind: read the primary
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))  # how often each process asks
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A kept connection (DB_CONN_MAX_AGE) is checked before a request reuses it, so a database restart or a
+# failover costs no request an error. DATABASE_POOLER=pgbouncer: the processes reach PostgreSQL through
+# PgBouncer in transaction mode (var/readme/pooling.md), where consecutive transactions of one connection
+# may run on different server connections: no server-side cursors then (a streamed export's `.iterator()`
+# fetches each query's rows at once instead; EXPORT_MAX_ROWS bounds them).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or 'pgbouncer', not {DATABASE_POOLER!r}.")
+for _database in DATABASES.values():  # the primary and the replica alike
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["CONN_HEALTH_CHECKS"] = True
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
 
 # --- Cache: Redis via CACHE_URL (else REDIS_URL), else memory of each process --------------------
 # The cached choices (enforcement/caching.py), the login throttles (enforcement/org/auth.py) and the API
@@ -158,6 +188,8 @@ LOGIN_ADDRESS_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_ADDRESS_LOCKOUT_MINUTE
 # REMOTE_ADDR. Set it only behind a proxy that sets the header, or a client picks its own address.
 LOGIN_TRUSTED_PROXY_HEADER = os.environ.get("LOGIN_TRUSTED_PROXY_HEADER", "")
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+# An API token (enforcement/org/tokens.py) works this many days after it was issued; then sign in again.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 
 # --- Languages: Simplified Chinese by default, complete English ----------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -178,6 +210,65 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Evidence, attachments and issued documents' PDFs: MEDIA_ROOT on this machine, or with STORAGE_BACKEND=s3 a
+# private bucket of an S3-compatible object store (MinIO, Ceph, a cloud bucket) that every web process and
+# worker shares. A download is checked by the app first, then streamed, or redirected to a signed URL of
+# that one object valid S3_SIGNED_URL_SECONDS (S3_REDIRECT_DOWNLOADS=0: streamed through the app, for a
+# store the browsers cannot reach). enforcement/files/downloads.py.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "").strip().lower() or "filesystem"
+S3_REDIRECT_DOWNLOADS = env_bool("S3_REDIRECT_DOWNLOADS", True)
+
+
+def s3_storage(env):
+    """The `default` storage of STORAGE_BACKEND=s3, from the environment `env` (django-storages' S3Storage)."""
+    from botocore.config import Config
+
+    bucket = env.get("S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("S3_BUCKET must be set with STORAGE_BACKEND=s3: the bucket of the files.")
+    endpoint = env.get("S3_ENDPOINT_URL", "").strip() or None  # None: Amazon S3 itself
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "access_key": env.get("S3_ACCESS_KEY_ID") or None,  # None: boto3's own lookup (an instance role)
+            "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env.get("S3_REGION") or None,
+            "default_acl": None,  # the bucket's own (private): objects are read through signed URLs only
+            "querystring_auth": True,
+            "querystring_expire": int(env.get("S3_SIGNED_URL_SECONDS", "60")),
+            "file_overwrite": False,  # as on disk: a name taken gets a suffix, a stored file is never replaced
+            "client_config": Config(
+                # MinIO and Ceph address buckets by path; Amazon S3 by host name.
+                s3={"addressing_style": env.get("S3_ADDRESSING_STYLE") or ("path" if endpoint else "virtual")},
+                signature_version="s3v4",
+                # An unreachable store fails the request (and the readiness probe) in seconds, not minutes.
+                connect_timeout=int(env.get("S3_CONNECT_TIMEOUT", "5")),
+                read_timeout=int(env.get("S3_READ_TIMEOUT", "60")),
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        },
+    }
+
+
+def s3_download_sources(env):
+    """The CSP sources of the signed URLs a download redirects to: the pages' photos are shown from there."""
+    from urllib.parse import urlsplit
+
+    endpoint = urlsplit(env.get("S3_ENDPOINT_URL", "").strip())
+    if not endpoint.netloc:  # Amazon S3's own hosts (a bucket's name in the host)
+        return ["https://*.amazonaws.com", "https://*.amazonaws.com.cn"]
+    if env.get("S3_ADDRESSING_STYLE") == "virtual":
+        return [f"{endpoint.scheme}://{env['S3_BUCKET'].strip()}.{endpoint.netloc}"]
+    return [f"{endpoint.scheme}://{endpoint.netloc}"]
+
+
+if STORAGE_BACKEND == "s3":
+    STORAGES["default"] = s3_storage(os.environ)
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}.")
+
 # The largest attachment accepted, per file (enforcement/files); a larger upload is refused unread.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 # An issued document's PDF is rendered by a Celery worker after the issuing commit (off the request path);
@@ -195,7 +286,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "enforcement.org.api.authentication.ApiTokenAuthentication",  # hashed, expiring (org/tokens.py)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -226,7 +317,7 @@ SPECTACULAR_SETTINGS = {
         "ApprovalDecisionEnum": "enforcement.approvals.choices.ApprovalDecision",
         "ApprovalDecisionActionEnum": "enforcement.approvals.choices.DECISION_ACTIONS",
         "DocumentStatusEnum": "enforcement.documents.choices.DocumentStatus",
-        "DocumentActionEnum": "enforcement.documents.serializers.ACTIONS",
+        "DocumentActionEnum": "enforcement.documents.permissions.ACTS",
         # The complaints' names from before documents had a status and allowed actions too:
         "StatusEnum": "complaints.choices.ComplaintStatus",
         "AllowedActionsEnum": "complaints.workflow.WORKFLOW.transitions",
@@ -263,6 +354,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # "celery"); a worker must consume both (`-Q celery,heavy`, bin/run-dev) or each has its own (compose).
 CELERY_TASK_ROUTES = {"enforcement.documents.tasks.*": {"queue": "heavy"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat on several hosts (var/readme/beat.md): with Redis the schedule and a lock live there (celery-redbeat);
+# only the beat holding the lock sends, the others wait and take over within REDBEAT_LOCK_TIMEOUT seconds
+# of its death. Without Redis the file scheduler above: run exactly one beat.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "enforcement.beat.ResilientRedBeatScheduler"  # redbeat, outliving an outage
+    CELERY_REDBEAT_REDIS_URL = os.environ.get("REDBEAT_REDIS_URL", REDIS_URL)
+    CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 5, "retry_period": 30}
+    CELERY_REDBEAT_KEY_PREFIX = os.environ.get("REDBEAT_KEY_PREFIX", "chengguan:redbeat")
+    # The holder renews the lock, and a waiting beat tries for it, at least every BEAT_MAX_INTERVAL seconds.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = int(os.environ.get("BEAT_MAX_INTERVAL", "5"))
+    CELERY_REDBEAT_LOCK_TIMEOUT = int(os.environ.get("REDBEAT_LOCK_TIMEOUT", "30"))
 CELERY_BEAT_SCHEDULE = {}
 # Reminder sweep period in seconds (PRODUCT §8).
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
@@ -316,6 +418,26 @@ WORKDAY_END = os.environ.get("WORKDAY_END", "17:30")
 
 # --- Maps: the tile URL is a setting; forms work with no tiles reachable -----------------------
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+
+# --- Content security policy and Permissions-Policy of every page (enforcement/security.py) ----------------
+# Only the app's own scripts and styles run: no inline script, event-handler attribute or style attribute in
+# the templates. The origin of MAP_TILE_URL is added to img-src. A response with a policy of its own keeps it.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'self'"],  # the document page frames the document's print view
+    "form-action": ["'self'"],
+}
+if STORAGE_BACKEND == "s3" and S3_REDIRECT_DOWNLOADS:
+    # A photo on a page is the app's download, redirected to the object store's signed URL (enforcement/files).
+    CONTENT_SECURITY_POLICY["img-src"] += s3_download_sources(os.environ)
+# The patrol and intake forms read the device's location; a photo comes through the file input, which needs
+# no camera permission.
+PERMISSIONS_POLICY = {"geolocation": ["self"], "camera": [], "microphone": [], "payment": [], "usb": []}
 
 # --- Health: /health/ready/ answers within this many seconds, a part not answering by then fails --------
 HEALTH_CHECK_TIMEOUT = float(os.environ.get("HEALTH_CHECK_TIMEOUT", "2"))

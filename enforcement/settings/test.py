@@ -25,6 +25,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"chengguan-test-{os.getpid()}.sqlite3")
     }
 
+# A replica (DATABASE_REPLICA_URL) is a copy of the primary: no test database of its own, it reads the
+# primary's test database (by name, on its own server, which streams it; tests/test_replica_streaming.py).
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "chengguan-test-media"
 DOCUMENTS_RENDER_ASYNC = False  # an issued document's PDF right after the commit (a worker test queues it)
 
@@ -36,6 +41,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 if not REDIS_URL and not os.environ.get("CELERY_BROKER_DIR"):
     CELERY_BROKER_DIR = Path(tempfile.gettempdir()) / f"chengguan-test-broker-{os.getpid()}"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker(CELERY_BROKER_DIR)
+# The beat and worker processes a test starts on the shared Redis keep to a queue of their own
+# (tests/test_beat_lock.py), away from what other runs leave in the default one.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 
 # With Redis (CACHE_URL or REDIS_URL) runs share one server: each run keeps its keys under its own prefix, as
 # it has its own database. A subprocess of a test passes CACHE_KEY_PREFIX to read the same keys.

@@ -4,11 +4,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from enforcement.viewsets import ScopedRelatedField
 
 from ..choices import Role
 from ..models import Grid, OrgUnit, User, unit_role_errors
+from ..tokens import ApiToken
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -101,3 +103,37 @@ class UserSerializer(serializers.ModelSerializer):
         if roles is not None:
             instance.set_roles(roles)
         return instance
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """A sign-in for an API token: username and password, and the device it is for."""
+
+    device = serializers.CharField(
+        label=_("Device"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "A name for the device or program the token is for. Signing in again for the same device "
+            "replaces its token; without a name the token is the default device's."
+        ),
+    )
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("The key: send it as `Authorization: Token <key>`. Shown only now."))
+    expires_at = serializers.DateTimeField()
+    device = serializers.CharField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner sees it in the list: never its key (nor its digest)."""
+
+    current = serializers.SerializerMethodField(help_text=_("The token this request was signed with."))
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "device", "created_at", "expires_at", "last_used_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        return token == self.context["request"].auth

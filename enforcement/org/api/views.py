@@ -1,8 +1,7 @@
+from django.contrib.auth import logout
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,8 +12,16 @@ from enforcement.viewsets import ScopedModelViewSet
 
 from ..auth import ADDRESS_BLOCKED_MESSAGE, LOCKED_MESSAGE, address_blocked_until, client_address, is_locked
 from ..models import Grid, OrgUnit, User
+from ..tokens import DEFAULT_DEVICE, ApiToken
 from .filtersets import GridFilterSet, OrgUnitFilterSet, UserFilterSet
-from .serializers import GridSerializer, OrgUnitSerializer, UserSerializer
+from .serializers import (
+    ApiTokenSerializer,
+    GridSerializer,
+    IssuedTokenSerializer,
+    OrgUnitSerializer,
+    TokenRequestSerializer,
+    UserSerializer,
+)
 
 
 class OrgUnitViewSet(ScopedModelViewSet):
@@ -45,21 +52,19 @@ class UserViewSet(ScopedModelViewSet):
         return Response(UserSerializer(request.user, context={"request": request}).data)
 
 
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 class ObtainTokenView(APIView):
-    """POST username and password, get the API token. Repeated failures lock the account, and many from
-    one address block the address (429), like the browser login does (enforcement/org/auth.py)."""
+    """POST username and password (and the device it is for), get an API token for that device; it
+    replaces the device's previous one and expires after API_TOKEN_DAYS (enforcement/org/tokens.py).
+    Repeated failures lock the account, and many from one address block the address (429), like the
+    browser login does (enforcement/org/auth.py)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
-    serializer_class = AuthTokenSerializer
+    serializer_class = TokenRequestSerializer
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenResponseSerializer)
+    @extend_schema(request=TokenRequestSerializer, responses=IssuedTokenSerializer)
     def post(self, request):
         # The per-address limit first (enforcement/org/auth.py): a blocked address learns nothing of a username.
         blocked_until = address_blocked_until(client_address(request))
@@ -70,7 +75,33 @@ class ObtainTokenView(APIView):
         username = request.data.get("username") if hasattr(request.data, "get") else None  # a JSON list has none
         if isinstance(username, str) and is_locked(username):  # anything else is the serializer's 400
             return Response({"detail": str(LOCKED_MESSAGE)}, status=status.HTTP_403_FORBIDDEN)
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token, key = ApiToken.issue(
+            serializer.validated_data["user"], serializer.validated_data.get("device") or DEFAULT_DEVICE
+        )
+        issued = {"token": key, "expires_at": token.expires_at, "device": token.device}
+        return Response(IssuedTokenSerializer(issued).data)
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own API tokens, one per device (never their keys); DELETE revokes one."""
+
+    serializer_class = ApiTokenSerializer
+    pagination_class = None  # a handful of devices
+    filter_backends = []
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user.pk)
+
+
+class LogoutView(APIView):
+    """Revokes the API token this request was signed with (or ends the browser session that sent it)."""
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Signed out.")})
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            request.auth.delete()
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

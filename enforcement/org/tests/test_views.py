@@ -222,7 +222,7 @@ def test_unit_list_is_scoped_searchable_and_indented(client, admin_a, squad_a, s
     assert "District A" in page and "Squadron A1" in page
     assert "District B" not in page and "Squadron B1" not in page and "City Bureau" not in page
     # The admin's own unit sits at the margin, its sub-units one step in.
-    assert 'style="--indent: 0"' in page and 'style="--indent: 1"' in page
+    assert 'tree-indent-0"' in page and 'tree-indent-1"' in page
     found = main(client.get(reverse("org:unit-list"), {"q": "squad-a"}))
     assert "Squadron A1" in found and "District A" not in found
 
