@@ -45,8 +45,8 @@ def next_number(scope, *, unit=None, period):
 
 # --- document numbers: patterns per issuing unit and type -------------------------------------------------
 def pattern_problem(pattern):
-    """Why a numbering pattern cannot be used, in words, or "" if it can: it must have the serial, and only
-    the placeholders it knows."""
+    """Why a numbering pattern cannot be used, in words, or "" if it can: it must have the serial and the
+    year (the serials start again at 1 each year), and only the placeholders it knows."""
     from django.utils.translation import gettext as _
 
     from .models import PLACEHOLDERS
@@ -59,6 +59,9 @@ def pattern_problem(pattern):
         rest = rest.replace(placeholder, "")
     if "{" in rest or "}" in rest:
         return _("Use only the placeholders {unit}, {word}, {year} and {serial}.")
+    if "{year}" not in pattern:
+        return _("A numbering pattern needs the year, written {year}: the serial numbers start again at 1 each "
+                 "year, so without it next year's documents would repeat this year's numbers.")
     return ""
 
 

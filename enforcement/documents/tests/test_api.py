@@ -401,11 +401,11 @@ def test_a_district_administrator_sets_the_patterns_of_the_district_only(api_as,
     assert mine.status_code == 201, mine.json()
     assert mine.json()["example"] == f"甲城管受〔{timezone.localdate().year}〕123号"
     assert client.post(PATTERNS, {"unit": district_b.pk, "pattern": "{serial}"}, format="json").status_code == 400
-    city_default = client.post(PATTERNS, {"pattern": "{unit}{serial}"}, format="json")
+    city_default = client.post(PATTERNS, {"pattern": "{unit}〔{year}〕{serial}"}, format="json")
     assert city_default.status_code == 403 and "city administrator" in city_default.json()["detail"]
     assert NumberingPattern.objects.count() == 1
     duplicate = client.post(PATTERNS, {"unit": district_a.pk, "doc_type": "acceptance_notice",
-                                       "pattern": "{serial}"}, format="json")
+                                       "pattern": "〔{year}〕{serial}"}, format="json")
     assert duplicate.status_code == 400 and "already has a numbering pattern" in duplicate.json()["doc_type"][0]
     # The pattern numbers what is issued next.
     issued = api_as(intake_a).post(record_documents(petition), {"doc_type": "acceptance_notice"}, format="json")

@@ -188,3 +188,11 @@ def test_a_rollback_gives_the_number_back(intake_a, district_a, django_capture_o
     assert again.serial == 1 and again.number == lost.number
     following = issue_document(accepted_letter(district_a), "acceptance_notice", by=intake_a)
     assert following.serial == 2  # no gap
+
+
+def test_a_pattern_without_the_year_is_refused(district_a):
+    """The serials start again at 1 each year: without the year, January's numbers would repeat last year's."""
+    pattern = NumberingPattern(unit=district_a, pattern="{unit}{word}{serial}号")
+    with pytest.raises(ValidationError) as refused:
+        pattern.full_clean()
+    assert "needs the year" in refused.value.message_dict["pattern"][0]
