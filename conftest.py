@@ -17,22 +17,30 @@ def city(db):
 
 @pytest.fixture
 def district_a(city):
-    return OrgUnitFactory(code="district-a", name="甲区分局", name_en="District A", level=UnitLevel.DISTRICT, parent=city)
+    return OrgUnitFactory(
+        code="district-a", name="甲区分局", name_en="District A", level=UnitLevel.DISTRICT, parent=city
+    )
 
 
 @pytest.fixture
 def district_b(city):
-    return OrgUnitFactory(code="district-b", name="乙区分局", name_en="District B", level=UnitLevel.DISTRICT, parent=city)
+    return OrgUnitFactory(
+        code="district-b", name="乙区分局", name_en="District B", level=UnitLevel.DISTRICT, parent=city
+    )
 
 
 @pytest.fixture
 def squad_a(district_a):
-    return OrgUnitFactory(code="squad-a1", name="甲区一中队", name_en="Squadron A1", level=UnitLevel.SQUADRON, parent=district_a)
+    return OrgUnitFactory(
+        code="squad-a1", name="甲区一中队", name_en="Squadron A1", level=UnitLevel.SQUADRON, parent=district_a
+    )
 
 
 @pytest.fixture
 def squad_b(district_b):
-    return OrgUnitFactory(code="squad-b1", name="乙区一中队", name_en="Squadron B1", level=UnitLevel.SQUADRON, parent=district_b)
+    return OrgUnitFactory(
+        code="squad-b1", name="乙区一中队", name_en="Squadron B1", level=UnitLevel.SQUADRON, parent=district_b
+    )
 
 
 @pytest.fixture

@@ -83,21 +83,42 @@ def _bureau(label, n):
     from enforcement.org.models import OrgUnit, User
 
     stamp = f"{time.time_ns() // 1000 % 10**12:012d}"
-    unit = OrgUnit.objects.create(code=f"bench-docs-{stamp}", name=f"基准{label}区分局", name_en=f"Bench {label}",
-                                  level=UnitLevel.DISTRICT)
-    clerk = User.objects.create_user(username=f"bench.docs.{stamp}", password=None, unit=unit, full_name="受理员")
+    unit = OrgUnit.objects.create(
+        code=f"bench-docs-{stamp}",
+        name=f"基准{label}区分局",
+        name_en=f"Bench {label}",
+        level=UnitLevel.DISTRICT,
+    )
+    clerk = User.objects.create_user(
+        username=f"bench.docs.{stamp}", password=None, unit=unit, full_name="受理员"
+    )
     clerk.set_roles(["intake"])
     category = ViolationCategory.objects.order_by("pk").first() or ViolationCategory.objects.create(
-        code=f"bench-docs-{stamp}", name="占道经营")
+        code=f"bench-docs-{stamp}", name="占道经营"
+    )
     now = timezone.now()
-    Complaint.objects.bulk_create([
-        Complaint(number=f"BD{stamp}{i:06d}", received_at=now, channel=Channel.HOTLINE_12345, complainant_name="张三丰",
-                  complainant_phone="13812345678", address=f"中山路{i}号", category=category,
-                  description="门前占道经营，影响通行", unit=unit, intake_unit=unit, received_by=clerk,
-                  status=ComplaintStatus.REJECTED, reject_reason="不属于城管执法职责范围，请向市场监督管理部门反映。",
-                  created_at=now, updated_at=now)
-        for i in range(n)
-    ])
+    Complaint.objects.bulk_create(
+        [
+            Complaint(
+                number=f"BD{stamp}{i:06d}",
+                received_at=now,
+                channel=Channel.HOTLINE_12345,
+                complainant_name="张三丰",
+                complainant_phone="13812345678",
+                address=f"中山路{i}号",
+                category=category,
+                description="门前占道经营，影响通行",
+                unit=unit,
+                intake_unit=unit,
+                received_by=clerk,
+                status=ComplaintStatus.REJECTED,
+                reject_reason="不属于城管执法职责范围，请向市场监督管理部门反映。",
+                created_at=now,
+                updated_at=now,
+            )
+            for i in range(n)
+        ]
+    )
     complaints = list(Complaint.objects.filter(unit=unit).order_by("pk"))
     return unit, User.objects.get(pk=clerk.pk), complaints
 
@@ -144,13 +165,24 @@ def issue_phase(clients, per_client):
     serials = sorted(documents.values_list("serial", flat=True))
     year = documents.values_list("year", flat=True).first()
     last = NumberCounter.objects.get(scope=document_scope("refusal_notice"), unit=unit, period=str(year)).last
-    gapless = (n == len(complaints) and serials == list(range(1, n + 1)) and last == n
-               and documents.values("number").distinct().count() == n)
+    gapless = (
+        n == len(complaints)
+        and serials == list(range(1, n + 1))
+        and last == n
+        and documents.values("number").distinct().count() == n
+    )
     return {
-        "clients": clients, "documents": n, "wall_s": wall, "per_second": n / wall,
-        "median_s": statistics.median(latencies), "p95_s": _p95(latencies), "max_s": max(latencies),
-        "gapless": gapless, "check": f"serials 1..{n}: {serials == list(range(1, n + 1))}, counter last {last}",
-        "ids": list(documents.order_by("serial").values_list("pk", flat=True)[:5]), "unit": unit.code,
+        "clients": clients,
+        "documents": n,
+        "wall_s": wall,
+        "per_second": n / wall,
+        "median_s": statistics.median(latencies),
+        "p95_s": _p95(latencies),
+        "max_s": max(latencies),
+        "gapless": gapless,
+        "check": f"serials 1..{n}: {serials == list(range(1, n + 1))}, counter last {last}",
+        "ids": list(documents.order_by("serial").values_list("pk", flat=True)[:5]),
+        "unit": unit.code,
     }
 
 
@@ -163,8 +195,12 @@ def ensure_pdf_phase(ids):
         document = ensure_pdf(pk)
         timings.append(time.perf_counter() - started)
         sizes.append(document.pdf_size)
-    return {"runs": len(ids), "first_s": timings[0], "median_s": statistics.median(timings[1:] or timings),
-            "size": statistics.median(sizes)}
+    return {
+        "runs": len(ids),
+        "first_s": timings[0],
+        "median_s": statistics.median(timings[1:] or timings),
+        "size": statistics.median(sizes),
+    }
 
 
 # --- 3. the PDF of a two-page decision, in a child process ------------------------------------------------------
@@ -207,16 +243,31 @@ def decision_html():
     from enforcement.documents.rendering import PAPER_LANGUAGE
 
     unit = SimpleNamespace(name="东湖区城市管理和综合执法局")
-    doc = SimpleNamespace(number="东湖城管罚决〔2026〕00123号", unit=unit, replaces=None, correction_reason="")
+    doc = SimpleNamespace(
+        number="东湖城管罚决〔2026〕00123号", unit=unit, replaces=None, correction_reason=""
+    )
     rows = [
-        {"label": label, "value": value} for label, value in (
-            ("当事人", "东湖区好味道餐饮店"), ("统一社会信用代码", "92440604MA5XXXXXX1"),
-            ("经营者", "李某某"), ("身份证号码", "4406**********1234"), ("住所（地址）", "东湖区中山路128号"),
-            ("联系电话", "138****5678"), ("案由", "擅自占用城市道路从事经营活动"),
+        {"label": label, "value": value}
+        for label, value in (
+            ("当事人", "东湖区好味道餐饮店"),
+            ("统一社会信用代码", "92440604MA5XXXXXX1"),
+            ("经营者", "李某某"),
+            ("身份证号码", "4406**********1234"),
+            ("住所（地址）", "东湖区中山路128号"),
+            ("联系电话", "138****5678"),
+            ("案由", "擅自占用城市道路从事经营活动"),
         )
     ]
-    context = {"doc": doc, "paper_name": "行政处罚决定书", "authority": unit.name, "issued_date": "2026年11月30日",
-               "rows": rows, "addressee": "", "facts": FACTS, "closing": CLOSING}
+    context = {
+        "doc": doc,
+        "paper_name": "行政处罚决定书",
+        "authority": unit.name,
+        "issued_date": "2026年11月30日",
+        "rows": rows,
+        "addressee": "",
+        "facts": FACTS,
+        "closing": CLOSING,
+    }
     with translation.override(PAPER_LANGUAGE):
         return engines["django"].from_string(DECISION).render(context)
 
@@ -268,11 +319,23 @@ def pdf_child(renders, one_page_html_path):
     import pypdf
 
     pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
-    print(json.dumps({
-        "pages": pages, "bytes": len(data), "html_chars": len(html), "cold_s": cold, "warm": warm,
-        "baseline_mb": baseline, "cold_peak_mb": cold_peak, "peaks_mb": peaks, "settled_mb": settled,
-        "traced_peak_mb": traced_peak / 2**20, "one_page": one_page_times,
-    }))
+    print(
+        json.dumps(
+            {
+                "pages": pages,
+                "bytes": len(data),
+                "html_chars": len(html),
+                "cold_s": cold,
+                "warm": warm,
+                "baseline_mb": baseline,
+                "cold_peak_mb": cold_peak,
+                "peaks_mb": peaks,
+                "settled_mb": settled,
+                "traced_peak_mb": traced_peak / 2**20,
+                "one_page": one_page_times,
+            }
+        )
+    )
 
 
 def pdf_phase(renders, one_page_html):
@@ -280,9 +343,21 @@ def pdf_phase(renders, one_page_html):
         f.write(one_page_html)
     try:
         out = subprocess.run(
-            [sys.executable, "-m", "bench.bench_documents", "--pdf-child", "--renders", str(renders),
-             "--one-page", f.name],
-            cwd=Path(__file__).resolve().parent.parent, env=os.environ, capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "bench.bench_documents",
+                "--pdf-child",
+                "--renders",
+                str(renders),
+                "--one-page",
+                f.name,
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=os.environ,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         os.unlink(f.name)
@@ -301,38 +376,52 @@ def _machine():
     import django
     import weasyprint
 
-    return (f"{os.cpu_count()} cores, Python {platform.python_version()}, Django {django.get_version()}, "
-            f"WeasyPrint {weasyprint.__version__}, {version} (shared_buffers {buffers}), load average "
-            f"{os.getloadavg()[0]:.1f}")
+    return (
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, Django {django.get_version()}, "
+        f"WeasyPrint {weasyprint.__version__}, {version} (shared_buffers {buffers}), load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
 
 
 def report(issued, ensured, pdf, machine, command):
     warm, peaks = pdf["warm"], pdf["peaks_mb"]
     time_ok, memory_ok = max(warm) <= TARGET_RENDER_S, max(peaks + [pdf["cold_peak_mb"]]) <= TARGET_RENDER_MB
     lines = [
-        MARK_START, "## Documents (issue 10)", "",
-        f"`bench/bench_documents.py` on {date.today().isoformat()}: {machine}. Reproduce:", "",
-        "```sh", command, "```", "",
+        MARK_START,
+        "## Documents (issue 10)",
+        "",
+        f"`bench/bench_documents.py` on {date.today().isoformat()}: {machine}. Reproduce:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
         "Issuing (`services.issue_document`, the whole act, the PDF queued for the worker after commit), notices "
         "of refusal of one type for one bureau, each client a thread with its own connection, all started at a "
-        "barrier:", "",
+        "barrier:",
+        "",
         "| Clients | Documents | Wall time | Documents/s | Issue latency median / p95 / max | Register |",
         "|---:|---:|---:|---:|---|---|",
     ]
     for r in issued:
-        lines.append(f"| {r['clients']} | {r['documents']} | {r['wall_s']:.2f} s | {r['per_second']:.1f} | "
-                     f"{_ms(r['median_s'])} / {_ms(r['p95_s'])} / {_ms(r['max_s'])} | "
-                     f"{'gapless ✅' if r['gapless'] else 'GAP ❌'} ({r['check']}) |")
+        lines.append(
+            f"| {r['clients']} | {r['documents']} | {r['wall_s']:.2f} s | {r['per_second']:.1f} | "
+            f"{_ms(r['median_s'])} / {_ms(r['p95_s'])} / {_ms(r['max_s'])} | "
+            f"{'gapless ✅' if r['gapless'] else 'GAP ❌'} ({r['check']}) |"
+        )
     lines += [
         "",
         f"The worker's task body (`ensure_pdf`: render the frozen HTML, store the file, save) on {ensured['runs']} "
         f"issued one-page notices, in this process: first {_ms(ensured['first_s'])} (WeasyPrint and the fonts "
-        f"loaded), then median {_ms(ensured['median_s'])}; PDF {ensured['size'] / 1024:.0f} KB.", "",
+        f"loaded), then median {_ms(ensured['median_s'])}; PDF {ensured['size'] / 1024:.0f} KB.",
+        "",
         f"PDF of a two-page 行政处罚决定书 on `documents/paper.html` ({pdf['html_chars']:,} characters of HTML, "
         f"{pdf['pages']} pages, {pdf['bytes'] / 1024:.0f} KB), `rendering.render_pdf`, {len(warm) + 1} renders "
         "one after another in a fresh process (as a worker runs them); the peak resident set of each render "
-        "(VmHWM, reset before it):", "",
-        "| Measure | Figure | Target |", "|---|---:|---|",
+        "(VmHWM, reset before it):",
+        "",
+        "| Measure | Figure | Target |",
+        "|---|---:|---|",
         f"| Warm render: median / p95 / max of {len(warm)} | {_ms(statistics.median(warm))} / {_ms(_p95(warm))} / "
         f"{_ms(max(warm))} | ≤ 500 ms {'✅' if time_ok else '❌'} |",
         f"| Peak RSS of a warm render: median / max | {statistics.median(peaks):.0f} / {max(peaks):.0f} MB | "
@@ -344,10 +433,16 @@ def report(issued, ensured, pdf, machine, command):
         f"| Peak of Python allocations during one warm render (tracemalloc) | {pdf['traced_peak_mb']:.1f} MB | |",
     ]
     if pdf["one_page"]:
-        lines.append(f"| One-page notice of refusal, warm, median of {len(pdf['one_page'])} | "
-                     f"{_ms(statistics.median(pdf['one_page']))} | |")
-    lines += ["", f"Render target (each warm render ≤ {TARGET_RENDER_S} s and ≤ {TARGET_RENDER_MB} MB): "
-              f"{'met' if time_ok and memory_ok else 'missed'}.", MARK_END]
+        lines.append(
+            f"| One-page notice of refusal, warm, median of {len(pdf['one_page'])} | "
+            f"{_ms(statistics.median(pdf['one_page']))} | |"
+        )
+    lines += [
+        "",
+        f"Render target (each warm render ≤ {TARGET_RENDER_S} s and ≤ {TARGET_RENDER_MB} MB): "
+        f"{'met' if time_ok and memory_ok else 'missed'}.",
+        MARK_END,
+    ]
     return "\n".join(lines)
 
 
@@ -363,7 +458,9 @@ def write_results(section):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", default="16", help="threads issuing at once; a comma list runs one phase each")
+    parser.add_argument(
+        "--clients", default="16", help="threads issuing at once; a comma list runs one phase each"
+    )
     parser.add_argument("--per-client", type=int, default=30, help="documents each client issues")
     parser.add_argument("--renders", type=int, default=30, help="warm renders of the two-page decision")
     parser.add_argument("--write", action="store_true", help="put the figures in bench/RESULTS.md")
@@ -383,7 +480,9 @@ def main(argv=None):
         if connection.vendor != "postgresql":
             sys.exit("The documents benchmark runs on PostgreSQL: set DATABASE_URL.")
         if "bench" not in name and not args.force:
-            sys.exit(f"Refusing to write into {name!r}: the database name must contain 'bench' (or pass --force).")
+            sys.exit(
+                f"Refusing to write into {name!r}: the database name must contain 'bench' (or pass --force)."
+            )
         call_command("migrate", verbosity=0, interactive=False)
         machine = _machine()
 
@@ -391,16 +490,20 @@ def main(argv=None):
         for clients in (int(c) for c in args.clients.split(",")):
             result = issue_phase(clients, args.per_client)
             issued.append(result)
-            print(f"{clients} clients: {result['documents']} documents in {result['wall_s']:.2f} s "
-                  f"({result['per_second']:.1f}/s), latency median {_ms(result['median_s'])}, p95 "
-                  f"{_ms(result['p95_s'])}; {'gapless' if result['gapless'] else 'GAP'} ({result['check']})",
-                  flush=True)
+            print(
+                f"{clients} clients: {result['documents']} documents in {result['wall_s']:.2f} s "
+                f"({result['per_second']:.1f}/s), latency median {_ms(result['median_s'])}, p95 "
+                f"{_ms(result['p95_s'])}; {'gapless' if result['gapless'] else 'GAP'} ({result['check']})",
+                flush=True,
+            )
         from enforcement.documents.models import Document
 
         ensured = ensure_pdf_phase(issued[-1]["ids"])
         pdf = pdf_phase(args.renders, Document.objects.get(pk=issued[-1]["ids"][0]).html)
-        command = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/cg_bench_documents .venv/bin/python -m " \
-                  "bench.bench_documents " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]))
+        command = (
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/cg_bench_documents .venv/bin/python -m "
+            "bench.bench_documents " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]))
+        )
         section = report(issued, ensured, pdf, machine, command.strip())
         print(section)
         if args.write:

@@ -59,40 +59,196 @@ STUCK_SHARE = 0.005  # complaints that stall at some step: the overdue backlog
 # --- the city ------------------------------------------------------------------------------------------
 CITY = ("bench-city", "江州市城市管理综合执法局", "Jiangzhou Urban Management Bureau")
 DISTRICT_NAMES = [
-    ("东湖区", "Donghu"), ("西江区", "Xijiang"), ("南山区", "Nanshan"), ("北城区", "Beicheng"),
-    ("中山区", "Zhongshan"), ("滨江区", "Binjiang"), ("高新区", "Gaoxin"), ("新城区", "Xincheng"),
-    ("临港区", "Lingang"), ("石桥区", "Shiqiao"), ("青山区", "Qingshan"), ("白沙区", "Baisha"),
+    ("东湖区", "Donghu"),
+    ("西江区", "Xijiang"),
+    ("南山区", "Nanshan"),
+    ("北城区", "Beicheng"),
+    ("中山区", "Zhongshan"),
+    ("滨江区", "Binjiang"),
+    ("高新区", "Gaoxin"),
+    ("新城区", "Xincheng"),
+    ("临港区", "Lingang"),
+    ("石桥区", "Shiqiao"),
+    ("青山区", "Qingshan"),
+    ("白沙区", "Baisha"),
 ]
 # Busier centre, quieter outskirts.
 DISTRICT_WEIGHTS = [16, 14, 12, 12, 10, 9, 8, 6, 5, 3, 3, 2]
 TOWNS = [
-    "城东", "城西", "江南", "江北", "河口", "龙岗", "凤凰", "金沙", "银湖", "桃源", "杏林", "梅岭", "竹园",
-    "松岗", "柳堤", "荷塘", "兰亭", "菊坊", "春晖", "秋实", "华林", "光明", "和平", "人民", "解放", "新民",
-    "长乐", "永安", "太平", "兴隆", "丰收", "建设", "前进", "胜利", "红旗", "朝阳", "东风", "向阳", "幸福",
-    "团结", "文昌", "白云", "青松", "翠湖", "碧水", "清河", "石门", "沙湾",
+    "城东",
+    "城西",
+    "江南",
+    "江北",
+    "河口",
+    "龙岗",
+    "凤凰",
+    "金沙",
+    "银湖",
+    "桃源",
+    "杏林",
+    "梅岭",
+    "竹园",
+    "松岗",
+    "柳堤",
+    "荷塘",
+    "兰亭",
+    "菊坊",
+    "春晖",
+    "秋实",
+    "华林",
+    "光明",
+    "和平",
+    "人民",
+    "解放",
+    "新民",
+    "长乐",
+    "永安",
+    "太平",
+    "兴隆",
+    "丰收",
+    "建设",
+    "前进",
+    "胜利",
+    "红旗",
+    "朝阳",
+    "东风",
+    "向阳",
+    "幸福",
+    "团结",
+    "文昌",
+    "白云",
+    "青松",
+    "翠湖",
+    "碧水",
+    "清河",
+    "石门",
+    "沙湾",
 ]
 STREETS = [
-    "中山路", "解放路", "人民路", "建设大道", "滨江路", "东风路", "环市路", "北京路", "文昌路", "江南大道",
-    "工业大道", "沿江路", "花园路", "学府路", "科技路", "创业路", "长江路", "黄河路", "珠江路", "湖滨路",
-    "青年路", "新华街", "光明街", "幸福街", "和平街", "朝阳路", "南湖路", "北湖路", "西湖路", "东湖路",
-    "金沙路", "银河路", "星光路", "明珠路", "体育路", "公园路", "府前路", "同心路", "民主路", "教育路",
-    "医院路", "车站路", "港口路", "机场路", "龙华路", "凤凰路", "梅园路", "桂花路", "荔枝路", "榕树路",
+    "中山路",
+    "解放路",
+    "人民路",
+    "建设大道",
+    "滨江路",
+    "东风路",
+    "环市路",
+    "北京路",
+    "文昌路",
+    "江南大道",
+    "工业大道",
+    "沿江路",
+    "花园路",
+    "学府路",
+    "科技路",
+    "创业路",
+    "长江路",
+    "黄河路",
+    "珠江路",
+    "湖滨路",
+    "青年路",
+    "新华街",
+    "光明街",
+    "幸福街",
+    "和平街",
+    "朝阳路",
+    "南湖路",
+    "北湖路",
+    "西湖路",
+    "东湖路",
+    "金沙路",
+    "银河路",
+    "星光路",
+    "明珠路",
+    "体育路",
+    "公园路",
+    "府前路",
+    "同心路",
+    "民主路",
+    "教育路",
+    "医院路",
+    "车站路",
+    "港口路",
+    "机场路",
+    "龙华路",
+    "凤凰路",
+    "梅园路",
+    "桂花路",
+    "荔枝路",
+    "榕树路",
 ]
 LANDMARKS = [
-    "菜市场", "小学门口", "地铁站出口", "公交站", "商业广场", "人民医院", "公园东门", "农贸市场", "步行街",
-    "夜市", "建筑工地", "加油站", "写字楼", "酒店", "中学", "超市", "社区服务中心", "大排档", "汽车站",
+    "菜市场",
+    "小学门口",
+    "地铁站出口",
+    "公交站",
+    "商业广场",
+    "人民医院",
+    "公园东门",
+    "农贸市场",
+    "步行街",
+    "夜市",
+    "建筑工地",
+    "加油站",
+    "写字楼",
+    "酒店",
+    "中学",
+    "超市",
+    "社区服务中心",
+    "大排档",
+    "汽车站",
 ]
-ESTATES = ["锦绣花园", "阳光小区", "金色家园", "翠苑", "碧桂园", "丽景湾", "富康小区", "和谐家园", "新天地", "滨江花园"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+ESTATES = [
+    "锦绣花园",
+    "阳光小区",
+    "金色家园",
+    "翠苑",
+    "碧桂园",
+    "丽景湾",
+    "富康小区",
+    "和谐家园",
+    "新天地",
+    "滨江花园",
+]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛"
-TIMES = ["", "", "", "每天晚上", "每天早上", "最近一周", "周末", "深夜", "凌晨", "中午", "长期", "近期", "连续多日"]
+TIMES = [
+    "",
+    "",
+    "",
+    "每天晚上",
+    "每天早上",
+    "最近一周",
+    "周末",
+    "深夜",
+    "凌晨",
+    "中午",
+    "长期",
+    "近期",
+    "连续多日",
+]
 IMPACTS = [
-    "影响行人通行", "造成交通拥堵", "环境脏乱差", "严重影响居民休息", "存在安全隐患", "影响市容市貌",
-    "周边居民意见很大", "影响附近商户经营", "给出行带来不便", "气味难闻",
+    "影响行人通行",
+    "造成交通拥堵",
+    "环境脏乱差",
+    "严重影响居民休息",
+    "存在安全隐患",
+    "影响市容市貌",
+    "周边居民意见很大",
+    "影响附近商户经营",
+    "给出行带来不便",
+    "气味难闻",
 ]
 ASKS = [
-    "请尽快处理", "希望城管部门加强管理", "已多次反映仍未解决", "请相关部门核实处理", "希望彻底整治",
-    "请尽快派人查看", "要求依法查处", "请给予答复",
+    "请尽快处理",
+    "希望城管部门加强管理",
+    "已多次反映仍未解决",
+    "请相关部门核实处理",
+    "希望彻底整治",
+    "请尽快派人查看",
+    "要求依法查处",
+    "请给予答复",
 ]
 # Per sub-category code (the demo catalogue): what a caller says. Unknown codes fall back to the name.
 PROBLEMS = {
@@ -133,13 +289,35 @@ PROBLEMS = {
     "1103": ["运输车辆未密闭覆盖", "渣土车未盖篷布"],
 }
 CATEGORY_WEIGHTS = {
-    "0701": 12, "0702": 8, "0504": 6, "0501": 6, "0502": 5, "0503": 5, "0101": 4, "0801": 4, "0103": 3,
-    "0201": 3, "0703": 3, "0602": 3, "1103": 2, "0102": 2, "1101": 2,
+    "0701": 12,
+    "0702": 8,
+    "0504": 6,
+    "0501": 6,
+    "0502": 5,
+    "0503": 5,
+    "0101": 4,
+    "0801": 4,
+    "0103": 3,
+    "0201": 3,
+    "0703": 3,
+    "0602": 3,
+    "1103": 2,
+    "0102": 2,
+    "1101": 2,
 }
 URGENT_WEIGHT = 0.3
 CHANNEL_WEIGHTS = {
-    "hotline_12345": 42, "hotline_bureau": 10, "mayor_hotline": 4, "web": 10, "patrol": 18, "letter": 3,
-    "visit": 3, "petition": 3, "media": 2, "npc_motion": 0.5, "cppcc_proposal": 0.5,
+    "hotline_12345": 42,
+    "hotline_bureau": 10,
+    "mayor_hotline": 4,
+    "web": 10,
+    "patrol": 18,
+    "letter": 3,
+    "visit": 3,
+    "petition": 3,
+    "media": 2,
+    "npc_motion": 0.5,
+    "cppcc_proposal": 0.5,
 }
 CITY_DESK_CHANNELS = {"hotline_12345", "mayor_hotline", "web", "media", "npc_motion", "cppcc_proposal"}
 SLOW_CHANNELS = {"letter", "visit", "petition", "npc_motion", "cppcc_proposal"}  # accepted in days, not hours
@@ -180,7 +358,9 @@ class Summary:
     def lines(self):
         yield f"complaints {self.complaints:,}, audit events {self.events:,}, open {self.open:,}, overdue {self.overdue:,}"
         yield "by status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_status.items()))
-        yield f"units {self.units}, grids {self.grids}, users: " + ", ".join(f"{k}={v}" for k, v in self.users.items())
+        yield f"units {self.units}, grids {self.grids}, users: " + ", ".join(
+            f"{k}={v}" for k, v in self.users.items()
+        )
         yield "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())
 
 
@@ -250,38 +430,69 @@ def _build_city(summary):
     users, roles = [], []
 
     def user(username, unit, role, full_name):
-        users.append(User(username=username, full_name=full_name, unit_id=unit.pk, password=password,
-                          email=f"{username}@bench.invalid", certificate_no=f"BENCH{len(users):06d}",
-                          certificate_expires=date(2099, 12, 31)))
+        users.append(
+            User(
+                username=username,
+                full_name=full_name,
+                unit_id=unit.pk,
+                password=password,
+                email=f"{username}@bench.invalid",
+                certificate_no=f"BENCH{len(users):06d}",
+                certificate_expires=date(2099, 12, 31),
+            )
+        )
         roles.append((username, role))
         return username
 
     name_rng = random.Random(1)
 
     def person():
-        return name_rng.choice(SURNAMES) + "".join(name_rng.choice(GIVEN) for _ in range(name_rng.choice((1, 2))))
+        return name_rng.choice(SURNAMES) + "".join(
+            name_rng.choice(GIVEN) for _ in range(name_rng.choice((1, 2)))
+        )
 
     layout = {"city": city, "districts": []}
-    for role, suffix in ((Role.INTAKE, "intake1"), (Role.INTAKE, "intake2"), (Role.INTAKE, "intake3"),
-                         (Role.BUREAU_HEAD, "bureau_head"), (Role.ADMIN, "admin"), (Role.STATISTICIAN, "statistician")):
+    for role, suffix in (
+        (Role.INTAKE, "intake1"),
+        (Role.INTAKE, "intake2"),
+        (Role.INTAKE, "intake3"),
+        (Role.BUREAU_HEAD, "bureau_head"),
+        (Role.ADMIN, "admin"),
+        (Role.STATISTICIAN, "statistician"),
+    ):
         user(f"bench.city.{suffix}", city, role, person())
     grids = []
     lat0, lng0 = 22_900_000, 113_000_000
     for d, (dname, dname_en) in enumerate(DISTRICT_NAMES[:DISTRICTS]):
-        district = OrgUnit(code=f"bench-d{d + 1:02d}", name=f"{dname}分局", name_en=f"{dname_en} District Bureau",
-                           level=UnitLevel.DISTRICT, parent=city)
+        district = OrgUnit(
+            code=f"bench-d{d + 1:02d}",
+            name=f"{dname}分局",
+            name_en=f"{dname_en} District Bureau",
+            level=UnitLevel.DISTRICT,
+            parent=city,
+        )
         district.save()
         prefix = f"bench.d{d + 1:02d}"
-        for role, suffix in ((Role.INTAKE, "intake1"), (Role.INTAKE, "intake2"), (Role.BUREAU_HEAD, "bureau_head"),
-                             (Role.LEGAL_REVIEWER, "legal_reviewer"), (Role.STATISTICIAN, "statistician"),
-                             (Role.ADMIN, "admin")):
+        for role, suffix in (
+            (Role.INTAKE, "intake1"),
+            (Role.INTAKE, "intake2"),
+            (Role.BUREAU_HEAD, "bureau_head"),
+            (Role.LEGAL_REVIEWER, "legal_reviewer"),
+            (Role.STATISTICIAN, "statistician"),
+            (Role.ADMIN, "admin"),
+        ):
             user(f"{prefix}.{suffix}", district, role, person())
         d_lat, d_lng = lat0 + (d // 4) * 80_000, lng0 + (d % 4) * 120_000
         squadrons = []
         for s in range(SQUADRONS_PER_DISTRICT):
             town = TOWNS[(d * SQUADRONS_PER_DISTRICT + s) % len(TOWNS)]
-            squadron = OrgUnit(code=f"bench-d{d + 1:02d}-s{s + 1:02d}", name=f"{dname[:-1]}{town}中队",
-                               name_en=f"{dname_en} Squadron {s + 1}", level=UnitLevel.SQUADRON, parent=district)
+            squadron = OrgUnit(
+                code=f"bench-d{d + 1:02d}-s{s + 1:02d}",
+                name=f"{dname[:-1]}{town}中队",
+                name_en=f"{dname_en} Squadron {s + 1}",
+                level=UnitLevel.SQUADRON,
+                parent=district,
+            )
             squadron.save()
             sprefix = f"{prefix}.s{s + 1:02d}"
             user(f"{sprefix}.squad_leader", squadron, Role.SQUAD_LEADER, person())
@@ -290,11 +501,17 @@ def _build_city(summary):
             s_lat, s_lng = d_lat + (s // 4) * 40_000, d_lng + (s % 4) * 30_000
             for g in range(GRIDS_PER_SQUADRON):
                 g_lat, g_lng = s_lat + (g // 3) * 20_000, s_lng + (g % 3) * 10_000
-                grids.append(Grid(
-                    code=f"bench-d{d + 1:02d}-s{s + 1:02d}-g{g + 1}", name=f"{town}第{g + 1}网格", unit=squadron,
-                    min_lat=_micro(g_lat), max_lat=_micro(g_lat + 20_000), min_lng=_micro(g_lng),
-                    max_lng=_micro(g_lng + 10_000),
-                ))
+                grids.append(
+                    Grid(
+                        code=f"bench-d{d + 1:02d}-s{s + 1:02d}-g{g + 1}",
+                        name=f"{town}第{g + 1}网格",
+                        unit=squadron,
+                        min_lat=_micro(g_lat),
+                        max_lat=_micro(g_lat + 20_000),
+                        min_lng=_micro(g_lng),
+                        max_lng=_micro(g_lng + 10_000),
+                    )
+                )
             squadrons.append((squadron, sprefix))
         layout["districts"].append((district, prefix, squadrons))
     Grid.objects.bulk_create(grids)
@@ -309,25 +526,41 @@ def _build_city(summary):
         )
     districts = []
     for district, prefix, squadrons in layout["districts"]:
-        districts.append(_District(
-            id=district.pk, name=district.name, intake=[ids[f"{prefix}.intake1"], ids[f"{prefix}.intake2"]],
-            head=ids[f"{prefix}.bureau_head"],
-            squadrons=[
-                _Squadron(id=sq.pk, district=len(districts), grids=grid_rows[sq.pk], leader=ids[f"{sp}.squad_leader"],
-                          officers=[ids[f"{sp}.officer{n + 1}"] for n in range(3)])
-                for sq, sp in squadrons
-            ],
-        ))
+        districts.append(
+            _District(
+                id=district.pk,
+                name=district.name,
+                intake=[ids[f"{prefix}.intake1"], ids[f"{prefix}.intake2"]],
+                head=ids[f"{prefix}.bureau_head"],
+                squadrons=[
+                    _Squadron(
+                        id=sq.pk,
+                        district=len(districts),
+                        grids=grid_rows[sq.pk],
+                        leader=ids[f"{sp}.squad_leader"],
+                        officers=[ids[f"{sp}.officer{n + 1}"] for n in range(3)],
+                    )
+                    for sq, sp in squadrons
+                ],
+            )
+        )
     summary.units = OrgUnit.objects.count()
     summary.grids = len(grids)
     summary.users = {
-        "city_intake": "bench.city.intake1", "city_admin": "bench.city.admin",
-        "district_intake": "bench.d01.intake1", "district_head": "bench.d01.bureau_head",
-        "squad_leader": "bench.d01.s01.squad_leader", "officer": "bench.d01.s01.officer1",
+        "city_intake": "bench.city.intake1",
+        "city_admin": "bench.city.admin",
+        "district_intake": "bench.d01.intake1",
+        "district_head": "bench.d01.bureau_head",
+        "squad_leader": "bench.d01.s01.squad_leader",
+        "officer": "bench.d01.s01.officer1",
         "password": BENCH_PASSWORD,
     }
-    return _City(id=city.pk, intake=[ids[f"bench.city.intake{n}"] for n in (1, 2, 3)], districts=districts,
-                 categories=_categories())
+    return _City(
+        id=city.pk,
+        intake=[ids[f"bench.city.intake{n}"] for n in (1, 2, 3)],
+        districts=districts,
+        categories=_categories(),
+    )
 
 
 def _categories():
@@ -341,7 +574,8 @@ def _categories():
         demo.seed()
     rows = list(
         ViolationCategory.objects.filter(is_active=True, parent__isnull=False, parent__is_active=True)
-        .order_by("code").values_list("pk", "code", "name", "is_urgent")
+        .order_by("code")
+        .values_list("pk", "code", "name", "is_urgent")
     )
     if not rows:
         raise RuntimeError("No active sub-categories to file complaints under: load a catalogue first.")
@@ -394,15 +628,63 @@ class _Deadlines:
 
 # --- the complaints and their events --------------------------------------------------------------------
 COMPLAINT_COLUMNS = [
-    "id", "version", "number", "received_at", "channel", "is_anonymous", "complainant_name", "complainant_phone",
-    "address", "lat", "lng", "description", "status", "accept_due_at", "reply_due_at", "visit_due_at", "due_at",
-    "accepted_at", "dispatched_at", "replied_at", "visited_at", "closed_at", "reject_reason", "sent_back_count",
-    "reply_text", "satisfaction", "visit_note", "reopen_count", "extension_count", "extended_days", "on_the_spot",
-    "closure_note", "created_at", "updated_at", "category_id", "grid_id", "handler_id", "intake_unit_id",
-    "merged_into_id", "previous_unit_id", "received_by_id", "replied_by_id", "unit_id",
+    "id",
+    "version",
+    "number",
+    "received_at",
+    "channel",
+    "is_anonymous",
+    "complainant_name",
+    "complainant_phone",
+    "address",
+    "lat",
+    "lng",
+    "description",
+    "status",
+    "accept_due_at",
+    "reply_due_at",
+    "visit_due_at",
+    "due_at",
+    "accepted_at",
+    "dispatched_at",
+    "replied_at",
+    "visited_at",
+    "closed_at",
+    "reject_reason",
+    "sent_back_count",
+    "reply_text",
+    "satisfaction",
+    "visit_note",
+    "reopen_count",
+    "extension_count",
+    "extended_days",
+    "on_the_spot",
+    "closure_note",
+    "created_at",
+    "updated_at",
+    "category_id",
+    "grid_id",
+    "handler_id",
+    "intake_unit_id",
+    "merged_into_id",
+    "previous_unit_id",
+    "received_by_id",
+    "replied_by_id",
+    "unit_id",
 ]
-EVENT_COLUMNS = ["at", "actor_id", "content_type_id", "object_id", "object_repr", "action", "verb", "source",
-                 "before", "after", "note"]
+EVENT_COLUMNS = [
+    "at",
+    "actor_id",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "action",
+    "verb",
+    "source",
+    "before",
+    "after",
+    "note",
+]
 
 
 def _columns(model, known):
@@ -428,8 +710,21 @@ def _columns(model, known):
 class _ComplaintStream:
     """Yields (complaint row, [event rows]) in received order. Pure: no database access after __init__."""
 
-    def __init__(self, city, deadlines, *, complaints, seed, start, end, full_history_days, full_history_share,
-                 content_type_id, complaint_extra, event_extra):
+    def __init__(
+        self,
+        city,
+        deadlines,
+        *,
+        complaints,
+        seed,
+        start,
+        end,
+        full_history_days,
+        full_history_share,
+        content_type_id,
+        complaint_extra,
+        event_extra,
+    ):
         self.city, self.deadlines = city, deadlines
         self.n, self.seed, self.start, self.end = complaints, seed, start, end
         self.full_history_from = end - timedelta(days=full_history_days)
@@ -469,9 +764,9 @@ class _ComplaintStream:
         channel_table = _table(list(CHANNEL_WEIGHTS.items()))
         district_table = _table(list(enumerate(DISTRICT_WEIGHTS[: len(city.districts)])))
         categories = city.categories
-        category_table = _table([
-            (c, URGENT_WEIGHT if c[3] else CATEGORY_WEIGHTS.get(c[1], 1)) for c in categories
-        ])
+        category_table = _table(
+            [(c, URGENT_WEIGHT if c[3] else CATEGORY_WEIGHTS.get(c[1], 1)) for c in categories]
+        )
         satisfaction_table = _table(SATISFACTION, 1000)
         policies = dl.policy
         merge_targets = {}  # (category id, district) -> (id, number): the latest live complaint
@@ -488,7 +783,9 @@ class _ComplaintStream:
                 limit = (end_local - midnight).total_seconds()
                 seconds = sorted(rand() * limit for _ in range(count))
             else:
-                seconds = sorted(hour_table[int(rand() * len(hour_table))] * 3600 + rand() * 3600 for _ in range(count))
+                seconds = sorted(
+                    hour_table[int(rand() * len(hour_table))] * 3600 + rand() * 3600 for _ in range(count)
+                )
             self.sequences[day] = count
             day_code = f"TS{day:%Y%m%d}"
             for serial, second in enumerate(seconds, start=1):
@@ -535,7 +832,9 @@ class _ComplaintStream:
 
                 accept_due = dl.after(received, policy.accept_within, policy.unit, urgent)
                 from_receipt = policy.reply_counts_from == "received"
-                reply_due = dl.after(received, policy.reply_within, policy.unit, urgent) if from_receipt else None
+                reply_due = (
+                    dl.after(received, policy.reply_within, policy.unit, urgent) if from_receipt else None
+                )
                 intake_reply_due = reply_due
                 visit_due = None
                 status, unit, previous_unit, handler, replied_by = "received", intake_unit, None, None, None
@@ -557,7 +856,11 @@ class _ComplaintStream:
                         steps.append((at, officer, "close_on_the_spot", "received", '"closed"', closure_note))
                 else:
                     fate = rand()
-                    delay = (1 + rand() * 11) if slow else (0.005 + rand() * 0.03 if urgent else 0.02 + rand() * 0.38)
+                    delay = (
+                        (1 + rand() * 11)
+                        if slow
+                        else (0.005 + rand() * 0.03 if urgent else 0.02 + rand() * 0.38)
+                    )
                     if rand() < 0.03:
                         delay += 1 + rand() * (10 if slow else 2)
                     at = received + timedelta(days=delay)
@@ -570,8 +873,16 @@ class _ComplaintStream:
                         steps.append((at, receiver, "reject", "received", '"rejected"', reject_reason))
                     elif fate > 0.98 and target is not None:
                         status, closed, merged_into = "merged", at, target[0]
-                        steps.append((at, receiver, "merge", "received",
-                                      f'"merged", "merged_into": {target[0]}, "merged_into_number": "{target[1]}"', ""))
+                        steps.append(
+                            (
+                                at,
+                                receiver,
+                                "merge",
+                                "received",
+                                f'"merged", "merged_into": {target[0]}, "merged_into_number": "{target[1]}"',
+                                "",
+                            )
+                        )
                     else:
                         status, accepted = "accepted", at
                         steps.append((at, receiver, "accept", "received", '"accepted"', ""))
@@ -580,22 +891,56 @@ class _ComplaintStream:
                         cycles = 1
                         while True:
                             # dispatch → start → reply → visit → close (a reopen goes round once more)
-                            at += timedelta(days=(0.003 + rand() * 0.02) if urgent else (0.01 + rand() * 0.25))
+                            at += timedelta(
+                                days=(0.003 + rand() * 0.02) if urgent else (0.01 + rand() * 0.25)
+                            )
                             if stuck_at <= 1 or at > end:
                                 break
                             handler = officer if (rand() < 0.5 or cycles > 1) else None
-                            previous_unit, unit, dispatched = (intake_unit if cycles == 1 else previous_unit), squadron.id, at
+                            previous_unit, unit, dispatched = (
+                                (intake_unit if cycles == 1 else previous_unit),
+                                squadron.id,
+                                at,
+                            )
                             status = "dispatched"
                             frm = "accepted" if cycles == 1 else "visited"
                             verb = "dispatch" if cycles == 1 else "reopen"
-                            extra = (f'"dispatched", "from_unit": {intake_unit}, "unit": {squadron.id}, '
-                                     f'"handler": {_json_int(handler)}') if cycles == 1 else '"dispatched", "satisfaction": "unsatisfied"'
-                            steps.append((at, receiver, verb, frm, extra, "" if cycles == 1 else "市民不满意，重新办理"))
-                            at += timedelta(days=(0.01 + rand() * 0.04) if urgent else (1 + rand() * 9 if slow else 0.05 + rand() * 1.2))
+                            extra = (
+                                (
+                                    f'"dispatched", "from_unit": {intake_unit}, "unit": {squadron.id}, '
+                                    f'"handler": {_json_int(handler)}'
+                                )
+                                if cycles == 1
+                                else '"dispatched", "satisfaction": "unsatisfied"'
+                            )
+                            steps.append(
+                                (
+                                    at,
+                                    receiver,
+                                    verb,
+                                    frm,
+                                    extra,
+                                    "" if cycles == 1 else "市民不满意，重新办理",
+                                )
+                            )
+                            at += timedelta(
+                                days=(0.01 + rand() * 0.04)
+                                if urgent
+                                else (1 + rand() * 9 if slow else 0.05 + rand() * 1.2)
+                            )
                             if stuck_at <= 2 or at > end:
                                 break
                             status, handler = "in_progress", officer
-                            steps.append((at, officer, "start", "dispatched", f'"in_progress", "handler": {officer}', ""))
+                            steps.append(
+                                (
+                                    at,
+                                    officer,
+                                    "start",
+                                    "dispatched",
+                                    f'"in_progress", "handler": {officer}',
+                                    "",
+                                )
+                            )
                             window = (reply_due - at).total_seconds() if reply_due else 86400
                             if rand() < 0.06 or window < 3600:
                                 at = max(at, reply_due or at) + timedelta(days=0.05 + rand() * 5)
@@ -606,17 +951,36 @@ class _ComplaintStream:
                             status, replied, replied_by = "replied", at, officer
                             reply_text = REPLIES[int(rand() * len(REPLIES))]
                             on_time = "true" if reply_due is None or at <= reply_due else "false"
-                            steps.append((at, officer, "reply", "in_progress", f'"replied", "replied_on_time": {on_time}', ""))
+                            steps.append(
+                                (
+                                    at,
+                                    officer,
+                                    "reply",
+                                    "in_progress",
+                                    f'"replied", "replied_on_time": {on_time}',
+                                    "",
+                                )
+                            )
                             visit_due = dl.after(at, policy.visit_within, policy.visit_unit)
                             window = (visit_due - at).total_seconds()
-                            at += timedelta(seconds=window * (1.05 + rand() if rand() < 0.05 else 0.05 + rand() * 0.9))
+                            at += timedelta(
+                                seconds=window * (1.05 + rand() if rand() < 0.05 else 0.05 + rand() * 0.9)
+                            )
                             if stuck_at <= 4 or at > end:
                                 break
                             status, visited = "visited", at
                             satisfaction = satisfaction_table[int(rand() * len(satisfaction_table))]
                             visit_note = VISIT_NOTES[int(rand() * len(VISIT_NOTES))]
-                            steps.append((at, receiver, "record_visit", "replied",
-                                          f'"visited", "satisfaction": "{satisfaction}"', visit_note))
+                            steps.append(
+                                (
+                                    at,
+                                    receiver,
+                                    "record_visit",
+                                    "replied",
+                                    f'"visited", "satisfaction": "{satisfaction}"',
+                                    visit_note,
+                                )
+                            )
                             if satisfaction == "unsatisfied" and cycles == 1 and rand() < 0.5:
                                 cycles, reopen_count = 2, 1
                                 at += timedelta(days=0.1 + rand())
@@ -647,13 +1011,48 @@ class _ComplaintStream:
                     due = None
                 updated = steps[-1][0] if steps else received
                 row = (
-                    str(pk), str(1 + len(steps)), number, _ts(received), channel, anonymous, name, phone, address,
-                    lat, lng, description, status, _ts(accept_due), _ts(reply_due), _ts(visit_due), _ts(due),
-                    _ts(accepted), _ts(dispatched), _ts(replied), _ts(visited), _ts(closed), reject_reason, "0",
-                    reply_text, satisfaction, visit_note, str(reopen_count), "0", "0", on_the_spot, closure_note,
-                    _ts(received), _ts(updated), str(cat_id), str(grid_id), str(handler) if handler else None,
-                    str(intake_unit), str(merged_into) if merged_into else None,
-                    str(previous_unit) if previous_unit else None, str(receiver), str(replied_by) if replied_by else None,
+                    str(pk),
+                    str(1 + len(steps)),
+                    number,
+                    _ts(received),
+                    channel,
+                    anonymous,
+                    name,
+                    phone,
+                    address,
+                    lat,
+                    lng,
+                    description,
+                    status,
+                    _ts(accept_due),
+                    _ts(reply_due),
+                    _ts(visit_due),
+                    _ts(due),
+                    _ts(accepted),
+                    _ts(dispatched),
+                    _ts(replied),
+                    _ts(visited),
+                    _ts(closed),
+                    reject_reason,
+                    "0",
+                    reply_text,
+                    satisfaction,
+                    visit_note,
+                    str(reopen_count),
+                    "0",
+                    "0",
+                    on_the_spot,
+                    closure_note,
+                    _ts(received),
+                    _ts(updated),
+                    str(cat_id),
+                    str(grid_id),
+                    str(handler) if handler else None,
+                    str(intake_unit),
+                    str(merged_into) if merged_into else None,
+                    str(previous_unit) if previous_unit else None,
+                    str(receiver),
+                    str(replied_by) if replied_by else None,
                     str(unit),
                 ) + c_extra
 
@@ -667,12 +1066,40 @@ class _ComplaintStream:
                     f'"status": "received", "accept_due_at": {_json_ts(accept_due)}, '
                     f'"reply_due_at": {_json_ts(intake_reply_due)}}}'
                 )
-                events = [(_ts(received), str(receiver), ct, oid, repr_, "create", "", "api" if channel == "web" else "ui",
-                           None, create, "") + e_extra]
+                events = [
+                    (
+                        _ts(received),
+                        str(receiver),
+                        ct,
+                        oid,
+                        repr_,
+                        "create",
+                        "",
+                        "api" if channel == "web" else "ui",
+                        None,
+                        create,
+                        "",
+                    )
+                    + e_extra
+                ]
                 if steps and (received >= full_from or rand() < full_share):
                     for at, actor, verb, frm, after, note in steps:
-                        events.append((_ts(at), str(actor), ct, oid, repr_, "transition", verb, "ui",
-                                       f'{{"status": "{frm}"}}', f'{{"status": {after}}}', note) + e_extra)
+                        events.append(
+                            (
+                                _ts(at),
+                                str(actor),
+                                ct,
+                                oid,
+                                repr_,
+                                "transition",
+                                verb,
+                                "ui",
+                                f'{{"status": "{frm}"}}',
+                                f'{{"status": {after}}}',
+                                note,
+                            )
+                            + e_extra
+                        )
                 yield row, events, status, due
 
 
@@ -784,8 +1211,18 @@ def _log(log, message, started):
         log(f"[{time.monotonic() - started:7.1f}s] {message}")
 
 
-def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=None, full_history_days=120,
-             full_history_share=0.10, chunk_size=50_000, fast=None, log=print):
+def generate(
+    complaints=DEFAULT_COMPLAINTS,
+    *,
+    seed=DEFAULT_SEED,
+    years=3,
+    end=None,
+    full_history_days=120,
+    full_history_share=0.10,
+    chunk_size=50_000,
+    fast=None,
+    log=print,
+):
     """Empties the bench tables and loads the benchmark city (see the module docstring). Returns a Summary."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
@@ -816,7 +1253,11 @@ def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=N
                     cursor.execute("SET LOCAL session_replication_role = replica")
         _flush_bench_tables(connection)
         city = _build_city(summary)
-        _log(log, f"city: {summary.units} units, {summary.grids} grids, {len(city.categories)} categories", started)
+        _log(
+            log,
+            f"city: {summary.units} units, {summary.grids} grids, {len(city.categories)} categories",
+            started,
+        )
         dropped = []
         if fast:
             with connection.cursor() as cursor:
@@ -829,10 +1270,17 @@ def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=N
         summary.seconds["setup"] = time.monotonic() - started
 
         stream = _ComplaintStream(
-            city, _Deadlines(start_utc, end_utc), complaints=complaints, seed=seed, start=start_utc, end=end_utc,
-            full_history_days=full_history_days, full_history_share=full_history_share,
+            city,
+            _Deadlines(start_utc, end_utc),
+            complaints=complaints,
+            seed=seed,
+            start=start_utc,
+            end=end_utc,
+            full_history_days=full_history_days,
+            full_history_share=full_history_share,
             content_type_id=ContentType.objects.get_for_model(Complaint).pk,
-            complaint_extra=complaint_extra, event_extra=event_extra,
+            complaint_extra=complaint_extra,
+            event_extra=event_extra,
         )
         writer = _Writer(connection)
         load_started = time.monotonic()
@@ -863,8 +1311,10 @@ def generate(complaints=DEFAULT_COMPLAINTS, *, seed=DEFAULT_SEED, years=3, end=N
         finally:
             writer.close()
         NumberCounter.objects.bulk_create(
-            [NumberCounter(scope=NUMBER_SCOPE, period=day.isoformat(), last=last)
-             for day, last in stream.sequences.items()]
+            [
+                NumberCounter(scope=NUMBER_SCOPE, period=day.isoformat(), last=last)
+                for day, last in stream.sequences.items()
+            ]
         )
         summary.seconds["load"] = time.monotonic() - load_started
         _log(log, f"loaded {complaints:,} complaints and {event_count:,} events", started)
@@ -931,7 +1381,11 @@ def main(argv=None):
     if args.end and (end is None or end.tzinfo is None):
         sys.exit("--end must be an ISO moment with its offset, e.g. 2026-11-25T18:00+08:00")
     summary = generate(
-        args.complaints, seed=args.seed, years=args.years, end=end, full_history_days=args.full_history_days,
+        args.complaints,
+        seed=args.seed,
+        years=args.years,
+        end=end,
+        full_history_days=args.full_history_days,
         full_history_share=args.full_history_share,
     )
     for line in summary.lines():

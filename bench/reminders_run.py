@@ -62,6 +62,7 @@ CROSS JOIN LATERAL (VALUES
 WHERE c.status = 'closed' AND k.chosen AND k.due IS NOT NULL
 ON CONFLICT DO NOTHING"""
 
+
 def _live_statuses():
     """The statuses in which a complaint has a deadline the sweep watches (complaints/deadlines.py)."""
     from complaints.choices import ACCEPT_LIVE, REPLY_LIVE, VISIT_LIVE
@@ -79,7 +80,8 @@ def _start_redis():
     port = _free_port()
     process = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     import redis
 
@@ -156,8 +158,10 @@ def _explain(now, previous_sweep):
         conditions = level_conditions(kind, confs[kind.slug], now, get_calendar())
         since = level_conditions(kind, confs[kind.slug], previous_sweep, get_calendar())
         content_type = ContentType.objects.get_for_model(kind.model_class)
-        for mode, query in (("full", candidates(kind, conditions, content_type)),
-                            ("between", candidates(kind, conditions, content_type, since))):
+        for mode, query in (
+            ("full", candidates(kind, conditions, content_type)),
+            ("between", candidates(kind, conditions, content_type, since)),
+        ):
             sql, params = query.query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
@@ -202,7 +206,9 @@ def run(args):
     live = _sql(f"SELECT count(*) FROM complaints_complaint WHERE status IN {live_statuses}")[0][0]
     figures = {"complaints": total, "live": live, "load": figures_load}
     print(f"load average before: {figures_load[0]:.2f} (the figures mean something only on an idle machine)")
-    print(f"{total:,} complaints, {live:,} with a live deadline; now = {timezone.localtime(now):%Y-%m-%d %H:%M %Z}")
+    print(
+        f"{total:,} complaints, {live:,} with a live deadline; now = {timezone.localtime(now):%Y-%m-%d %H:%M %Z}"
+    )
 
     # 1. The backlog: the first sweep ever.
     seconds, result = _timed(lambda: send_due_reminders(now))
@@ -244,9 +250,12 @@ def run(args):
         return statistics.median(timings), ordered[max(0, round(0.95 * len(ordered)) - 1)], len(queries)
 
     # Complaints saved in the last quarter of an hour (a busy hour's share of ~9,000 saves a day).
-    _sql(f"""UPDATE complaints_complaint SET updated_at = %s - random() * interval '14 minutes'
+    _sql(
+        f"""UPDATE complaints_complaint SET updated_at = %s - random() * interval '14 minutes'
              WHERE id IN (SELECT id FROM complaints_complaint WHERE status IN {live_statuses}
-                          ORDER BY random() LIMIT %s)""", [now, args.recently_saved])
+                          ORDER BY random() LIMIT %s)""",
+        [now, args.recently_saved],
+    )
     _sql("VACUUM (ANALYZE) complaints_complaint")
     figures["nothing_due"] = {}
     for heap in ("vacuumed", "churned"):
@@ -257,51 +266,73 @@ def run(args):
         for mode in ("between", "full"):
             figures["nothing_due"][heap, mode] = nothing_due(full=mode == "full")
             median, p95, queries = figures["nothing_due"][heap, mode]
-            print(f"2. nothing due ({mode}, {heap}): median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
-                  f"(target ≤ {TARGET_NOTHING_DUE_MS} ms)")
+            print(
+                f"2. nothing due ({mode}, {heap}): median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
+                f"(target ≤ {TARGET_NOTHING_DUE_MS} ms)"
+            )
     if args.explain:
         print(_explain(now, previous_sweep))
 
     # 3. 1 % due: closed complaints reopened, reply due in 3 hours.
     with transaction.atomic():
-        _sql(f"""CREATE TABLE {SAVED_TABLE} AS
+        _sql(
+            f"""CREATE TABLE {SAVED_TABLE} AS
                  SELECT id, status, reply_due_at, due_at FROM complaints_complaint
                  WHERE status = 'closed' AND handler_id IS NOT NULL AND id %% 7 = 3 ORDER BY id LIMIT %s""",
-             [args.due])
-        _sql(f"""UPDATE complaints_complaint c SET status = 'in_progress',
+            [args.due],
+        )
+        _sql(
+            f"""UPDATE complaints_complaint c SET status = 'in_progress',
                  reply_due_at = %s, due_at = %s, updated_at = now() FROM {SAVED_TABLE} s WHERE c.id = s.id""",
-             [now + timedelta(hours=3)] * 2)
+            [now + timedelta(hours=3)] * 2,
+        )
     chosen = _sql(f"SELECT count(*) FROM {SAVED_TABLE}")[0][0]
     try:
         before = _counts()
         seconds, result = _timed(lambda: send_due_reminders(now))
         after = _counts()
-        assert (result.reminders, result.deliveries) == (after[0] - before[0], after[1] - before[1]), result.as_dict()
+        assert (result.reminders, result.deliveries) == (after[0] - before[0], after[1] - before[1]), (
+            result.as_dict()
+        )
         figures["warnings"] = (seconds, after[0] - before[0], after[1] - before[1], chosen)
-        print(f"3. 1 % due ({chosen:,} warnings): {after[0] - before[0]:,} reminders and {after[1] - before[1]:,} "
-              f"deliveries in {seconds:.2f} s (target ≤ {TARGET_ONE_PERCENT_S} s)")
+        print(
+            f"3. 1 % due ({chosen:,} warnings): {after[0] - before[0]:,} reminders and {after[1] - before[1]:,} "
+            f"deliveries in {seconds:.2f} s (target ≤ {TARGET_ONE_PERCENT_S} s)"
+        )
 
-        _sql(f"""UPDATE complaints_complaint c SET reply_due_at = %s, due_at = %s, updated_at = now()
-                 FROM {SAVED_TABLE} s WHERE c.id = s.id""", [now - timedelta(hours=2)] * 2)
+        _sql(
+            f"""UPDATE complaints_complaint c SET reply_due_at = %s, due_at = %s, updated_at = now()
+                 FROM {SAVED_TABLE} s WHERE c.id = s.id""",
+            [now - timedelta(hours=2)] * 2,
+        )
         before = _counts()
         seconds, result = _timed(lambda: send_due_reminders(now))
         after = _counts()
-        assert (result.reminders, result.deliveries) == (after[0] - before[0], after[1] - before[1]), result.as_dict()
+        assert (result.reminders, result.deliveries) == (after[0] - before[0], after[1] - before[1]), (
+            result.as_dict()
+        )
         figures["overdue"] = (seconds, after[0] - before[0], after[1] - before[1], chosen)
-        print(f"4. 1 % due ({chosen:,} overdue): {after[0] - before[0]:,} reminders and {after[1] - before[1]:,} "
-              f"deliveries in {seconds:.2f} s")
+        print(
+            f"4. 1 % due ({chosen:,} overdue): {after[0] - before[0]:,} reminders and {after[1] - before[1]:,} "
+            f"deliveries in {seconds:.2f} s"
+        )
         seconds, result = _timed(lambda: send_due_reminders(now, full=True))
         assert result.reminders == 0, result.as_dict()
         figures["after"] = seconds * 1000
         print(f"   the next full sweep: {seconds * 1000:.1f} ms")
 
         # The worker's side, for scale: one process sending a sample.
-        sample = list(Delivery.objects.filter(status="pending").order_by("pk").values_list("pk", flat=True)[
-            :args.deliveries])
-        seconds, _done = _timed(lambda: [deliver_many(sample[i:i + 50]) for i in range(0, len(sample), 50)])
+        sample = list(
+            Delivery.objects.filter(status="pending")
+            .order_by("pk")
+            .values_list("pk", flat=True)[: args.deliveries]
+        )
+        seconds, _done = _timed(lambda: [deliver_many(sample[i : i + 50]) for i in range(0, len(sample), 50)])
         figures["delivery"] = (len(sample), seconds)
-        print(f"   delivery throughput: {len(sample):,} deliveries in {seconds:.1f} s "
-              f"({len(sample) / seconds:,.0f}/s, one process)")
+        print(
+            f"   delivery throughput: {len(sample):,} deliveries in {seconds:.1f} s "
+            f"({len(sample) / seconds:,.0f}/s, one process)"
+        )
     finally:
         _restore_complaints()
         _empty_notification_tables()
@@ -338,15 +369,17 @@ def _markdown(f, args):
     for key, label in labels.items():
         median, p95, queries = f["nothing_due"][key]
         ok = "✅" if p95 <= TARGET_NOTHING_DUE_MS else "❌"
-        rows.append(f"| {label} | 0 | 0 | median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
-                    f"| ≤ {TARGET_NOTHING_DUE_MS} ms {ok} |")
+        rows.append(
+            f"| {label} | 0 | 0 | median {median:.1f} ms, p95 {p95:.1f} ms, {queries} queries "
+            f"| ≤ {TARGET_NOTHING_DUE_MS} ms {ok} |"
+        )
     nothing_due_rows = "\n".join(rows)
     return f"""## Reminders
 
 `bench/reminders_run.py` on {timezone.localdate():%Y-%m-%d}: PostgreSQL {pg} (shared_buffers {shared_buffers}, as \
-installed), Django {django.get_version()}, {os.cpu_count()} cores, load average {f['load'][0]:.1f} before and \
-{f['load'][1]:.1f} after the run; {f['complaints']:,} complaints from `bench.generate` ({f['live']:,} with a live \
-deadline, {f['history']:,} reminders in the table); one sweep = `send_due_reminders()` over the three complaint \
+installed), Django {django.get_version()}, {os.cpu_count()} cores, load average {f["load"][0]:.1f} before and \
+{f["load"][1]:.1f} after the run; {f["complaints"]:,} complaints from `bench.generate` ({f["live"]:,} with a live \
+deadline, {f["history"]:,} reminders in the table); one sweep = `send_due_reminders()` over the three complaint \
 deadline kinds × three levels, delivery tasks published to Redis on commit; nothing-due figures over \
 {args.runs} runs. Reproduce: `DATABASE_URL=postgres://…/cg_bench_reminders .venv/bin/python -m bench.reminders_run \
 --write`.
@@ -357,7 +390,7 @@ deadline kinds × three levels, delivery tasks published to Redis on commit; not
 | 1 % due: {chosen:,} warnings | {w_r:,} | {w_d:,} | {w_s:.2f} s ({w_r / w_s:,.0f} reminders/s) | ≤ {TARGET_ONE_PERCENT_S} s {ok1} |
 | 1 % due: {chosen:,} overdue (handler + squad leader) | {o_r:,} | {o_d:,} | {o_s:.2f} s ({o_r / o_s:,.0f} reminders/s) | ≤ {TARGET_ONE_PERCENT_S} s {ok1} |
 | First sweep ever (the generated backlog) | {backlog_r:,} | {backlog_d:,} | {backlog_s:.2f} s | — |
-| Full sweep after the 1 % ({chosen:,} more live overdue, their notices made) | 0 | 0 | {f['after']:.1f} ms | — |
+| Full sweep after the 1 % ({chosen:,} more live overdue, their notices made) | 0 | 0 | {f["after"]:.1f} ms | — |
 
 How a sweep reads (`enforcement/notifications/sweep.py`). Beat sweeps every {period} s. Between full sweeps a
 sweep reads, per deadline kind, only what became due since the last finished sweep (its `SweepMark`): the
@@ -371,12 +404,12 @@ unique key — which catches whatever the sweeps between could not see (a change
 transaction open longer than REMINDER_CHANGE_MARGIN_SECONDS). A test drives three-hourly sweeps across
 National Day both ways and checks that they make the same reminders after every sweep.
 
-The full sweep's cost grows with the live backlog, not with the table: it reads {f['live']:,} live complaints'
+The full sweep's cost grows with the live backlog, not with the table: it reads {f["live"]:,} live complaints'
 index ranges, and the generator leaves about 8,000 complaints overdue for good, read once per full sweep —
-{chosen:,} more overdue make it {f['after']:.0f} ms. "After a working day's updates" is the same database once every
+{chosen:,} more overdue make it {f["after"]:.0f} ms. "After a working day's updates" is the same database once every
 live complaint has been updated since the last VACUUM (the live rows on pages that are not all-visible,
 their old versions still there). The full sweep's time depends on how many of the pages it reads are in
-shared_buffers ({shared_buffers} on this machine, as installed, against a table of {f['complaints']:,} complaints and its indexes) rather
+shared_buffers ({shared_buffers} on this machine, as installed, against a table of {f["complaints"]:,} complaints and its indexes) rather
 than in the operating system's cache, so it varies from run to run and can be over 50 ms; that is why beat's
 sweeps are not full ones. The sweeps between full ones read a few hundred rows and hardly vary. "Nothing due" has the
 reminders three years of sweeps would have left for closed complaints in the table (`HISTORY_SQL`): the
@@ -411,13 +444,24 @@ def main(argv=None):
     parser.add_argument("--due", type=int, default=20_000, help="complaints made due (1 %% of 2 million)")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--deliveries", type=int, default=5_000, help="sample sent for the delivery throughput")
+    parser.add_argument(
+        "--deliveries", type=int, default=5_000, help="sample sent for the delivery throughput"
+    )
     parser.add_argument("--explain", action="store_true", help="print the plans of the nothing-due queries")
-    parser.add_argument("--no-history", action="store_true",
-                        help="skip the 1.5 million reminders of closed complaints added before the steady state")
-    parser.add_argument("--recently-saved", type=int, default=300,
-                        help="live complaints saved in the last 15 minutes, for the sweeps between full ones")
-    parser.add_argument("--write", action="store_true", help="write the Reminders section of bench/RESULTS.md")
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="skip the 1.5 million reminders of closed complaints added before the steady state",
+    )
+    parser.add_argument(
+        "--recently-saved",
+        type=int,
+        default=300,
+        help="live complaints saved in the last 15 minutes, for the sweeps between full ones",
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="write the Reminders section of bench/RESULTS.md"
+    )
     parser.add_argument("--force", action="store_true", help="run on a database not named *bench*")
     args = parser.parse_args(argv)
 

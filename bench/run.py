@@ -103,90 +103,215 @@ def build_scenarios():
     def page(**params):
         return reverse("complaints:list") + "?" + urlencode(params, doseq=True)
 
-    typical = {"unit": district.pk, "status": open_statuses, "category": major.pk, "received_from": since,
-               "received_to": until}
+    typical = {
+        "unit": district.pk,
+        "status": open_statuses,
+        "category": major.pk,
+        "received_from": since,
+        "received_to": until,
+    }
     typical_city = {**typical, "unit": other_district.pk}
     # A page deep in the district's list: the cursor of the row DEEP_OFFSET rows down (newest first).
     subtree = list(OrgUnit.objects.subtree(district).values_list("pk", flat=True))
     received_at, pk = _one(
         "SELECT received_at, id FROM complaints_complaint WHERE unit_id = ANY(%s) "
-        "ORDER BY received_at DESC, id DESC OFFSET %s LIMIT 1", [subtree, DEEP_OFFSET])
+        "ORDER BY received_at DESC, id DESC OFFSET %s LIMIT 1",
+        [subtree, DEEP_OFFSET],
+    )
     deep = encode_cursor(received_at, pk, False)
     in_district = Complaint.objects.filter(unit_id__in=subtree)
-    closed_one = in_district.filter(status="closed", reopen_count=0).order_by("-received_at").values_list("pk", flat=True)[500]
+    closed_one = (
+        in_district.filter(status="closed", reopen_count=0)
+        .order_by("-received_at")
+        .values_list("pk", flat=True)[500]
+    )
     address = in_district.filter(pk=closed_one).values_list("address", flat=True).get()
-    open_one = in_district.filter(status="in_progress").order_by("-received_at").values_list("pk", flat=True).first()
+    open_one = (
+        in_district.filter(status="in_progress").order_by("-received_at").values_list("pk", flat=True).first()
+    )
 
     scenarios = []
     for size in (25, 100):
         scenarios += [
-            Scenario("list", f"API list, district scope only, page_size {size}", district_user, api(page_size=size)),
-            Scenario("list", f"API list, district, typical filters, page_size {size}", district_user,
-                     api(**typical, page_size=size)),
-            Scenario("list", f"API list, city user, typical filters (another district), page_size {size}", city_user,
-                     api(**typical_city, page_size=size)),
-            Scenario("list", f"API list, city user, no filter, page_size {size}", city_user, api(page_size=size)),
+            Scenario(
+                "list", f"API list, district scope only, page_size {size}", district_user, api(page_size=size)
+            ),
+            Scenario(
+                "list",
+                f"API list, district, typical filters, page_size {size}",
+                district_user,
+                api(**typical, page_size=size),
+            ),
+            Scenario(
+                "list",
+                f"API list, city user, typical filters (another district), page_size {size}",
+                city_user,
+                api(**typical_city, page_size=size),
+            ),
+            Scenario(
+                "list", f"API list, city user, no filter, page_size {size}", city_user, api(page_size=size)
+            ),
         ]
     scenarios += [
         Scenario("list", f"API list, district, free text “{FREE_TEXT}”", district_user, api(q=FREE_TEXT)),
         Scenario("list", f"API list, city user, free text “{FREE_TEXT}”", city_user, api(q=FREE_TEXT)),
-        Scenario("list", f"API list, district, free text, an address “{address}”", district_user, api(q=address)),
-        Scenario("list", "API list, district, free text + typical filters (category 05)", district_user,
-                 api(**{**typical, "category": fumes.pk}, q=FREE_TEXT)),
-        Scenario("list", f"API list, district, two characters “{TWO_CHAR_COMMON}” (6 %)", district_user,
-                 api(q=TWO_CHAR_COMMON)),
-        Scenario("list", f"API list, district, two characters “{TWO_CHAR_RARE}” (0.35 %)", district_user,
-                 api(q=TWO_CHAR_RARE)),
-        Scenario("list", f"API list, district, two characters “{TWO_CHAR_ABSENT}” (no match)", district_user,
-                 api(q=TWO_CHAR_ABSENT)),
-        Scenario("list", f"API list, city user, two characters “{TWO_CHAR_RARE}” (0.35 %)", city_user,
-                 api(q=TWO_CHAR_RARE)),
-        Scenario("list", f"API list, city user, two characters “{TWO_CHAR_ABSENT}” (no match)", city_user,
-                 api(q=TWO_CHAR_ABSENT)),
-        Scenario("list", f"API list, district, two characters “{TWO_CHAR_RARE}” + open statuses", district_user,
-                 api(q=TWO_CHAR_RARE, status=open_statuses)),
-        Scenario("list", f"API list, district, deep page (row {DEEP_OFFSET:,})", district_user, api(cursor=deep)),
-        Scenario("list", "API list, district, overdue by deadline", district_user, api(due="overdue", ordering="due_at")),
-        Scenario("list", "API list, city user, overdue by deadline", city_user, api(due="overdue", ordering="due_at")),
+        Scenario(
+            "list", f"API list, district, free text, an address “{address}”", district_user, api(q=address)
+        ),
+        Scenario(
+            "list",
+            "API list, district, free text + typical filters (category 05)",
+            district_user,
+            api(**{**typical, "category": fumes.pk}, q=FREE_TEXT),
+        ),
+        Scenario(
+            "list",
+            f"API list, district, two characters “{TWO_CHAR_COMMON}” (6 %)",
+            district_user,
+            api(q=TWO_CHAR_COMMON),
+        ),
+        Scenario(
+            "list",
+            f"API list, district, two characters “{TWO_CHAR_RARE}” (0.35 %)",
+            district_user,
+            api(q=TWO_CHAR_RARE),
+        ),
+        Scenario(
+            "list",
+            f"API list, district, two characters “{TWO_CHAR_ABSENT}” (no match)",
+            district_user,
+            api(q=TWO_CHAR_ABSENT),
+        ),
+        Scenario(
+            "list",
+            f"API list, city user, two characters “{TWO_CHAR_RARE}” (0.35 %)",
+            city_user,
+            api(q=TWO_CHAR_RARE),
+        ),
+        Scenario(
+            "list",
+            f"API list, city user, two characters “{TWO_CHAR_ABSENT}” (no match)",
+            city_user,
+            api(q=TWO_CHAR_ABSENT),
+        ),
+        Scenario(
+            "list",
+            f"API list, district, two characters “{TWO_CHAR_RARE}” + open statuses",
+            district_user,
+            api(q=TWO_CHAR_RARE, status=open_statuses),
+        ),
+        Scenario(
+            "list", f"API list, district, deep page (row {DEEP_OFFSET:,})", district_user, api(cursor=deep)
+        ),
+        Scenario(
+            "list",
+            "API list, district, overdue by deadline",
+            district_user,
+            api(due="overdue", ordering="due_at"),
+        ),
+        Scenario(
+            "list",
+            "API list, city user, overdue by deadline",
+            city_user,
+            api(due="overdue", ordering="due_at"),
+        ),
         Scenario("list", "List page, district scope only", district_user, page()),
         Scenario("list", "List page, district, typical filters", district_user, page(**typical)),
         Scenario("list", "List page, city user, typical filters", city_user, page(**typical_city)),
         Scenario("list", f"List page, district, free text “{FREE_TEXT}”", district_user, page(q=FREE_TEXT)),
-        Scenario("list", f"List page, district, two characters “{TWO_CHAR_RARE}” (0.35 %)", district_user,
-                 page(q=TWO_CHAR_RARE)),
-        Scenario("list", f"List page, district, deep page (row {DEEP_OFFSET:,})", district_user, page(cursor=deep)),
-        Scenario("detail", "API detail, closed complaint with full history", district_user,
-                 reverse("api:complaint-detail", args=[closed_one])),
-        Scenario("detail", "API detail, open complaint", district_user, reverse("api:complaint-detail", args=[open_one])),
-        Scenario("detail", "Detail page, closed complaint with full history", district_user,
-                 reverse("complaints:detail", args=[closed_one])),
-        Scenario("detail", "Detail page, open complaint", district_user, reverse("complaints:detail", args=[open_one])),
-        Scenario("detail", "Detail page, open complaint, city user", city_user,
-                 reverse("complaints:detail", args=[open_one])),
+        Scenario(
+            "list",
+            f"List page, district, two characters “{TWO_CHAR_RARE}” (0.35 %)",
+            district_user,
+            page(q=TWO_CHAR_RARE),
+        ),
+        Scenario(
+            "list", f"List page, district, deep page (row {DEEP_OFFSET:,})", district_user, page(cursor=deep)
+        ),
+        Scenario(
+            "detail",
+            "API detail, closed complaint with full history",
+            district_user,
+            reverse("api:complaint-detail", args=[closed_one]),
+        ),
+        Scenario(
+            "detail",
+            "API detail, open complaint",
+            district_user,
+            reverse("api:complaint-detail", args=[open_one]),
+        ),
+        Scenario(
+            "detail",
+            "Detail page, closed complaint with full history",
+            district_user,
+            reverse("complaints:detail", args=[closed_one]),
+        ),
+        Scenario(
+            "detail",
+            "Detail page, open complaint",
+            district_user,
+            reverse("complaints:detail", args=[open_one]),
+        ),
+        Scenario(
+            "detail",
+            "Detail page, open complaint, city user",
+            city_user,
+            reverse("complaints:detail", args=[open_one]),
+        ),
     ]
-    for username, label in (("bench.d01.intake1", "district intake"), ("bench.d01.s01.squad_leader", "squad leader"),
-                            ("bench.d01.s01.officer1", "officer"), ("bench.city.intake1", "city intake")):
+    for username, label in (
+        ("bench.d01.intake1", "district intake"),
+        ("bench.d01.s01.squad_leader", "squad leader"),
+        ("bench.d01.s01.officer1", "officer"),
+        ("bench.city.intake1", "city intake"),
+    ):
         scenarios.append(Scenario("queue", f"Work queue, {label}", username, reverse("home")))
     # Raw SQL of the district's typical first page, for comparison: what the database alone costs.
-    where = ("c.unit_id = ANY(%(units)s) AND c.status = ANY(%(statuses)s) AND c.category_id IN "
-             "(SELECT id FROM catalog_violationcategory WHERE id = %(major)s OR parent_id = %(major)s) "
-             "AND c.received_at >= %(since)s AND c.received_at < %(until)s")
-    params = {"units": subtree, "statuses": open_statuses, "major": major.pk, "since": start_of_day(since),
-              "until": start_of_day(until + timedelta(days=1))}
+    where = (
+        "c.unit_id = ANY(%(units)s) AND c.status = ANY(%(statuses)s) AND c.category_id IN "
+        "(SELECT id FROM catalog_violationcategory WHERE id = %(major)s OR parent_id = %(major)s) "
+        "AND c.received_at >= %(since)s AND c.received_at < %(until)s"
+    )
+    params = {
+        "units": subtree,
+        "statuses": open_statuses,
+        "major": major.pk,
+        "since": start_of_day(since),
+        "until": start_of_day(until + timedelta(days=1)),
+    }
     scenarios += [
-        Scenario("sql", "Raw SQL: district, typical filters, first 26 rows + capped count", district_user, sql=[
-            ("SELECT c.id, c.number, c.received_at, c.status, c.channel, c.address, c.due_at, c.description, "
-             "cat.code, cat.name, u.name, g.code, h.full_name "
-             "FROM complaints_complaint c JOIN catalog_violationcategory cat ON cat.id = c.category_id "
-             "JOIN org_orgunit u ON u.id = c.unit_id LEFT JOIN org_grid g ON g.id = c.grid_id "
-             "LEFT JOIN org_user h ON h.id = c.handler_id "
-             f"WHERE {where} ORDER BY c.received_at DESC, c.id DESC LIMIT 26", params),
-            (f"SELECT COUNT(*) FROM (SELECT 1 FROM complaints_complaint c WHERE {where} LIMIT 1001) x", params),
-        ]),
-        Scenario("sql", "Raw SQL: district, scope only, first 26 rows", district_user, sql=[
-            ("SELECT c.id, c.number, c.received_at, c.status FROM complaints_complaint c "
-             "WHERE c.unit_id = ANY(%(units)s) ORDER BY c.received_at DESC, c.id DESC LIMIT 26", params),
-        ]),
+        Scenario(
+            "sql",
+            "Raw SQL: district, typical filters, first 26 rows + capped count",
+            district_user,
+            sql=[
+                (
+                    "SELECT c.id, c.number, c.received_at, c.status, c.channel, c.address, c.due_at, c.description, "
+                    "cat.code, cat.name, u.name, g.code, h.full_name "
+                    "FROM complaints_complaint c JOIN catalog_violationcategory cat ON cat.id = c.category_id "
+                    "JOIN org_orgunit u ON u.id = c.unit_id LEFT JOIN org_grid g ON g.id = c.grid_id "
+                    "LEFT JOIN org_user h ON h.id = c.handler_id "
+                    f"WHERE {where} ORDER BY c.received_at DESC, c.id DESC LIMIT 26",
+                    params,
+                ),
+                (
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM complaints_complaint c WHERE {where} LIMIT 1001) x",
+                    params,
+                ),
+            ],
+        ),
+        Scenario(
+            "sql",
+            "Raw SQL: district, scope only, first 26 rows",
+            district_user,
+            sql=[
+                (
+                    "SELECT c.id, c.number, c.received_at, c.status FROM complaints_complaint c "
+                    "WHERE c.unit_id = ANY(%(units)s) ORDER BY c.received_at DESC, c.id DESC LIMIT 26",
+                    params,
+                ),
+            ],
+        ),
     ]
     return scenarios
 
@@ -214,7 +339,9 @@ def _request(scenario):
         return None
     response = _client_for(scenario.user).get(scenario.url)
     if response.status_code != 200:
-        raise SystemExit(f"{scenario.label}: HTTP {response.status_code} for {scenario.url}\n{response.content[:500]!r}")
+        raise SystemExit(
+            f"{scenario.label}: HTTP {response.status_code} for {scenario.url}\n{response.content[:500]!r}"
+        )
     return response
 
 
@@ -264,7 +391,9 @@ def report(scenarios, out):
         verdict = "" if s.kind == "sql" else ("**missed**" if s.missed else "ok")
         queries = "" if s.queries is None else str(s.queries)
         rows = "" if s.rows is None else str(s.rows)
-        out.write(f"| {s.label} | {s.user} | {s.median:.1f} | {s.p95:.1f} | {target} | {queries} | {rows} | {verdict} |\n")
+        out.write(
+            f"| {s.label} | {s.user} | {s.median:.1f} | {s.p95:.1f} | {target} | {queries} | {rows} | {verdict} |\n"
+        )
 
 
 def main(argv=None):
@@ -272,7 +401,9 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--only", help="run the scenarios whose label contains this text")
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries of missed targets")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE the slowest queries of missed targets"
+    )
     parser.add_argument("--queries", action="store_true", help="print every scenario's SQL with its time")
     args = parser.parse_args(argv)
     _setup()
@@ -287,12 +418,17 @@ def main(argv=None):
     events = _one("SELECT reltuples::bigint FROM pg_class WHERE relname = 'audit_auditevent'")[0]
     out = sys.stdout
     load = os.getloadavg()[0]
-    out.write(f"complaints: {count:,}; audit events: about {events:,}; runs {args.runs} after {args.warmup} warm-up; "
-              f"load average at start {load:.2f}\n\n")
+    out.write(
+        f"complaints: {count:,}; audit events: about {events:,}; runs {args.runs} after {args.warmup} warm-up; "
+        f"load average at start {load:.2f}\n\n"
+    )
     for scenario in scenarios:
         measure(scenario, args.runs, args.warmup)
-        print(f"  {scenario.label}: median {scenario.median:.1f} ms, p95 {scenario.p95:.1f} ms, "
-              f"{scenario.queries} queries", file=sys.stderr)
+        print(
+            f"  {scenario.label}: median {scenario.median:.1f} ms, p95 {scenario.p95:.1f} ms, "
+            f"{scenario.queries} queries",
+            file=sys.stderr,
+        )
         if args.queries:
             for query in scenario.captured:
                 print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:400]}", file=sys.stderr)

@@ -10,7 +10,13 @@ from enforcement.org.choices import LINE_SUPERVISOR_ROLES
 
 from .models import EXTENSION_KIND
 
-EXTENSION = register(ApprovalKind(
-    slug=EXTENSION_KIND, label=_("Extension of the reply deadline"), model="complaints.ComplaintExtension",
-    subject_field="complaint", decider_roles=LINE_SUPERVISOR_ROLES, excluded_fields=("handler",),
-))
+EXTENSION = register(
+    ApprovalKind(
+        slug=EXTENSION_KIND,
+        label=_("Extension of the reply deadline"),
+        model="complaints.ComplaintExtension",
+        subject_field="complaint",
+        decider_roles=LINE_SUPERVISOR_ROLES,
+        excluded_fields=("handler",),
+    )
+)

@@ -30,9 +30,18 @@ class ComplaintStatus(models.TextChoices):
 
 S = ComplaintStatus
 
-OPEN_STATUSES = frozenset({
-    S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.REPLIED, S.VISITED, S.UNDER_REVIEW, S.UNDER_RECHECK,
-})
+OPEN_STATUSES = frozenset(
+    {
+        S.RECEIVED,
+        S.ACCEPTED,
+        S.DISPATCHED,
+        S.IN_PROGRESS,
+        S.REPLIED,
+        S.VISITED,
+        S.UNDER_REVIEW,
+        S.UNDER_RECHECK,
+    }
+)
 FINAL_STATUSES = frozenset({S.REJECTED, S.CLOSED, S.MERGED})
 
 # Where each due moment is live (the reminders' sweeps select on status + due moment).
@@ -94,118 +103,221 @@ ANY_CHANNEL_REGISTER_ROLES = INTAKE | SUPERVISORS
 
 # --- the workflow: which action moves a complaint from which statuses to which, who may take it, what it needs.
 # Guards say, beyond the status, whether the action applies now — with the words that tell the user why not.
-SENT_BACK_ONCE = Guard("can_be_sent_back", _("A complaint can be sent back once, to the unit that dispatched it."))
-REOPEN_UNSATISFIED = Guard("can_be_reopened", _("Only a complaint whose complainant was unsatisfied can be reopened."))
-EXTENSION_POSSIBLE = Guard("can_request_extension", _(
-    "An extension request is already pending, or no further extension is allowed for this complaint."
-))
-EXTENSION_DECIDABLE = Guard("can_decide_extension", _(
-    "There is no pending extension request you may decide: nobody decides their own request, nor one about a "
-    "complaint they handle."
-))
+SENT_BACK_ONCE = Guard(
+    "can_be_sent_back", _("A complaint can be sent back once, to the unit that dispatched it.")
+)
+REOPEN_UNSATISFIED = Guard(
+    "can_be_reopened", _("Only a complaint whose complainant was unsatisfied can be reopened.")
+)
+EXTENSION_POSSIBLE = Guard(
+    "can_request_extension",
+    _("An extension request is already pending, or no further extension is allowed for this complaint."),
+)
+EXTENSION_DECIDABLE = Guard(
+    "can_decide_extension",
+    _(
+        "There is no pending extension request you may decide: nobody decides their own request, nor one about a "
+        "complaint they handle."
+    ),
+)
 # 信访工作条例 Art. 35-36: a petition's reply may be reviewed (复查) one level up within 30 days, the review's
 # answer rechecked (复核) one level further up within 30 days; the recheck's answer is final.
-REVIEW_POSSIBLE = Guard("can_request_review", _(
-    "A review can be requested only for a petition, within 30 days of the reply, and only once, by the unit "
-    "one level up (Regulations on Petitions, Art. 35)."
-))
-RECHECK_POSSIBLE = Guard("can_request_recheck", _(
-    "A second review can be requested only within 30 days of the review's answer, and only once; its answer "
-    "is final (Regulations on Petitions, Art. 35–36)."
-))
-FIXED_WITH_PHOTO = Guard("can_close_on_the_spot", _("Only a patrol find with a photo after the fix can be closed on the spot."))
+REVIEW_POSSIBLE = Guard(
+    "can_request_review",
+    _(
+        "A review can be requested only for a petition, within 30 days of the reply, and only once, by the unit "
+        "one level up (Regulations on Petitions, Art. 35)."
+    ),
+)
+RECHECK_POSSIBLE = Guard(
+    "can_request_recheck",
+    _(
+        "A second review can be requested only within 30 days of the review's answer, and only once; its answer "
+        "is final (Regulations on Petitions, Art. 35–36)."
+    ),
+)
+FIXED_WITH_PHOTO = Guard(
+    "can_close_on_the_spot", _("Only a patrol find with a photo after the fix can be closed on the spot.")
+)
 
 TRANSITIONS = {
     "accept": Transition(
-        _("Accept"), frozenset({S.RECEIVED}), S.ACCEPTED, INTAKE | SUPERVISORS, fields=("note",),
+        _("Accept"),
+        frozenset({S.RECEIVED}),
+        S.ACCEPTED,
+        INTAKE | SUPERVISORS,
+        fields=("note",),
         done=_("Accepted. Now dispatch it to the unit that will handle it."),
     ),
     "reject": Transition(  # 不予受理: the reason goes to the complainant in writing
-        pgettext_lazy("complaint", "Reject"), frozenset({S.RECEIVED}), S.REJECTED, INTAKE | SUPERVISORS,
-        fields=("reason",), required=("reason",), style="danger",
+        pgettext_lazy("complaint", "Reject"),
+        frozenset({S.RECEIVED}),
+        S.REJECTED,
+        INTAKE | SUPERVISORS,
+        fields=("reason",),
+        required=("reason",),
+        style="danger",
         confirm=_("Reject this complaint? The reason is sent to the complainant in writing."),
         done=_("Rejected. Send the complainant the reason in writing."),
     ),
     "dispatch": Transition(  # to a unit in the actor's scope; a district passes it on to a squadron
-        _("Dispatch"), frozenset({S.ACCEPTED, S.DISPATCHED}), S.DISPATCHED, INTAKE | SUPERVISORS,
-        fields=("unit", "handler", "note"), required=("unit",),
+        _("Dispatch"),
+        frozenset({S.ACCEPTED, S.DISPATCHED}),
+        S.DISPATCHED,
+        INTAKE | SUPERVISORS,
+        fields=("unit", "handler", "note"),
+        required=("unit",),
         relabel=(lambda c: c.dispatched_at is not None, _("Re-dispatch")),  # 改派
         done=_("Dispatched. The unit has been told."),
     ),
     "send_back": Transition(  # the receiving unit may return it once, with a reason
-        _("Send back"), frozenset({S.DISPATCHED}), S.ACCEPTED, RECEIVERS | {Role.BUREAU_HEAD},
-        fields=("reason",), required=("reason",), guard=SENT_BACK_ONCE, style="warning",
+        _("Send back"),
+        frozenset({S.DISPATCHED}),
+        S.ACCEPTED,
+        RECEIVERS | {Role.BUREAU_HEAD},
+        fields=("reason",),
+        required=("reason",),
+        guard=SENT_BACK_ONCE,
+        style="warning",
         confirm=_("Send this complaint back to the unit that dispatched it? This can be done once."),
         done=_("Sent back to the unit that dispatched it."),
     ),
     "start": Transition(
-        _("Start handling"), frozenset({S.DISPATCHED}), S.IN_PROGRESS, RECEIVERS, fields=("note",),
+        _("Start handling"),
+        frozenset({S.DISPATCHED}),
+        S.IN_PROGRESS,
+        RECEIVERS,
+        fields=("note",),
         done=_("Handling started. Reply to the complainant once it is dealt with."),
     ),
     "reply": Transition(  # 答复
-        _("Reply"), frozenset({S.IN_PROGRESS}), S.REPLIED, RECEIVERS | INTAKE | {Role.BUREAU_HEAD},
-        fields=("reply_text",), required=("reply_text",),
+        _("Reply"),
+        frozenset({S.IN_PROGRESS}),
+        S.REPLIED,
+        RECEIVERS | INTAKE | {Role.BUREAU_HEAD},
+        fields=("reply_text",),
+        required=("reply_text",),
         done=_("Reply recorded. The follow-up visit is next."),
     ),
     "record_visit": Transition(  # 回访
-        _("Record follow-up visit"), frozenset({S.REPLIED}), S.VISITED, INTAKE | SUPERVISORS,
-        fields=("satisfaction", "note"), required=("satisfaction",),
-        done=_("Follow-up visit recorded. Close the complaint, or reopen it if the complainant is unsatisfied."),
+        _("Record follow-up visit"),
+        frozenset({S.REPLIED}),
+        S.VISITED,
+        INTAKE | SUPERVISORS,
+        fields=("satisfaction", "note"),
+        required=("satisfaction",),
+        done=_(
+            "Follow-up visit recorded. Close the complaint, or reopen it if the complainant is unsatisfied."
+        ),
     ),
     "close": Transition(  # 办结
-        pgettext_lazy("complaint", "Close"), frozenset({S.VISITED}), S.CLOSED, INTAKE | SUPERVISORS,
-        fields=("note",), style="success", confirm=_("Close this complaint? It then counts as finished."),
+        pgettext_lazy("complaint", "Close"),
+        frozenset({S.VISITED}),
+        S.CLOSED,
+        INTAKE | SUPERVISORS,
+        fields=("note",),
+        style="success",
+        confirm=_("Close this complaint? It then counts as finished."),
         done=_("Closed."),
     ),
     "reopen": Transition(  # an unsatisfied complainant: back to the unit, counted as a reopen
-        _("Reopen"), frozenset({S.VISITED, S.CLOSED}), S.DISPATCHED, INTAKE | SUPERVISORS,
-        fields=("reason",), required=("reason",), guard=REOPEN_UNSATISFIED, style="warning",
+        _("Reopen"),
+        frozenset({S.VISITED, S.CLOSED}),
+        S.DISPATCHED,
+        INTAKE | SUPERVISORS,
+        fields=("reason",),
+        required=("reason",),
+        guard=REOPEN_UNSATISFIED,
+        style="warning",
         confirm=_("Reopen this complaint? It goes back to the unit with a new reply deadline."),
         leads=lambda c: c.satisfaction == Satisfaction.UNSATISFIED,  # then it is the main step, not closing
         done=_("Reopened. It is back with the unit, with a new reply deadline."),
     ),
     "request_extension": Transition(
-        _("Request extension"), frozenset(REPLY_LIVE), None, RECEIVERS | INTAKE,
-        fields=("reason", "days"), required=("reason", "days"), guard=EXTENSION_POSSIBLE, style="secondary",
+        _("Request extension"),
+        frozenset(REPLY_LIVE),
+        None,
+        RECEIVERS | INTAKE,
+        fields=("reason", "days"),
+        required=("reason", "days"),
+        guard=EXTENSION_POSSIBLE,
+        style="secondary",
         done=_("Extension requested. A supervisor will decide."),
     ),
     "decide_extension": Transition(  # approvals are records of their own; nobody approves their own request
-        _("Decide extension"), frozenset(REPLY_LIVE), None, SUPERVISORS,
-        fields=("decision", "opinion"), required=("decision",), guard=EXTENSION_DECIDABLE, style="secondary",
+        _("Decide extension"),
+        frozenset(REPLY_LIVE),
+        None,
+        SUPERVISORS,
+        fields=("decision", "opinion"),
+        required=("decision",),
+        guard=EXTENSION_DECIDABLE,
+        style="secondary",
         done=_("Extension request decided."),
     ),
     "merge": Transition(  # a duplicate: it points to the surviving record and is not counted twice
-        _("Merge into another"), frozenset({S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS}), S.MERGED,
-        INTAKE | SUPERVISORS, fields=("into", "note"), required=("into",), style="danger",
+        _("Merge into another"),
+        frozenset({S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS}),
+        S.MERGED,
+        INTAKE | SUPERVISORS,
+        fields=("into", "note"),
+        required=("into",),
+        style="danger",
         confirm=_("Merge this complaint into the one kept? It is then closed as a duplicate."),
         done=_("Merged into the complaint kept; it is not counted twice."),
     ),
     "request_review": Transition(  # 申请复查: by the unit one level up from the one that replied
-        _("Request review"), frozenset({S.REPLIED, S.VISITED, S.CLOSED}), S.UNDER_REVIEW, INTAKE | SUPERVISORS,
-        fields=("reason", "requested_at"), required=("reason",), guard=REVIEW_POSSIBLE, style="warning",
+        _("Request review"),
+        frozenset({S.REPLIED, S.VISITED, S.CLOSED}),
+        S.UNDER_REVIEW,
+        INTAKE | SUPERVISORS,
+        fields=("reason", "requested_at"),
+        required=("reason",),
+        guard=REVIEW_POSSIBLE,
+        style="warning",
         confirm=_("Record the complainant's request for a review? It goes to the unit one level up."),
         done=_("Review requested. The unit one level up answers within 30 days."),
     ),
     "answer_review": Transition(  # 复查答复
-        _("Answer review"), frozenset({S.UNDER_REVIEW}), S.CLOSED, INTAKE | SUPERVISORS,
-        fields=("answer",), required=("answer",),
+        _("Answer review"),
+        frozenset({S.UNDER_REVIEW}),
+        S.CLOSED,
+        INTAKE | SUPERVISORS,
+        fields=("answer",),
+        required=("answer",),
         done=_("Review answered. The complainant may ask for a second review within 30 days."),
     ),
     "request_recheck": Transition(  # 申请复核: one level further up
-        _("Request second review"), frozenset({S.CLOSED}), S.UNDER_RECHECK, INTAKE | SUPERVISORS,
-        fields=("reason", "requested_at"), required=("reason",), guard=RECHECK_POSSIBLE, style="warning",
+        _("Request second review"),
+        frozenset({S.CLOSED}),
+        S.UNDER_RECHECK,
+        INTAKE | SUPERVISORS,
+        fields=("reason", "requested_at"),
+        required=("reason",),
+        guard=RECHECK_POSSIBLE,
+        style="warning",
         confirm=_("Record the complainant's request for a second review? It goes one level further up."),
         done=_("Second review requested. The unit one level up answers within 30 days."),
     ),
     "answer_recheck": Transition(  # 复核答复: the final answer (Art. 36)
-        _("Answer second review"), frozenset({S.UNDER_RECHECK}), S.CLOSED, INTAKE | SUPERVISORS,
-        fields=("answer",), required=("answer",),
+        _("Answer second review"),
+        frozenset({S.UNDER_RECHECK}),
+        S.CLOSED,
+        INTAKE | SUPERVISORS,
+        fields=("answer",),
+        required=("answer",),
         confirm=_("Record the answer to the second review? It is final: the matter is then closed for good."),
         done=_("Second review answered. The matter is closed for good."),
     ),
     "close_on_the_spot": Transition(  # 当场整改 (快速上报结案): a patrol find fixed at once
-        _("Fixed on the spot"), frozenset({S.RECEIVED}), S.CLOSED, HANDLERS,
-        fields=("note",), required=("note",), guard=FIXED_WITH_PHOTO, style="success",
+        _("Fixed on the spot"),
+        frozenset({S.RECEIVED}),
+        S.CLOSED,
+        HANDLERS,
+        fields=("note",),
+        required=("note",),
+        guard=FIXED_WITH_PHOTO,
+        style="success",
         done=_("Closed as fixed on the spot."),
     ),
 }

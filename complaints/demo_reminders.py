@@ -44,10 +44,17 @@ def _unanswered_complaint(ref, description, address, due_at, people, category):
     if existing is not None:
         return existing, False
     complaint = services.register_complaint(
-        by=people["intake"], channel=Channel.HOTLINE_12345, category=category, description=description,
-        address=address, received_at=min(timezone.now() - timedelta(hours=1), due_at - timedelta(days=7)),
-        complainant_name="", complainant_phone="",
-        is_anonymous=True, external_ref=ref, unit=people["intake"].unit,
+        by=people["intake"],
+        channel=Channel.HOTLINE_12345,
+        category=category,
+        description=description,
+        address=address,
+        received_at=min(timezone.now() - timedelta(hours=1), due_at - timedelta(days=7)),
+        complainant_name="",
+        complainant_phone="",
+        is_anonymous=True,
+        external_ref=ref,
+        unit=people["intake"].unit,
     )
     complaint = services.accept(complaint, by=people["intake"])
     complaint = services.dispatch(
@@ -66,17 +73,23 @@ def seed(stdout=None):
     }
     for username, phone in DEMO_PHONES.items():
         User.objects.filter(username=username, phone="").update(phone=phone)
-    category = (
-        ViolationCategory.objects.filter(is_active=True, parent__isnull=False).order_by("code").first()
-    )
+    category = ViolationCategory.objects.filter(is_active=True, parent__isnull=False).order_by("code").first()
     calendar = get_calendar()
     today = timezone.localdate()
     made = 0
     for ref, description, address, due in [
-        ("demo-reminder-warning", "（提醒演示）商铺门前堆放杂物占用人行道，至今未处理。", "禅城区祖庙路52号",
-         end_of_day(calendar.add_working_days(today, 1))),
-        ("demo-reminder-overdue", "（提醒演示）夜间烧烤摊油烟扰民，多次反映仍未答复。", "禅城区祖庙路77号",
-         end_of_day(_previous_working_day(calendar, today))),
+        (
+            "demo-reminder-warning",
+            "（提醒演示）商铺门前堆放杂物占用人行道，至今未处理。",
+            "禅城区祖庙路52号",
+            end_of_day(calendar.add_working_days(today, 1)),
+        ),
+        (
+            "demo-reminder-overdue",
+            "（提醒演示）夜间烧烤摊油烟扰民，多次反映仍未答复。",
+            "禅城区祖庙路77号",
+            end_of_day(_previous_working_day(calendar, today)),
+        ),
     ]:
         _complaint, created = _unanswered_complaint(ref, description, address, due, people, category)
         made += created

@@ -20,10 +20,10 @@ from .permissions import can_see_complainant
 
 S = ComplaintStatus
 ISSUERS = INTAKE | SUPERVISORS
-NAMES_COMPLAINANT = _("This document names the complainant: only the intake desk and supervisors read it "
-                      "(the complainant's identity is kept confidential).")
-
-
+NAMES_COMPLAINANT = _(
+    "This document names the complainant: only the intake desk and supervisors read it "
+    "(the complainant's identity is kept confidential)."
+)
 
 
 def _common(complaint):
@@ -82,86 +82,129 @@ def _issued_since(complaint, doc_type, moment):
 
 
 def _reply_pending_letter(complaint):
-    return (complaint.status in {S.REPLIED, S.VISITED, S.CLOSED} and complaint.replied_at is not None
-            and not complaint.on_the_spot and not _issued_since(complaint, "reply_letter", complaint.replied_at))
+    return (
+        complaint.status in {S.REPLIED, S.VISITED, S.CLOSED}
+        and complaint.replied_at is not None
+        and not complaint.on_the_spot
+        and not _issued_since(complaint, "reply_letter", complaint.replied_at)
+    )
 
 
 def _dispatch_pending_order(complaint):
-    return (complaint.status in {S.DISPATCHED, S.IN_PROGRESS} and complaint.dispatched_at is not None
-            and not _issued_since(complaint, "work_order", complaint.dispatched_at))
+    return (
+        complaint.status in {S.DISPATCHED, S.IN_PROGRESS}
+        and complaint.dispatched_at is not None
+        and not _issued_since(complaint, "work_order", complaint.dispatched_at)
+    )
 
 
-ACCEPTANCE_NOTICE = register(DocumentSpec(
-    type="acceptance_notice", model="complaints.Complaint",
-    step=Step(lambda c: c.channel in PETITION_CHANNELS and c.accepted_at is not None
-              and c.status not in {S.RECEIVED, S.REJECTED, S.MERGED}, _(
-        "An acceptance notice is issued for a petition (a letter, a visit or a petition) once it has been "
-        "accepted (Regulations on Petitions, Art. 23)."
-    )),
-    fields=(
-        Field("addressee", _("complainant's name")),
-        Field("complaint_number", _("number")),
-        Field("received_at", _("received on")),
-        Field("channel", _("channel")),
-        Field("matter", _("the matter")),
-        Field("accepted_at", _("accepted on")),
-        Field("reply_due", _("reply by"), required=False),
-    ),
-    context=acceptance_context, template="complaints/documents/acceptance_notice.html",
-    roles=ISSUERS, once=True, may_read=can_see_complainant, read_message=NAMES_COMPLAINANT,
-))
+ACCEPTANCE_NOTICE = register(
+    DocumentSpec(
+        type="acceptance_notice",
+        model="complaints.Complaint",
+        step=Step(
+            lambda c: (
+                c.channel in PETITION_CHANNELS
+                and c.accepted_at is not None
+                and c.status not in {S.RECEIVED, S.REJECTED, S.MERGED}
+            ),
+            _(
+                "An acceptance notice is issued for a petition (a letter, a visit or a petition) once it has been "
+                "accepted (Regulations on Petitions, Art. 23)."
+            ),
+        ),
+        fields=(
+            Field("addressee", _("complainant's name")),
+            Field("complaint_number", _("number")),
+            Field("received_at", _("received on")),
+            Field("channel", _("channel")),
+            Field("matter", _("the matter")),
+            Field("accepted_at", _("accepted on")),
+            Field("reply_due", _("reply by"), required=False),
+        ),
+        context=acceptance_context,
+        template="complaints/documents/acceptance_notice.html",
+        roles=ISSUERS,
+        once=True,
+        may_read=can_see_complainant,
+        read_message=NAMES_COMPLAINANT,
+    )
+)
 
-REFUSAL_NOTICE = register(DocumentSpec(
-    type="refusal_notice", model="complaints.Complaint",
-    step=Step(lambda c: c.status == S.REJECTED, _(
-        "A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."
-    )),
-    fields=(
-        Field("addressee", _("complainant's name")),
-        Field("complaint_number", _("number")),
-        Field("received_at", _("received on")),
-        Field("channel", _("channel")),
-        Field("matter", _("the matter")),
-        Field("reason", _("reason for rejection")),
-    ),
-    context=refusal_context, template="complaints/documents/refusal_notice.html",
-    roles=ISSUERS, once=True, may_read=can_see_complainant, read_message=NAMES_COMPLAINANT,
-))
+REFUSAL_NOTICE = register(
+    DocumentSpec(
+        type="refusal_notice",
+        model="complaints.Complaint",
+        step=Step(
+            lambda c: c.status == S.REJECTED,
+            _(
+                "A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."
+            ),
+        ),
+        fields=(
+            Field("addressee", _("complainant's name")),
+            Field("complaint_number", _("number")),
+            Field("received_at", _("received on")),
+            Field("channel", _("channel")),
+            Field("matter", _("the matter")),
+            Field("reason", _("reason for rejection")),
+        ),
+        context=refusal_context,
+        template="complaints/documents/refusal_notice.html",
+        roles=ISSUERS,
+        once=True,
+        may_read=can_see_complainant,
+        read_message=NAMES_COMPLAINANT,
+    )
+)
 
-REPLY_LETTER = register(DocumentSpec(
-    type="reply_letter", model="complaints.Complaint",
-    step=Step(_reply_pending_letter, _(
-        "A reply letter is issued once the reply has been recorded, one for each reply."
-    )),
-    fields=(
-        Field("addressee", _("complainant's name")),
-        Field("complaint_number", _("number")),
-        Field("received_at", _("received on")),
-        Field("matter", _("the matter")),
-        Field("reply", _("reply")),
-        Field("replied_at", _("replied on")),
-    ),
-    context=reply_context, template="complaints/documents/reply_letter.html",
-    roles=ISSUERS, may_read=can_see_complainant, read_message=NAMES_COMPLAINANT,
-))
+REPLY_LETTER = register(
+    DocumentSpec(
+        type="reply_letter",
+        model="complaints.Complaint",
+        step=Step(
+            _reply_pending_letter,
+            _("A reply letter is issued once the reply has been recorded, one for each reply."),
+        ),
+        fields=(
+            Field("addressee", _("complainant's name")),
+            Field("complaint_number", _("number")),
+            Field("received_at", _("received on")),
+            Field("matter", _("the matter")),
+            Field("reply", _("reply")),
+            Field("replied_at", _("replied on")),
+        ),
+        context=reply_context,
+        template="complaints/documents/reply_letter.html",
+        roles=ISSUERS,
+        may_read=can_see_complainant,
+        read_message=NAMES_COMPLAINANT,
+    )
+)
 
-WORK_ORDER = register(DocumentSpec(
-    type="work_order", model="complaints.Complaint",
-    step=Step(_dispatch_pending_order, _(
-        "A work order is issued once the complaint has been dispatched, one for each dispatch."
-    )),
-    fields=(
-        Field("complaint_number", _("number")),
-        Field("received_at", _("received at")),
-        Field("channel", _("channel")),
-        Field("category", _("category")),
-        Field("address", _("address")),
-        Field("grid", _("grid"), required=False),
-        Field("matter", _("the matter")),
-        Field("unit", _("to unit")),
-        Field("handler", _("handler"), required=False),
-        Field("dispatched_at", _("dispatched at")),
-        Field("reply_due", _("reply by"), required=False),
-    ),
-    context=work_order_context, template="complaints/documents/work_order.html", roles=ISSUERS,
-))
+WORK_ORDER = register(
+    DocumentSpec(
+        type="work_order",
+        model="complaints.Complaint",
+        step=Step(
+            _dispatch_pending_order,
+            _("A work order is issued once the complaint has been dispatched, one for each dispatch."),
+        ),
+        fields=(
+            Field("complaint_number", _("number")),
+            Field("received_at", _("received at")),
+            Field("channel", _("channel")),
+            Field("category", _("category")),
+            Field("address", _("address")),
+            Field("grid", _("grid"), required=False),
+            Field("matter", _("the matter")),
+            Field("unit", _("to unit")),
+            Field("handler", _("handler"), required=False),
+            Field("dispatched_at", _("dispatched at")),
+            Field("reply_due", _("reply by"), required=False),
+        ),
+        context=work_order_context,
+        template="complaints/documents/work_order.html",
+        roles=ISSUERS,
+    )
+)

@@ -61,8 +61,10 @@ def find_duplicates(*, user, category_id, lat=None, lng=None, address="", exclud
     dlat = radius / METRES_PER_DEGREE_LAT
     dlng = radius / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(float(lat))), 0.01))
     box = candidates.filter(
-        lat__gte=lat - Decimal(f"{dlat:.6f}"), lat__lte=lat + Decimal(f"{dlat:.6f}"),
-        lng__gte=lng - Decimal(f"{dlng:.6f}"), lng__lte=lng + Decimal(f"{dlng:.6f}"),
+        lat__gte=lat - Decimal(f"{dlat:.6f}"),
+        lat__lte=lat + Decimal(f"{dlat:.6f}"),
+        lng__gte=lng - Decimal(f"{dlng:.6f}"),
+        lng__lte=lng + Decimal(f"{dlng:.6f}"),
     )[:200]
     found = [Suggestion(row, distance_m(lat, lng, row.lat, row.lng)) for row in box]
     found = [s for s in found if s.distance_m <= radius]

@@ -39,29 +39,38 @@ class DueState:
 
 class ComplaintFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("Search"), min_length=MIN_TERM_CHARS,
-        help_text=_("Number, description or address (two characters or more); intake and supervisors also "
-                    "find a complainant's phone. A search is counted only when it fits on one page."),
+        method="search",
+        label=_("Search"),
+        min_length=MIN_TERM_CHARS,
+        help_text=_(
+            "Number, description or address (two characters or more); intake and supervisors also "
+            "find a complainant's phone. A search is counted only when it fits on one page."
+        ),
     )
     # distinct=False: the filters are on the complaint's own columns, there is nothing to de-duplicate, and
     # SELECT DISTINCT would sort every match (all columns) before the page is cut.
-    status = django_filters.MultipleChoiceFilter(choices=ComplaintStatus.choices, label=_("Status"),
-                                                 distinct=False)
+    status = django_filters.MultipleChoiceFilter(
+        choices=ComplaintStatus.choices, label=_("Status"), distinct=False
+    )
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("Channel"), distinct=False)
     category = IdFilter(method="filter_category", label=_("Category (with sub-categories)"))
     unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
     grid = IdFilter(field_name="grid_id", label=_("Grid"))
     handler = IdFilter(field_name="handler_id", label=_("Handler"))
     received_from = django_filters.DateFilter(
-        method="filter_received_from", label=_("Received from"), widget=forms.DateInput(attrs={"type": "date"})
+        method="filter_received_from",
+        label=_("Received from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     received_to = django_filters.DateFilter(
         method="filter_received_to", label=_("Received until"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    due = django_filters.ChoiceFilter(choices=DueState.CHOICES, method="filter_due", label=_("Deadline"),
-                                      empty_label=_("Any"))
-    satisfaction = django_filters.ChoiceFilter(choices=Satisfaction.choices, label=_("Satisfaction"),
-                                               empty_label=_("Any"))
+    due = django_filters.ChoiceFilter(
+        choices=DueState.CHOICES, method="filter_due", label=_("Deadline"), empty_label=_("Any")
+    )
+    satisfaction = django_filters.ChoiceFilter(
+        choices=Satisfaction.choices, label=_("Satisfaction"), empty_label=_("Any")
+    )
     on_the_spot = django_filters.BooleanFilter(label=_("Fixed on the spot"))
 
     class Meta:
@@ -81,7 +90,9 @@ class ComplaintFilterSet(django_filters.FilterSet):
     def filter_unit(self, queryset, name, value):
         user = getattr(self.request, "user", None)
         if user is not None and user.is_authenticated and user.unit_id == value:
-            return queryset.filter(unit_id__in=user.scope_unit_ids)  # one's own unit: the scope, loaded already
+            return queryset.filter(
+                unit_id__in=user.scope_unit_ids
+            )  # one's own unit: the scope, loaded already
         # One query on the small unit table for the subtree (materialised path).
         path = OrgUnit.objects.filter(pk=value).values("path")[:1]
         ids = list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
@@ -95,8 +106,6 @@ class ComplaintFilterSet(django_filters.FilterSet):
 
     def filter_due(self, queryset, name, value):
         return queryset.overdue() if value == DueState.OVERDUE else queryset.due_soon()
-
-
 
 
 # --- sort orders (keyset pagination walks the matching composite index) ------------------------------

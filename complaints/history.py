@@ -40,8 +40,12 @@ def earlier_rounds(complaint):
     """The rounds that ended in a reopen, oldest first (none, without a query, if it was never reopened)."""
     if not complaint.reopen_count:
         return []
-    events = (AuditEvent.objects.for_object(complaint).filter(verb__in=ROUND_STEPS)
-              .select_related("actor").order_by("at", "id"))
+    events = (
+        AuditEvent.objects.for_object(complaint)
+        .filter(verb__in=ROUND_STEPS)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
     rounds, current, text = [], Round(), ""
     for event in events:
         after = event.after or {}
@@ -54,7 +58,11 @@ def earlier_rounds(complaint):
             current.visit_note = event.note
             current.visited_at = _moment(after.get("visited_at")) or event.at
         else:
-            current.reopened_at, current.reopened_by, current.reopen_reason = event.at, event.actor, event.note
+            current.reopened_at, current.reopened_by, current.reopen_reason = (
+                event.at,
+                event.actor,
+                event.note,
+            )
             rounds.append(current)
             current = Round()
     return rounds

@@ -80,17 +80,39 @@ class ComplaintQuerySet(ScopedQuerySet):
         people. The complaint's own people (handler, received by, replied by) are loaded by `attach_people`
         instead: joined too, the query has ten tables and PostgreSQL spent 5–10 ms planning it for half a
         millisecond of execution."""
-        return self.select_related("category", "unit", "grid", "intake_unit", "previous_unit").prefetch_related(
+        return self.select_related(
+            "category", "unit", "grid", "intake_unit", "previous_unit"
+        ).prefetch_related(
             models.Prefetch("attachments", ComplaintAttachment.objects.select_related("uploaded_by")),
-            models.Prefetch("extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")),
+            models.Prefetch(
+                "extensions", ComplaintExtension.objects.select_related("requested_by", "decided_by")
+            ),
         )
 
 
 LIST_COLUMNS = (
-    "version", "number", "received_at", "channel", "status", "description", "address", "is_anonymous",
-    "complainant_name", "complainant_phone", "due_at", "satisfaction", "on_the_spot", "reopen_count",
-    "category__code", "category__name", "category__name_en", "unit__name", "unit__name_en", "grid__code",
-    "handler__full_name", "handler__username",
+    "version",
+    "number",
+    "received_at",
+    "channel",
+    "status",
+    "description",
+    "address",
+    "is_anonymous",
+    "complainant_name",
+    "complainant_phone",
+    "due_at",
+    "satisfaction",
+    "on_the_spot",
+    "reopen_count",
+    "category__code",
+    "category__name",
+    "category__name_en",
+    "unit__name",
+    "unit__name_en",
+    "grid__code",
+    "handler__full_name",
+    "handler__username",
 )
 PEOPLE = ("handler", "received_by", "replied_by")
 
@@ -109,7 +131,7 @@ def attach_people(complaint):
 
 
 def next_complaint_number(moment=None):
-    """"TS" + local date + a 4-digit serial of the day, e.g. TS202611250001, from the platform's gapless
+    """ "TS" + local date + a 4-digit serial of the day, e.g. TS202611250001, from the platform's gapless
     counter (key "complaint", the day as its period). Call inside the transaction that saves the complaint."""
     day = timezone.localdate(moment or timezone.now())
     return f"{NUMBER_PREFIX}{day:%Y%m%d}{next_number(NUMBER_SCOPE, period=day.isoformat()):04d}"
@@ -150,14 +172,22 @@ class Complaint(VersionedModel):
         "org.OrgUnit", verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
     )
     previous_unit = models.ForeignKey(  # who dispatched it here: a send-back returns it there
-        "org.OrgUnit", verbose_name=_("dispatched from"), null=True, blank=True, on_delete=models.PROTECT,
+        "org.OrgUnit",
+        verbose_name=_("dispatched from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     status = models.CharField(
@@ -181,10 +211,16 @@ class Complaint(VersionedModel):
     sent_back_count = models.PositiveSmallIntegerField(_("times sent back"), default=0)
     reply_text = models.TextField(_("reply"), blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    satisfaction = models.CharField(_("satisfaction"), max_length=24, choices=Satisfaction.choices, blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=24, choices=Satisfaction.choices, blank=True
+    )
     visit_note = models.TextField(_("visit note"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions approved"), default=0)
@@ -193,7 +229,11 @@ class Complaint(VersionedModel):
     on_the_spot = models.BooleanField(_("fixed on the spot"), default=False)
     closure_note = models.TextField(_("closing note"), blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="merged_duplicates",
     )
 
@@ -219,8 +259,18 @@ class Complaint(VersionedModel):
     # one of the three deadlines), nor ids beside the name that says it. An "add attachment" event on the
     # complaint names the file by id with its details beside it: the id is shown as the attachment (with
     # its details), the details not twice.
-    audit_hidden_fields = ("due_at", "sent_back_count", "reopen_count", "extension_count", "extended_days",
-                           "name", "kind", "size", "duplicate", "object_id")
+    audit_hidden_fields = (
+        "due_at",
+        "sent_back_count",
+        "reopen_count",
+        "extension_count",
+        "extended_days",
+        "name",
+        "kind",
+        "size",
+        "duplicate",
+        "object_id",
+    )
     audit_references = {"attachment": "complaints.ComplaintAttachment"}
     audit_labels = {"duplicate_number": _("merged duplicate")}
 
@@ -235,8 +285,11 @@ class Complaint(VersionedModel):
             # The open complaints (~1 % of all) per unit: the lists people work from, by category and date.
             # A status filter within the open statuses implies the predicate, so the planner can use it, and
             # a count of such a list is an index-only scan (0.4 ms for 600 of a district's 2,000 rows).
-            models.Index(fields=["unit", "category", "received_at"], name="complaint_open_unit_category",
-                         condition=Q(status__in=sorted(OPEN_STATUSES))),
+            models.Index(
+                fields=["unit", "category", "received_at"],
+                name="complaint_open_unit_category",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+            ),
             models.Index(fields=["due_at", "id"], name="complaint_due"),
             models.Index(fields=["unit", "due_at"], name="complaint_unit_due"),
             models.Index(fields=["category", "received_at"], name="complaint_category_received"),
@@ -260,7 +313,8 @@ class Complaint(VersionedModel):
                 condition=Q(lat__isnull=True) | (Q(lat__gte=-90) & Q(lat__lte=90)), name="complaint_lat_range"
             ),
             models.CheckConstraint(
-                condition=Q(lng__isnull=True) | (Q(lng__gte=-180) & Q(lng__lte=180)), name="complaint_lng_range"
+                condition=Q(lng__isnull=True) | (Q(lng__gte=-180) & Q(lng__lte=180)),
+                name="complaint_lng_range",
             ),
             models.CheckConstraint(
                 condition=Q(merged_into__isnull=True) | Q(status=ComplaintStatus.MERGED),
@@ -358,7 +412,10 @@ class Complaint(VersionedModel):
         if getattr(self, "_policy_key", None) != (self.channel, self.category_id):
             from .policies import policy_for
 
-            self._policy_key, self._policy = (self.channel, self.category_id), policy_for(self.channel, self.category_id)
+            self._policy_key, self._policy = (
+                (self.channel, self.category_id),
+                policy_for(self.channel, self.category_id),
+            )
         return self._policy
 
     def can_request_extension(self, user):
@@ -378,8 +435,11 @@ class Complaint(VersionedModel):
         from .policies import REVIEW
 
         return (
-            self.channel in PETITION_CHANNELS and self.review_requested_at is None and self.replied_at is not None
-            and self.unit.parent_id is not None and timezone.now() <= REVIEW.request_ends(self)
+            self.channel in PETITION_CHANNELS
+            and self.review_requested_at is None
+            and self.replied_at is not None
+            and self.unit.parent_id is not None
+            and timezone.now() <= REVIEW.request_ends(self)
         )
 
     def can_request_recheck(self, user):
@@ -387,8 +447,10 @@ class Complaint(VersionedModel):
         from .policies import RECHECK
 
         return (
-            self.review_answered_at is not None and self.recheck_requested_at is None
-            and self.unit.parent_id is not None and timezone.now() <= RECHECK.request_ends(self)
+            self.review_answered_at is not None
+            and self.recheck_requested_at is None
+            and self.unit.parent_id is not None
+            and timezone.now() <= RECHECK.request_ends(self)
         )
 
     def can_close_on_the_spot(self, user):
@@ -406,7 +468,9 @@ class ComplaintAttachment(Attachment):
     audit_summary_fields = ("kind", "stage", "size")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
-    stage = models.CharField(_("stage"), max_length=12, choices=AttachmentStage.choices, default=AttachmentStage.EVIDENCE)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=AttachmentStage.choices, default=AttachmentStage.EVIDENCE
+    )
 
     class Meta(Attachment.Meta):
         verbose_name = _("attachment")
@@ -421,8 +485,9 @@ class ComplaintExtension(ApprovalRecord):
     kind "complaint_extension" in approvals.py). At most one pending per complaint; nobody decides their
     own request, nor the complaint's handler."""
 
-    kind = models.CharField(_("kind"), max_length=64, choices=approval_kinds, default=EXTENSION_KIND,
-                            editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=64, choices=approval_kinds, default=EXTENSION_KIND, editable=False
+    )
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("extension"), validators=[MinValueValidator(1)])
     reply_due_before = models.DateTimeField(_("reply due before"), null=True, blank=True)
@@ -453,7 +518,9 @@ class ComplaintLink(models.Model):
         verbose_name = _("linked record")
         verbose_name_plural = _("linked records")
         constraints = [
-            models.UniqueConstraint(fields=["complaint", "content_type", "object_id"], name="complaint_link_unique"),
+            models.UniqueConstraint(
+                fields=["complaint", "content_type", "object_id"], name="complaint_link_unique"
+            ),
         ]
         indexes = [models.Index(fields=["content_type", "object_id"], name="complaint_link_target")]
 
@@ -467,8 +534,12 @@ class DeadlinePolicy(VersionedModel):
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.ForeignKey(
-        "catalog.ViolationCategory", verbose_name=_("category"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        "catalog.ViolationCategory",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     unit = models.CharField(
         _("unit of the periods"), max_length=16, choices=PeriodUnit.choices, default=PeriodUnit.WORKING_DAYS
@@ -476,12 +547,16 @@ class DeadlinePolicy(VersionedModel):
     accept_within = models.PositiveIntegerField(_("accept within"))
     reply_within = models.PositiveIntegerField(_("reply within"))
     reply_counts_from = models.CharField(
-        _("reply period counts from"), max_length=10, choices=ReplyCountsFrom.choices,
+        _("reply period counts from"),
+        max_length=10,
+        choices=ReplyCountsFrom.choices,
         default=ReplyCountsFrom.RECEIVED,
     )
     visit_within = models.PositiveIntegerField(_("visit within"))
     visit_unit = models.CharField(
-        _("unit of the visit period"), max_length=16, choices=PeriodUnit.choices,
+        _("unit of the visit period"),
+        max_length=16,
+        choices=PeriodUnit.choices,
         default=PeriodUnit.WORKING_DAYS,
     )
     max_extensions = models.PositiveSmallIntegerField(_("extensions allowed"), default=1)
@@ -499,7 +574,8 @@ class DeadlinePolicy(VersionedModel):
                 fields=["channel"], condition=Q(category__isnull=True), name="deadlinepolicy_channel_unique"
             ),
             models.UniqueConstraint(
-                fields=["channel", "category"], condition=Q(category__isnull=False),
+                fields=["channel", "category"],
+                condition=Q(category__isnull=False),
                 name="deadlinepolicy_channel_category_unique",
             ),
         ]

@@ -17,7 +17,8 @@ UNIT_RECEIVERS = (Role.LIAISON, *LINE_SUPERVISORS)
 NOTICES = {
     # Assigned to you, or to your unit when no handler was named.
     "dispatch": Notice(
-        to=("handler",), fallback_roles=UNIT_RECEIVERS,
+        to=("handler",),
+        fallback_roles=UNIT_RECEIVERS,
         text=_("%(actor)s dispatched %(record)s to you."),
         fallback_text=_("%(actor)s dispatched %(record)s to %(unit)s; it has no handler yet."),
     ),
@@ -29,7 +30,8 @@ NOTICES = {
     ),
     # Back with the unit that handled it: its handler, else its supervisors.
     "reopen": Notice(
-        to=("handler",), fallback_roles=UNIT_RECEIVERS,
+        to=("handler",),
+        fallback_roles=UNIT_RECEIVERS,
         text=_("%(actor)s reopened %(record)s, as the complainant was not satisfied: %(note)s"),
     ),
     # A petition's review or second review, now with the unit one level up (nobody holds it there yet).
@@ -39,7 +41,9 @@ NOTICES = {
     ),
     "request_recheck": Notice(
         fallback_roles=LINE_SUPERVISORS,
-        text=_("%(actor)s recorded a request for a second review of %(record)s; %(unit)s answers it, "
-               "finally: %(note)s"),
+        text=_(
+            "%(actor)s recorded a request for a second review of %(record)s; %(unit)s answers it, "
+            "finally: %(note)s"
+        ),
     ),
 }

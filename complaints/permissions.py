@@ -27,7 +27,7 @@ def can_see_complainant(user):
 
 
 def mask_name(name):
-    """"张三丰" → "张**"; a Latin name keeps its first letter."""
+    """ "张三丰" → "张**"; a Latin name keeps its first letter."""
     name = (name or "").strip()
     if not name:
         return ""
@@ -35,7 +35,7 @@ def mask_name(name):
 
 
 def mask_phone(phone):
-    """"13812345678" → "138****5678"; short numbers keep only their last two digits."""
+    """ "13812345678" → "138****5678"; short numbers keep only their last two digits."""
     phone = (phone or "").strip()
     if not phone:
         return ""
@@ -58,9 +58,13 @@ def complainant_for(complaint, user=None, *, export=False):
     if complaint.is_anonymous:
         return Complainant("", "", masked=False, is_anonymous=True)
     if not export and can_see_complainant(user):
-        return Complainant(complaint.complainant_name, complaint.complainant_phone, masked=False, is_anonymous=False)
+        return Complainant(
+            complaint.complainant_name, complaint.complainant_phone, masked=False, is_anonymous=False
+        )
     return Complainant(
-        mask_name(complaint.complainant_name), mask_phone(complaint.complainant_phone), masked=True,
+        mask_name(complaint.complainant_name),
+        mask_phone(complaint.complainant_phone),
+        masked=True,
         is_anonymous=False,
     )
 

@@ -51,33 +51,49 @@ def default_policy(channel):
     if channel in DELEGATE_CHANNELS:
         # NPC suggestions and CPPCC proposals: answered within three months of assignment.
         return Policy(
-            unit=PeriodUnit.DAYS, accept_within=5, reply_within=90,
+            unit=PeriodUnit.DAYS,
+            accept_within=5,
+            reply_within=90,
             reply_counts_from=ReplyCountsFrom.ACCEPTED,
-            visit_within=get_int("visit_after_reply_working_days"), visit_unit=PeriodUnit.WORKING_DAYS,
-            max_extensions=1, max_extension=30,
+            visit_within=get_int("visit_after_reply_working_days"),
+            visit_unit=PeriodUnit.WORKING_DAYS,
+            max_extensions=1,
+            max_extension=30,
         )
     # Hotlines, web, media, patrol: reply within 5 working days of receipt; visit within 3 working days.
     reply = get_int("hotline_reply_working_days")
     return Policy(
-        unit=PeriodUnit.WORKING_DAYS, accept_within=1, reply_within=reply,
+        unit=PeriodUnit.WORKING_DAYS,
+        accept_within=1,
+        reply_within=reply,
         reply_counts_from=ReplyCountsFrom.RECEIVED,
-        visit_within=get_int("visit_after_reply_working_days"), visit_unit=PeriodUnit.WORKING_DAYS,
-        max_extensions=1, max_extension=reply,
+        visit_within=get_int("visit_after_reply_working_days"),
+        visit_unit=PeriodUnit.WORKING_DAYS,
+        max_extensions=1,
+        max_extension=reply,
     )
 
 
 def policy_for(channel, category_id=None):
     from .models import DeadlinePolicy
 
-    wanted = Q(category__isnull=True) | Q(category_id=category_id) if category_id else Q(category__isnull=True)
+    wanted = (
+        Q(category__isnull=True) | Q(category_id=category_id) if category_id else Q(category__isnull=True)
+    )
     rows = {row.category_id: row for row in DeadlinePolicy.objects.filter(wanted, channel=channel)}
     row = rows.get(category_id) or rows.get(None)
     if row is None:
         return default_policy(channel)
     return Policy(
-        unit=row.unit, accept_within=row.accept_within, reply_within=row.reply_within,
-        reply_counts_from=row.reply_counts_from, visit_within=row.visit_within, visit_unit=row.visit_unit,
-        max_extensions=row.max_extensions, max_extension=row.max_extension, source=row.note,
+        unit=row.unit,
+        accept_within=row.accept_within,
+        reply_within=row.reply_within,
+        reply_counts_from=row.reply_counts_from,
+        visit_within=row.visit_within,
+        visit_unit=row.visit_unit,
+        max_extensions=row.max_extensions,
+        max_extension=row.max_extension,
+        source=row.note,
     )
 
 
@@ -143,5 +159,6 @@ class PetitionStage:
 
 
 REVIEW = PetitionStage("review", "replied_at", "petition_review_request_days", "petition_review_answer_days")
-RECHECK = PetitionStage("recheck", "review_answered_at", "petition_recheck_request_days",
-                        "petition_recheck_answer_days")
+RECHECK = PetitionStage(
+    "recheck", "review_answered_at", "petition_recheck_request_days", "petition_recheck_answer_days"
+)

@@ -43,7 +43,9 @@ MIN_TERM_CHARS = 2
 WINDOWS = (timedelta(days=3), timedelta(days=90))  # then everything older
 SEPARATOR = "\x01"  # joins description and address in the indexed text; never part of a search term
 NUMBER_PATTERN = re.compile(rf"{NUMBER_PREFIX}\d{{12,}}")  # TS202611250001: models.next_number
-TICKET_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,63}")  # ComplaintIntakeForm.external_ref; never a Chinese word
+TICKET_PATTERN = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9-]{3,63}"
+)  # ComplaintIntakeForm.external_ref; never a Chinese word
 
 
 def clean_term(value):
@@ -59,7 +61,9 @@ class HasBigram(Func):
         super().__init__(F("description"), F("address"), Value(term))
 
     def as_sql(self, compiler, connection, **extra_context):
-        (description, p1), (address, p2), (term, p3) = (compiler.compile(e) for e in self.get_source_expressions())
+        (description, p1), (address, p2), (term, p3) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
         return f"complaint_search_bigrams({description}, {address}) @> ARRAY[UPPER({term})]", (*p1, *p2, *p3)
 
 
@@ -77,8 +81,9 @@ def conditions(term, user, using="default"):
     if connections[using].vendor != "postgresql":
         return Q(description__icontains=term) | Q(address__icontains=term) | exact, None
     needle = Upper(Value(term))
-    check = (Q(GreaterThan(StrIndex(Upper("description"), needle), 0))
-             | Q(GreaterThan(StrIndex(Upper("address"), needle), 0)))
+    check = Q(GreaterThan(StrIndex(Upper("description"), needle), 0)) | Q(
+        GreaterThan(StrIndex(Upper("address"), needle), 0)
+    )
     if len(term) == 2:
         indexed = Q(HasBigram(term))
     else:

@@ -57,13 +57,27 @@ def grid_for_point(lat, lng):
     return (
         Grid.objects.filter(
             is_active=True, min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng
-        ).order_by("code").first()
+        )
+        .order_by("code")
+        .first()
     )
 
 
 def register_complaint(
-    *, by, channel, category, description, address, received_at=None, lat=None, lng=None,
-    complainant_name="", complainant_phone="", is_anonymous=False, unit=None, external_ref="",
+    *,
+    by,
+    channel,
+    category,
+    description,
+    address,
+    received_at=None,
+    lat=None,
+    lng=None,
+    complainant_name="",
+    complainant_phone="",
+    is_anonymous=False,
+    unit=None,
+    external_ref="",
 ):
     """Registers a complaint received by `by` (for `unit`, default theirs) and sets its due moments."""
     if not can_register(by, channel):
@@ -72,11 +86,20 @@ def register_complaint(
     if unit is None or not unit_in_scope(by, unit):
         raise ValidationError({"unit": _("Choose a unit within your own.")})
     complaint = Complaint(
-        channel=channel, category=category, description=description, address=address,
-        received_at=received_at or timezone.now(), lat=lat, lng=lng,
+        channel=channel,
+        category=category,
+        description=description,
+        address=address,
+        received_at=received_at or timezone.now(),
+        lat=lat,
+        lng=lng,
         complainant_name="" if is_anonymous else complainant_name.strip(),
         complainant_phone="" if is_anonymous else complainant_phone.strip(),
-        is_anonymous=is_anonymous, unit=unit, intake_unit=unit, received_by=by, status=S.RECEIVED,
+        is_anonymous=is_anonymous,
+        unit=unit,
+        intake_unit=unit,
+        received_by=by,
+        status=S.RECEIVED,
         external_ref=external_ref,
     )
     if complaint.received_at > timezone.now() + timedelta(minutes=5):
@@ -126,7 +149,12 @@ def dispatch(complaint, *, by, unit, handler=None, note="", version=None):
     if handler is not None:
         if not isinstance(handler, User):
             handler = User.objects.filter(pk=handler).first()
-        if handler is None or not handler.is_active or handler.unit_id is None or not handler.unit.path.startswith(unit.path):
+        if (
+            handler is None
+            or not handler.is_active
+            or handler.unit_id is None
+            or not handler.unit.path.startswith(unit.path)
+        ):
             raise ValidationError({"handler": _("The handler must be an active member of the unit.")})
 
     def change(c):
@@ -223,8 +251,10 @@ def request_extension(complaint, *, by, reason, days, version=None):
     policy = policies.policy_for(complaint.channel, complaint.category_id)
     if days < 1 or days > policy.max_extension:
         raise ValidationError(
-            {"days": _("An extension is 1 to %(max)d %(unit)s.") % {
-                "max": policy.max_extension, "unit": PeriodUnit(policy.unit).label}}
+            {
+                "days": _("An extension is 1 to %(max)d %(unit)s.")
+                % {"max": policy.max_extension, "unit": PeriodUnit(policy.unit).label}
+            }
         )
 
     def change(c):
@@ -244,7 +274,10 @@ def decide_extension(complaint, *, by, decision, opinion="", version=None):
         # record keeps the same two moments with the decision.
         pending, moved = pending_for(c, EXTENSION), {}
         if decision == ApprovalDecision.APPROVED and pending is not None:
-            moved = {"reply_due_before": c.reply_due_at, "reply_due_after": policies.extended_reply_due(c, pending.days)}
+            moved = {
+                "reply_due_before": c.reply_due_at,
+                "reply_due_after": policies.extended_reply_due(c, pending.days),
+            }
         ext = decide_approval(pending or EXTENSION, c, by=by, decision=decision, opinion=opinion, **moved)
         if ext.decision == ApprovalDecision.APPROVED:
             c.reply_due_at = ext.reply_due_after
@@ -266,14 +299,22 @@ def merge(complaint, *, by, into, note="", version=None):
         if survivor is None or not in_scope(by, survivor):
             raise ValidationError({"into": _("Choose a complaint you can see.")})
         if survivor.pk == c.pk or survivor.status in (S.MERGED, S.REJECTED):
-            raise ValidationError({"into": _("Choose another complaint that is neither merged nor rejected.")})
+            raise ValidationError(
+                {"into": _("Choose another complaint that is neither merged nor rejected.")}
+            )
         c.merged_into = survivor
         c.closed_at = timezone.now()
 
     with transaction.atomic():
         merged = WORKFLOW.run(complaint, "merge", by=by, change=change, version=version, note=note)
-        record_event(merged.merged_into, AuditAction.UPDATE, actor=by, verb="absorb_duplicate",
-                     after={"duplicate_number": merged.number}, note=note)
+        record_event(
+            merged.merged_into,
+            AuditAction.UPDATE,
+            actor=by,
+            verb="absorb_duplicate",
+            after={"duplicate_number": merged.number},
+            note=note,
+        )
     return merged
 
 
@@ -300,11 +341,18 @@ def _request_moment(requested_at, complaint, stage):
     if requested_at > now + timedelta(minutes=5):
         raise ValidationError({"requested_at": _("The time of receipt cannot be in the future.")})
     if requested_at < since:
-        raise ValidationError({"requested_at": _("The request cannot have been received before the answer it disputes.")})
+        raise ValidationError(
+            {"requested_at": _("The request cannot have been received before the answer it disputes.")}
+        )
     if requested_at > stage.request_ends(complaint):
-        raise ValidationError({"requested_at": _(
-            "The request came after the %(days)d days the law allows (%(article)s); it cannot be recorded."
-        ) % {"days": get_int(stage.request_key), "article": DEFAULTS[stage.request_key].article}})
+        raise ValidationError(
+            {
+                "requested_at": _(
+                    "The request came after the %(days)d days the law allows (%(article)s); it cannot be recorded."
+                )
+                % {"days": get_int(stage.request_key), "article": DEFAULTS[stage.request_key].article}
+            }
+        )
     return requested_at
 
 
@@ -324,7 +372,9 @@ def _request_stage(stage, complaint, *, by, reason, requested_at, version):
         setattr(c, f"{stage.name}_due_at", stage.answer_due(moment))
         _move_up(c)
 
-    return WORKFLOW.run(complaint, f"request_{stage.name}", by=by, change=change, version=version, note=reason)
+    return WORKFLOW.run(
+        complaint, f"request_{stage.name}", by=by, change=change, version=version, note=reason
+    )
 
 
 def _answer_stage(stage, complaint, *, by, answer, version):
@@ -342,8 +392,9 @@ def _answer_stage(stage, complaint, *, by, answer, version):
 def request_review(complaint, *, by, reason, requested_at=None, version=None):
     """申请复查 (Art. 35): the complainant, not satisfied with the reply, asks within 30 days of it; the unit
     one level up from the one that replied reviews it and answers within 30 days of the request."""
-    return _request_stage(policies.REVIEW, complaint, by=by, reason=reason, requested_at=requested_at,
-                          version=version)
+    return _request_stage(
+        policies.REVIEW, complaint, by=by, reason=reason, requested_at=requested_at, version=version
+    )
 
 
 def answer_review(complaint, *, by, answer, version=None):
@@ -354,8 +405,9 @@ def answer_review(complaint, *, by, answer, version=None):
 def request_recheck(complaint, *, by, reason, requested_at=None, version=None):
     """申请复核 (Art. 35): within 30 days of the review's answer, to the unit one level further up, answered
     within 30 days of the request."""
-    return _request_stage(policies.RECHECK, complaint, by=by, reason=reason, requested_at=requested_at,
-                          version=version)
+    return _request_stage(
+        policies.RECHECK, complaint, by=by, reason=reason, requested_at=requested_at, version=version
+    )
 
 
 def answer_recheck(complaint, *, by, answer, version=None):
@@ -363,14 +415,27 @@ def answer_recheck(complaint, *, by, answer, version=None):
     return _answer_stage(policies.RECHECK, complaint, by=by, answer=answer, version=version)
 
 
-WORKFLOW.services.update({
-    "accept": accept, "reject": reject, "dispatch": dispatch, "send_back": send_back, "start": start,
-    "reply": reply, "record_visit": record_visit, "close": close, "reopen": reopen,
-    "request_extension": request_extension, "decide_extension": decide_extension, "merge": merge,
-    "close_on_the_spot": close_on_the_spot,
-    "request_review": request_review, "answer_review": answer_review, "request_recheck": request_recheck,
-    "answer_recheck": answer_recheck,
-})
+WORKFLOW.services.update(
+    {
+        "accept": accept,
+        "reject": reject,
+        "dispatch": dispatch,
+        "send_back": send_back,
+        "start": start,
+        "reply": reply,
+        "record_visit": record_visit,
+        "close": close,
+        "reopen": reopen,
+        "request_extension": request_extension,
+        "decide_extension": decide_extension,
+        "merge": merge,
+        "close_on_the_spot": close_on_the_spot,
+        "request_review": request_review,
+        "answer_review": answer_review,
+        "request_recheck": request_recheck,
+        "answer_recheck": answer_recheck,
+    }
+)
 WORKFLOW.check_services()
 perform = WORKFLOW.perform
 
@@ -378,8 +443,9 @@ perform = WORKFLOW.perform
 # --- attachments and links -----------------------------------------------------------------------------
 # Files belong to the handling: once a complaint is closed, rejected or merged, nobody adds to it (a reopen
 # brings it back to the unit, and with it the right to add files).
-CLOSED_TO_FILES = gettext_lazy("Files can be added only while the complaint is open, not once it is closed, "
-                               "rejected or merged.")
+CLOSED_TO_FILES = gettext_lazy(
+    "Files can be added only while the complaint is open, not once it is closed, rejected or merged."
+)
 
 
 def can_add_files(complaint):
@@ -407,27 +473,48 @@ def link_record(complaint, target, *, by=None):
 
     with transaction.atomic():
         link, created = ComplaintLink.objects.get_or_create(
-            complaint=complaint, content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk),
+            complaint=complaint,
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=str(target.pk),
             defaults={"created_by": by},
         )
         if created:
-            record_event(complaint, AuditAction.UPDATE, actor=by, verb="link",
-                         after={"model": link.content_type.model, "object_id": link.object_id})
+            record_event(
+                complaint,
+                AuditAction.UPDATE,
+                actor=by,
+                verb="link",
+                after={"model": link.content_type.model, "object_id": link.object_id},
+            )
     return link
 
 
-EDITABLE_FIELDS = ("channel", "category", "description", "address", "lat", "lng", "complainant_name",
-                   "complainant_phone", "is_anonymous", "received_at")
+EDITABLE_FIELDS = (
+    "channel",
+    "category",
+    "description",
+    "address",
+    "lat",
+    "lng",
+    "complainant_name",
+    "complainant_phone",
+    "is_anonymous",
+    "received_at",
+)
 EDITABLE_STATUSES = frozenset({S.RECEIVED, S.ACCEPTED})
 
 
 def edit_complaint(complaint, *, by, changes, version=None):
     """Corrects the intake record (before dispatch): intake and supervisors, in scope, versioned, audited."""
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update(of=("self",)).select_related("category").get(pk=complaint.pk)
+        locked = (
+            Complaint.objects.select_for_update(of=("self",)).select_related("category").get(pk=complaint.pk)
+        )
         if not in_scope(by, locked):
             raise Http404
-        if not can_register(by, changes.get("channel", locked.channel)) or not by.has_role("intake", "squad_leader", "bureau_head"):
+        if not can_register(by, changes.get("channel", locked.channel)) or not by.has_role(
+            "intake", "squad_leader", "bureau_head"
+        ):
             raise PermissionDenied(_("Your role does not allow editing complaints."))
         if locked.status not in EDITABLE_STATUSES:
             raise TransitionNotAllowed(_("A complaint can be corrected only before it is dispatched."))

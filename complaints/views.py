@@ -57,26 +57,47 @@ def complaint_list(request):
     ordering_key = ORDERINGS.key_for(request.GET.get("ordering"))
     try:
         ordering = ORDERINGS.get(ordering_key)
-        page = paginate(queryset, ordering, cursor=request.GET.get("cursor"), page_size=PAGE_SIZE,
-                        **paging_for(request, request.GET, ordering, queryset.db))
+        page = paginate(
+            queryset,
+            ordering,
+            cursor=request.GET.get("cursor"),
+            page_size=PAGE_SIZE,
+            **paging_for(request, request.GET, ordering, queryset.db),
+        )
     except ValidationError:
         return redirect(f"{reverse('complaints:list')}?{_without(request.GET, 'cursor')}")
     rows = [(c, complainant_for(c, request.user, export=False)) for c in page.rows]
     form = filterset.form
     for name in ("q", "due", "received_from", "received_to", "satisfaction"):
-        form.fields[name].widget.attrs["class"] = "form-select" if name in ("due", "satisfaction") else "form-control"
-    more = any(request.GET.get(name) for name in ("channel", "category", "unit", "grid", "received_from",
-                                                   "received_to", "satisfaction"))
-    return render(request, "complaints/list.html", {
-        "filterset": filterset, "form": form, "rows": rows, "page": page,
-        "orderings": ORDERINGS.labels(), "ordering": ordering_key,
-        "selected_status": request.GET.getlist("status"), "selected_channel": request.GET.getlist("channel"),
-        "category_groups": category_groups(), "units": units_for(request.user),
-        "grids": grids_for(request.user), "more_filters_open": more,
-        "first_query": _without(request.GET, "cursor"),
-        "can_register": can_register(request.user), "can_patrol": can_register(request.user, Channel.PATROL),
-        "from_replica": reads_replica(),
-    })
+        form.fields[name].widget.attrs["class"] = (
+            "form-select" if name in ("due", "satisfaction") else "form-control"
+        )
+    more = any(
+        request.GET.get(name)
+        for name in ("channel", "category", "unit", "grid", "received_from", "received_to", "satisfaction")
+    )
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "filterset": filterset,
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "orderings": ORDERINGS.labels(),
+            "ordering": ordering_key,
+            "selected_status": request.GET.getlist("status"),
+            "selected_channel": request.GET.getlist("channel"),
+            "category_groups": category_groups(),
+            "units": units_for(request.user),
+            "grids": grids_for(request.user),
+            "more_filters_open": more,
+            "first_query": _without(request.GET, "cursor"),
+            "can_register": can_register(request.user),
+            "can_patrol": can_register(request.user, Channel.PATROL),
+            "from_replica": reads_replica(),
+        },
+    )
 
 
 def _filtered(request, base):
@@ -122,24 +143,41 @@ def complaint_create(request):
             try:
                 with transaction.atomic():
                     complaint = services.register_complaint(
-                        by=request.user, channel=data["channel"], category=data["category"],
-                        description=data["description"], address=data["address"], lat=data["lat"], lng=data["lng"],
-                        received_at=data["received_at"], complainant_name=data["complainant_name"],
-                        complainant_phone=data["complainant_phone"], is_anonymous=data["is_anonymous"],
-                        unit=data["unit"], external_ref=data["external_ref"],
+                        by=request.user,
+                        channel=data["channel"],
+                        category=data["category"],
+                        description=data["description"],
+                        address=data["address"],
+                        lat=data["lat"],
+                        lng=data["lng"],
+                        received_at=data["received_at"],
+                        complainant_name=data["complainant_name"],
+                        complainant_phone=data["complainant_phone"],
+                        is_anonymous=data["is_anonymous"],
+                        unit=data["unit"],
+                        external_ref=data["external_ref"],
                     )
                     _attach_all(complaint, form.uploads("files"), by=request.user)
                     kept.used()
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, _("Complaint %(number)s registered.") % {"number": complaint.number})
+                messages.success(
+                    request, _("Complaint %(number)s registered.") % {"number": complaint.number}
+                )
                 return redirect(complaint)
         form.keep_uploads(request)  # a browser cannot refill a file input: the files wait for the next try
-    return render(request, "complaints/intake.html", {
-        "form": form, "kept": kept, "map_tile_url": settings.MAP_TILE_URL,
-        "category_groups": category_groups(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "complaints/intake.html",
+        {
+            "form": form,
+            "kept": kept,
+            "map_tile_url": settings.MAP_TILE_URL,
+            "category_groups": category_groups(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -160,27 +198,47 @@ def patrol_create(request):
             try:
                 with transaction.atomic():
                     complaint = services.register_complaint(
-                        by=request.user, channel=Channel.PATROL, category=data["category"],
-                        description=data["description"], address=data["address"], lat=data["lat"], lng=data["lng"],
+                        by=request.user,
+                        channel=Channel.PATROL,
+                        category=data["category"],
+                        description=data["description"],
+                        address=data["address"],
+                        lat=data["lat"],
+                        lng=data["lng"],
                     )
                     _attach_all(complaint, form.uploads("photos"), by=request.user)
                     if data["fixed_on_the_spot"]:
-                        _attach_all(complaint, form.uploads("after_photo")[:1], by=request.user,
-                                    stage=AttachmentStage.AFTER)
-                        complaint = services.close_on_the_spot(complaint, by=request.user, note=data["closure_note"])
+                        _attach_all(
+                            complaint,
+                            form.uploads("after_photo")[:1],
+                            by=request.user,
+                            stage=AttachmentStage.AFTER,
+                        )
+                        complaint = services.close_on_the_spot(
+                            complaint, by=request.user, note=data["closure_note"]
+                        )
                     kept.used()
             except ValidationError as exc:
                 add_errors(form, exc)
             except (services.TransitionNotAllowed, PermissionDenied) as exc:
                 form.add_error(None, str(getattr(exc, "message", exc)))
             else:
-                messages.success(request, _("Complaint %(number)s registered.") % {"number": complaint.number})
+                messages.success(
+                    request, _("Complaint %(number)s registered.") % {"number": complaint.number}
+                )
                 return redirect(complaint)
         form.keep_uploads(request)
-    return render(request, "complaints/patrol.html", {
-        "form": form, "kept": kept, "map_tile_url": settings.MAP_TILE_URL,
-        "category_groups": category_groups(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "complaints/patrol.html",
+        {
+            "form": form,
+            "kept": kept,
+            "map_tile_url": settings.MAP_TILE_URL,
+            "category_groups": category_groups(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- detail and actions --------------------------------------------------------------------------------------
@@ -188,13 +246,22 @@ def _detail_context(request, complaint, *, bound=None):
     forms = action_forms(WORKFLOW, complaint, request.user, bound=bound)
     duplicates = []
     if complaint.is_open:
-        duplicates = find_duplicates(user=request.user, category_id=complaint.category_id, lat=complaint.lat,
-                                     lng=complaint.lng, address=complaint.address, exclude_id=complaint.pk)
+        duplicates = find_duplicates(
+            user=request.user,
+            category_id=complaint.category_id,
+            lat=complaint.lat,
+            lng=complaint.lng,
+            address=complaint.address,
+            exclude_id=complaint.pk,
+        )
     return {
-        "complaint": complaint, "complainant": complainant_for(complaint, request.user),
-        "action_forms": forms, "attachment_form": AttachmentForm(),
+        "complaint": complaint,
+        "complainant": complainant_for(complaint, request.user),
+        "action_forms": forms,
+        "attachment_form": AttachmentForm(),
         "can_attach": request.user.has_role(*services.ATTACH_ROLES) and services.can_add_files(complaint),
-        "duplicates": duplicates, "can_merge": any(form.slug == "merge" for form in forms),
+        "duplicates": duplicates,
+        "can_merge": any(form.slug == "merge" for form in forms),
         "earlier_rounds": earlier_rounds(complaint),
     }
 
@@ -233,11 +300,18 @@ def attachment_upload(request, pk):
     if form.is_valid():
         try:
             with transaction.atomic():
-                _attach_all(complaint, form.cleaned_data["files"], by=request.user, stage=form.cleaned_data["stage"],
-                            **form.capture())
+                _attach_all(
+                    complaint,
+                    form.cleaned_data["files"],
+                    by=request.user,
+                    stage=form.cleaned_data["stage"],
+                    **form.capture(),
+                )
         except ValidationError as exc:
             add_errors(form, exc)
-        except services.TransitionNotAllowed as exc:  # e.g. closed meanwhile: the page no longer offers the form
+        except (
+            services.TransitionNotAllowed
+        ) as exc:  # e.g. closed meanwhile: the page no longer offers the form
             messages.error(request, exc.message)
             return render(request, "complaints/detail.html", _detail_context(request, complaint), status=409)
         else:
@@ -251,7 +325,9 @@ def attachment_upload(request, pk):
 @login_required
 def attachment_download(request, pk, attachment_id):
     complaint = _complaint_for(request, pk)
-    return serve_attachment(request, get_object_or_404(ComplaintAttachment, complaint=complaint, pk=attachment_id))
+    return serve_attachment(
+        request, get_object_or_404(ComplaintAttachment, complaint=complaint, pk=attachment_id)
+    )
 
 
 # --- deadline policy (city administrators) -----------------------------------------------------------------------
@@ -263,16 +339,32 @@ def policy_list(request):
     defaults = []
     for value, label in Channel.choices:
         policy = default_policy(value)
-        defaults.append((value, label, {
-            "accept_within": policy.accept_within, "reply_within": policy.reply_within,
-            "visit_within": policy.visit_within, "unit": labels[policy.unit], "visit_unit": labels[policy.visit_unit],
-            "reply_counts_from": labels[policy.reply_counts_from], "max_extensions": policy.max_extensions,
-            "max_extension": policy.max_extension, "source": policy.source,
-        }))
-    return render(request, "complaints/policy_list.html", {
-        "policies": DeadlinePolicy.objects.visible_to(request.user).select_related("category"),
-        "defaults": defaults, "can_edit": can_edit_city_wide(request.user),
-    })
+        defaults.append(
+            (
+                value,
+                label,
+                {
+                    "accept_within": policy.accept_within,
+                    "reply_within": policy.reply_within,
+                    "visit_within": policy.visit_within,
+                    "unit": labels[policy.unit],
+                    "visit_unit": labels[policy.visit_unit],
+                    "reply_counts_from": labels[policy.reply_counts_from],
+                    "max_extensions": policy.max_extensions,
+                    "max_extension": policy.max_extension,
+                    "source": policy.source,
+                },
+            )
+        )
+    return render(
+        request,
+        "complaints/policy_list.html",
+        {
+            "policies": DeadlinePolicy.objects.visible_to(request.user).select_related("category"),
+            "defaults": defaults,
+            "can_edit": can_edit_city_wide(request.user),
+        },
+    )
 
 
 @city_admin_required  # deadline policies are city-wide (org.permissions)
@@ -286,7 +378,9 @@ def policy_edit(request, pk=None):
                     obj = form.save()
                     record_create(obj, actor=request.user)
                 else:
-                    before = snapshot(DeadlinePolicy.objects.select_for_update(of=("self",)).order_by().get(pk=policy.pk))
+                    before = snapshot(
+                        DeadlinePolicy.objects.select_for_update(of=("self",)).order_by().get(pk=policy.pk)
+                    )
                     obj = form.save(commit=False)
                     obj.save_versioned(expected_version=form.cleaned_data.get("version"))
                     record_update(obj, before, actor=request.user)
@@ -295,8 +389,12 @@ def policy_edit(request, pk=None):
         else:
             messages.success(request, _("Deadline policy saved."))
             return redirect("complaints:policies")
-    return render(request, "complaints/policy_form.html", {"form": form, "object": policy},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "complaints/policy_form.html",
+        {"form": form, "object": policy},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- export --------------------------------------------------------------------------------------------------
@@ -311,18 +409,37 @@ def complaint_export(request):
     base = Complaint.objects.visible_to(request.user).for_list()
     _filterset, queryset = _filtered(request, base)
     complaints = queryset.order_by("-received_at", "-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000)
-    header = [_("Number"), _("Received at"), _("Channel"), _("Status"), _("Category"), _("Address"),
-              _("Responsible unit"), _("Complainant"), _("Phone"), _("Due"), _("Satisfaction"), _("Description")]
+    header = [
+        _("Number"),
+        _("Received at"),
+        _("Channel"),
+        _("Status"),
+        _("Category"),
+        _("Address"),
+        _("Responsible unit"),
+        _("Complainant"),
+        _("Phone"),
+        _("Due"),
+        _("Satisfaction"),
+        _("Description"),
+    ]
 
     def rows():
         for c in complaints:
             person = complainant_for(c, request.user, export=True)
             yield [
-                c.number, timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_channel_display(),
-                c.get_status_display(), c.category.display_name, c.address, str(c.unit),
-                _("Anonymous") if person.is_anonymous else person.name, person.phone,
+                c.number,
+                timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
+                c.get_channel_display(),
+                c.get_status_display(),
+                c.category.display_name,
+                c.address,
+                str(c.unit),
+                _("Anonymous") if person.is_anonymous else person.name,
+                person.phone,
                 timezone.localtime(c.due_at).strftime("%Y-%m-%d %H:%M") if c.due_at else "",
-                c.get_satisfaction_display(), c.description,
+                c.get_satisfaction_display(),
+                c.description,
             ]
 
     return csv_response(f"complaints-{timezone.localdate():%Y%m%d}.csv", header, rows())

@@ -44,24 +44,43 @@ class DispatchUnitChoiceField(forms.ModelChoiceField):
 
 def _unit_form_field(required, user, complaint):
     units = OrgUnit.objects.visible_to(user).filter(is_active=True).exclude(pk=complaint.unit_id)
-    return DispatchUnitChoiceField(label=_("To unit"), queryset=units, required=required,
-                                   widget=UnitPathSelect(lambda unit: unit.path, attrs={"data-unit-select": ""}))
+    return DispatchUnitChoiceField(
+        label=_("To unit"),
+        queryset=units,
+        required=required,
+        widget=UnitPathSelect(lambda unit: unit.path, attrs={"data-unit-select": ""}),
+    )
 
 
 def _unit_api_field(required):
-    return ScopedRelatedField(queryset=OrgUnit.objects.filter(is_active=True), required=required,
-                              error_messages={"does_not_exist": _("Choose an active unit within your own.")})
+    return ScopedRelatedField(
+        queryset=OrgUnit.objects.filter(is_active=True),
+        required=required,
+        error_messages={"does_not_exist": _("Choose an active unit within your own.")},
+    )
 
 
 def _handler_form_field(required, user, complaint):
-    people = User.objects.visible_to(user).with_role("officer").select_related("unit").order_by("unit__path", "full_name")
-    return forms.ModelChoiceField(label=_("Handler (optional)"), queryset=people, required=required,
-                                  widget=UnitPathSelect(lambda person: person.unit.path if person.unit else "",
-                                                        attrs={"data-follows-unit": ""}))
+    people = (
+        User.objects.visible_to(user)
+        .with_role("officer")
+        .select_related("unit")
+        .order_by("unit__path", "full_name")
+    )
+    return forms.ModelChoiceField(
+        label=_("Handler (optional)"),
+        queryset=people,
+        required=required,
+        widget=UnitPathSelect(
+            lambda person: person.unit.path if person.unit else "", attrs={"data-follows-unit": ""}
+        ),
+    )
 
 
 def _handler_api_field(required):
-    return ScopedRelatedField(queryset=User.objects.filter(is_active=True), required=required, allow_null=True)
+    return ScopedRelatedField(
+        queryset=User.objects.filter(is_active=True), required=required, allow_null=True
+    )
 
 
 class MergeTargetField(forms.CharField):
@@ -86,8 +105,11 @@ class MergeTargetField(forms.CharField):
 def _into_api_field(required):
     from .models import Complaint
 
-    return ScopedRelatedField(queryset=Complaint.objects.all(), required=required,
-                              error_messages={"does_not_exist": _("Choose a complaint you can see.")})
+    return ScopedRelatedField(
+        queryset=Complaint.objects.all(),
+        required=required,
+        error_messages={"does_not_exist": _("Choose a complaint you can see.")},
+    )
 
 
 def _extension_unit(complaint):
@@ -98,7 +120,8 @@ def _extension_unit(complaint):
 
 def _requested_at_form_field(required, user, complaint):
     return forms.DateTimeField(
-        label=_("Request received at (empty: now)"), required=required,
+        label=_("Request received at (empty: now)"),
+        required=required,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
@@ -119,12 +142,22 @@ INPUTS = {
     "handler": Custom(_handler_form_field, _handler_api_field),
     "satisfaction": Choice(_("Satisfaction"), Satisfaction.choices),
     "days": Integer(lambda complaint: _("Extension, in %(unit)s") % {"unit": _extension_unit(complaint)}),
-    "decision": Choice(_("Decision"), DECISION_ACTIONS),  # 批准 / 不予批准, never 不予受理 (a complaint's refusal)
-    "into": Custom(lambda required, user, complaint: MergeTargetField(
-        label=_("Number of the complaint to keep"), required=required, user=user), _into_api_field),
+    "decision": Choice(
+        _("Decision"), DECISION_ACTIONS
+    ),  # 批准 / 不予批准, never 不予受理 (a complaint's refusal)
+    "into": Custom(
+        lambda required, user, complaint: MergeTargetField(
+            label=_("Number of the complaint to keep"), required=required, user=user
+        ),
+        _into_api_field,
+    ),
 }
 
 WORKFLOW = Workflow(
-    "complaints.Complaint", TRANSITIONS, inputs=INPUTS, lock_related=("category",),
-    steps={"absorb_duplicate": _("Duplicate merged in"), "register": _("Register")}, notices=NOTICES,
+    "complaints.Complaint",
+    TRANSITIONS,
+    inputs=INPUTS,
+    lock_related=("category",),
+    steps={"absorb_duplicate": _("Duplicate merged in"), "register": _("Register")},
+    notices=NOTICES,
 )

@@ -14,8 +14,18 @@ from .choices import REPLY_LIVE, TRANSITIONS, ComplaintStatus
 from .models import Complaint, ComplaintExtension
 
 # Steps that are bookkeeping rather than the next move (extension, merge) don't put a complaint in a queue.
-QUEUE_ACTIONS = ("accept", "reject", "dispatch", "start", "reply", "record_visit", "close", "close_on_the_spot",
-                 "answer_review", "answer_recheck")
+QUEUE_ACTIONS = (
+    "accept",
+    "reject",
+    "dispatch",
+    "start",
+    "reply",
+    "record_visit",
+    "close",
+    "close_on_the_spot",
+    "answer_review",
+    "answer_recheck",
+)
 S = ComplaintStatus
 
 APPROVAL_STEP = "approve"  # a pending extension request waits for a supervisor's decision
@@ -73,22 +83,33 @@ def complaints_waiting(user, step=""):
         return []
     pending = ComplaintExtension.objects.filter(complaint=OuterRef("pk"), decision=ApprovalDecision.PENDING)
     queryset = (
-        Complaint.objects.visible_to(user).filter(status__in=statuses).annotate(extension_pending=Exists(pending))
+        Complaint.objects.visible_to(user)
+        .filter(status__in=statuses)
+        .annotate(extension_pending=Exists(pending))
     )
     if step:  # a complaint with a pending extension request waits for the decision, not for its next step
         queryset = queryset.filter(extension_pending=step == APPROVAL_STEP)
     if user.roles == {Role.OFFICER}:
         # An officer's queue: what they hold, what reached their unit and nobody took yet, their own finds.
         queryset = queryset.filter(
-            Q(handler=user) | Q(handler__isnull=True, status=S.DISPATCHED) | Q(status=S.RECEIVED, received_by=user)
+            Q(handler=user)
+            | Q(handler__isnull=True, status=S.DISPATCHED)
+            | Q(status=S.RECEIVED, received_by=user)
         )
     rows = queryset.select_related("category").order_by("due_at", "id")[:MAX_ITEMS_PER_PROVIDER]
     items = []
     for c in rows:
         next_step = APPROVAL_STEP if c.extension_pending else steps[c.status]
-        items.append(WorkItem(
-            title=f"{c.number} {c.title}", url=c.get_absolute_url(), kind=str(_("Complaint")), due_at=c.due_at,
-            status=c.get_status_display(), detail=f"{c.category.display_name} · {c.address}",
-            step=next_step, step_label=step_label(next_step),
-        ))
+        items.append(
+            WorkItem(
+                title=f"{c.number} {c.title}",
+                url=c.get_absolute_url(),
+                kind=str(_("Complaint")),
+                due_at=c.due_at,
+                status=c.get_status_display(),
+                detail=f"{c.category.display_name} · {c.address}",
+                step=next_step,
+                step_label=step_label(next_step),
+            )
+        )
     return items

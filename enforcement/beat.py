@@ -38,9 +38,13 @@ class ResilientRedBeatScheduler(RedBeatScheduler):
             try:
                 return super().tick(*args, **kwargs)
             except LockError:
-                logger.warning("beat: Not holding the lock (lost, expired or Redis restarted); taking it again")
+                logger.warning(
+                    "beat: Not holding the lock (lost, expired or Redis restarted); taking it again"
+                )
                 self.take_lock()
                 return 0
         except RedisError as error:
-            logger.warning("beat: Redis unreachable (%s); nothing sent, trying again in %s s", error, self.max_interval)
+            logger.warning(
+                "beat: Redis unreachable (%s); nothing sent, trying again in %s s", error, self.max_interval
+            )
             return self.max_interval

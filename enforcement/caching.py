@@ -42,8 +42,10 @@ class ChoiceCache:
     def forget(self, **_kwargs):
         """The post_save/post_delete receiver."""
         languages = [code for code, _name in settings.LANGUAGES] + [""]
-        cache.delete_many([self.key(name) for name in self.plain]
-                          + [self.key(name, language) for name in self.translated for language in languages])
+        cache.delete_many(
+            [self.key(name) for name in self.plain]
+            + [self.key(name, language) for name in self.translated for language in languages]
+        )
 
     def forget_on_change(self, *models):
         """Drops the lists whenever a row of one of `models` is saved or deleted (call in AppConfig.ready)."""

@@ -13,9 +13,16 @@ app.autodiscover_tasks()
 
 # celery-redbeat (the beat lock, var/readme/beat.md) looks its settings up by their bare names, blind to the
 # CELERY_ namespace: without this it warns and leaves the Redis client options (timeouts, retries) unused.
-REDBEAT_SETTINGS = ("redbeat_redis_url", "redbeat_redis_options", "redbeat_key_prefix", "redbeat_lock_timeout")
+REDBEAT_SETTINGS = (
+    "redbeat_redis_url",
+    "redbeat_redis_options",
+    "redbeat_key_prefix",
+    "redbeat_lock_timeout",
+)
 
 
 @app.on_after_configure.connect
 def name_redbeat_settings(sender, **kwargs):
-    sender.conf.update({key: sender.conf.get(key) for key in REDBEAT_SETTINGS if sender.conf.get(key) is not None})
+    sender.conf.update(
+        {key: sender.conf.get(key) for key in REDBEAT_SETTINGS if sender.conf.get(key) is not None}
+    )

@@ -65,7 +65,10 @@ class BoundedModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def _bounded(defaults):
-    return {**defaults, models.ForeignKey: {**defaults[models.ForeignKey], "filter_class": BoundedModelChoiceFilter}}
+    return {
+        **defaults,
+        models.ForeignKey: {**defaults[models.ForeignKey], "filter_class": BoundedModelChoiceFilter},
+    }
 
 
 class BoundedFilterSet(django_filters.FilterSet):

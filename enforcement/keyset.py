@@ -77,7 +77,9 @@ def decode_cursor(cursor):
                 raise ValueError
         return value, int(pk), bool(backwards)
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
-        raise ValidationError({"cursor": _("This page link is not valid any more; start from the first page.")}) from None
+        raise ValidationError(
+            {"cursor": _("This page link is not valid any more; start from the first page.")}
+        ) from None
 
 
 def _segment(queryset, field, descending, null, position, nullable):
@@ -91,9 +93,13 @@ def _segment(queryset, field, descending, null, position, nullable):
         value, pk = position
         # The first conjunct is an index range condition; the second only sorts out ties.
         if descending:
-            rows = queryset.filter(Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(id__lt=pk)))
+            rows = queryset.filter(
+                Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(id__lt=pk))
+            )
         else:
-            rows = queryset.filter(Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(id__gt=pk)))
+            rows = queryset.filter(
+                Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(id__gt=pk))
+            )
     else:
         rows = queryset.filter(**{f"{field}__isnull": False}) if nullable else queryset
     return rows.order_by(F(field).desc() if descending else F(field).asc(), "-id" if descending else "id")
@@ -153,8 +159,9 @@ def fetch(queryset, ordering, *, position=None, backwards=False, limit=25, windo
     return rows
 
 
-def paginate(queryset, ordering, *, cursor=None, page_size=25, count_cap=COUNT_CAP, count=True, windows=(),
-             narrow=None):
+def paginate(
+    queryset, ordering, *, cursor=None, page_size=25, count_cap=COUNT_CAP, count=True, windows=(), narrow=None
+):
     """One page and the matches counted up to `count_cap`. With `count=False` no count query runs: a first
     page that holds every match is its own count, any other page has `count` None. `windows`, `narrow`: see
     fetch."""
@@ -162,8 +169,15 @@ def paginate(queryset, ordering, *, cursor=None, page_size=25, count_cap=COUNT_C
     if cursor:
         value, pk, backwards = decode_cursor(cursor)
         position = (value, pk)
-    rows = fetch(queryset, ordering, position=position, backwards=backwards, limit=page_size + 1, windows=windows,
-                 narrow=narrow)
+    rows = fetch(
+        queryset,
+        ordering,
+        position=position,
+        backwards=backwards,
+        limit=page_size + 1,
+        windows=windows,
+        narrow=narrow,
+    )
     more = len(rows) > page_size
     rows = rows[:page_size]
     if backwards:
@@ -204,8 +218,9 @@ class KeysetPagination(pagination.BasePagination):
         size = max(1, min(size, self.max_page_size))
         ordering = view.orderings.get(request.query_params.get("ordering"))
         options = view.keyset_options(request, ordering, queryset) if hasattr(view, "keyset_options") else {}
-        self.page = paginate(queryset, ordering, cursor=request.query_params.get("cursor"), page_size=size,
-                             **options)
+        self.page = paginate(
+            queryset, ordering, cursor=request.query_params.get("cursor"), page_size=size, **options
+        )
         return self.page.rows
 
     def _link(self, cursor):
@@ -221,22 +236,32 @@ class KeysetPagination(pagination.BasePagination):
         return params.urlencode()
 
     def get_paginated_response(self, data):
-        return Response({
-            "count": self.page.count, "count_capped": self.page.count_capped,
-            "next": self._link(self.page.next_cursor), "previous": self._link(self.page.previous_cursor),
-            "results": data,
-        })
+        return Response(
+            {
+                "count": self.page.count,
+                "count_capped": self.page.count_capped,
+                "next": self._link(self.page.next_cursor),
+                "previous": self._link(self.page.previous_cursor),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema):
         return {
-            "type": "object", "required": ["count", "results"],
+            "type": "object",
+            "required": ["count", "results"],
             "properties": {
-                "count": {"type": "integer", "nullable": True,
-                          "description": f"Matches, counted up to {COUNT_CAP}. Null for a list that is not "
-                                         "counted (a free-text search, `q`) with more matches than one "
-                                         "page."},
-                "count_capped": {"type": "boolean",
-                                 "description": f"True when there are more than {COUNT_CAP}."},
+                "count": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": f"Matches, counted up to {COUNT_CAP}. Null for a list that is not "
+                    "counted (a free-text search, `q`) with more matches than one "
+                    "page.",
+                },
+                "count_capped": {
+                    "type": "boolean",
+                    "description": f"True when there are more than {COUNT_CAP}.",
+                },
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
                 "results": schema,
@@ -246,9 +271,18 @@ class KeysetPagination(pagination.BasePagination):
     def get_schema_operation_parameters(self, view):
         orderings = view.orderings
         return [
-            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "The page position, from a `next` or `previous` link."},
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "The page position, from a `next` or `previous` link.",
+            },
             {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer"}},
-            {"name": "ordering", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": list(orderings.choices), "default": orderings.default}},
+            {
+                "name": "ordering",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(orderings.choices), "default": orderings.default},
+            },
         ]

@@ -36,7 +36,9 @@ def tile_source(url):
 def object_store_sources():
     """With STORAGE_BACKEND=s3 a photo's download is redirected to a signed URL of the object store
     (enforcement/files/downloads.py), which the page's <img> then loads: the store's origins."""
-    if getattr(settings, "STORAGE_BACKEND", "") != "s3" or not getattr(settings, "S3_REDIRECT_DOWNLOADS", True):
+    if getattr(settings, "STORAGE_BACKEND", "") != "s3" or not getattr(
+        settings, "S3_REDIRECT_DOWNLOADS", True
+    ):
         return []
     endpoint = settings.STORAGES["default"].get("OPTIONS", {}).get("endpoint_url")
     if not endpoint:
@@ -73,7 +75,9 @@ def policy_adding(extra):
 
 
 def permissions_policy():
-    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in settings.PERMISSIONS_POLICY.items())
+    return ", ".join(
+        f"{feature}=({' '.join(allow)})" for feature, allow in settings.PERMISSIONS_POLICY.items()
+    )
 
 
 class SecurityHeadersMiddleware:

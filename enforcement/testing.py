@@ -69,7 +69,6 @@ class ScopedEndpointChecks:
         assert response.json()["id"] == mine.pk
 
 
-
 class ScopedCreateChecks(ScopedEndpointChecks):
     """Adds the create checks for endpoints that accept POST."""
 

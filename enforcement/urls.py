@@ -24,8 +24,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script from ?script, not inline (enforcement/security.py).
     # Swagger UI injects its style: inline styles allowed on that page alone.
-    path("api/docs/", policy_adding({"style-src": ["'unsafe-inline'"]})(
-        SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
+    path(
+        "api/docs/",
+        policy_adding({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="api-docs",
+    ),
     path("django-admin/", admin.site.urls),
     # What a newcomer types or a browser asks for by itself lands on the product's own pages.
     path("admin/", RedirectView.as_view(pattern_name="org:unit-list"), name="admin-shortcut"),

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 class StaleEdit(Exception):
     """The record changed since the editor loaded it."""
 
-    message = _("Someone else changed this record after you opened it. Reload it and apply your change again.")
+    message = _(
+        "Someone else changed this record after you opened it. Reload it and apply your change again."
+    )
 
 
 def parse_version(value):
@@ -45,7 +47,12 @@ class VersionedModel(models.Model):
         except ValueError as exc:
             raise StaleEdit() from exc
         current = (
-            type(self)._base_manager.select_for_update().filter(pk=self.pk).order_by().values_list("version", flat=True).first()
+            type(self)
+            ._base_manager.select_for_update()
+            .filter(pk=self.pk)
+            .order_by()
+            .values_list("version", flat=True)
+            .first()
         )
         if current != expected:
             raise StaleEdit()

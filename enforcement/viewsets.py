@@ -62,15 +62,21 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         data = getattr(response, "data", None)
-        if self.kwargs.get(self.lookup_url_kwarg or self.lookup_field) is not None and isinstance(data, dict) \
-                and isinstance(data.get("version"), int) and response.status_code < 300:
+        if (
+            self.kwargs.get(self.lookup_url_kwarg or self.lookup_field) is not None
+            and isinstance(data, dict)
+            and isinstance(data.get("version"), int)
+            and response.status_code < 300
+        ):
             response["ETag"] = etag_for(data["version"])
         return response
 
     def given_version(self, request, instance):
         """The version an update of `instance` says it changed (If-Match, else the body's `version`); 428
         if it says none and the record is versioned. Call after loading the record (404 and 403 first)."""
-        given = request.headers.get("If-Match") or (request.data.get("version") if hasattr(request.data, "get") else None)
+        given = request.headers.get("If-Match") or (
+            request.data.get("version") if hasattr(request.data, "get") else None
+        )
         if hasattr(instance, "claim_version") and given in (None, ""):
             raise PreconditionRequired()
         return given

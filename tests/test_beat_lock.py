@@ -64,16 +64,27 @@ class Beat:
     def __init__(self, name, tmp_path, env, redis_url=None):
         self.log_path = tmp_path / f"{name}.log"
         environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DB_NAME"}}
-        environment.update({
-            "DJANGO_SETTINGS_MODULE": "enforcement.settings.test", "DATABASE_URL": database_url(),
-            "VAR_DIR": str(tmp_path / "var"), "REDIS_URL": redis_url or settings.REDIS_URL, **env,
-        })
+        environment.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "enforcement.settings.test",
+                "DATABASE_URL": database_url(),
+                "VAR_DIR": str(tmp_path / "var"),
+                "REDIS_URL": redis_url or settings.REDIS_URL,
+                **env,
+            }
+        )
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [CELERY, "-A", "enforcement", "beat", "--loglevel=DEBUG"], cwd=BASE_DIR, env=environment,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [CELERY, "-A", "enforcement", "beat", "--loglevel=DEBUG"],
+                cwd=BASE_DIR,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        wait_for(lambda: "beat: Starting" in self.log() or self.process.poll() is not None, f"beat {name}", 60)
+        wait_for(
+            lambda: "beat: Starting" in self.log() or self.process.poll() is not None, f"beat {name}", 60
+        )
         assert self.process.poll() is None, self.log()
 
     def log(self):
@@ -118,9 +129,7 @@ def sweeps_sent(lane):
 
 
 @needs_redis
-def test_of_two_beats_one_holds_the_lock_and_sends_the_other_takes_over_when_it_dies(
-    lane, processes
-):
+def test_of_two_beats_one_holds_the_lock_and_sends_the_other_takes_over_when_it_dies(lane, processes):
     first = processes("beat", "beat-one", lane["env"])
     wait_for(first.holds_lock, "the first beat to take the lock", 20)
     second = processes("beat", "beat-two", lane["env"])
@@ -137,7 +146,9 @@ def test_of_two_beats_one_holds_the_lock_and_sends_the_other_takes_over_when_it_
     wait_for(second.holds_lock, "the second beat to take over", 20)
     wait_for(lambda: len(sweeps_sent(lane)) >= killed_at + 2, "the second beat's sweeps", 20)
     sent = sweeps_sent(lane)
-    assert set(sent[:killed_at]) == {first.process.pid} and set(sent[killed_at:]) == {second.process.pid}, sent
+    assert set(sent[:killed_at]) == {first.process.pid} and set(sent[killed_at:]) == {second.process.pid}, (
+        sent
+    )
 
 
 def owners(sent):
@@ -183,7 +194,9 @@ def test_two_beats_outlive_a_redis_restart_and_one_sends_afterwards(tmp_path, pr
 
 @needs_redis
 def test_two_beats_and_a_worker_send_each_reminder_once(lane, processes, people, squad_a):  # noqa: F811
-    ids = overdue_complaints(30, squad_a, people["officer"], people["intake"], timezone.now() - timedelta(days=20))
+    ids = overdue_complaints(
+        30, squad_a, people["officer"], people["intake"], timezone.now() - timedelta(days=20)
+    )
     beats = [processes("beat", name, lane["env"]) for name in ("beat-east", "beat-west")]
     processes("worker", "sweeper", lane["env"])
     wait_for(lambda: all_sent(len(ids) * DELIVERIES_EACH), "every delivery to be sent", 45)
@@ -193,7 +206,9 @@ def test_two_beats_and_a_worker_send_each_reminder_once(lane, processes, people,
 
 
 def test_the_sweep_task_twice_for_one_moment_makes_each_reminder_once(
-    people, squad_a, eager_deliveries  # noqa: F811
+    people,  # noqa: F811
+    squad_a,
+    eager_deliveries,  # noqa: F811
 ):
     ids = overdue_complaints(25, squad_a, people["officer"], people["intake"], end_of(2026, 11, 16))
     moment = local(2026, 11, 19, 9).isoformat()
@@ -203,7 +218,9 @@ def test_the_sweep_task_twice_for_one_moment_makes_each_reminder_once(
 
 
 def test_the_sweep_task_from_two_threads_at_once_for_one_moment_makes_each_reminder_once(
-    people, squad_a, eager_deliveries  # noqa: F811
+    people,  # noqa: F811
+    squad_a,
+    eager_deliveries,  # noqa: F811
 ):
     ids = overdue_complaints(25, squad_a, people["officer"], people["intake"], end_of(2026, 11, 16))
     moment = local(2026, 11, 19, 9).isoformat()

@@ -25,14 +25,18 @@ def _indexes():
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename IN ('complaints_complaint', "
-                       "'audit_auditevent') ORDER BY indexname")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename IN ('complaints_complaint', "
+            "'audit_auditevent') ORDER BY indexname"
+        )
         definitions = [row[0] for row in cursor.fetchall()]
         # ... and the statistics targets set on index columns (the search's bigram index has one).
-        cursor.execute("SELECT i.relname, a.attnum, a.attstattarget FROM pg_attribute a JOIN pg_class i "
-                       "ON i.oid = a.attrelid JOIN pg_index x ON x.indexrelid = i.oid WHERE x.indrelid IN "
-                       "('complaints_complaint'::regclass, 'audit_auditevent'::regclass) AND a.attstattarget >= 0 "
-                       "ORDER BY 1, 2")
+        cursor.execute(
+            "SELECT i.relname, a.attnum, a.attstattarget FROM pg_attribute a JOIN pg_class i "
+            "ON i.oid = a.attrelid JOIN pg_index x ON x.indexrelid = i.oid WHERE x.indrelid IN "
+            "('complaints_complaint'::regclass, 'audit_auditevent'::regclass) AND a.attstattarget >= 0 "
+            "ORDER BY 1, 2"
+        )
         return definitions, cursor.fetchall()
 
 
@@ -47,7 +51,9 @@ def test_generator_loads_a_consistent_city_and_is_deterministic(db):
     assert OrgUnit.objects.count() == summary.units == 1 + DISTRICTS + squadrons
     assert Grid.objects.count() == squadrons * GRIDS_PER_SQUADRON
     assert User.objects.filter(role_assignments__isnull=True).count() == 0
-    assert User.objects.get(username=summary.users["district_intake"]).check_password(summary.users["password"])
+    assert User.objects.get(username=summary.users["district_intake"]).check_password(
+        summary.users["password"]
+    )
 
     complaints = list(Complaint.objects.select_related("unit", "grid__unit", "merged_into", "intake_unit"))
     assert len(complaints) == summary.complaints == 2000
@@ -83,7 +89,9 @@ def test_generator_loads_a_consistent_city_and_is_deterministic(db):
     # Nothing dangles (the fast path loads with foreign-key triggers off).
     assert not Complaint.objects.exclude(received_by__in=User.objects.all()).exists()
     assert not Complaint.objects.exclude(unit__in=OrgUnit.objects.all()).exists()
-    assert not Complaint.objects.filter(handler__isnull=False).exclude(handler__in=User.objects.all()).exists()
+    assert (
+        not Complaint.objects.filter(handler__isnull=False).exclude(handler__in=User.objects.all()).exists()
+    )
     assert not events.exclude(actor__in=User.objects.all()).exists()
 
     again = generate(2000, seed=7, end=END, fast=True, log=None)

@@ -26,7 +26,9 @@ def demo(db):
 
 def token_client(username):
     client = APIClient()
-    response = client.post(reverse("api:api-token"), {"username": username, "password": PASSWORD}, format="json")
+    response = client.post(
+        reverse("api:api-token"), {"username": username, "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200, response.content
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client
@@ -47,17 +49,27 @@ def test_the_closed_loop_through_the_api(demo):
         assert response.status_code == 200, (action, response.json())
         return response.json()
 
-    body = {"channel": "hotline_12345", "category": category.pk, "description": "夜间23点后工地仍在打桩。",
-            "address": "禅城区汾江中路120号", "lat": "23.027000", "lng": "113.112000",
-            "complainant_name": "黄丽华", "complainant_phone": "13922223333"}
+    body = {
+        "channel": "hotline_12345",
+        "category": category.pk,
+        "description": "夜间23点后工地仍在打桩。",
+        "address": "禅城区汾江中路120号",
+        "lat": "23.027000",
+        "lng": "113.112000",
+        "complainant_name": "黄丽华",
+        "complainant_phone": "13922223333",
+    }
     created = intake.post(complaints, body, format="json")
     assert created.status_code == 201, created.json()
     first = created.json()
     url = Complaint.objects.get(pk=first["id"]).get_absolute_url()
     assert url in queue_urls("chancheng.intake")
 
-    duplicate = intake.post(complaints, {**body, "complainant_name": "匿名", "complainant_phone": "",
-                                         "lat": "23.027100"}, format="json").json()
+    duplicate = intake.post(
+        complaints,
+        {**body, "complainant_name": "匿名", "complainant_phone": "", "lat": "23.027100"},
+        format="json",
+    ).json()
     suggestions = intake.get(reverse("api:complaint-duplicates", args=[duplicate["id"]])).json()
     assert [s["id"] for s in suggestions] == [first["id"]]
     assert step(intake, duplicate["id"], "merge", into=first["id"])["status"] == "merged"
@@ -84,21 +96,39 @@ def test_the_closed_loop_through_the_api(demo):
     # Counted once: the merged duplicate points to the survivor and is left out of the counts.
     assert Complaint.objects.counted().count() == 1
     assert Complaint.objects.get(pk=duplicate["id"]).merged_into_id == first["id"]
-    steps = list(AuditEvent.objects.filter(object_id=str(first["id"]), action="transition")
-                 .order_by("at", "id").values_list("verb", "actor__username", "source"))
+    steps = list(
+        AuditEvent.objects.filter(object_id=str(first["id"]), action="transition")
+        .order_by("at", "id")
+        .values_list("verb", "actor__username", "source")
+    )
     assert steps == [
-        ("accept", "chancheng.intake", "api"), ("dispatch", "chancheng.intake", "api"),
-        ("start", "chancheng.officer", "api"), ("reply", "chancheng.officer", "api"),
-        ("record_visit", "chancheng.intake", "api"), ("close", "chancheng.intake", "api"),
+        ("accept", "chancheng.intake", "api"),
+        ("dispatch", "chancheng.intake", "api"),
+        ("start", "chancheng.officer", "api"),
+        ("reply", "chancheng.officer", "api"),
+        ("record_visit", "chancheng.intake", "api"),
+        ("close", "chancheng.intake", "api"),
     ]
 
 
 def test_the_other_district_cannot_see_or_touch_it(demo):
     chancheng, nanhai = token_client("chancheng.intake"), token_client("nanhai.officer")
     category = ViolationCategory.objects.get(code="0701")
-    created = chancheng.post(reverse("api:complaint-list"), {
-        "channel": "web", "category": category.pk, "description": "占道", "address": "禅城区某路1号",
-    }, format="json").json()
+    created = chancheng.post(
+        reverse("api:complaint-list"),
+        {
+            "channel": "web",
+            "category": category.pk,
+            "description": "占道",
+            "address": "禅城区某路1号",
+        },
+        format="json",
+    ).json()
     assert nanhai.get(reverse("api:complaint-detail", args=[created["id"]])).status_code == 404
-    assert nanhai.post(reverse("api:complaint-start", args=[created["id"]]), {}, format="json").status_code == 404
-    assert created["id"] not in [row["id"] for row in nanhai.get(reverse("api:complaint-list")).json()["results"]]
+    assert (
+        nanhai.post(reverse("api:complaint-start", args=[created["id"]]), {}, format="json").status_code
+        == 404
+    )
+    assert created["id"] not in [
+        row["id"] for row in nanhai.get(reverse("api:complaint-list")).json()["results"]
+    ]

@@ -78,10 +78,24 @@ def test_the_chinese_timeline_names_every_step_in_chinese(district_a, squad_a, m
     client = Client()  # no language choice: the Chinese default
     client.force_login(intake)
     page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
-    timeline = page[page.index('class="audit-timeline'):]
-    steps = {str(label) for slug, label in WORKFLOW.choices()} | {"Add attachment", "Duplicate merged in",
-                                                                   "Request approval", "Decide approval"}
+    timeline = page[page.index('class="audit-timeline') :]
+    steps = {str(label) for slug, label in WORKFLOW.choices()} | {
+        "Add attachment",
+        "Duplicate merged in",
+        "Request approval",
+        "Decide approval",
+    }
     english = [label for label in steps if re.search(rf">\s*{re.escape(label)}\s*<", timeline)]
     assert not english, english
-    for chinese in ("受理", "派遣", "开始办理", "添加附件", "申请延期", "审批延期", "答复", "登记回访", "重新办理"):
+    for chinese in (
+        "受理",
+        "派遣",
+        "开始办理",
+        "添加附件",
+        "申请延期",
+        "审批延期",
+        "答复",
+        "登记回访",
+        "重新办理",
+    ):
         assert chinese in timeline, chinese

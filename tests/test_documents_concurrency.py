@@ -39,13 +39,28 @@ def _postgresql_only(settings):
 
 
 def rejected(unit, category, n):
-    return [ComplaintFactory(unit=unit, category=category, status=ComplaintStatus.REJECTED,
-                             reject_reason="不属于城管执法职责范围") for _ in range(n)]
+    return [
+        ComplaintFactory(
+            unit=unit,
+            category=category,
+            status=ComplaintStatus.REJECTED,
+            reject_reason="不属于城管执法职责范围",
+        )
+        for _ in range(n)
+    ]
 
 
 def accepted_letters(unit, category, n):
-    return [ComplaintFactory(unit=unit, category=category, channel=Channel.LETTER, status=ComplaintStatus.ACCEPTED,
-                             accepted_at=timezone.now()) for _ in range(n)]
+    return [
+        ComplaintFactory(
+            unit=unit,
+            category=category,
+            channel=Channel.LETTER,
+            status=ComplaintStatus.ACCEPTED,
+            accepted_at=timezone.now(),
+        )
+        for _ in range(n)
+    ]
 
 
 def run_clerks(jobs):
@@ -93,7 +108,10 @@ def test_sixteen_clerks_with_rollbacks_leave_numbers_one_to_n(district_a, intake
     complaints = rejected(district_a, ViolationCategoryFactory(), THREADS * ATTEMPTS)
     # Thread k issues three notices; its attempt k % 3 rolls back after numbering (a third of all).
     jobs = [
-        [(complaints[k * ATTEMPTS + i], "refusal_notice", intake_a, i == k % ATTEMPTS) for i in range(ATTEMPTS)]
+        [
+            (complaints[k * ATTEMPTS + i], "refusal_notice", intake_a, i == k % ATTEMPTS)
+            for i in range(ATTEMPTS)
+        ]
         for k in range(THREADS)
     ]
     committed, rolled_back, errors = run_clerks(jobs)
@@ -120,14 +138,22 @@ def test_sixteen_clerks_with_rollbacks_leave_numbers_one_to_n(district_a, intake
 def test_two_units_and_two_types_at_once_each_count_on_their_own(district_a, district_b, intake_a, make_user):
     intake_b = make_user("intake", unit=district_b, username="intake-b")
     category = ViolationCategoryFactory()
-    keys = [(district_a, intake_a, "refusal_notice"), (district_a, intake_a, "acceptance_notice"),
-            (district_b, intake_b, "refusal_notice"), (district_b, intake_b, "acceptance_notice")]
+    keys = [
+        (district_a, intake_a, "refusal_notice"),
+        (district_a, intake_a, "acceptance_notice"),
+        (district_b, intake_b, "refusal_notice"),
+        (district_b, intake_b, "acceptance_notice"),
+    ]
     jobs = []
     for k in range(THREADS):
         unit, user, doc_type = keys[k % len(keys)]
         make = rejected if doc_type == "refusal_notice" else accepted_letters
-        jobs.append([(complaint, doc_type, user, i == k % ATTEMPTS)
-                     for i, complaint in enumerate(make(unit, category, ATTEMPTS))])
+        jobs.append(
+            [
+                (complaint, doc_type, user, i == k % ATTEMPTS)
+                for i, complaint in enumerate(make(unit, category, ATTEMPTS))
+            ]
+        )
     committed, rolled_back, errors = run_clerks(jobs)
 
     assert errors == []

@@ -52,17 +52,44 @@ class HeavyWorker(Worker):
     def __init__(self, name, tmp_path):
         self.name = name
         self.log_path = tmp_path / f"{name}.log"
-        environment = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "TEST_DB_NAME"}}
-        environment.update({"DJANGO_SETTINGS_MODULE": "enforcement.settings.test", "DATABASE_URL": database_url(),
-                            "VAR_DIR": str(tmp_path / "var"), "DB_CONN_MAX_AGE": "0"})
+        environment = {
+            k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "TEST_DB_NAME"}
+        }
+        environment.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "enforcement.settings.test",
+                "DATABASE_URL": database_url(),
+                "VAR_DIR": str(tmp_path / "var"),
+                "DB_CONN_MAX_AGE": "0",
+            }
+        )
         broker = own_broker()
         environment["REDIS_URL" if broker.startswith("redis://") else "CELERY_BROKER_DIR"] = broker
-        command = [CELERY, "-A", "enforcement", "worker", "--pool=solo", "--loglevel=INFO", "-Q", "heavy",
-                   f"--hostname={name}@%h", "--without-gossip", "--without-mingle"]
+        command = [
+            CELERY,
+            "-A",
+            "enforcement",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            "heavy",
+            f"--hostname={name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for(lambda: " ready." in self.log() or self.process.poll() is not None, f"worker {name} to start", 60)
+            self.process = subprocess.Popen(
+                command,
+                cwd=BASE_DIR,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for(
+            lambda: " ready." in self.log() or self.process.poll() is not None, f"worker {name} to start", 60
+        )
         assert self.process.poll() is None, self.log()
 
 
@@ -100,8 +127,12 @@ def pdf_text(data):
 
 
 def test_issuing_commits_without_a_pdf_and_the_worker_renders_it(start_worker, district_a, intake_a):
-    complaint = ComplaintFactory(unit=district_a, category=ViolationCategoryFactory(), status=ComplaintStatus.REJECTED,
-                                 reject_reason="不属于城管执法职责范围")
+    complaint = ComplaintFactory(
+        unit=district_a,
+        category=ViolationCategoryFactory(),
+        status=ComplaintStatus.REJECTED,
+        reject_reason="不属于城管执法职责范围",
+    )
     issued = issue_document(complaint, "refusal_notice", by=intake_a)
     assert not connection.in_atomic_block  # the issue has committed: its after-commit hook has run
 
@@ -128,14 +159,25 @@ def test_a_running_worker_renders_each_document_once(start_worker, district_a, i
     worker = start_worker("pdf-steady")
     category = ViolationCategoryFactory()
     complaints = [
-        ComplaintFactory(unit=district_a, category=category, status=ComplaintStatus.REJECTED, reject_reason="重复投诉"),
-        ComplaintFactory(unit=district_a, category=category, channel=Channel.LETTER, status=ComplaintStatus.ACCEPTED,
-                         accepted_at=timezone.now()),
+        ComplaintFactory(
+            unit=district_a, category=category, status=ComplaintStatus.REJECTED, reject_reason="重复投诉"
+        ),
+        ComplaintFactory(
+            unit=district_a,
+            category=category,
+            channel=Channel.LETTER,
+            status=ComplaintStatus.ACCEPTED,
+            accepted_at=timezone.now(),
+        ),
     ]
-    documents = [issue_document(complaints[0], "refusal_notice", by=intake_a),
-                 issue_document(complaints[1], "acceptance_notice", by=intake_a)]
+    documents = [
+        issue_document(complaints[0], "refusal_notice", by=intake_a),
+        issue_document(complaints[1], "acceptance_notice", by=intake_a),
+    ]
     wait_for_worker(worker, lambda: all(has_pdf(d.pk) for d in documents), "the worker to render both PDFs")
-    first = {d.pk: (d.pdf.name, d.pdf_sha256) for d in Document.objects.filter(pk__in=[d.pk for d in documents])}
+    first = {
+        d.pk: (d.pdf.name, d.pdf_sha256) for d in Document.objects.filter(pk__in=[d.pk for d in documents])
+    }
     for document in Document.objects.filter(pk__in=first):
         assert document.pdf_sha256 == hashlib.sha256(stored_pdf(document)).hexdigest()
         assert "".join(document.number.split()) in pdf_text(stored_pdf(document))
@@ -143,7 +185,9 @@ def test_a_running_worker_renders_each_document_once(start_worker, district_a, i
     # The task delivered again (a retry, a redelivery after a lost worker) keeps the PDF it has.
     runs = worker.log().count(f"{TASK}[")
     publish(own_broker(), TASK, document_id=documents[0].pk)
-    wait_for_worker(worker, lambda: worker.log().count(f"{TASK}[") >= runs + 2, "the repeated task to finish")  # received + done
+    wait_for_worker(
+        worker, lambda: worker.log().count(f"{TASK}[") >= runs + 2, "the repeated task to finish"
+    )  # received + done
     assert {d.pk: (d.pdf.name, d.pdf_sha256) for d in Document.objects.filter(pk__in=first)} == first
 
 

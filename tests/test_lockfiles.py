@@ -39,14 +39,19 @@ def pins(requirements):
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-@pytest.mark.parametrize("path, requirements", [
-    ("requirements.lock", PROJECT["dependencies"]),
-    ("requirements-dev.lock", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"]),
-])
+@pytest.mark.parametrize(
+    "path, requirements",
+    [
+        ("requirements.lock", PROJECT["dependencies"]),
+        ("requirements-dev.lock", PROJECT["dependencies"] + PROJECT["optional-dependencies"]["dev"]),
+    ],
+)
 def test_every_direct_pin_is_locked_at_its_version(path, requirements):
     lock = locked(path)
     for name, version in pins(requirements).items():
-        assert lock.get(name) == version, f"{name}=={version} is locked as {lock.get(name)} in {path}: run make lock"
+        assert lock.get(name) == version, (
+            f"{name}=={version} is locked as {lock.get(name)} in {path}: run make lock"
+        )
 
 
 def test_the_image_lock_has_no_development_tools():

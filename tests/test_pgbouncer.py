@@ -46,12 +46,15 @@ class PgBouncer:
 
     def __init__(self):
         if not Path(PGBOUNCER).exists():
-            pytest.fail("pgbouncer is not installed: run bin/ensure-system-packages (Debian package pgbouncer)")
+            pytest.fail(
+                "pgbouncer is not installed: run bin/ensure-system-packages (Debian package pgbouncer)"
+            )
         db = connection.settings_dict
         self.user, self.port = db["USER"] or "postgres", free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="chengguan-pgbouncer-"))
         (self.folder / "userlist.txt").write_text(f'"{self.user}" ""\n')
-        (self.folder / "pgbouncer.ini").write_text(textwrap.dedent(f"""\
+        (self.folder / "pgbouncer.ini").write_text(
+            textwrap.dedent(f"""\
             [databases]
             * = host={db["HOST"] or "127.0.0.1"} port={db["PORT"] or 5432}
             [pgbouncer]
@@ -66,7 +69,8 @@ class PgBouncer:
             ; hand out the idle server connections in turn, as a busy pool does
             server_round_robin = 1
             ignore_startup_parameters = extra_float_digits
-            """))
+            """)
+        )
         command = [PGBOUNCER, str(self.folder / "pgbouncer.ini")]
         if os.geteuid() == 0:
             account = pwd.getpwnam(RUN_AS)
@@ -74,7 +78,9 @@ class PgBouncer:
             command = ["runuser", "-u", RUN_AS, "--", *command]
         self.log = self.folder / "pgbouncer.log"
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()
@@ -154,13 +160,26 @@ APP = """
 
 
 def run_app(bouncer, username, **variables):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DATABASE_URL", "TEST_DB_NAME", "DATABASE_POOLER", "DATABASE_REPLICA_URL"}}
-    environment |= {"DJANGO_SETTINGS_MODULE": "enforcement.settings.test", "DATABASE_URL": bouncer.url(),
-                    "DB_CONN_MAX_AGE": "60", **variables}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "TEST_DB_NAME", "DATABASE_POOLER", "DATABASE_REPLICA_URL"}
+    }
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "enforcement.settings.test",
+        "DATABASE_URL": bouncer.url(),
+        "DB_CONN_MAX_AGE": "60",
+        **variables,
+    }
     dsn = bouncer.url()
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(APP), username, dsn], cwd=settings.BASE_DIR,
-                          env=environment, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(APP), username, dsn],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -175,7 +194,9 @@ def test_with_the_pooler_setting_the_list_and_the_streamed_export_work_through_p
 ):
     result = run_app(pgbouncer, admin_a.username, DATABASE_POOLER="pgbouncer")
     assert result["server_side_cursors"] is False and result["health_checks"] is True
-    assert result["backends"] > 1, "PgBouncer in transaction mode hands one client's transactions to several servers"
+    assert result["backends"] > 1, (
+        "PgBouncer in transaction mode hands one client's transactions to several servers"
+    )
     status, html = result["list"]
     assert status == 200
     assert all(number in html for number in complaints)

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.urls("tests.testapp.urls")
 
 def prepare(slug, status, *, request, actor, outsider=False):
     handler = request.getfixturevalue("make_user")("officer", unit=request.getfixturevalue("district_a"))
-    permit = Permit.objects.create(title="占道经营许可", unit=request.getfixturevalue("district_a"), handler=handler,
-                                   status=status)
+    permit = Permit.objects.create(
+        title="占道经营许可", unit=request.getfixturevalue("district_a"), handler=handler, status=status
+    )
     return permit, {"withdraw": {"reason": "申请人撤回"}}.get(slug, {})
 
 
@@ -38,7 +39,10 @@ def test_api_routes_come_from_the_table(api_as, permit, officer_a, make_user, sq
     leader = make_user("squad_leader", unit=squad_a)
     detail = api_as(leader).get(reverse("testapp-api:permit-detail", args=[permit.pk])).json()
     assert detail["allowed_actions"] == ["approve", "withdraw"]
-    assert api_as(leader).post(reverse("testapp-api:permit-approve", args=[permit.pk])).json()["status"] == "approved"
+    assert (
+        api_as(leader).post(reverse("testapp-api:permit-approve", args=[permit.pk])).json()["status"]
+        == "approved"
+    )
 
 
 def test_api_refusals_answer_400_404_409(api_as, permit, officer_a, officer_b):
@@ -49,11 +53,16 @@ def test_api_refusals_answer_400_404_409(api_as, permit, officer_a, officer_b):
     response = client.post(reverse("testapp-api:permit-submit", args=[permit.pk]))
     assert response.status_code == 409
     assert "Submitted" in response.json()["detail"]
-    stale = client.post(reverse("testapp-api:permit-withdraw", args=[permit.pk]), {"reason": "x", "version": 1},
-                        format="json")
+    stale = client.post(
+        reverse("testapp-api:permit-withdraw", args=[permit.pk]), {"reason": "x", "version": 1}, format="json"
+    )
     assert stale.status_code == 409
-    assert api_as(officer_b).post(reverse("testapp-api:permit-withdraw", args=[permit.pk]),
-                                  {"reason": "x"}, format="json").status_code == 404
+    assert (
+        api_as(officer_b)
+        .post(reverse("testapp-api:permit-withdraw", args=[permit.pk]), {"reason": "x"}, format="json")
+        .status_code
+        == 404
+    )
     assert Permit.objects.get(pk=permit.pk).status == PermitStatus.SUBMITTED
 
 
@@ -62,11 +71,15 @@ def test_page_offers_the_allowed_actions_and_runs_them(client, permit, officer_a
     page = client.get(reverse("permit-detail", args=[permit.pk])).content.decode()
     assert 'data-action="submit"' in page and 'data-action="withdraw"' in page
     assert 'data-action="approve"' not in page
-    response = client.post(reverse("permit-action", args=[permit.pk, "withdraw"]),
-                           {"withdraw-version": permit.version, "withdraw-reason": ""})
+    response = client.post(
+        reverse("permit-action", args=[permit.pk, "withdraw"]),
+        {"withdraw-version": permit.version, "withdraw-reason": ""},
+    )
     assert response.status_code == 400
-    response = client.post(reverse("permit-action", args=[permit.pk, "withdraw"]),
-                           {"withdraw-version": permit.version, "withdraw-reason": "申请人撤回"})
+    response = client.post(
+        reverse("permit-action", args=[permit.pk, "withdraw"]),
+        {"withdraw-version": permit.version, "withdraw-reason": "申请人撤回"},
+    )
     assert response.status_code == 302
     permit.refresh_from_db()
     assert permit.status == PermitStatus.WITHDRAWN
@@ -75,7 +88,11 @@ def test_page_offers_the_allowed_actions_and_runs_them(client, permit, officer_a
     assert "Withdraw" in page  # the step's label from the table on the timeline
     event = AuditEvent.objects.for_object(permit).get()
     assert (event.verb, event.before, event.after, event.note) == (
-        "withdraw", {"status": "draft"}, {"status": "withdrawn"}, "申请人撤回")
+        "withdraw",
+        {"status": "draft"},
+        {"status": "withdrawn"},
+        "申请人撤回",
+    )
 
 
 def test_a_table_input_without_a_declaration_is_refused_at_start_up():
@@ -83,8 +100,10 @@ def test_a_table_input_without_a_declaration_is_refused_at_start_up():
     from enforcement.workflow.table import Transition
 
     with pytest.raises(ValueError, match="inputs"):
-        Workflow("testapp.Nothing", {"go": Transition("Go", frozenset({"a"}), "b", frozenset({"officer"}),
-                                                       fields=("amount",))})
+        Workflow(
+            "testapp.Nothing",
+            {"go": Transition("Go", frozenset({"a"}), "b", frozenset({"officer"}), fields=("amount",))},
+        )
 
 
 def test_the_permits_deadline_is_swept_and_met_by_its_approval(permit, officer_a, make_user, squad_a):

@@ -64,9 +64,23 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self.ping, "redis-server to answer")
 
@@ -105,29 +119,47 @@ class Worker:
     def __init__(self, name, tmp_path, *, broker, beat=False, env=None):
         self.name = name
         self.log_path = tmp_path / f"{name}.log"
-        environment = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "TEST_DB_NAME"}}
-        environment.update({
-            "DJANGO_SETTINGS_MODULE": "enforcement.settings.test",
-            "DATABASE_URL": database_url(),
-            "VAR_DIR": str(tmp_path / "var"),
-            "DB_CONN_MAX_AGE": "0",
-        })
+        environment = {
+            k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "TEST_DB_NAME"}
+        }
+        environment.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "enforcement.settings.test",
+                "DATABASE_URL": database_url(),
+                "VAR_DIR": str(tmp_path / "var"),
+                "DB_CONN_MAX_AGE": "0",
+            }
+        )
         if broker.startswith("redis://"):
             environment["REDIS_URL"] = broker
         else:
             environment["CELERY_BROKER_DIR"] = broker
         environment.update(env or {})
         command = [
-            CELERY, "-A", "enforcement", "worker", "--pool=solo", "--loglevel=INFO", f"--hostname={name}@%h",
-            "--without-gossip", "--without-mingle",
+            CELERY,
+            "-A",
+            "enforcement",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--hostname={name}@%h",
+            "--without-gossip",
+            "--without-mingle",
         ]
         if beat:
             command += ["--beat", f"--schedule={tmp_path / f'{name}-beat'}"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=BASE_DIR,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        wait_for(lambda: " ready." in self.log() or self.process.poll() is not None, f"worker {name} to start", 60)
+        wait_for(
+            lambda: " ready." in self.log() or self.process.poll() is not None, f"worker {name} to start", 60
+        )
         assert self.process.poll() is None, self.log()
 
     def log(self):
@@ -185,7 +217,9 @@ def publish(broker, task_name, **kwargs):
         conn = Connection(
             "filesystem://",
             transport_options={
-                "data_folder_in": broker, "data_folder_out": broker, "control_folder": f"{broker}/control",
+                "data_folder_in": broker,
+                "data_folder_out": broker,
+                "control_folder": f"{broker}/control",
             },
         )
     with conn:
@@ -197,15 +231,28 @@ def overdue_complaints(n, unit, handler, received_by, due_at):
     """n complaints held by `handler` whose reply deadline has passed (inserted in one statement)."""
     category = ViolationCategoryFactory()
     stamp = timezone.now()
-    Complaint.objects.bulk_create([
-        Complaint(
-            number=f"TS2099{i:08d}", received_at=due_at - timedelta(days=7), channel=ComplaintChannel.HOTLINE_12345,
-            address=f"中山路{i}号", category=category, description=f"门前占道经营 {i}", unit=unit, intake_unit=unit,
-            received_by=received_by, handler=handler, status=ComplaintStatus.IN_PROGRESS, reply_due_at=due_at,
-            due_at=due_at, created_at=stamp, updated_at=stamp,
-        )
-        for i in range(n)
-    ])
+    Complaint.objects.bulk_create(
+        [
+            Complaint(
+                number=f"TS2099{i:08d}",
+                received_at=due_at - timedelta(days=7),
+                channel=ComplaintChannel.HOTLINE_12345,
+                address=f"中山路{i}号",
+                category=category,
+                description=f"门前占道经营 {i}",
+                unit=unit,
+                intake_unit=unit,
+                received_by=received_by,
+                handler=handler,
+                status=ComplaintStatus.IN_PROGRESS,
+                reply_due_at=due_at,
+                due_at=due_at,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+            for i in range(n)
+        ]
+    )
     return list(Complaint.objects.values_list("pk", flat=True))
 
 
@@ -219,13 +266,17 @@ def all_sent(expected_deliveries):
 def assert_exactly_once(complaint_ids, levels, deliveries_per_complaint):
     keys = list(Reminder.objects.values_list("object_id", "kind", "due_at", "level"))
     assert len(keys) == len(set(keys)) == len(complaint_ids) * len(levels)
-    assert {(oid, level) for oid, _k, _d, level in keys} == {(pk, lv) for pk in complaint_ids for lv in levels}
+    assert {(oid, level) for oid, _k, _d, level in keys} == {
+        (pk, lv) for pk in complaint_ids for lv in levels
+    }
     assert Delivery.objects.count() == len(complaint_ids) * deliveries_per_complaint
     # Sent once each: one claim (attempt) per delivery, one notification per inbox delivery.
     assert set(Delivery.objects.values_list("status", "attempts").distinct()) == {("sent", 1)}
     inbox = Delivery.objects.filter(channel=Channel.INBOX)
     assert Notification.objects.count() == inbox.count()
-    assert set(Notification.objects.values_list("delivery_id", flat=True)) == set(inbox.values_list("pk", flat=True))
+    assert set(Notification.objects.values_list("delivery_id", flat=True)) == set(
+        inbox.values_list("pk", flat=True)
+    )
 
 
 # overdue → officer + squad leader, escalated → district head; inbox and email each
@@ -235,7 +286,10 @@ DELIVERIES_EACH = (2 + 1) * 2
 
 # --- the tests -------------------------------------------------------------------------------------------
 def test_sweeps_twice_and_concurrently_in_two_workers_make_one_reminder_each(
-    redis_server, workers, people, squad_a  # noqa: F811
+    redis_server,
+    workers,
+    people,  # noqa: F811
+    squad_a,  # noqa: F811
 ):
     ids = overdue_complaints(80, squad_a, people["officer"], people["intake"], end_of(2026, 11, 16))
     first = workers("alpha", broker=redis_server.url)
@@ -252,7 +306,10 @@ def test_sweeps_twice_and_concurrently_in_two_workers_make_one_reminder_each(
 
 
 def test_worker_killed_mid_sweep_and_restarted_loses_and_doubles_nothing(
-    redis_server, workers, people, squad_a  # noqa: F811
+    redis_server,
+    workers,
+    people,  # noqa: F811
+    squad_a,  # noqa: F811
 ):
     # Real time here: the restarted worker's beat sweeps "now", as in production.
     ids = overdue_complaints(
@@ -274,18 +331,29 @@ def test_worker_killed_mid_sweep_and_restarted_loses_and_doubles_nothing(
 
 
 def test_redis_down_while_a_complaint_is_saved_the_reminder_comes_when_it_is_back(
-    redis_server, workers, people, district_a  # noqa: F811
+    redis_server,
+    workers,
+    people,  # noqa: F811
+    district_a,  # noqa: F811
 ):
-    worker = workers("steady", broker=redis_server.url, beat=True,
-                     env={"REMINDER_SWEEP_SECONDS": "1", "NOTIFICATIONS_PENDING_GRACE_SECONDS": "2"})
+    worker = workers(
+        "steady",
+        broker=redis_server.url,
+        beat=True,
+        env={"REMINDER_SWEEP_SECONDS": "1", "NOTIFICATIONS_PENDING_GRACE_SECONDS": "2"},
+    )
     # This process talks to the same broker: anything the save enqueued would meet the dead server.
     previous_broker = app.conf.broker_url
     app.conf.broker_url = redis_server.url
     try:
         redis_server.stop()
         complaint = register_complaint(
-            by=people["intake"], channel=ComplaintChannel.HOTLINE_12345, category=ViolationCategoryFactory(),
-            description="夜间施工噪音扰民", address="人民路1号", unit=district_a,
+            by=people["intake"],
+            channel=ComplaintChannel.HOTLINE_12345,
+            category=ViolationCategoryFactory(),
+            description="夜间施工噪音扰民",
+            address="人民路1号",
+            unit=district_a,
         )
     finally:
         app.conf.broker_url = previous_broker
@@ -294,19 +362,31 @@ def test_redis_down_while_a_complaint_is_saved_the_reminder_comes_when_it_is_bac
     assert not Notification.objects.exists()  # no broker: no task reaches the worker
 
     redis_server.start()  # the same port: the worker reconnects by itself
-    wait_for(lambda: Notification.objects.filter(user=people["intake"]).exists(), "the warning after the outage",
-             timeout=60)
+    wait_for(
+        lambda: Notification.objects.filter(user=people["intake"]).exists(),
+        "the warning after the outage",
+        timeout=60,
+    )
     reminder = Reminder.objects.get()
-    assert (reminder.object_id, reminder.kind, reminder.level) == (complaint.pk, "complaint_accept", "warning")
+    assert (reminder.object_id, reminder.kind, reminder.level) == (
+        complaint.pk,
+        "complaint_accept",
+        "warning",
+    )
     assert worker.process.poll() is None
 
 
 def test_embedded_filesystem_transport_runs_the_beat_sweep_and_the_deliveries(
-    tmp_path, workers, people, squad_a  # noqa: F811
+    tmp_path,
+    workers,
+    people,  # noqa: F811
+    squad_a,  # noqa: F811
 ):
     broker = str(tmp_path / "broker")
     Path(broker).mkdir()
-    ids = overdue_complaints(3, squad_a, people["officer"], people["intake"], timezone.now() - timedelta(days=20))
+    ids = overdue_complaints(
+        3, squad_a, people["officer"], people["intake"], timezone.now() - timedelta(days=20)
+    )
     workers("embedded", broker=broker, beat=True, env={"REMINDER_SWEEP_SECONDS": "1"})
     wait_for(lambda: all_sent(len(ids) * DELIVERIES_EACH), "beat's sweep and every delivery")
     assert_exactly_once(ids, OVERDUE_AND_ESCALATED, DELIVERIES_EACH)
@@ -338,10 +418,14 @@ def test_time_travel_through_the_worker_across_national_day(tmp_path, workers, p
     wait_for(lambda: levels() == ["escalated", "overdue", "warning"], "the escalation on 11 October")
     wait_for(lambda: all_sent(2 + 4 + 2), "every delivery")
     assert sorted(Notification.objects.values_list("reminder__level", "user__username")) == [
-        ("escalated", "head-a"), ("overdue", "leader-a1"), ("overdue", "officer-a"), ("warning", "officer-a"),
+        ("escalated", "head-a"),
+        ("overdue", "leader-a1"),
+        ("overdue", "officer-a"),
+        ("warning", "officer-a"),
     ]
     # Each made by the sweep of its day (a reminder carries its sweep's moment), not by an earlier one.
     assert sorted(Reminder.objects.values_list("level", "created_at")) == [
-        ("escalated", local(2026, 10, 11, 0, 1)), ("overdue", local(2026, 10, 9, 0, 1)),
+        ("escalated", local(2026, 10, 11, 0, 1)),
+        ("overdue", local(2026, 10, 9, 0, 1)),
         ("warning", local(2026, 9, 30, 8)),
     ]

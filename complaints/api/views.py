@@ -31,12 +31,19 @@ from .serializers import (
     DuplicateSerializer,
 )
 
-WORKFLOW_ROLES = tuple(sorted(set(REGISTER_ROLES) | set(ANY_CHANNEL_REGISTER_ROLES) | set(HANDLERS)
-                              | {role for t in TRANSITIONS.values() for role in t.roles}))
+WORKFLOW_ROLES = tuple(
+    sorted(
+        set(REGISTER_ROLES)
+        | set(ANY_CHANNEL_REGISTER_ROLES)
+        | set(HANDLERS)
+        | {role for t in TRANSITIONS.values() for role in t.roles}
+    )
+)
 
 
-class ComplaintViewSet(TimelineMixin, RecordDocumentsMixin, AttachmentsMixin, WorkflowActionsMixin,
-                       ScopedModelViewSet):
+class ComplaintViewSet(
+    TimelineMixin, RecordDocumentsMixin, AttachmentsMixin, WorkflowActionsMixin, ScopedModelViewSet
+):
     """Complaints (投诉/举报). Workflow steps are `POST /api/v1/complaints/<id>/<action>/`, one per action of
     the transition table; `allowed_actions` on the detail lists those the current user may take now."""
 
@@ -82,9 +89,16 @@ class ComplaintViewSet(TimelineMixin, RecordDocumentsMixin, AttachmentsMixin, Wo
     def _detail(self, complaint, code=status.HTTP_200_OK):
         fresh = self.get_queryset().filter(pk=complaint.pk).first()
         if fresh is None:  # the step moved it out of the user's scope (sent back): the record as it now is
-            fresh = Complaint.objects.all().for_detail().prefetch_related("links__content_type").get(pk=complaint.pk)
+            fresh = (
+                Complaint.objects.all()
+                .for_detail()
+                .prefetch_related("links__content_type")
+                .get(pk=complaint.pk)
+            )
         fresh = attach_people(fresh)
-        return Response(ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+        return Response(
+            ComplaintDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
 
     @extend_schema(request=ComplaintWriteSerializer, responses={201: ComplaintDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -99,8 +113,9 @@ class ComplaintViewSet(TimelineMixin, RecordDocumentsMixin, AttachmentsMixin, Wo
     def partial_update(self, request, *args, **kwargs):
         complaint = self.get_object()
         expected = self.given_version(request, complaint)
-        serializer = ComplaintWriteSerializer(complaint, data=request.data, partial=True,
-                                              context=self.get_serializer_context())
+        serializer = ComplaintWriteSerializer(
+            complaint, data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         changes.pop("unit", None)
@@ -123,29 +138,56 @@ class ComplaintViewSet(TimelineMixin, RecordDocumentsMixin, AttachmentsMixin, Wo
 
     # --- duplicates ----------------------------------------------------------------------------------
     @extend_schema(responses=DuplicateSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="duplicates", serializer_class=DuplicateSerializer,
-            filter_backends=[], pagination_class=None)  # a plain list, as answered
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="duplicates",
+        serializer_class=DuplicateSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )  # a plain list, as answered
     def duplicates(self, request, pk=None):
         """Possible duplicates of this complaint: same category, nearby, recent."""
         complaint = self.get_object()
-        found = find_duplicates(user=request.user, category_id=complaint.category_id, lat=complaint.lat,
-                                lng=complaint.lng, address=complaint.address, exclude_id=complaint.pk)
+        found = find_duplicates(
+            user=request.user,
+            category_id=complaint.category_id,
+            lat=complaint.lat,
+            lng=complaint.lng,
+            address=complaint.address,
+            exclude_id=complaint.pk,
+        )
         return Response(DuplicateSerializer(found, many=True).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("category", int), OpenApiParameter("lat", float),
-                    OpenApiParameter("lng", float), OpenApiParameter("address", str)],
+        parameters=[
+            OpenApiParameter("category", int),
+            OpenApiParameter("lat", float),
+            OpenApiParameter("lng", float),
+            OpenApiParameter("address", str),
+        ],
         responses=DuplicateSerializer(many=True),
     )
-    @action(detail=False, methods=["get"], url_path="possible-duplicates", serializer_class=DuplicateSerializer,
-            filter_backends=[], pagination_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="possible-duplicates",
+        serializer_class=DuplicateSerializer,
+        filter_backends=[],
+        pagination_class=None,
+    )
     def possible_duplicates(self, request):
         """At intake, before saving: complaints that may be the same matter as the one being typed in."""
         query = DuplicateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        found = find_duplicates(user=request.user, category_id=data["category"].pk, lat=data.get("lat"),
-                                lng=data.get("lng"), address=data.get("address", ""))
+        found = find_duplicates(
+            user=request.user,
+            category_id=data["category"].pk,
+            lat=data.get("lat"),
+            lng=data.get("lng"),
+            address=data.get("address", ""),
+        )
         return Response(DuplicateSerializer(found, many=True).data)
 
 

@@ -29,9 +29,13 @@ class Open311ClientAdmin(admin.ModelAdmin):
             # The form has already set the new values on `obj`: the service edits the stored row, so the
             # audit trail records what changed.
             stored = Open311Client.objects.get(pk=obj.pk)
-            services.update_client(stored, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data})
+            services.update_client(
+                stored, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
             return
-        client, key = services.create_client(name=obj.name, unit=obj.unit, channel=obj.channel, by=request.user)
+        client, key = services.create_client(
+            name=obj.name, unit=obj.unit, channel=obj.channel, by=request.user
+        )
         if not obj.is_active:
             services.update_client(client, by=request.user, is_active=False)
         obj.pk = client.pk
@@ -42,7 +46,9 @@ class Open311ClientAdmin(admin.ModelAdmin):
     def issue_new_key(self, request, queryset):
         for client in queryset:
             key = services.rotate_key(client, by=request.user)
-            self.message_user(request, gettext(KEY_MESSAGE) % {"name": client.name, "key": key}, messages.WARNING)
+            self.message_user(
+                request, gettext(KEY_MESSAGE) % {"name": client.name, "key": key}, messages.WARNING
+            )
 
 
 @admin.register(Open311Request)
@@ -50,7 +56,13 @@ class Open311RequestAdmin(admin.ModelAdmin):
     list_display = ["complaint", "client", "created_at"]
     list_filter = ["client"]
     list_select_related = ["complaint", "client"]
-    fields = readonly_fields = ["client", "complaint", "media_url", "device_id", "created_at"]  # not the e-mail
+    fields = readonly_fields = [
+        "client",
+        "complaint",
+        "media_url",
+        "device_id",
+        "created_at",
+    ]  # not the e-mail
 
     def has_add_permission(self, request):
         return False

@@ -23,7 +23,8 @@ def services():
     categories = list(ViolationCategory.objects.filter(is_active=True).select_related("parent"))
     parents_with_children = {c.parent_id for c in categories if c.parent_id}
     return [
-        c for c in categories
+        c
+        for c in categories
         if (c.parent_id is None and c.pk not in parents_with_children) or (c.parent_id and c.parent.is_active)
     ]
 
@@ -55,8 +56,12 @@ class ServiceRequestForm(forms.Form):
     description = forms.CharField(max_length=4000)
     first_name = forms.CharField(required=False, max_length=50)
     last_name = forms.CharField(required=False, max_length=50)
-    phone = forms.RegexField(required=False, max_length=32, regex=r"^[0-9+\-() ]*$",
-                             error_messages={"invalid": _("Enter a phone number (digits, +, -, spaces).")})
+    phone = forms.RegexField(
+        required=False,
+        max_length=32,
+        regex=r"^[0-9+\-() ]*$",
+        error_messages={"invalid": _("Enter a phone number (digits, +, -, spaces).")},
+    )
     email = forms.EmailField(required=False)
     media_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
     jurisdiction_id = forms.CharField(required=False, max_length=100)
@@ -96,7 +101,10 @@ class ServiceRequestForm(forms.Form):
         return data
 
     def complainant_name(self):
-        first, last = self.cleaned_data.get("first_name", "").strip(), self.cleaned_data.get("last_name", "").strip()
+        first, last = (
+            self.cleaned_data.get("first_name", "").strip(),
+            self.cleaned_data.get("last_name", "").strip(),
+        )
         if first and last and not (first.isascii() and last.isascii()):
             return f"{last}{first}"  # a Chinese name: family name first, no space
         return " ".join(part for part in (first, last) if part)
@@ -136,14 +144,18 @@ class RequestListForm(forms.Form):
         try:
             return _moment(value) if value else None
         except ValueError:
-            raise forms.ValidationError(_("start_date must be a w3c date-time, e.g. 2026-11-25T09:00:00+08:00.")) from None
+            raise forms.ValidationError(
+                _("start_date must be a w3c date-time, e.g. 2026-11-25T09:00:00+08:00.")
+            ) from None
 
     def clean_end_date(self):
         value = self.cleaned_data["end_date"].strip()
         try:
             return _moment(value, end=True) if value else None
         except ValueError:
-            raise forms.ValidationError(_("end_date must be a w3c date-time, e.g. 2026-11-25T18:00:00+08:00.")) from None
+            raise forms.ValidationError(
+                _("end_date must be a w3c date-time, e.g. 2026-11-25T18:00:00+08:00.")
+            ) from None
 
     def clean_status(self):
         values = self._list("status")

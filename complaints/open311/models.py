@@ -14,13 +14,21 @@ class Open311Client(models.Model):
     timeline names the platform as who registered them, and nobody can sign in as it."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE_12345)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE_12345
+    )
     unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+",
+        "org.OrgUnit",
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The unit whose intake desk receives this platform's complaints."),
     )
     account = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("service account"), on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service account"),
+        on_delete=models.PROTECT,
+        related_name="+",
         editable=False,
     )
     key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)

@@ -48,7 +48,10 @@ def status_notes(complaint):
         return _("Merged with another request about the same matter, which is handled there.")
     if complaint.on_the_spot and complaint.closure_note:
         return complaint.closure_note
-    if status in (ComplaintStatus.REPLIED, ComplaintStatus.VISITED, ComplaintStatus.CLOSED) and complaint.reply_text:
+    if (
+        status in (ComplaintStatus.REPLIED, ComplaintStatus.VISITED, ComplaintStatus.CLOSED)
+        and complaint.reply_text
+    ):
         return complaint.reply_text
     return str(complaint.get_status_display())
 

@@ -85,8 +85,14 @@ def rotate_key(client, *, by=None):
         old_prefix = client.key_prefix
         key = _new_key(client)
         client.save(update_fields=["key_hash", "key_prefix", "key_issued_at"])
-        record_event(client, AuditAction.UPDATE, actor=by, verb="rotate_key",
-                     before={"key_prefix": old_prefix}, after={"key_prefix": client.key_prefix})
+        record_event(
+            client,
+            AuditAction.UPDATE,
+            actor=by,
+            verb="rotate_key",
+            before={"key_prefix": old_prefix},
+            after={"key_prefix": client.key_prefix},
+        )
     return key
 
 
@@ -94,23 +100,49 @@ def authenticate(key):
     """The active client holding `key`, or None."""
     if not key:
         return None
-    return Open311Client.objects.select_related("unit", "account").filter(key_hash=hash_key(key), is_active=True).first()
+    return (
+        Open311Client.objects.select_related("unit", "account")
+        .filter(key_hash=hash_key(key), is_active=True)
+        .first()
+    )
 
 
-def file_request(client, *, category, description, address, lat=None, lng=None, complainant_name="",
-                 complainant_phone="", complainant_email="", media_url="", device_id=""):
+def file_request(
+    client,
+    *,
+    category,
+    description,
+    address,
+    lat=None,
+    lng=None,
+    complainant_name="",
+    complainant_phone="",
+    complainant_email="",
+    media_url="",
+    device_id="",
+):
     """Registers the complaint for `client` (its channel, its unit, by its service account) and remembers
     that the client filed it, with what GeoReport v2 sends besides (kept as given; the media URL is a
     reference, never fetched). Raises what `register_complaint` raises (ValidationError, PermissionDenied)."""
     with transaction.atomic():
         complaint = complaint_services.register_complaint(
-            by=client.account, channel=client.channel, category=category, description=description,
-            address=address, lat=lat, lng=lng, complainant_name=complainant_name,
-            complainant_phone=complainant_phone, is_anonymous=not (complainant_name or complainant_phone),
+            by=client.account,
+            channel=client.channel,
+            category=category,
+            description=description,
+            address=address,
+            lat=lat,
+            lng=lng,
+            complainant_name=complainant_name,
+            complainant_phone=complainant_phone,
+            is_anonymous=not (complainant_name or complainant_phone),
             unit=client.unit,
         )
         Open311Request.objects.create(
-            client=client, complaint=complaint, media_url=media_url, device_id=device_id,
+            client=client,
+            complaint=complaint,
+            media_url=media_url,
+            device_id=device_id,
             complainant_email=complainant_email,
         )
     return complaint

@@ -146,20 +146,32 @@ def _create(request, client):
     data = form.cleaned_data
     try:
         complaint = services.file_request(
-            client, category=data["service_code"], description=data["description"], address=form.address(),
-            lat=data["lat"], lng=data["long"], complainant_name=form.complainant_name(),
-            complainant_phone=data["phone"].strip(), complainant_email=data["email"],
-            media_url=data["media_url"], device_id=data["device_id"].strip(),
+            client,
+            category=data["service_code"],
+            description=data["description"],
+            address=form.address(),
+            lat=data["lat"],
+            lng=data["long"],
+            complainant_name=form.complainant_name(),
+            complainant_phone=data["phone"].strip(),
+            complainant_email=data["email"],
+            media_url=data["media_url"],
+            device_id=data["device_id"].strip(),
         )
     except ValidationError as exc:
         raise Open311Error(400, _django_errors(exc)) from exc
     except PermissionDenied as exc:
         raise Open311Error(403, _("This client may not file requests: %(reason)s") % {"reason": exc}) from exc
-    response = _json([{
-        "service_request_id": complaint.number,
-        "service_notice": service_notice(complaint),
-        "account_id": None,
-    }], status=201)
+    response = _json(
+        [
+            {
+                "service_request_id": complaint.number,
+                "service_notice": service_notice(complaint),
+                "account_id": None,
+            }
+        ],
+        status=201,
+    )
     response["Location"] = request.build_absolute_uri(
         reverse("open311:request", kwargs={"request_id": complaint.number, "fmt": "json"})
     )
@@ -181,17 +193,21 @@ def not_found_view(request, *args, **kwargs):
 
 @georeport("GET")
 def discovery_view(request):
-    return _json({
-        "changeset": "2026-11-25T00:00:00Z",
-        "contact": "",
-        "key_service": _("API keys are issued by the bureau's administrators."),
-        "endpoints": [{
-            "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": "json"})).removesuffix(
-                "services.json"
-            ),
+    return _json(
+        {
             "changeset": "2026-11-25T00:00:00Z",
-            "type": "production",
-            "formats": ["application/json"],
-        }],
-    })
+            "contact": "",
+            "key_service": _("API keys are issued by the bureau's administrators."),
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": request.build_absolute_uri(
+                        reverse("open311:services", kwargs={"fmt": "json"})
+                    ).removesuffix("services.json"),
+                    "changeset": "2026-11-25T00:00:00Z",
+                    "type": "production",
+                    "formats": ["application/json"],
+                }
+            ],
+        }
+    )

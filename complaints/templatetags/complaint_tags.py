@@ -25,7 +25,9 @@ STATUS_CLASSES = {
 def status_badge(complaint):
     return format_html(
         '<span class="badge {} status-badge" data-status="{}">{}</span>',
-        STATUS_CLASSES.get(complaint.status, "text-bg-secondary"), complaint.status, complaint.get_status_display(),
+        STATUS_CLASSES.get(complaint.status, "text-bg-secondary"),
+        complaint.status,
+        complaint.get_status_display(),
     )
 
 
@@ -51,7 +53,9 @@ def options(choices, selected=""):
 @register.simple_tag
 def option_groups(groups, selected=""):
     """<optgroup>s of <option>s for [(group label, [(value, label)])]."""
-    return mark_safe("".join(  # noqa: S308 - every value and label is escaped
-        f'<optgroup label="{html.escape(str(label))}">{_options(choices, selected)}</optgroup>'
-        for label, choices in groups
-    ))
+    return mark_safe(
+        "".join(  # noqa: S308 - every value and label is escaped
+            f'<optgroup label="{html.escape(str(label))}">{_options(choices, selected)}</optgroup>'
+            for label, choices in groups
+        )
+    )

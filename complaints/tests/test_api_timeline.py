@@ -22,22 +22,37 @@ def timeline(c):
 @pytest.fixture
 def dispatched(api_as, intake_city, district_a, category):
     intake = api_as(intake_city)
-    body = intake.post(LIST, {"channel": "hotline_12345", "category": category.pk, "description": "夜间施工噪音",
-                              "address": "解放路12号", "complainant_name": "陈小明",
-                              "complainant_phone": "13812345678"}, format="json").json()
+    body = intake.post(
+        LIST,
+        {
+            "channel": "hotline_12345",
+            "category": category.pk,
+            "description": "夜间施工噪音",
+            "address": "解放路12号",
+            "complainant_name": "陈小明",
+            "complainant_phone": "13812345678",
+        },
+        format="json",
+    ).json()
     intake.post(act(body["id"], "accept"), {"version": body["version"]}, format="json")
     intake.post(act(body["id"], "dispatch"), {"unit": district_a.pk, "note": "请尽快处理"}, format="json")
     return body["id"]
 
 
-def test_a_partner_reads_who_did_what_in_english_and_masked(api_as, make_user, district_a, intake_city, dispatched):
+def test_a_partner_reads_who_did_what_in_english_and_masked(
+    api_as, make_user, district_a, intake_city, dispatched
+):
     officer = make_user("officer", unit=district_a)
     response = api_as(officer).get(timeline(dispatched))
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 3 and [e["step_slug"] for e in body["results"]] == ["dispatch", "accept", ""]
     dispatch, _accept, created = body["results"]
-    assert dispatch["step"] == "Dispatch" and dispatch["action"] == "Status change" and dispatch["source"] == "API"
+    assert (
+        dispatch["step"] == "Dispatch"
+        and dispatch["action"] == "Status change"
+        and dispatch["source"] == "API"
+    )
     assert dispatch["actor"] == intake_city.full_name and dispatch["note"] == "请尽快处理"
     assert {"field": "Status", "before": "Accepted", "after": "Dispatched"} in dispatch["changes"]
     assert any(c["after"] == str(district_a) for c in dispatch["changes"])  # a unit by its name, not its id

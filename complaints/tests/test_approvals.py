@@ -27,7 +27,9 @@ INBOX = "/api/v1/approvals/"
 
 @pytest.fixture
 def complaint(district_a, category, district_officer_a):
-    return ComplaintFactory(unit=district_a, category=category, status=S.IN_PROGRESS, handler=district_officer_a)
+    return ComplaintFactory(
+        unit=district_a, category=category, status=S.IN_PROGRESS, handler=district_officer_a
+    )
 
 
 def browser(user):
@@ -47,10 +49,13 @@ def test_the_decide_form_offers_approve_and_reject_of_an_approval(complaint, dis
 
     with mock.patch.object(translation._trans, "pgettext", marked, create=True):
         page = browser(leader_a).get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
-    panel = re.search(r'<details class="action-panel" data-action="decide_extension".*?</details>', page, re.S)
+    panel = re.search(
+        r'<details class="action-panel" data-action="decide_extension".*?</details>', page, re.S
+    )
     assert panel is not None
-    labels = re.findall(r'name="decide_extension-decision" value="(\w+)".*?<label[^>]*>([^<]+)</label>',
-                        panel.group(0), re.S)
+    labels = re.findall(
+        r'name="decide_extension-decision" value="(\w+)".*?<label[^>]*>([^<]+)</label>', panel.group(0), re.S
+    )
     assert labels == [("approved", "[approval] Approve"), ("rejected", "[approval] Reject")]
 
 
@@ -60,12 +65,21 @@ def test_a_pending_request_is_its_own_record_on_the_timeline_not_a_granted_exten
     before = complaint.reply_due_at
     services.request_extension(complaint, by=district_officer_a, reason="需协调多部门", days=2)
     step = AuditEvent.objects.for_object(complaint).get(verb="request_extension")
-    assert "extended_days" not in step.after and "reply_due_at" not in step.after  # the complaint is unchanged
+    assert (
+        "extended_days" not in step.after and "reply_due_at" not in step.after
+    )  # the complaint is unchanged
     request = AuditEvent.objects.get(verb="request_approval")
     ext = ComplaintExtension.objects.get()
-    assert (request.action, request.object_id, request.root_object_id) == (AuditAction.CREATE, str(ext.pk),
-                                                                          str(complaint.pk))
-    assert (request.after["days"], request.after["reason"], request.after["decision"]) == (2, "需协调多部门", "pending")
+    assert (request.action, request.object_id, request.root_object_id) == (
+        AuditAction.CREATE,
+        str(ext.pk),
+        str(complaint.pk),
+    )
+    assert (request.after["days"], request.after["reason"], request.after["decision"]) == (
+        2,
+        "需协调多部门",
+        "pending",
+    )
     assert ext.due_at == before  # the decision is due before the reply is
     rows = audit_timeline(complaint)["rows"]
     step_row = next(row for row in rows if row["event"].pk == step.pk)
@@ -75,12 +89,19 @@ def test_a_pending_request_is_its_own_record_on_the_timeline_not_a_granted_exten
     assert any(c["label"] == "Extension" and c["after"] == "2" for c in request_row["changes"])
 
 
-def test_an_approved_extension_shows_the_reply_deadline_it_moved_from(complaint, district_officer_a, leader_a):
+def test_an_approved_extension_shows_the_reply_deadline_it_moved_from(
+    complaint, district_officer_a, leader_a
+):
     old, before = snapshot(complaint)["reply_due_at"], complaint.reply_due_at
     services.request_extension(complaint, by=district_officer_a, reason="需协调", days=2)
-    complaint = services.decide_extension(complaint, by=leader_a, decision=ApprovalDecision.APPROVED, opinion="同意")
+    complaint = services.decide_extension(
+        complaint, by=leader_a, decision=ApprovalDecision.APPROVED, opinion="同意"
+    )
     step = AuditEvent.objects.for_object(complaint).get(verb="decide_extension")
-    assert (step.before["reply_due_at"], step.after["reply_due_at"]) == (old, snapshot(complaint)["reply_due_at"])
+    assert (step.before["reply_due_at"], step.after["reply_due_at"]) == (
+        old,
+        snapshot(complaint)["reply_due_at"],
+    )
     assert old is not None and old != step.after["reply_due_at"]
     decision = AuditEvent.objects.get(verb="decide_approval")
     assert (decision.before["decision"], decision.after["decision"]) == ("pending", "approved")
@@ -92,10 +113,16 @@ def test_an_approved_extension_shows_the_reply_deadline_it_moved_from(complaint,
 def test_a_rejected_extension_leaves_the_deadline(complaint, district_officer_a, leader_a):
     before = complaint.reply_due_at
     services.request_extension(complaint, by=district_officer_a, reason="需协调", days=2)
-    complaint = services.decide_extension(complaint, by=leader_a, decision=ApprovalDecision.REJECTED, opinion="不同意")
+    complaint = services.decide_extension(
+        complaint, by=leader_a, decision=ApprovalDecision.REJECTED, opinion="不同意"
+    )
     assert (complaint.reply_due_at, complaint.extension_count, complaint.extended_days) == (before, 0, 0)
     ext = ComplaintExtension.objects.get()
-    assert (ext.decision, ext.reply_due_before, ext.reply_due_after) == (ApprovalDecision.REJECTED, None, None)
+    assert (ext.decision, ext.reply_due_before, ext.reply_due_after) == (
+        ApprovalDecision.REJECTED,
+        None,
+        None,
+    )
     assert "reply_due_at" not in AuditEvent.objects.for_object(complaint).get(verb="decide_extension").after
 
 
@@ -122,6 +149,10 @@ def test_the_inbox_lists_the_extension_for_its_deciders_only(
     ]
     assert rows[0]["kind_label"] == "Extension of the reply deadline"
     assert rows[0]["due_at"] is not None
-    for nobody in (district_officer_a, make_user("squad_leader", unit=district_b),
-                   make_user("legal_reviewer", unit=district_a), make_user("intake", unit=district_a)):
+    for nobody in (
+        district_officer_a,
+        make_user("squad_leader", unit=district_b),
+        make_user("legal_reviewer", unit=district_a),
+        make_user("intake", unit=district_a),
+    ):
         assert api_as(nobody).get(INBOX).json()["count"] == 0

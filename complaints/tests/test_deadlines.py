@@ -50,16 +50,24 @@ def test_live_statuses_compile_to_the_sweeps_query_of_before(kind, live, make_co
     before = Complaint.objects.filter(Q(status__in=live)).exclude(**{f"{kind.due_field}__isnull": True})
     assert str(kind.live_queryset().query) == str(before.query)
     for status in ComplaintStatus.values:
-        make_complaint(end_of(2026, 11, 20), status=status, accept_due_at=end_of(2026, 11, 18),
-                       visit_due_at=end_of(2026, 11, 25))
+        make_complaint(
+            end_of(2026, 11, 20),
+            status=status,
+            accept_due_at=end_of(2026, 11, 18),
+            visit_due_at=end_of(2026, 11, 25),
+        )
     assert set(kind.live_queryset()) == set(before) == set(Complaint.objects.filter(status__in=live))
     assert set(kind.live_queryset().values_list("status", flat=True)) == set(live)
 
 
 def test_only_the_live_deadline_of_the_current_state_is_watched(make_complaint):
     received = make_complaint(
-        end_of(2026, 11, 20), status=ComplaintStatus.RECEIVED, handler=None,
-        accept_due_at=end_of(2026, 11, 18), visit_due_at=end_of(2026, 11, 19), received_at=local(2026, 11, 17, 9),
+        end_of(2026, 11, 20),
+        status=ComplaintStatus.RECEIVED,
+        handler=None,
+        accept_due_at=end_of(2026, 11, 18),
+        visit_due_at=end_of(2026, 11, 19),
+        received_at=local(2026, 11, 17, 9),
     )
     send_due_reminders(local(2026, 11, 25, 12))
     kinds = set(reminders_of(received).values_list("kind", flat=True))
@@ -102,14 +110,19 @@ def test_the_handler_is_warned_and_without_one_the_intake_desk(make_complaint):
     send_due_reminders(local(2026, 11, 13, 9))
 
     def warned(complaint):
-        return sorted(Delivery.objects.filter(reminder__object_id=complaint.pk, channel="inbox")
-                      .values_list("user__username", flat=True))
+        return sorted(
+            Delivery.objects.filter(reminder__object_id=complaint.pk, channel="inbox").values_list(
+                "user__username", flat=True
+            )
+        )
 
     assert (warned(held), warned(unheld)) == (["officer-a"], ["intake-a"])
 
 
 def test_the_inbox_names_the_complaint_by_its_number_and_links_to_it(make_complaint, people):  # noqa: F811
-    complaint = make_complaint(timezone.now() + timedelta(hours=3), received_at=timezone.now() - timedelta(days=1))
+    complaint = make_complaint(
+        timezone.now() + timedelta(hours=3), received_at=timezone.now() - timedelta(days=1)
+    )
     send_due_reminders()
     deliver(Delivery.objects.get(channel="inbox").pk)
     note = Notification.objects.get()
@@ -120,7 +133,9 @@ def test_the_inbox_names_the_complaint_by_its_number_and_links_to_it(make_compla
 
 
 def test_a_reply_before_the_message_goes_out_cancels_it(make_complaint):
-    complaint = make_complaint(timezone.now() + timedelta(hours=3), received_at=timezone.now() - timedelta(days=1))
+    complaint = make_complaint(
+        timezone.now() + timedelta(hours=3), received_at=timezone.now() - timedelta(days=1)
+    )
     send_due_reminders()
     complaint.status = ComplaintStatus.REPLIED
     complaint.save()
@@ -129,11 +144,18 @@ def test_a_reply_before_the_message_goes_out_cancels_it(make_complaint):
 
 
 def test_reminders_say_which_complaint_deadline_in_plain_words(make_complaint):
-    complaint = make_complaint(end_of(2026, 11, 16), status=ComplaintStatus.RECEIVED, received_at=local(2026, 11, 10, 9),
-                               accept_due_at=end_of(2026, 11, 16))
+    complaint = make_complaint(
+        end_of(2026, 11, 16),
+        status=ComplaintStatus.RECEIVED,
+        received_at=local(2026, 11, 10, 9),
+        accept_due_at=end_of(2026, 11, 16),
+    )
     send_due_reminders(local(2026, 11, 17, 9))
     reminder = Reminder.objects.get(kind="complaint_accept", level="overdue")
-    assert reminder_text(reminder) == f"Complaint acceptance for {complaint} was due by 11/16/2026 11:59 p.m. and is overdue."
+    assert (
+        reminder_text(reminder)
+        == f"Complaint acceptance for {complaint} was due by 11/16/2026 11:59 p.m. and is overdue."
+    )
     with translation.override("zh-hans"):
         assert "2026年11月16日 23:59" in reminder_text(reminder)
 

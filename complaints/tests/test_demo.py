@@ -12,8 +12,17 @@ def test_demo_complaints_cover_every_state_and_seeding_twice_adds_nothing(db):
     catalog_demo.seed()
     assert demo.seed() == len(demo.SPECS) == 30
     states = Counter(Complaint.objects.values_list("status", flat=True))
-    assert set(states) == {"received", "accepted", "rejected", "dispatched", "in_progress", "replied", "visited",
-                           "closed", "merged"}
+    assert set(states) == {
+        "received",
+        "accepted",
+        "rejected",
+        "dispatched",
+        "in_progress",
+        "replied",
+        "visited",
+        "closed",
+        "merged",
+    }
     assert Complaint.objects.filter(on_the_spot=True).count() == 2
     assert Complaint.objects.filter(reopen_count=1).count() == 1
     assert Complaint.objects.filter(extension_count=1).count() == 1

@@ -24,12 +24,17 @@ def test_demo_reminders(django_capture_on_commit_callbacks, mailoutbox):
 
     def inbox(complaint):
         return sorted(
-            Notification.objects.filter(reminder__object_id=complaint.pk).values_list("level", "user__username")
+            Notification.objects.filter(reminder__object_id=complaint.pk).values_list(
+                "level", "user__username"
+            )
         )
 
     assert inbox(warned) == [("warning", "chancheng.officer")]
     assert inbox(late) == [("overdue", "chancheng.officer"), ("overdue", "chancheng.squad_leader")]
-    assert {m.to[0] for m in mailoutbox} >= {"chancheng.officer@example.org", "chancheng.squad_leader@example.org"}
+    assert {m.to[0] for m in mailoutbox} >= {
+        "chancheng.officer@example.org",
+        "chancheng.squad_leader@example.org",
+    }
 
     reminders = Reminder.objects.count()
     with django_capture_on_commit_callbacks(execute=True):

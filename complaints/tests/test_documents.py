@@ -20,9 +20,13 @@ pytestmark = pytest.mark.django_db
 MATTER = "门前占道经营，影响通行"
 NAME, PHONE = "张三丰", "13812345678"
 
-ACCEPTANCE_STEP = "An acceptance notice is issued for a petition (a letter, a visit or a petition) once it has " \
+ACCEPTANCE_STEP = (
+    "An acceptance notice is issued for a petition (a letter, a visit or a petition) once it has "
     "been accepted (Regulations on Petitions, Art. 23)."
-REFUSAL_STEP = "A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."
+)
+REFUSAL_STEP = (
+    "A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."
+)
 REPLY_STEP = "A reply letter is issued once the reply has been recorded, one for each reply."
 WORK_ORDER_STEP = "A work order is issued once the complaint has been dispatched, one for each dispatch."
 ALREADY = "has already been issued for this record"
@@ -57,8 +61,14 @@ def pdf_text(document):
 
 def received(unit, channel="letter", **fields):
     fields.setdefault("description", MATTER)
-    return ComplaintFactory(unit=unit, channel=channel, status="received", complainant_name=NAME,
-                            complainant_phone=PHONE, **fields)
+    return ComplaintFactory(
+        unit=unit,
+        channel=channel,
+        status="received",
+        complainant_name=NAME,
+        complainant_phone=PHONE,
+        **fields,
+    )
 
 
 def reload(complaint):
@@ -85,8 +95,15 @@ def test_no_acceptance_notice_for_a_hotline_complaint_or_a_rejected_petition(int
 
 
 def test_an_anonymous_petitions_acceptance_notice_names_the_missing_name(intake_a, district_a):
-    complaint = ComplaintFactory(unit=district_a, channel="letter", status="received", is_anonymous=True,
-                                 complainant_name="", complainant_phone="", description=MATTER)
+    complaint = ComplaintFactory(
+        unit=district_a,
+        channel="letter",
+        status="received",
+        is_anonymous=True,
+        complainant_name="",
+        complainant_phone="",
+        description=MATTER,
+    )
     complaint = services.accept(complaint, by=intake_a)
     refused(complaint, "acceptance_notice", intake_a, "the record has no complainant's name")
 
@@ -125,7 +142,9 @@ def test_one_reply_letter_per_reply_and_one_work_order_per_dispatch(
     refused(complaint, "reply_letter", intake_a, REPLY_STEP)
 
     complaint = services.start(complaint, by=officer_a)
-    complaint = services.reply(complaint, by=officer_a, reply_text="已依法责令当事人清理占道物品，现场已恢复通行。")
+    complaint = services.reply(
+        complaint, by=officer_a, reply_text="已依法责令当事人清理占道物品，现场已恢复通行。"
+    )
     refused(complaint, "work_order", intake_a, WORK_ORDER_STEP)  # replied: no longer with the unit
     first_letter = issue(complaint, "reply_letter", by=intake_a)
     assert first_letter.values["reply"].startswith("已依法责令")
@@ -150,8 +169,13 @@ def test_one_reply_letter_per_reply_and_one_work_order_per_dispatch(
 
 
 def test_no_reply_letter_for_a_complaint_fixed_on_the_spot(intake_a, district_a):
-    complaint = ComplaintFactory(unit=district_a, status="replied", replied_at=timezone.now(), on_the_spot=True,
-                                 reply_text="现场已处置")
+    complaint = ComplaintFactory(
+        unit=district_a,
+        status="replied",
+        replied_at=timezone.now(),
+        on_the_spot=True,
+        reply_text="现场已处置",
+    )
     refused(complaint, "reply_letter", intake_a, REPLY_STEP)
 
 
@@ -171,12 +195,24 @@ def test_the_work_order_does_not_name_the_complainant(issue, intake_a, officer_a
 def _at_each_step(intake_a, officer_a, district_a, squad_a):
     """A complaint at the step of each type, with what its paper must say."""
     letter = services.accept(received(district_a, "letter"), by=intake_a)
-    rejected = services.reject(received(district_a, "hotline_12345"), by=intake_a, reason="不属于本机关职责范围")
-    dispatched = services.dispatch(services.accept(received(district_a, "hotline_12345"), by=intake_a),
-                                   by=intake_a, unit=squad_a, handler=officer_a)
-    replied = services.dispatch(services.accept(received(district_a, "letter"), by=intake_a), by=intake_a,
-                                unit=squad_a, handler=officer_a)
-    replied = services.reply(services.start(replied, by=officer_a), by=officer_a, reply_text="占道物品已清理。")
+    rejected = services.reject(
+        received(district_a, "hotline_12345"), by=intake_a, reason="不属于本机关职责范围"
+    )
+    dispatched = services.dispatch(
+        services.accept(received(district_a, "hotline_12345"), by=intake_a),
+        by=intake_a,
+        unit=squad_a,
+        handler=officer_a,
+    )
+    replied = services.dispatch(
+        services.accept(received(district_a, "letter"), by=intake_a),
+        by=intake_a,
+        unit=squad_a,
+        handler=officer_a,
+    )
+    replied = services.reply(
+        services.start(replied, by=officer_a), by=officer_a, reply_text="占道物品已清理。"
+    )
     return [
         (letter, "acceptance_notice", "受理告知书", ["来信", "符合受理条件", NAME]),
         (rejected, "refusal_notice", "不予受理告知书", ["12345热线", "不属于本机关职责范围", NAME]),
@@ -193,7 +229,7 @@ def test_each_paper_is_chinese_with_its_title_and_values_whatever_the_issuers_la
             document = issue(complaint, doc_type, by=intake_a)
         text = pdf_text(document)
         assert title in text, doc_type
-        assert f"<h1 class=\"paper-title\">{title}</h1>" in document.html
+        assert f'<h1 class="paper-title">{title}</h1>' in document.html
         assert document.number in text and complaint.number in text, doc_type
         assert MATTER in text, doc_type
         assert "甲区分局" in text, doc_type  # the issuing bureau, by its Chinese name
@@ -207,8 +243,12 @@ def test_each_paper_is_chinese_with_its_title_and_values_whatever_the_issuers_la
 
 def test_a_hotline_reply_has_no_review_sentence(issue, intake_a, officer_a, district_a, squad_a):
     """The review (复查) sentence is for petitions (信访工作条例): not on a hotline complaint's reply."""
-    complaint = services.dispatch(services.accept(received(district_a, "hotline_12345"), by=intake_a),
-                                  by=intake_a, unit=squad_a, handler=officer_a)
+    complaint = services.dispatch(
+        services.accept(received(district_a, "hotline_12345"), by=intake_a),
+        by=intake_a,
+        unit=squad_a,
+        handler=officer_a,
+    )
     complaint = services.reply(services.start(complaint, by=officer_a), by=officer_a, reply_text="已处理。")
     document = issue(complaint, "reply_letter", by=intake_a)
     assert "请求复查" not in pdf_text(document)

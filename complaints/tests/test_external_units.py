@@ -28,8 +28,13 @@ S = ComplaintStatus
 
 @pytest.fixture
 def water(district_a):
-    return OrgUnitFactory(code="water-a", name="甲区水务局", name_en="District A Water Bureau",
-                          level=UnitLevel.EXTERNAL, parent=district_a)
+    return OrgUnitFactory(
+        code="water-a",
+        name="甲区水务局",
+        name_en="District A Water Bureau",
+        level=UnitLevel.EXTERNAL,
+        parent=district_a,
+    )
 
 
 @pytest.fixture
@@ -58,7 +63,9 @@ def test_the_district_dispatches_to_its_external_unit_and_the_form_marks_it(
     assert "District A Water Bureau (external)" in form and "Squadron A1 (external)" not in form
     assert "Squadron A1" in form
     complaint = services.dispatch(complaint, by=intake_a, unit=water)
-    assert complaint.status == S.DISPATCHED and complaint.unit == water and complaint.previous_unit == district_a
+    assert (
+        complaint.status == S.DISPATCHED and complaint.unit == water and complaint.previous_unit == district_a
+    )
 
 
 def test_another_district_cannot_dispatch_to_it(make_user, district_b, water, category):
@@ -72,8 +79,12 @@ def test_another_district_cannot_dispatch_to_it(make_user, district_b, water, ca
 def test_the_liaison_sees_only_what_was_dispatched_to_the_unit(
     liaison, dispatched, district_a, squad_a, category, leader_a, officer_a
 ):
-    elsewhere = [ComplaintFactory(unit=unit, status=S.DISPATCHED, category=category) for unit in (district_a, squad_a)]
-    pending = ComplaintExtension.objects.create(complaint=elsewhere[1], requested_by=officer_a, reason="复杂", days=1)
+    elsewhere = [
+        ComplaintFactory(unit=unit, status=S.DISPATCHED, category=category) for unit in (district_a, squad_a)
+    ]
+    pending = ComplaintExtension.objects.create(
+        complaint=elsewhere[1], requested_by=officer_a, reason="复杂", days=1
+    )
     assert pending.decision == ApprovalDecision.PENDING
     client = browser(liaison)
 
@@ -112,8 +123,9 @@ def test_the_liaison_sends_a_complaint_back_to_the_district(liaison, dispatched,
     assert browser(liaison).get(reverse("complaints:detail", args=[returned.pk])).status_code == 404
 
 
-def test_the_liaison_is_told_of_the_dispatch(django_capture_on_commit_callbacks, intake_a, district_a, water,
-                                             liaison, leader_a, category):
+def test_the_liaison_is_told_of_the_dispatch(
+    django_capture_on_commit_callbacks, intake_a, district_a, water, liaison, leader_a, category
+):
     complaint = ComplaintFactory(unit=district_a, status=S.ACCEPTED, category=category)
     with django_capture_on_commit_callbacks(execute=True):
         services.dispatch(complaint, by=intake_a, unit=water)
@@ -131,7 +143,10 @@ def test_reminders_reach_the_liaison_then_the_district_then_the_city(
         for level in (ReminderLevel.WARNING, ReminderLevel.OVERDUE, ReminderLevel.ESCALATED)
     }
     assert found[ReminderLevel.WARNING] == [liaison.pk]  # nobody holds it yet: the unit's liaison
-    assert found[ReminderLevel.OVERDUE] == [liaison.pk, leader_a.pk]  # and the dispatching district's supervisor
+    assert found[ReminderLevel.OVERDUE] == [
+        liaison.pk,
+        leader_a.pk,
+    ]  # and the dispatching district's supervisor
     assert found[ReminderLevel.ESCALATED] == [city_head.pk]  # above the district
 
 

@@ -84,8 +84,13 @@ def test_sent_back_the_dispatching_units_intake_desk_hears(
 
 
 def test_reopened_its_handler_hears(committed, intake_city, district_a, district_officer_a, category):
-    c = ComplaintFactory(unit=district_a, status=S.VISITED, satisfaction="unsatisfied", category=category,
-                         handler=district_officer_a)
+    c = ComplaintFactory(
+        unit=district_a,
+        status=S.VISITED,
+        satisfaction="unsatisfied",
+        category=category,
+        handler=district_officer_a,
+    )
     c = committed(services.reopen, c, by=intake_city, reason="群众不满意")
     assert heard(c) == [(district_officer_a, "holder")]
     assert texts(district_officer_a) == [

@@ -39,8 +39,15 @@ def staff(make_user, city, district_a, squad_a):
 @pytest.fixture
 def replied(squad_a, category):
     """A petition replied to by squadron A1 on REPLIED."""
-    return ComplaintFactory(unit=squad_a, category=category, channel=Channel.PETITION, status=S.REPLIED,
-                            received_at=local(2026, 10, 1, 9), replied_at=REPLIED, reply_text="已处理")
+    return ComplaintFactory(
+        unit=squad_a,
+        category=category,
+        channel=Channel.PETITION,
+        status=S.REPLIED,
+        received_at=local(2026, 10, 1, 9),
+        replied_at=REPLIED,
+        reply_text="已处理",
+    )
 
 
 def at(moment):
@@ -48,8 +55,12 @@ def at(moment):
 
 
 def test_the_periods_count_calendar_days_as_the_parameters_say():
-    for key in ("petition_review_request_days", "petition_review_answer_days", "petition_recheck_request_days",
-                "petition_recheck_answer_days"):
+    for key in (
+        "petition_review_request_days",
+        "petition_review_answer_days",
+        "petition_recheck_request_days",
+        "petition_recheck_answer_days",
+    ):
         assert (DEFAULTS[key].value, DEFAULTS[key].unit) == (30, ParamUnit.DAYS)
 
 
@@ -69,7 +80,11 @@ def test_review_then_second_review_then_the_matter_is_closed_for_good(
         c = services.answer_review(c, by=staff["district_head"], answer="维持原答复")
         assert "request_recheck" in c.allowed_actions(staff["district_intake"])
     assert (c.status, c.review_answer, c.review_answered_at, c.due_at) == (
-        S.CLOSED, "维持原答复", local(2026, 12, 1, 9), None)
+        S.CLOSED,
+        "维持原答复",
+        local(2026, 12, 1, 9),
+        None,
+    )
 
     with at(local(2026, 12, 10, 9)):
         c = services.request_recheck(c, by=staff["district_intake"], reason="对复查意见不服")
@@ -78,21 +93,29 @@ def test_review_then_second_review_then_the_matter_is_closed_for_good(
     with at(local(2026, 12, 20, 9)):
         c = services.answer_recheck(c, by=staff["city_head"], answer="维持复查意见")
         assert (c.status, c.recheck_answer) == (S.CLOSED, "维持复查意见")
-        for slug, service in (("request_review", services.request_review),
-                              ("request_recheck", services.request_recheck)):
+        for slug, service in (
+            ("request_review", services.request_review),
+            ("request_recheck", services.request_recheck),
+        ):
             with pytest.raises(TransitionNotAllowed, match="final|only once"):
                 service(c, by=staff["city_head"], reason="再次不服")
             assert slug not in c.allowed_actions(staff["city_head"])
 
 
-@pytest.mark.parametrize(("now", "allowed"), [
-    (local(2026, 12, 2, 23, 59), True),  # the 30th day, to its end
-    (local(2026, 12, 3, 0, 1), False),  # the 31st
-])
+@pytest.mark.parametrize(
+    ("now", "allowed"),
+    [
+        (local(2026, 12, 2, 23, 59), True),  # the 30th day, to its end
+        (local(2026, 12, 3, 0, 1), False),  # the 31st
+    ],
+)
 def test_a_review_is_requested_up_to_the_thirtieth_day_of_the_reply(replied, staff, now, allowed):
     with at(now):
         if allowed:
-            assert services.request_review(replied, by=staff["squad_intake"], reason="不服").status == S.UNDER_REVIEW
+            assert (
+                services.request_review(replied, by=staff["squad_intake"], reason="不服").status
+                == S.UNDER_REVIEW
+            )
         else:
             with pytest.raises(TransitionNotAllowed, match="within 30 days of the reply"):
                 services.request_review(replied, by=staff["squad_intake"], reason="不服")
@@ -100,7 +123,9 @@ def test_a_review_is_requested_up_to_the_thirtieth_day_of_the_reply(replied, sta
             assert (replied.status, replied.review_requested_at) == (S.REPLIED, None)
 
 
-@pytest.mark.parametrize(("now", "allowed"), [(local(2026, 12, 31, 23, 59), True), (local(2027, 1, 1, 0, 1), False)])
+@pytest.mark.parametrize(
+    ("now", "allowed"), [(local(2026, 12, 31, 23, 59), True), (local(2027, 1, 1, 0, 1), False)]
+)
 def test_a_second_review_is_requested_up_to_the_thirtieth_day_of_the_review_answer(
     replied, staff, now, allowed
 ):
@@ -111,7 +136,10 @@ def test_a_second_review_is_requested_up_to_the_thirtieth_day_of_the_review_answ
         c = services.answer_review(c, by=staff["district_head"], answer="维持")
     with at(now):
         if allowed:
-            assert services.request_recheck(c, by=staff["district_intake"], reason="不服").status == S.UNDER_RECHECK
+            assert (
+                services.request_recheck(c, by=staff["district_intake"], reason="不服").status
+                == S.UNDER_RECHECK
+            )
         else:
             with pytest.raises(TransitionNotAllowed, match="within 30 days of the review"):
                 services.request_recheck(c, by=staff["district_intake"], reason="不服")
@@ -120,10 +148,13 @@ def test_a_second_review_is_requested_up_to_the_thirtieth_day_of_the_review_answ
 def test_the_request_counts_from_the_day_it_was_received_not_before_the_reply(replied, staff):
     with at(local(2026, 11, 20, 9)):
         with pytest.raises(ValidationError) as refused:
-            services.request_review(replied, by=staff["squad_intake"], reason="不服", requested_at=local(2026, 11, 1))
+            services.request_review(
+                replied, by=staff["squad_intake"], reason="不服", requested_at=local(2026, 11, 1)
+            )
         assert "requested_at" in refused.value.message_dict
-        c = services.request_review(replied, by=staff["squad_intake"], reason="不服",
-                                    requested_at=local(2026, 11, 18, 15))
+        c = services.request_review(
+            replied, by=staff["squad_intake"], reason="不服", requested_at=local(2026, 11, 18, 15)
+        )
     assert (c.review_requested_at, c.review_due_at) == (local(2026, 11, 18, 15), end_of(2026, 12, 18))
 
 
@@ -168,7 +199,10 @@ def test_the_page_and_the_api_show_the_review_and_the_second_review(replied, sta
     assert "Answer second review" in page  # the reviewing unit's button
     data = api_as(staff["city_head"]).get(reverse("api:complaint-detail", args=[c.pk])).json()
     assert (data["review_answer"], data["recheck_reason"], data["recheck_answered_at"]) == (
-        "维持原答复", "对复查意见不服", None)
+        "维持原答复",
+        "对复查意见不服",
+        None,
+    )
     assert data["recheck_due_at"] and "answer_recheck" in str(data["allowed_actions"])
 
 
@@ -176,7 +210,8 @@ def test_the_reviewing_unit_answers_through_the_api(replied, staff, api_as):
     with at(local(2026, 11, 20, 9)):
         c = services.request_review(replied, by=staff["squad_intake"], reason="不服")
     response = api_as(staff["district_head"]).post(
-        reverse("api:complaint-answer_review", args=[c.pk]), {"answer": "维持原答复"}, format="json")
+        reverse("api:complaint-answer_review", args=[c.pk]), {"answer": "维持原答复"}, format="json"
+    )
     assert response.status_code == 200, response.content
     c.refresh_from_db()
     assert (c.status, c.review_answer) == (S.CLOSED, "维持原答复")
@@ -191,7 +226,9 @@ def test_a_review_waits_in_the_reviewing_units_work_queue(replied, staff):
         c = services.request_review(replied, by=staff["squad_intake"], reason="不服")
     items = [item for item in complaints_waiting(staff["district_head"]) if item.url == c.get_absolute_url()]
     assert [(item.step, item.due_at) for item in items] == [("answer_review", c.review_due_at)]
-    assert not [item for item in complaints_waiting(staff["squad_intake"]) if item.url == c.get_absolute_url()]
+    assert not [
+        item for item in complaints_waiting(staff["squad_intake"]) if item.url == c.get_absolute_url()
+    ]
 
 
 def test_the_statistics_can_tell_a_review_answered_on_time(replied, staff):

@@ -34,8 +34,12 @@ def end_of(day):
 
 def register(by, category, **kw):
     values = {
-        "channel": Channel.HOTLINE_12345, "category": category, "description": "夜间施工噪音扰民",
-        "address": "中山路1号", "complainant_name": "李四", "complainant_phone": "13900001111",
+        "channel": Channel.HOTLINE_12345,
+        "category": category,
+        "description": "夜间施工噪音扰民",
+        "address": "中山路1号",
+        "complainant_name": "李四",
+        "complainant_phone": "13900001111",
     }
     values.update(kw)
     return services.register_complaint(by=by, **values)
@@ -46,7 +50,11 @@ def test_register_numbers_by_day_and_sets_the_acceptance_deadline(intake_city, c
     first = register(intake_city, category, received_at=at(2026, 11, 23, 9, 0))
     second = register(intake_city, category, received_at=at(2026, 11, 23, 9, 5))
     next_day = register(intake_city, category, received_at=at(2026, 11, 24, 9, 0))
-    assert (first.number, second.number, next_day.number) == ("TS202611230001", "TS202611230002", "TS202611240001")
+    assert (first.number, second.number, next_day.number) == (
+        "TS202611230001",
+        "TS202611230002",
+        "TS202611240001",
+    )
     assert str(first).startswith("TS202611230001 ")
     assert first.status == S.RECEIVED
     assert first.unit == first.intake_unit == intake_city.unit
@@ -85,7 +93,11 @@ def test_urgent_category_is_due_the_same_day(intake_city, urgent_category):
 
 def test_an_administrators_policy_overrides_the_default(intake_city, category):
     DeadlinePolicy.objects.create(
-        channel=Channel.HOTLINE_12345, category=category, unit="working_hours", accept_within=2, reply_within=8,
+        channel=Channel.HOTLINE_12345,
+        category=category,
+        unit="working_hours",
+        accept_within=2,
+        reply_within=8,
         visit_within=1,
     )
     complaint = register(intake_city, category, received_at=at(2026, 11, 18, 9, 0))  # a Wednesday
@@ -94,8 +106,13 @@ def test_an_administrators_policy_overrides_the_default(intake_city, category):
 
 
 def test_grid_is_derived_from_the_point(intake_city, category, district_a):
-    grid = GridFactory(unit=district_a, min_lat=Decimal("23.0"), max_lat=Decimal("23.1"),
-                       min_lng=Decimal("113.0"), max_lng=Decimal("113.1"))
+    grid = GridFactory(
+        unit=district_a,
+        min_lat=Decimal("23.0"),
+        max_lat=Decimal("23.1"),
+        min_lng=Decimal("113.0"),
+        max_lng=Decimal("113.1"),
+    )
     GridFactory(unit=district_a)  # no geometry: never matched
     inside = register(intake_city, category, lat=Decimal("23.05"), lng=Decimal("113.05"))
     outside = register(intake_city, category, lat=Decimal("24.05"), lng=Decimal("113.05"))
@@ -144,8 +161,12 @@ def test_the_whole_loop_is_recorded_step_by_step(intake_city, district_a, distri
     assert c.status == S.CLOSED and c.closed_at is not None
     steps = [(e.verb or e.action, e.actor.username) for e in reversed(timeline(c))]
     assert steps == [
-        ("create", "intake-city"), ("accept", "intake-city"), ("dispatch", "intake-city"),
-        ("start", "officer-district-a"), ("reply", "officer-district-a"), ("record_visit", "intake-city"),
+        ("create", "intake-city"),
+        ("accept", "intake-city"),
+        ("dispatch", "intake-city"),
+        ("start", "officer-district-a"),
+        ("reply", "officer-district-a"),
+        ("record_visit", "intake-city"),
         ("close", "intake-city"),
     ]
     assert c.version == 7
@@ -191,8 +212,9 @@ def test_acting_on_an_out_of_scope_complaint_is_404(intake_a, officer_b, distric
 
 
 def test_send_back_once_returns_it_to_the_dispatcher(intake_city, district_a, district_officer_a, category):
-    c = services.dispatch(services.accept(register(intake_city, category), by=intake_city), by=intake_city,
-                          unit=district_a)
+    c = services.dispatch(
+        services.accept(register(intake_city, category), by=intake_city), by=intake_city, unit=district_a
+    )
     c = services.send_back(c, by=district_officer_a, reason="不在本区辖区")
     assert (c.status, c.unit, c.sent_back_count) == (S.ACCEPTED, intake_city.unit, 1)
     c = services.dispatch(c, by=intake_city, unit=district_a)
@@ -215,7 +237,11 @@ def test_satisfied_cannot_reopen(intake_city, district_a, category):
 
 
 def test_extension_approved_by_another_supervisor_moves_the_reply_deadline(
-    intake_city, district_officer_a, leader_a, district_a, category,
+    intake_city,
+    district_officer_a,
+    leader_a,
+    district_a,
+    category,
 ):
     c = register(intake_city, category, received_at=at(2026, 9, 28, 10, 0))
     c = services.dispatch(services.accept(c, by=intake_city), by=intake_city, unit=district_a)
@@ -333,7 +359,9 @@ def test_the_audit_trail_keeps_the_complainant_masked(intake_city, category):
     assert (created.after["complainant_name"], created.after["complainant_phone"]) == ("李**", "139****1111")
     services.edit_complaint(c, by=intake_city, changes={"complainant_phone": "13955551111"})
     edit = AuditEvent.objects.for_object(c).get(action="update")
-    assert edit.before == {"complainant_phone": "139****1111"} and edit.after == {"complainant_phone": "139****1111"}
+    assert edit.before == {"complainant_phone": "139****1111"} and edit.after == {
+        "complainant_phone": "139****1111"
+    }
     assert "13955551111" not in str(list(AuditEvent.objects.for_object(c).values("before", "after")))
 
 
@@ -384,12 +412,14 @@ def test_a_spawned_record_is_linked_once_and_shows_on_the_detail(intake_city, ca
         (Channel.HOTLINE_BUREAU, "working_hours", "An extension is 1 to 4 working hours."),
     ],
 )
-def test_the_extension_limit_names_its_unit_in_words(district_a, district_officer_a, category, channel,
-                                                     unit_row, expected):
+def test_the_extension_limit_names_its_unit_in_words(
+    district_a, district_officer_a, category, channel, unit_row, expected
+):
     """It used to say "1 to 30 calendar_days": the unit's code, not its name."""
     if unit_row:
-        DeadlinePolicy.objects.create(channel=channel, unit=unit_row, accept_within=1, reply_within=8,
-                                      visit_within=3, max_extension=4)
+        DeadlinePolicy.objects.create(
+            channel=channel, unit=unit_row, accept_within=1, reply_within=8, visit_within=3, max_extension=4
+        )
     c = ComplaintFactory(unit=district_a, status=S.IN_PROGRESS, category=category, channel=channel)
     with pytest.raises(ValidationError) as refused:
         services.request_extension(c, by=district_officer_a, reason="需协调", days=99)

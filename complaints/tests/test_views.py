@@ -32,19 +32,32 @@ def action_url(c, slug):
 
 
 def intake_data(category, **kw):
-    data = {"channel": "hotline_12345", "category": category.pk, "description": "店外占道经营",
-            "address": "人民路1号", "lat": "23.020000", "lng": "113.120000",
-            "complainant_name": "陈小明", "complainant_phone": "13812345678"}
+    data = {
+        "channel": "hotline_12345",
+        "category": category.pk,
+        "description": "店外占道经营",
+        "address": "人民路1号",
+        "lat": "23.020000",
+        "lng": "113.120000",
+        "complainant_name": "陈小明",
+        "complainant_phone": "13812345678",
+    }
     data.update(kw)
     return data
 
 
 # --- list -----------------------------------------------------------------------------------------------
 def test_list_masks_the_complainant_for_officers_only(make_user, district_a, category):
-    ComplaintFactory(unit=district_a, category=category, complainant_name="张三丰", complainant_phone="13812345678")
+    ComplaintFactory(
+        unit=district_a, category=category, complainant_name="张三丰", complainant_phone="13812345678"
+    )
     officer, intake = make_user("officer", unit=district_a), make_user("intake", unit=district_a)
     seen_by_officer = browser(officer).get(LIST).content.decode()
-    assert "138****5678" in seen_by_officer and "13812345678" not in seen_by_officer and "张三丰" not in seen_by_officer
+    assert (
+        "138****5678" in seen_by_officer
+        and "13812345678" not in seen_by_officer
+        and "张三丰" not in seen_by_officer
+    )
     seen_by_intake = browser(intake).get(LIST).content.decode()
     assert "13812345678" in seen_by_intake and "张三丰" in seen_by_intake
 
@@ -127,8 +140,11 @@ def test_html_in_the_description_is_escaped_on_the_page(intake_city, category):
 def test_a_200_mb_upload_is_refused_unread(intake_city, city, category):
     c = ComplaintFactory(unit=city, category=category)
     response = browser(intake_city).generic(
-        "POST", reverse("complaints:attachments", args=[c.pk]), b"",
-        content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(200 * 1024 * 1024),
+        "POST",
+        reverse("complaints:attachments", args=[c.pk]),
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
     )
     assert response.status_code == 413
     assert not c.attachments.exists()
@@ -144,11 +160,24 @@ def test_officers_get_the_patrol_form_not_the_hotline_intake(officer_a, category
 
 def test_patrol_fixed_on_the_spot_closes_at_once(officer_a, category):
     client = browser(officer_a)
-    base = {"category": category.pk, "description": "流动摊贩占道", "address": "公园路3号", "photos": [upload()]}
+    base = {
+        "category": category.pk,
+        "description": "流动摊贩占道",
+        "address": "公园路3号",
+        "photos": [upload()],
+    }
     missing = client.post(PATROL, {**base, "fixed_on_the_spot": "on", "closure_note": "已劝离"})
     assert missing.status_code == 400 and not Complaint.objects.exists()
-    done = client.post(PATROL, {**base, "fixed_on_the_spot": "on", "closure_note": "已劝离",
-                                "after_photo": upload("after.jpg", JPEG), "photos": [upload()]})
+    done = client.post(
+        PATROL,
+        {
+            **base,
+            "fixed_on_the_spot": "on",
+            "closure_note": "已劝离",
+            "after_photo": upload("after.jpg", JPEG),
+            "photos": [upload()],
+        },
+    )
     complaint = Complaint.objects.get()
     assert done.status_code == 302
     assert (complaint.status, complaint.on_the_spot, complaint.channel) == (S.CLOSED, True, "patrol")
@@ -159,32 +188,54 @@ def _token(page):
     return re.search(r'name="upload_token" value="([^"]+)"', page).group(1)
 
 
-def test_a_failed_patrol_report_keeps_the_photos_already_attached(officer_a, category,
-                                                                  django_capture_on_commit_callbacks):
+def test_a_failed_patrol_report_keeps_the_photos_already_attached(
+    officer_a, category, django_capture_on_commit_callbacks
+):
     """Issue 8: an invalid report (no address; ticked without a note) used to lose the chosen photos."""
     from enforcement.files.models import PendingUpload
 
     client = browser(officer_a)
     base = {"category": category.pk, "description": "流动摊贩占道"}
-    failed = client.post(PATROL, {**base, "address": "", "fixed_on_the_spot": "on",
-                                  "photos": [upload("现场1.jpg"), upload("现场2.jpg")], "after_photo": upload("整改后.jpg")})
+    failed = client.post(
+        PATROL,
+        {
+            **base,
+            "address": "",
+            "fixed_on_the_spot": "on",
+            "photos": [upload("现场1.jpg"), upload("现场2.jpg")],
+            "after_photo": upload("整改后.jpg"),
+        },
+    )
     page = failed.content.decode()
     assert failed.status_code == 400 and not Complaint.objects.exists()
     assert "现场1.jpg" in page and "现场2.jpg" in page and "整改后.jpg" in page and "kept-uploads" in page
     assert 'data-kept="true"' in page  # the after-photo input counts as filled
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(PATROL, {**base, "address": "公园路3号", "fixed_on_the_spot": "on",
-                                    "closure_note": "已劝离", "upload_token": _token(page)})
+        done = client.post(
+            PATROL,
+            {
+                **base,
+                "address": "公园路3号",
+                "fixed_on_the_spot": "on",
+                "closure_note": "已劝离",
+                "upload_token": _token(page),
+            },
+        )
     assert done.status_code == 302
     complaint = Complaint.objects.get()
     assert complaint.status == S.CLOSED
     assert sorted(complaint.attachments.values_list("original_name", "stage")) == [
-        ("整改后.jpg", "after"), ("现场1.jpg", "evidence"), ("现场2.jpg", "evidence")]
+        ("整改后.jpg", "after"),
+        ("现场1.jpg", "evidence"),
+        ("现场2.jpg", "evidence"),
+    ]
     assert complaint.attachments.get(original_name="现场1.jpg").file.read() == JPEG
     assert not PendingUpload.objects.exists()  # used, then gone
 
 
-def test_a_kept_photo_can_be_removed_and_a_kept_file_is_the_users_own(officer_a, make_user, squad_a, category):
+def test_a_kept_photo_can_be_removed_and_a_kept_file_is_the_users_own(
+    officer_a, make_user, squad_a, category
+):
     from enforcement.files.models import PendingUpload
 
     client = browser(officer_a)
@@ -195,12 +246,16 @@ def test_a_kept_photo_can_be_removed_and_a_kept_file_is_the_users_own(officer_a,
     colleague.post(PATROL, {**base, "address": "公园路5号", "upload_token": token})
     assert not Complaint.objects.get().attachments.exists()  # another user's token brings nothing
     client.post(PATROL, {**base, "address": "公园路3号", "upload_token": token, "remove_upload": remove})
-    assert list(Complaint.objects.latest("pk").attachments.values_list("original_name", flat=True)) == ["b.jpg"]
+    assert list(Complaint.objects.latest("pk").attachments.values_list("original_name", flat=True)) == [
+        "b.jpg"
+    ]
 
 
 def test_a_failed_intake_keeps_its_files(intake_city, category):
     client = browser(intake_city)
-    failed = client.post(CREATE, intake_data(category, address="", files=[upload("现场.jpg"), upload("x.exe", EXE)]))
+    failed = client.post(
+        CREATE, intake_data(category, address="", files=[upload("现场.jpg"), upload("x.exe", EXE)])
+    )
     page = failed.content.decode()
     assert failed.status_code == 400 and "现场.jpg" in page
     client.post(CREATE, intake_data(category, upload_token=_token(page)))
@@ -215,14 +270,18 @@ def test_the_on_the_spot_fields_are_marked_and_still_checked(officer_a, category
         tag = re.search(rf'<(?:textarea|input)[^>]*name="{name}"[^>]*>', page).group(0)
         assert 'data-required-when="fixed_on_the_spot"' in tag
     assert page.count("Required when it was fixed on the spot.") == 2  # said in words without the script
-    refused = browser(officer_a).post(PATROL, {"category": category.pk, "description": "占道", "address": "公园路3号",
-                                                "fixed_on_the_spot": "on"})
+    refused = browser(officer_a).post(
+        PATROL,
+        {"category": category.pk, "description": "占道", "address": "公园路3号", "fixed_on_the_spot": "on"},
+    )
     assert refused.status_code == 400 and not Complaint.objects.exists()
 
 
 # --- detail and actions ---------------------------------------------------------------------------------
 def test_buttons_come_from_allowed_actions(make_user, district_a, category):
-    c = ComplaintFactory(unit=district_a, category=category, status=S.DISPATCHED, previous_unit=district_a.parent)
+    c = ComplaintFactory(
+        unit=district_a, category=category, status=S.DISPATCHED, previous_unit=district_a.parent
+    )
     officer = make_user("officer", unit=district_a)
     page = browser(officer).get(c.get_absolute_url()).content.decode()
     shown = re.findall(r'data-action="(\w+)"', page)
@@ -232,7 +291,9 @@ def test_buttons_come_from_allowed_actions(make_user, district_a, category):
 def test_action_post_runs_the_service(make_user, district_a, category):
     c = ComplaintFactory(unit=district_a, category=category, status=S.IN_PROGRESS)
     officer = make_user("officer", unit=district_a)
-    response = browser(officer).post(action_url(c, "reply"), {"reply-reply_text": "已整改", "reply-version": c.version})
+    response = browser(officer).post(
+        action_url(c, "reply"), {"reply-reply_text": "已整改", "reply-version": c.version}
+    )
     assert response.status_code == 302
     c.refresh_from_db()
     assert (c.status, c.reply_text, c.replied_by) == (S.REPLIED, "已整改", officer)
@@ -248,7 +309,9 @@ def test_reply_on_a_rejected_complaint_shows_409(make_user, city, category):
 
 def test_dispatch_out_of_scope_is_400_in_the_ui(make_user, district_a, district_b, category):
     c = ComplaintFactory(unit=district_a, category=category, status=S.ACCEPTED)
-    response = browser(make_user("intake", unit=district_a)).post(action_url(c, "dispatch"), {"dispatch-unit": district_b.pk})
+    response = browser(make_user("intake", unit=district_a)).post(
+        action_url(c, "dispatch"), {"dispatch-unit": district_b.pk}
+    )
     assert response.status_code == 400
     c.refresh_from_db()
     assert c.status == S.ACCEPTED
@@ -259,7 +322,9 @@ def test_out_of_scope_pages_are_404(officer_a, district_b, category):
     client = browser(officer_a)
     assert client.get(c.get_absolute_url()).status_code == 404
     assert client.post(action_url(c, "start"), {}).status_code == 404
-    assert client.post(reverse("complaints:attachments", args=[c.pk]), {"files": [upload()]}).status_code == 404
+    assert (
+        client.post(reverse("complaints:attachments", args=[c.pk]), {"files": [upload()]}).status_code == 404
+    )
 
 
 def test_a_file_downloads_in_scope_only(officer_a, officer_b, squad_b, category):
@@ -273,14 +338,24 @@ def test_a_file_downloads_in_scope_only(officer_a, officer_b, squad_b, category)
     assert b"".join(mine.streaming_content) == JPEG
     assert browser(officer_a).get(url).status_code == 404  # another district's complaint: as if missing
     mine_too = ComplaintFactory(unit=officer_a.unit, category=category)  # in scope, but not the file's record
-    assert browser(officer_a).get(reverse("complaints:attachment", args=[mine_too.pk, photo.pk])).status_code == 404
+    assert (
+        browser(officer_a).get(reverse("complaints:attachment", args=[mine_too.pk, photo.pk])).status_code
+        == 404
+    )
 
 
 def test_files_with_when_and_where_they_were_taken(officer_a, category):
     c = ComplaintFactory(unit=officer_a.unit, category=category, status=S.IN_PROGRESS)
-    response = browser(officer_a).post(reverse("complaints:attachments", args=[c.pk]), {
-        "files": [upload("现场.jpg")], "stage": "evidence", "captured_at": "2026-11-30T09:15",
-        "captured_lat": "23.025000", "captured_lng": "113.105000"})
+    response = browser(officer_a).post(
+        reverse("complaints:attachments", args=[c.pk]),
+        {
+            "files": [upload("现场.jpg")],
+            "stage": "evidence",
+            "captured_at": "2026-11-30T09:15",
+            "captured_lat": "23.025000",
+            "captured_lng": "113.105000",
+        },
+    )
     assert response.status_code == 302
     photo = c.attachments.get()
     assert (timezone.localtime(photo.captured_at).hour, str(photo.lat)) == (9, "23.025000")
@@ -296,7 +371,9 @@ def test_merge_from_the_duplicates_panel(make_user, city, category):
     client = browser(make_user("intake", unit=city))
     page = client.get(dup.get_absolute_url()).content.decode()
     assert keep.number in page
-    response = client.post(action_url(dup, "merge"), {"merge-into": keep.number, "merge-version": dup.version})
+    response = client.post(
+        action_url(dup, "merge"), {"merge-into": keep.number, "merge-version": dup.version}
+    )
     assert response.status_code == 302
     dup.refresh_from_db()
     assert (dup.status, dup.merged_into) == (S.MERGED, keep)
@@ -313,7 +390,9 @@ def test_work_queue_lists_what_waits_for_each_role(make_user, city, district_a, 
     closed = ComplaintFactory(unit=district_a, category=category, status=S.CLOSED)
     officer_urls = {item.url for item in workqueue.items_for(officer)}
     assert unassigned.get_absolute_url() in officer_urls
-    assert held_by_other.get_absolute_url() not in officer_urls and closed.get_absolute_url() not in officer_urls
+    assert (
+        held_by_other.get_absolute_url() not in officer_urls and closed.get_absolute_url() not in officer_urls
+    )
     intake_urls = {item.url for item in workqueue.items_for(intake)}
     assert fresh.get_absolute_url() in intake_urls and closed.get_absolute_url() not in intake_urls
     home = browser(officer).get("/").content.decode()
@@ -325,18 +404,37 @@ def test_admin_edits_deadline_policy_in_the_ui(city_admin, officer_a):
     assert browser(officer_a).get(reverse("complaints:policy-create")).status_code == 403
     assert browser(officer_a).get(reverse("complaints:policies")).status_code == 200
     client = browser(city_admin)
-    response = client.post(reverse("complaints:policy-create"), {
-        "channel": "web", "unit": "working_days", "accept_within": 1, "reply_within": 4,
-        "reply_counts_from": "received", "visit_within": 2, "visit_unit": "working_days",
-        "max_extensions": 1, "max_extension": 3,
-    })
+    response = client.post(
+        reverse("complaints:policy-create"),
+        {
+            "channel": "web",
+            "unit": "working_days",
+            "accept_within": 1,
+            "reply_within": 4,
+            "reply_counts_from": "received",
+            "visit_within": 2,
+            "visit_unit": "working_days",
+            "max_extensions": 1,
+            "max_extension": 3,
+        },
+    )
     assert response.status_code == 302
     policy = DeadlinePolicy.objects.get()
-    response = client.post(reverse("complaints:policy-edit", args=[policy.pk]), {
-        "channel": "web", "unit": "working_days", "accept_within": 1, "reply_within": 6,
-        "reply_counts_from": "received", "visit_within": 2, "visit_unit": "working_days",
-        "max_extensions": 1, "max_extension": 3, "version": policy.version,
-    })
+    response = client.post(
+        reverse("complaints:policy-edit", args=[policy.pk]),
+        {
+            "channel": "web",
+            "unit": "working_days",
+            "accept_within": 1,
+            "reply_within": 6,
+            "reply_counts_from": "received",
+            "visit_within": 2,
+            "visit_unit": "working_days",
+            "max_extensions": 1,
+            "max_extension": 3,
+            "version": policy.version,
+        },
+    )
     assert response.status_code == 302
     policy.refresh_from_db()
     assert (policy.reply_within, policy.version) == (6, 2)
@@ -359,9 +457,18 @@ def test_a_district_administrator_reads_deadline_policies_but_does_not_edit_them
     html = page.content.decode()
     assert reverse("complaints:policy-create") not in html
     assert reverse("complaints:policy-edit", args=[policy.pk]) not in html
-    data = {"channel": "web", "unit": "working_days", "accept_within": 1, "reply_within": 9,
-            "reply_counts_from": "received", "visit_within": 2, "visit_unit": "working_days",
-            "max_extensions": 1, "max_extension": 3, "version": policy.version}
+    data = {
+        "channel": "web",
+        "unit": "working_days",
+        "accept_within": 1,
+        "reply_within": 9,
+        "reply_counts_from": "received",
+        "visit_within": 2,
+        "visit_unit": "working_days",
+        "max_extensions": 1,
+        "max_extension": 3,
+        "version": policy.version,
+    }
     for url in (reverse("complaints:policy-create"), reverse("complaints:policy-edit", args=[policy.pk])):
         response = client.post(url, data)
         assert response.status_code == 403
@@ -373,8 +480,15 @@ def test_a_district_administrator_reads_deadline_policies_but_does_not_edit_them
 def test_the_officers_detail_page_never_shows_the_complainant(make_user, district_a, intake_a, category):
     from .. import services
 
-    c = services.register_complaint(by=intake_a, channel="hotline_12345", category=category, description="噪音",
-                                    address="人民路1号", complainant_name="张三丰", complainant_phone="13812345678")
+    c = services.register_complaint(
+        by=intake_a,
+        channel="hotline_12345",
+        category=category,
+        description="噪音",
+        address="人民路1号",
+        complainant_name="张三丰",
+        complainant_phone="13812345678",
+    )
     officer = make_user("officer", unit=district_a)
     page = browser(officer).get(c.get_absolute_url()).content.decode()
     assert "138****5678" in page and "张**" in page
@@ -384,8 +498,13 @@ def test_the_officers_detail_page_never_shows_the_complainant(make_user, distric
 
 
 def test_exports_mask_the_complainant_even_for_intake(make_user, district_a, category):
-    ComplaintFactory(unit=district_a, category=category, complainant_name="张三丰", complainant_phone="13812345678",
-                     description='含逗号,和"引号"')
+    ComplaintFactory(
+        unit=district_a,
+        category=category,
+        complainant_name="张三丰",
+        complainant_phone="13812345678",
+        description='含逗号,和"引号"',
+    )
     intake = make_user("intake", unit=district_a)
     response = browser(intake).get(reverse("complaints:export"), {"status": "received"})
     body = b"".join(response.streaming_content).decode("utf-8")
@@ -396,14 +515,18 @@ def test_exports_mask_the_complainant_even_for_intake(make_user, district_a, cat
 
 
 def test_an_export_neutralises_cells_a_spreadsheet_would_read_as_formulas(make_user, district_a, category):
-    ComplaintFactory(unit=district_a, category=category, description='=HYPERLINK("http://evil","点我")',
-                     address="@SUM(1+1)人民路")
+    ComplaintFactory(
+        unit=district_a,
+        category=category,
+        description='=HYPERLINK("http://evil","点我")',
+        address="@SUM(1+1)人民路",
+    )
     ComplaintFactory(unit=district_a, category=category, description="-2+3", address="\t人民路2号")
     response = browser(make_user("intake", unit=district_a)).get(reverse("complaints:export"))
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    assert '"\'=HYPERLINK(""http://evil"",""点我"")"' in body and ",\'@SUM(1+1)人民路," in body
-    assert ",\'-2+3\r\n" in body and "\'\t人民路2号" in body
+    assert '"\'=HYPERLINK(""http://evil"",""点我"")"' in body and ",'@SUM(1+1)人民路," in body
+    assert ",'-2+3\r\n" in body and "'\t人民路2号" in body
     assert ",=" not in body and ",@" not in body
 
 
@@ -424,7 +547,9 @@ def test_a_search_shows_more_than_a_page_uncounted_and_one_character_is_refused(
     page = client.get(LIST, {"q": "烧烤"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert len(re.findall(r'data-id="(\d+)"', page)) == 25 and 'id="next-page"' in page
     assert "More than 25 complaints match" in page
-    assert "1 complaint\n" in client.get(LIST, {"q": "井盖"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()  # counted
+    assert (
+        "1 complaint\n" in client.get(LIST, {"q": "井盖"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )  # counted
     refused = client.get(LIST, {"q": "烧"}).content.decode()
     assert re.findall(r'data-id="(\d+)"', refused) == [] and "alert-warning" in refused
 
@@ -434,7 +559,9 @@ def test_filter_choices_are_escaped_and_keep_the_selection(make_user, city, cate
 
     unit = OrgUnitFactory(parent=city, name='<b>"南区"</b>', name_en='<b>"South"</b>')
     grid = GridFactory(unit=unit)
-    page = browser(make_user("intake", unit=city)).get(LIST, {"unit": unit.pk, "grid": grid.pk}).content.decode()
+    page = (
+        browser(make_user("intake", unit=city)).get(LIST, {"unit": unit.pk, "grid": grid.pk}).content.decode()
+    )
 
     def select(name):
         return re.search(rf'<select [^>]*id="filter-{name}">(.*?)</select>', page, re.S).group(1)
@@ -452,14 +579,18 @@ def test_a_new_sub_category_is_found_under_its_parent_at_once(make_user, city, c
     assert client.get(LIST, {"category": category.pk}).status_code == 200  # fills the category cache
     sub = ViolationCategoryFactory(parent=category)
     c = ComplaintFactory(unit=city, category=sub)
-    assert re.findall(r'data-id="(\d+)"', client.get(LIST, {"category": category.pk}).content.decode()) == [str(c.pk)]
+    assert re.findall(r'data-id="(\d+)"', client.get(LIST, {"category": category.pk}).content.decode()) == [
+        str(c.pk)
+    ]
 
 
 def test_a_closed_complaint_offers_no_upload_and_refuses_one(officer_a, category):
     c = ComplaintFactory(unit=officer_a.unit, category=category, status=S.CLOSED)
     client = browser(officer_a)
     assert b"attachment-form" not in client.get(c.get_absolute_url()).content
-    response = client.post(reverse("complaints:attachments", args=[c.pk]), {"files": [upload()], "stage": "after"})
+    response = client.post(
+        reverse("complaints:attachments", args=[c.pk]), {"files": [upload()], "stage": "after"}
+    )
     assert response.status_code == 409 and b"only while the complaint is open" in response.content
     assert not c.attachments.exists()
     open_one = ComplaintFactory(unit=officer_a.unit, category=category, status=S.IN_PROGRESS)
@@ -467,7 +598,8 @@ def test_a_closed_complaint_offers_no_upload_and_refuses_one(officer_a, category
 
 
 def test_a_reopened_complaint_still_shows_the_earlier_reply_and_the_unsatisfied_visit(
-        intake_city, district_a, district_officer_a, category):
+    intake_city, district_a, district_officer_a, category
+):
     from django.template.defaultfilters import date as date_filter
     from django.utils import translation
 
@@ -483,7 +615,10 @@ def test_a_reopened_complaint_still_shows_the_earlier_reply_and_the_unsatisfied_
     page = browser(intake_city).get(c.get_absolute_url()).content.decode()
     earlier = page.split('earlier-round">')[1].split("</dl>")[0]
     with translation.override("en"):
-        assert "已责令摊贩撤离" in earlier and date_filter(timezone.localtime(first_reply_at), "SHORT_DATETIME_FORMAT") in earlier
+        assert (
+            "已责令摊贩撤离" in earlier
+            and date_filter(timezone.localtime(first_reply_at), "SHORT_DATETIME_FORMAT") in earlier
+        )
     assert "Unsatisfied" in earlier and "仍有摊贩" in earlier and "群众不满意" in earlier
     assert 'complaint-reply"' not in page  # no current reply yet: the old one is not shown as if it were
     c = services.start(c, by=district_officer_a)
@@ -499,18 +634,26 @@ def test_a_reopened_complaint_still_shows_the_earlier_reply_and_the_unsatisfied_
 
 def _panels(page):
     """(slug, summary button classes, label, confirm question) of each action panel, in page order."""
-    return re.findall(r'data-action="([a-z_]+)".*?<summary class="btn ([^"]+?) w-100 action-toggle">([^<]+)</summary>'
-                      r'.*?class="mt-2 action-form"\s*(?:data-confirm="([^"]*)")?', page, re.S)
+    return re.findall(
+        r'data-action="([a-z_]+)".*?<summary class="btn ([^"]+?) w-100 action-toggle">([^<]+)</summary>'
+        r'.*?class="mt-2 action-form"\s*(?:data-confirm="([^"]*)")?',
+        page,
+        re.S,
+    )
 
 
 def test_after_an_unsatisfied_visit_reopening_leads_and_closing_asks_first(intake_city, district_a, category):
-    unsatisfied = ComplaintFactory(unit=district_a, status=S.VISITED, category=category, satisfaction="unsatisfied")
+    unsatisfied = ComplaintFactory(
+        unit=district_a, status=S.VISITED, category=category, satisfaction="unsatisfied"
+    )
     panels = _panels(browser(intake_city).get(unsatisfied.get_absolute_url()).content.decode())
     assert [p[0] for p in panels[:2]] == ["reopen", "close"]
     (_, reopen_class, _, _), (_, close_class, _, close_question) = panels[:2]
     assert reopen_class == "btn-primary" and close_class == "btn-outline-secondary"
     assert close_question == "Close this complaint? It then counts as finished."
-    satisfied = ComplaintFactory(unit=district_a, status=S.VISITED, category=category, satisfaction="satisfied")
+    satisfied = ComplaintFactory(
+        unit=district_a, status=S.VISITED, category=category, satisfaction="satisfied"
+    )
     panels = _panels(browser(intake_city).get(satisfied.get_absolute_url()).content.decode())
     assert panels[0][:2] == ("close", "btn-success") and "reopen" not in [p[0] for p in panels]
     assert panels[0][3]  # closing asks, whatever the visit said
@@ -530,15 +673,20 @@ def test_action_buttons_and_messages_read_as_a_clerk_would_say_them(intake_city,
 def test_a_dispatched_complaint_offers_a_re_dispatch(intake_city, city, district_a, category):
     c = ComplaintFactory(unit=city, category=category, status=S.ACCEPTED)
     client = browser(intake_city)
-    assert ("dispatch", "Dispatch") in [(p[0], p[2]) for p in _panels(client.get(c.get_absolute_url()).content.decode())]
+    assert ("dispatch", "Dispatch") in [
+        (p[0], p[2]) for p in _panels(client.get(c.get_absolute_url()).content.decode())
+    ]
     client.post(action_url(c, "dispatch"), {"dispatch-unit": district_a.pk, "dispatch-version": c.version})
     c.refresh_from_db()
     assert c.status == S.DISPATCHED
-    assert ("dispatch", "Re-dispatch") in [(p[0], p[2]) for p in _panels(client.get(c.get_absolute_url()).content.decode())]
+    assert ("dispatch", "Re-dispatch") in [
+        (p[0], p[2]) for p in _panels(client.get(c.get_absolute_url()).content.decode())
+    ]
 
 
-def test_the_dispatch_form_ties_each_officer_to_a_unit_for_the_script(intake_city, city, squad_a, squad_b,
-                                                                       officer_a, officer_b, make_user, category):
+def test_the_dispatch_form_ties_each_officer_to_a_unit_for_the_script(
+    intake_city, city, squad_a, squad_b, officer_a, officer_b, make_user, category
+):
     retired = make_user("officer", unit=squad_a, username="retired", is_active=False)
     c = ComplaintFactory(unit=city, category=category, status=S.ACCEPTED)
     page = browser(intake_city).get(c.get_absolute_url()).content.decode()
@@ -553,15 +701,28 @@ def test_the_dispatch_form_ties_each_officer_to_a_unit_for_the_script(intake_cit
     from .. import services
 
     with pytest.raises(services.ValidationError):  # the server checks what the script only hides
-        services.dispatch(services.accept(ComplaintFactory(unit=city, category=category), by=intake_city),
-                          by=intake_city, unit=squad_a, handler=officer_b)
+        services.dispatch(
+            services.accept(ComplaintFactory(unit=city, category=category), by=intake_city),
+            by=intake_city,
+            unit=squad_a,
+            handler=officer_b,
+        )
 
 
 def test_a_patrol_find_is_not_dressed_as_a_citizen_complaint(officer_a, category):
     client = browser(officer_a)
-    client.post(PATROL, {"category": category.pk, "description": "流动摊贩占道", "address": "公园路3号",
-                         "photos": [upload()], "fixed_on_the_spot": "on", "closure_note": "已劝离",
-                         "after_photo": upload("after.jpg", JPEG)})
+    client.post(
+        PATROL,
+        {
+            "category": category.pk,
+            "description": "流动摊贩占道",
+            "address": "公园路3号",
+            "photos": [upload()],
+            "fixed_on_the_spot": "on",
+            "closure_note": "已劝离",
+            "after_photo": upload("after.jpg", JPEG),
+        },
+    )
     find = Complaint.objects.get()
     page = client.get(find.get_absolute_url()).content.decode()
     assert find.on_the_spot and 'class="mb-0 small complainant"' not in page and "masked" not in page
@@ -573,7 +734,10 @@ def test_a_patrol_find_is_not_dressed_as_a_citizen_complaint(officer_a, category
 
 
 def test_the_patrol_report_is_one_tap_from_an_officers_home(officer_a, intake_city):
-    assert f'class="btn btn-primary btn-lg patrol-report" href="{PATROL}"' in browser(officer_a).get("/").content.decode()
+    assert (
+        f'class="btn btn-primary btn-lg patrol-report" href="{PATROL}"'
+        in browser(officer_a).get("/").content.decode()
+    )
     assert "patrol-report" not in browser(intake_city).get("/").content.decode()
 
 
@@ -599,4 +763,6 @@ def test_the_complaint_page_prints_without_navigation_or_forms(intake_city, city
     page = browser(intake_city).get(c.get_absolute_url()).content.decode()
     assert 'href="/static/complaints/print.css" media="print"' in page
     css = open(finders.find("complaints/print.css"), encoding="utf-8").read()
-    assert "@media print" in css and all(part in css for part in (".app-navbar", "form", ".btn", ".workflow-actions"))
+    assert "@media print" in css and all(
+        part in css for part in (".app-navbar", "form", ".btn", ".workflow-actions")
+    )

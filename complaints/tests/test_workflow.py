@@ -17,18 +17,28 @@ from ..models import Complaint, ComplaintExtension
 from .factories import ComplaintFactory
 
 
-def test_an_approved_extension_shows_the_reply_deadline_it_moved(leader_a, district_officer_a, district_a, category):
+def test_an_approved_extension_shows_the_reply_deadline_it_moved(
+    leader_a, district_officer_a, district_a, category
+):
     """The timeline read "— → 12月11日" for an approved extension: its "before" is the old deadline."""
-    complaint = ComplaintFactory(unit=district_a, status="in_progress", category=category,
-                                 reply_due_at=timezone.now() + timedelta(days=3))
+    complaint = ComplaintFactory(
+        unit=district_a,
+        status="in_progress",
+        category=category,
+        reply_due_at=timezone.now() + timedelta(days=3),
+    )
     old_due = complaint.reply_due_at
     services.request_extension(complaint, by=district_officer_a, reason="需协调", days=2)
     done = services.decide_extension(Complaint.objects.get(pk=complaint.pk), by=leader_a, decision="approved")
     event = AuditEvent.objects.for_object(done).filter(verb="decide_extension").get()
+
     def spelled(moment):  # as the audit trail spells a moment: UTC, milliseconds
         return DjangoJSONEncoder().default(moment.astimezone(UTC))
 
-    assert (event.before["reply_due_at"], event.after["reply_due_at"]) == (spelled(old_due), spelled(done.reply_due_at))
+    assert (event.before["reply_due_at"], event.after["reply_due_at"]) == (
+        spelled(old_due),
+        spelled(done.reply_due_at),
+    )
     assert done.reply_due_at > old_due
 
 
@@ -37,8 +47,9 @@ def test_a_merge_checks_the_survivor_under_its_lock(intake_a, district_a, catego
     duplicate = ComplaintFactory(unit=district_a, category=category)
     survivor = ComplaintFactory(unit=district_a, category=category)
     stale_copy = Complaint.objects.get(pk=survivor.pk)
-    Complaint.objects.filter(pk=survivor.pk).update(status="merged", merged_into=ComplaintFactory(
-        unit=district_a, category=category))
+    Complaint.objects.filter(pk=survivor.pk).update(
+        status="merged", merged_into=ComplaintFactory(unit=district_a, category=category)
+    )
     with pytest.raises(ValidationError):
         services.merge(duplicate, by=intake_a, into=stale_copy)
     assert Complaint.objects.get(pk=duplicate.pk).status == "received"
@@ -69,8 +80,12 @@ def test_the_survivor_timeline_names_the_duplicate(intake_a, district_a, categor
     assert event.after == {"duplicate_number": duplicate.number}
 
 
-@pytest.mark.parametrize(("channel", "unit"), [(Channel.HOTLINE_12345, "working days"), (Channel.PETITION, "days")])
-def test_the_extension_form_says_what_its_days_are(client, district_officer_a, district_a, category, channel, unit):
+@pytest.mark.parametrize(
+    ("channel", "unit"), [(Channel.HOTLINE_12345, "working days"), (Channel.PETITION, "days")]
+)
+def test_the_extension_form_says_what_its_days_are(
+    client, district_officer_a, district_a, category, channel, unit
+):
     """The form asked for "Extension" without saying whether the days were working days."""
     complaint = ComplaintFactory(unit=district_a, status="in_progress", category=category, channel=channel)
     client.force_login(district_officer_a)

@@ -25,7 +25,9 @@ def browser(user):
 
 
 def steps_by_url(user, step=""):
-    return {item.url: item.step_label for item in workqueue.items_for(user, step=step) if item.kind == "Complaint"}
+    return {
+        item.url: item.step_label for item in workqueue.items_for(user, step=step) if item.kind == "Complaint"
+    }
 
 
 def test_each_item_says_the_next_step_in_words(make_user, city, category):
@@ -35,8 +37,10 @@ def test_each_item_says_the_next_step_in_words(make_user, city, category):
     replied = ComplaintFactory(unit=city, category=category, status=S.REPLIED)
     visited = ComplaintFactory(unit=city, category=category, status=S.VISITED)
     assert steps_by_url(intake) == {
-        received.get_absolute_url(): "To accept", accepted.get_absolute_url(): "To dispatch",
-        replied.get_absolute_url(): "To visit", visited.get_absolute_url(): "To close",
+        received.get_absolute_url(): "To accept",
+        accepted.get_absolute_url(): "To dispatch",
+        replied.get_absolute_url(): "To visit",
+        visited.get_absolute_url(): "To close",
     }
 
 
@@ -48,7 +52,8 @@ def test_the_intake_desk_does_not_queue_what_waits_on_officers(make_user, city, 
     assert S.DISPATCHED not in next_steps(intake) and S.IN_PROGRESS not in next_steps(intake)
     assert not {dispatched.get_absolute_url(), handled.get_absolute_url()} & set(steps_by_url(intake))
     assert steps_by_url(officer) == {
-        dispatched.get_absolute_url(): "To start handling", handled.get_absolute_url(): "To reply",
+        dispatched.get_absolute_url(): "To start handling",
+        handled.get_absolute_url(): "To reply",
     }
 
 
@@ -76,14 +81,19 @@ def test_the_home_page_filters_by_next_step(make_user, city, category):
     assert received.number in page and replied.number in page
 
 
-def test_the_queue_runs_the_same_queries_for_one_item_or_many(make_user, city, category,
-                                                             django_assert_max_num_queries):
+def test_the_queue_runs_the_same_queries_for_one_item_or_many(
+    make_user, city, category, django_assert_max_num_queries
+):
     intake = make_user("intake", unit=city)
     ComplaintFactory(unit=city, category=category, status=S.RECEIVED)
     with CaptureQueriesContext(connection) as one:
         assert len(workqueue.items_for(intake)) == 1
     ComplaintFactory.create_batch(20, unit=city, category=category, status=S.ACCEPTED)
-    ComplaintExtension.objects.create(complaint=Complaint.objects.filter(status=S.ACCEPTED).first(),
-                                      requested_by=intake, reason="复杂", days=1)
+    ComplaintExtension.objects.create(
+        complaint=Complaint.objects.filter(status=S.ACCEPTED).first(),
+        requested_by=intake,
+        reason="复杂",
+        days=1,
+    )
     with django_assert_max_num_queries(len(one)):  # the scope (cached per user) and the one bounded query
         assert len(workqueue.items_for(intake)) == 21

@@ -38,11 +38,17 @@ class InboxEntrySerializer(serializers.Serializer):
     opinion = serializers.CharField(source="approval.opinion")
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("kind", OpenApiTypes.STR, description="Only this kind of approval (its slug)."),
-    OpenApiParameter("status", OpenApiTypes.STR, enum=[*ApprovalDecision.values, ALL],
-                     description="The decision; `pending` unless given."),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("kind", OpenApiTypes.STR, description="Only this kind of approval (its slug)."),
+        OpenApiParameter(
+            "status",
+            OpenApiTypes.STR,
+            enum=[*ApprovalDecision.values, ALL],
+            description="The decision; `pending` unless given.",
+        ),
+    ]
+)
 class ApprovalViewSet(viewsets.GenericViewSet):
     serializer_class = InboxEntrySerializer
     permission_classes = [IsAuthenticated]

@@ -11,16 +11,21 @@ ALL = "all"
 
 
 class InboxFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
     status = forms.ChoiceField(
-        label=_("Decision"), required=False, choices=[*ApprovalDecision.choices, (ALL, _("All"))],
+        label=_("Decision"),
+        required=False,
+        choices=[*ApprovalDecision.choices, (ALL, _("All"))],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, data=None, *, user):
         super().__init__(data)
         self.fields["kind"].choices = [
-            ("", _("All kinds")), *((kind.slug, kind.label) for kind in registry.kinds_decided_by(user))
+            ("", _("All kinds")),
+            *((kind.slug, kind.label) for kind in registry.kinds_decided_by(user)),
         ]
 
     def inbox_args(self):

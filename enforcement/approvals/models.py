@@ -1,11 +1,11 @@
 """The abstract approval record and the constraints every concrete one declares (PRODUCT §5).
 
-    class ComplaintExtension(ApprovalRecord):
-        complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extensions")
-        days = ...
+class ComplaintExtension(ApprovalRecord):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extensions")
+    days = ...
 
-        class Meta(ApprovalRecord.Meta):
-            constraints = approval_constraints("complaint", "complaint_extension")
+    class Meta(ApprovalRecord.Meta):
+        constraints = approval_constraints("complaint", "complaint_extension")
 """
 
 from django.conf import settings
@@ -36,7 +36,11 @@ class ApprovalRecord(models.Model):
         _("decision"), max_length=12, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -63,7 +67,9 @@ def approval_constraints(subject_field, name_prefix):
     pending = Q(decision=ApprovalDecision.PENDING)
     return [
         models.UniqueConstraint(
-            fields=[subject_field, "kind"], condition=pending, name=f"{name_prefix}_one_pending",
+            fields=[subject_field, "kind"],
+            condition=pending,
+            name=f"{name_prefix}_one_pending",
             violation_error_message=_("A request of this kind is already waiting for a decision."),
         ),
         models.CheckConstraint(

@@ -55,7 +55,9 @@ class ApprovalKind:
 
     # --- who decides -------------------------------------------------------------------------------
     def role_allows(self, user):
-        return bool(user is not None and user.is_authenticated and user.is_active and user.roles & self.decider_roles)
+        return bool(
+            user is not None and user.is_authenticated and user.is_active and user.roles & self.decider_roles
+        )
 
     def excluded_deciders(self, subject):
         """The ids of the users who may not decide this subject's approvals besides the requester."""

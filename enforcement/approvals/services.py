@@ -33,6 +33,8 @@ from .models import ApprovalRecord
 from .signals import approval_decided, approval_requested
 
 PENDING = ApprovalDecision.PENDING
+
+
 # The steps these services write on the subject's timeline (it reads a verb without a workflow through
 # gettext, so these msgids translate them).
 def pending_for(subject, kind):
@@ -57,16 +59,35 @@ def request_approval(kind, subject, *, by, reason, due_at=None, **fields):
             _("A request for “%(kind)s” is already waiting for a decision.") % {"kind": kind.label}
         )
     approval = kind.model_class(
-        kind=kind.slug, requested_by=by, requested_at=timezone.now(), reason=reason, due_at=due_at,
-        **{kind.subject_field: subject}, **fields,
+        kind=kind.slug,
+        requested_by=by,
+        requested_at=timezone.now(),
+        reason=reason,
+        due_at=due_at,
+        **{kind.subject_field: subject},
+        **fields,
     )
     approval.save()
-    event = record_event(approval, AuditAction.CREATE, actor=by, after=snapshot(approval),
-                         verb="request_approval", note=reason, root=subject)
-    transaction.on_commit(partial(
-        approval_requested.send, sender=kind.model_class, kind=kind.slug, approval_id=approval.pk,
-        subject_id=subject.pk, actor_id=by.pk, event_id=event.pk,
-    ))
+    event = record_event(
+        approval,
+        AuditAction.CREATE,
+        actor=by,
+        after=snapshot(approval),
+        verb="request_approval",
+        note=reason,
+        root=subject,
+    )
+    transaction.on_commit(
+        partial(
+            approval_requested.send,
+            sender=kind.model_class,
+            kind=kind.slug,
+            approval_id=approval.pk,
+            subject_id=subject.pk,
+            actor_id=by.pk,
+            event_id=event.pk,
+        )
+    )
     return approval
 
 
@@ -105,13 +126,15 @@ def decide_approval(kind_or_approval, subject, *, by, decision, opinion="", **fi
         # Only an approval about `subject`: the caller checked the subject's scope, not the approval's.
         approval = (
             kind.model_class._default_manager.select_for_update()
-            .filter(pk=kind_or_approval.pk, **{kind.subject_field: subject}).first()
+            .filter(pk=kind_or_approval.pk, **{kind.subject_field: subject})
+            .first()
         )
     else:
         kind = registry.resolve(kind_or_approval)
         approval = (
             kind.model_class._default_manager.select_for_update()
-            .filter(**{kind.subject_field: subject}, kind=kind.slug, decision=PENDING).first()
+            .filter(**{kind.subject_field: subject}, kind=kind.slug, decision=PENDING)
+            .first()
         )
     refusal = decision_refusal(kind, approval, subject, by)
     if refusal is not None:
@@ -125,12 +148,28 @@ def decide_approval(kind_or_approval, subject, *, by, decision, opinion="", **fi
         setattr(approval, name, value)
     approval.save()
     old, new = changed(before, snapshot(approval))
-    event = record_event(approval, AuditAction.TRANSITION, actor=by, before=old, after=new,
-                         verb="decide_approval", note=approval.opinion, root=subject)
-    transaction.on_commit(partial(
-        approval_decided.send, sender=kind.model_class, kind=kind.slug, approval_id=approval.pk,
-        subject_id=subject.pk, decision=decision, actor_id=by.pk, event_id=event.pk,
-    ))
+    event = record_event(
+        approval,
+        AuditAction.TRANSITION,
+        actor=by,
+        before=old,
+        after=new,
+        verb="decide_approval",
+        note=approval.opinion,
+        root=subject,
+    )
+    transaction.on_commit(
+        partial(
+            approval_decided.send,
+            sender=kind.model_class,
+            kind=kind.slug,
+            approval_id=approval.pk,
+            subject_id=subject.pk,
+            decision=decision,
+            actor_id=by.pk,
+            event_id=event.pk,
+        )
+    )
     return approval
 
 
@@ -171,7 +210,9 @@ class ApprovalInbox:
         if self.decision:
             rows = rows.filter(decision=self.decision)
         label = Value(model._meta.label_lower, output_field=CharField())
-        return rows.order_by().annotate(model_label=label).values("id", "model_label", "due_at", "requested_at")
+        return (
+            rows.order_by().annotate(model_label=label).values("id", "model_label", "due_at", "requested_at")
+        )
 
     def count(self):
         return 0 if self._rows is None else self._rows.count()
@@ -186,7 +227,9 @@ class ApprovalInbox:
             return []
         rows = list(self._rows[index])
         loaded = {}
-        for label, group in groupby(sorted(rows, key=lambda row: row["model_label"]), key=lambda r: r["model_label"]):
+        for label, group in groupby(
+            sorted(rows, key=lambda row: row["model_label"]), key=lambda r: r["model_label"]
+        ):
             kinds = [k for k in registry.all_kinds() if k.model_class._meta.label_lower == label]
             model = kinds[0].model_class
             ids = [row["id"] for row in group]

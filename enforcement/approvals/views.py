@@ -19,7 +19,13 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None, user=request.user)
     args = form.inbox_args() if form.is_bound else {}
     page = Paginator(services.inbox_for(request.user, **args), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "approvals/inbox.html", {
-        "form": form, "page_obj": page, "entries": page.object_list,
-        "decides_any": services.can_use_inbox(request.user),
-    })
+    return render(
+        request,
+        "approvals/inbox.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "entries": page.object_list,
+            "decides_any": services.can_use_inbox(request.user),
+        },
+    )

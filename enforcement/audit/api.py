@@ -20,7 +20,9 @@ from .timeline import events_for, timeline_rows
 
 class TimelineChangeSerializer(serializers.Serializer):
     field = serializers.CharField(source="label", help_text="The field's label.")
-    before = serializers.SerializerMethodField(help_text="The value before, null if the event did not record it.")
+    before = serializers.SerializerMethodField(
+        help_text="The value before, null if the event did not record it."
+    )
     after = serializers.CharField()
 
     def get_before(self, change) -> str | None:
@@ -30,12 +32,15 @@ class TimelineChangeSerializer(serializers.Serializer):
 class TimelineEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     actor = serializers.CharField(help_text="The name of who did it, or System.")
-    source = serializers.CharField(source="event.get_source_display", help_text="From where: browser, API, task.")
+    source = serializers.CharField(
+        source="event.get_source_display", help_text="From where: browser, API, task."
+    )
     action = serializers.CharField(source="event.get_action_display", help_text="Created, changed, a step …")
     step = serializers.CharField(help_text="The workflow step's label, empty for a plain edit.")
     step_slug = serializers.CharField(source="event.verb", help_text="The workflow step's stable name.")
-    subject = serializers.CharField(help_text="The child record the event is about (a file, an approval), "
-                                              "empty for the record itself.")
+    subject = serializers.CharField(
+        help_text="The child record the event is about (a file, an approval), empty for the record itself."
+    )
     note = serializers.CharField(source="event.note")
     changes = TimelineChangeSerializer(many=True)
 
@@ -55,16 +60,22 @@ class TimelineMixin:
         description="Who did what and when, newest first, as the record's page shows it.",
         parameters=[
             OpenApiParameter("page", int, description="The page number, from 1."),
-            OpenApiParameter("page_size", int, description=f"Events per page (at most "
-                                                           f"{StandardPagination.max_page_size})."),
+            OpenApiParameter(
+                "page_size", int, description=f"Events per page (at most {StandardPagination.max_page_size})."
+            ),
         ],
         request=None,
         responses=TimelinePageSerializer,
         filters=False,
     )
     # The record is found by its id alone (no list filters), and its events paged by number.
-    @action(detail=True, methods=["get"], url_path="timeline", filter_backends=[],
-            pagination_class=StandardPagination)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="timeline",
+        filter_backends=[],
+        pagination_class=StandardPagination,
+    )
     def timeline(self, request, *args, **kwargs):
         record = self.get_object()
         events = self.paginate_queryset(events_for(record))

@@ -50,7 +50,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -59,7 +63,11 @@ class AuditEvent(models.Model):
     # approval request, a hearing): null for an event of a top-level record, which is its own root. Null,
     # not a copy of the object, so the millions of top-level events cost nothing in the root index.
     root_content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         db_index=False,  # the leading column of `audit_root_at`, which serves every lookup by root
     )
     root_object_id = models.CharField(max_length=64, null=True, blank=True)
@@ -86,7 +94,8 @@ class AuditEvent(models.Model):
             # `root_content_type = x` implies the predicate, so the planner uses it (a BitmapOr with
             # `audit_object_at` for `for_timeline`).
             models.Index(
-                fields=["root_content_type", "root_object_id", "at"], name="audit_root_at",
+                fields=["root_content_type", "root_object_id", "at"],
+                name="audit_root_at",
                 condition=Q(root_content_type__isnull=False),
             ),
         ]

@@ -91,8 +91,14 @@ def record_update(obj, before, *, actor, note="", root=None, after=None):
 
 def record_transition(obj, verb, from_status, to_status, *, actor, note="", extra=None, root=None):
     return record_event(
-        obj, AuditAction.TRANSITION, actor=actor, verb=verb,
-        before={"status": from_status}, after={"status": to_status, **(extra or {})}, note=note, root=root,
+        obj,
+        AuditAction.TRANSITION,
+        actor=actor,
+        verb=verb,
+        before={"status": from_status},
+        after={"status": to_status, **(extra or {})},
+        note=note,
+        root=root,
     )
 
 

@@ -94,7 +94,9 @@ class _ModelRules:
     def is_default(self, key, value):
         field = self.field(key)
         return (
-            field is not None and field.has_default() and not callable(field.default)
+            field is not None
+            and field.has_default()
+            and not callable(field.default)
             and value == field.default
         )
 
@@ -132,8 +134,10 @@ class _ModelRules:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(field, models.BooleanField):
             return _("Yes") if value else _("No")
-        if isinstance(field, models.DateTimeField) and isinstance(value, str) and (
-            parsed := parse_datetime(value)
+        if (
+            isinstance(field, models.DateTimeField)
+            and isinstance(value, str)
+            and (parsed := parse_datetime(value))
         ):
             return formats.date_format(timezone.localtime(parsed), "SHORT_DATETIME_FORMAT")
         if isinstance(field, models.DateField) and isinstance(value, str) and (parsed := parse_date(value)):
@@ -209,13 +213,15 @@ class _Timeline:
                 continue  # a new record: only the values it was given
             if created and child and key in rules.summary_fields:
                 continue  # said in the subject
-            changes.append({
-                "label": rules.label(key),
-                "before": rules.display(key, before),
-                "after": rules.display(key, after),
-                # A new record, or a value whose earlier state the event did not record (a step's details).
-                "only_after": created or key not in recorded_before,
-            })
+            changes.append(
+                {
+                    "label": rules.label(key),
+                    "before": rules.display(key, before),
+                    "after": rules.display(key, after),
+                    # A new record, or a value whose earlier state the event did not record (a step's details).
+                    "only_after": created or key not in recorded_before,
+                }
+            )
         return {
             "event": event,
             "at": timezone.localtime(event.at),

@@ -18,10 +18,13 @@ def category_groups():
             if c.parent_id:
                 children.setdefault(c.parent_id, []).append(c)
         return [
-            (f"{major.code} {major.display_name}",
-             [(major.pk, f"{major.code} {major.display_name}")]
-             + [(c.pk, f"{c.code} {c.display_name}") for c in children.get(major.pk, [])])
-            for major in categories if major.parent_id is None
+            (
+                f"{major.code} {major.display_name}",
+                [(major.pk, f"{major.code} {major.display_name}")]
+                + [(c.pk, f"{c.code} {c.display_name}") for c in children.get(major.pk, [])],
+            )
+            for major in categories
+            if major.parent_id is None
         ]
 
     return CHOICES.get("categories", compute)

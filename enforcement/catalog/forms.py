@@ -25,9 +25,7 @@ class CategorySearchForm(BootstrapFormMixin, forms.Form):
             categories = categories.active()
         categories = list(categories)
         text = data["q"].strip()
-        matching = (
-            set(ViolationCategory.objects.search(text).values_list("pk", flat=True)) if text else None
-        )
+        matching = set(ViolationCategory.objects.search(text).values_list("pk", flat=True)) if text else None
         children = {}
         for category in categories:
             if category.parent_id:
@@ -47,11 +45,24 @@ class ViolationCategoryForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelF
     class Meta:
         model = ViolationCategory
         fields = [
-            "parent", "code", "name", "name_en", "legal_basis", "penalty_basis",
-            "fine_min_individual", "fine_max_individual", "fine_min_organisation", "fine_max_organisation",
-            "simple_procedure_allowed", "is_urgent", "sort_order",
+            "parent",
+            "code",
+            "name",
+            "name_en",
+            "legal_basis",
+            "penalty_basis",
+            "fine_min_individual",
+            "fine_max_individual",
+            "fine_min_organisation",
+            "fine_max_organisation",
+            "simple_procedure_allowed",
+            "is_urgent",
+            "sort_order",
         ]
-        widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3}), "penalty_basis": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "legal_basis": forms.Textarea(attrs={"rows": 3}),
+            "penalty_basis": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "parent": _("Leave empty for a major category (大类). Categories have two levels."),
             "simple_procedure_allowed": _(
@@ -65,7 +76,9 @@ class ViolationCategoryForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelF
         parent = self.fields["parent"]
         choices = ViolationCategory.objects.top_level().filter(is_active=True)
         if category.pk:
-            choices = choices.exclude(pk=category.pk) | ViolationCategory.objects.filter(pk=category.parent_id)
+            choices = choices.exclude(pk=category.pk) | ViolationCategory.objects.filter(
+                pk=category.parent_id
+            )
             if category.children.exists():
                 parent.disabled = True
                 parent.help_text = _("This category has sub-categories, so it stays a major category.")
@@ -79,7 +92,9 @@ class LegalParameterForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm
         fields = ["value", "article", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "article": _("Where the value comes from, e.g. the provincial rule that sets a large-fine threshold."),
+            "article": _(
+                "Where the value comes from, e.g. the provincial rule that sets a large-fine threshold."
+            ),
         }
 
     # The built-in texts are shown in the user's language and stored as their English source, so they

@@ -43,7 +43,11 @@ class ViolationCategory(VersionedModel):
     statutory ceiling itself (Art. 51) is a legal parameter, not repeated here."""
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("major category"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("major category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -68,13 +72,15 @@ class ViolationCategory(VersionedModel):
         ordering = ["sort_order", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=_fine_range_ok(who), name=f"category_fine_range_{who}",
+                condition=_fine_range_ok(who),
+                name=f"category_fine_range_{who}",
                 violation_error_message=_("The maximum fine must not be below the minimum."),
             )
             for who in PartyType.values
         ] + [
             models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="category_not_own_parent",
+                condition=~Q(parent=F("pk")),
+                name="category_not_own_parent",
                 violation_error_message=_("A category cannot be its own major category."),
             ),
         ]
@@ -140,7 +146,8 @@ class LegalParameter(VersionedModel):
         ordering = ["key"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(value__gte=0), name="legalparameter_not_negative",
+                condition=Q(value__gte=0),
+                name="legalparameter_not_negative",
                 violation_error_message=_("A legal parameter cannot be negative."),
             ),
         ]

@@ -38,142 +38,211 @@ def _p(value, unit, article, description):
 
 
 Y, D, WD, M, YR, PCT = (
-    ParamUnit.YUAN, ParamUnit.DAYS, ParamUnit.WORKING_DAYS, ParamUnit.MONTHS, ParamUnit.YEARS, ParamUnit.PERCENT,
+    ParamUnit.YUAN,
+    ParamUnit.DAYS,
+    ParamUnit.WORKING_DAYS,
+    ParamUnit.MONTHS,
+    ParamUnit.YEARS,
+    ParamUnit.PERCENT,
 )
 
 DEFAULTS = {
     # --- simple procedure (简易程序) -----------------------------------------------------------------
     "simple_fine_max_individual": _p(
-        "200", Y, _("Administrative Penalty Law, Art. 51"),
+        "200",
+        Y,
+        _("Administrative Penalty Law, Art. 51"),
         _("Highest fine an individual may be given on the spot under the simple procedure"),
     ),
     "simple_fine_max_organisation": _p(
-        "3000", Y, _("Administrative Penalty Law, Art. 51"),
+        "3000",
+        Y,
+        _("Administrative Penalty Law, Art. 51"),
         _("Highest fine an organisation may be given on the spot under the simple procedure"),
     ),
     "cash_on_spot_max": _p(
-        "100", Y, _("Administrative Penalty Law, Art. 68"),
+        "100",
+        Y,
+        _("Administrative Penalty Law, Art. 68"),
         _("Highest fine an officer may collect in cash on the spot"),
     ),
     "cash_handover_working_days": _p(
-        "2", WD, _("Administrative Penalty Law, Art. 71"),
+        "2",
+        WD,
+        _("Administrative Penalty Law, Art. 71"),
         _("Cash collected on the spot is handed to the bureau within this many working days"),
     ),
     "simple_filing_working_days": _p(
-        "3", WD, _("Administrative Penalty Law, Art. 52; bureau rule"),
+        "3",
+        WD,
+        _("Administrative Penalty Law, Art. 52; bureau rule"),
         _("An on-the-spot decision is filed with the bureau within this many working days"),
     ),
     # --- hearings (听证) ------------------------------------------------------------------------------
     "large_fine_individual": _p(
-        "3000", Y, _("Administrative Penalty Law, Art. 63; provincial rule"),
+        "3000",
+        Y,
+        _("Administrative Penalty Law, Art. 63; provincial rule"),
         _("A fine above this amount for an individual is a large fine: the party may request a hearing"),
     ),
     "large_fine_organisation": _p(
-        "50000", Y, _("Administrative Penalty Law, Art. 63; provincial rule"),
+        "50000",
+        Y,
+        _("Administrative Penalty Law, Art. 63; provincial rule"),
         _("A fine above this amount for an organisation is a large fine: the party may request a hearing"),
     ),
     "large_confiscation_individual": _p(
-        "3000", Y, _("Administrative Penalty Law, Art. 63; provincial rule"),
+        "3000",
+        Y,
+        _("Administrative Penalty Law, Art. 63; provincial rule"),
         _("Confiscating more than this value from an individual gives the right to a hearing"),
     ),
     "large_confiscation_organisation": _p(
-        "50000", Y, _("Administrative Penalty Law, Art. 63; provincial rule"),
+        "50000",
+        Y,
+        _("Administrative Penalty Law, Art. 63; provincial rule"),
         _("Confiscating more than this value from an organisation gives the right to a hearing"),
     ),
     "hearing_request_working_days": _p(
-        "5", WD, _("Administrative Penalty Law, Art. 64(1)"),
+        "5",
+        WD,
+        _("Administrative Penalty Law, Art. 64(1)"),
         _("A hearing is requested within this many working days of the advance notice"),
     ),
     "hearing_notice_working_days": _p(
-        "7", WD, _("Administrative Penalty Law, Art. 64(2)"),
+        "7",
+        WD,
+        _("Administrative Penalty Law, Art. 64(2)"),
         _("The parties are notified at least this many working days before the hearing"),
     ),
     # --- general procedure (一般程序) ------------------------------------------------------------------
     "decision_days": _p(
-        "90", D, _("Administrative Penalty Law, Art. 60"),
+        "90",
+        D,
+        _("Administrative Penalty Law, Art. 60"),
         _("A penalty decision is made within this many days of filing the case, unless extended"),
     ),
     "service_working_days": _p(
-        "7", WD, _("Administrative Penalty Law, Art. 61"),
+        "7",
+        WD,
+        _("Administrative Penalty Law, Art. 61"),
         _("A decision not handed over on the spot is served within this many working days"),
     ),
     "limitation_years": _p(
-        "2", YR, _("Administrative Penalty Law, Art. 36"),
+        "2",
+        YR,
+        _("Administrative Penalty Law, Art. 36"),
         _("No penalty for a violation not discovered within this many years"),
     ),
     "limitation_years_serious": _p(
-        "5", YR, _("Administrative Penalty Law, Art. 36"),
+        "5",
+        YR,
+        _("Administrative Penalty Law, Art. 36"),
         _("Limitation where life, health or financial safety was harmed"),
     ),
     # --- payment and execution -----------------------------------------------------------------------
     "payment_days": _p(
-        "15", D, _("Administrative Penalty Law, Art. 67"),
+        "15",
+        D,
+        _("Administrative Penalty Law, Art. 67"),
         _("A fine is paid within this many days of receiving the decision"),
     ),
     "late_surcharge_percent_per_day": _p(
-        "3", PCT, _("Administrative Penalty Law, Art. 72(1)"),
+        "3",
+        PCT,
+        _("Administrative Penalty Law, Art. 72(1)"),
         _("Late-payment surcharge per day, as a percentage of the fine; never more than the fine"),
     ),
     "court_enforcement_wait_working_days": _p(
-        "10", WD, _("Administrative Coercion Law, Art. 54"),
+        "10",
+        WD,
+        _("Administrative Coercion Law, Art. 54"),
         _("Court enforcement may be applied for this many working days after the demand to pay is served"),
     ),
     "court_enforcement_application_months": _p(
-        "3", M, _("Administrative Coercion Law, Art. 53"),
+        "3",
+        M,
+        _("Administrative Coercion Law, Art. 53"),
         _("Court enforcement is applied for within this many months after the appeal periods end"),
     ),
     "seizure_max_days": _p(
-        "30", D, _("Administrative Coercion Law, Art. 25"),
+        "30",
+        D,
+        _("Administrative Coercion Law, Art. 25"),
         _("Longest seizure or sealing"),
     ),
     "seizure_extension_days": _p(
-        "30", D, _("Administrative Coercion Law, Art. 25"),
+        "30",
+        D,
+        _("Administrative Coercion Law, Art. 25"),
         _("Longest single extension of a seizure or sealing, approved by the bureau head"),
     ),
     # --- appeals -------------------------------------------------------------------------------------
     "reconsideration_days": _p(
-        "60", D, _("Administrative Reconsideration Law, Art. 20"),
+        "60",
+        D,
+        _("Administrative Reconsideration Law, Art. 20"),
         _("An application for administrative reconsideration is made within this many days"),
     ),
     "litigation_months": _p(
-        "6", M, _("Administrative Litigation Law, Art. 46"),
+        "6",
+        M,
+        _("Administrative Litigation Law, Art. 46"),
         _("An administrative lawsuit is filed within this many months"),
     ),
     # --- petitions (信访) and hotline complaints ------------------------------------------------------
     "petition_accept_days": _p(
-        "15", D, _("Regulations on Petitions, Art. 23"),
+        "15",
+        D,
+        _("Regulations on Petitions, Art. 23"),
         _("A petition is accepted or declined in writing within this many days"),
     ),
     "petition_handle_days": _p(
-        "60", D, _("Regulations on Petitions, Art. 34"),
+        "60",
+        D,
+        _("Regulations on Petitions, Art. 34"),
         _("An accepted petition is handled within this many days"),
     ),
     "petition_extension_max_days": _p(
-        "30", D, _("Regulations on Petitions, Art. 34"),
+        "30",
+        D,
+        _("Regulations on Petitions, Art. 34"),
         _("Longest approved extension of a petition's handling period"),
     ),
     "petition_review_request_days": _p(
-        "30", D, _("Regulations on Petitions, Art. 35"),
+        "30",
+        D,
+        _("Regulations on Petitions, Art. 35"),
         _("A review (复查) is requested within this many days of the reply"),
     ),
     "petition_review_answer_days": _p(
-        "30", D, _("Regulations on Petitions, Art. 35"),
+        "30",
+        D,
+        _("Regulations on Petitions, Art. 35"),
         _("A review request is answered within this many days"),
     ),
     "petition_recheck_request_days": _p(
-        "30", D, _("Regulations on Petitions, Art. 36"),
+        "30",
+        D,
+        _("Regulations on Petitions, Art. 36"),
         _("A second review (复核) is requested within this many days of the review's answer"),
     ),
     "petition_recheck_answer_days": _p(
-        "30", D, _("Regulations on Petitions, Art. 36"),
+        "30",
+        D,
+        _("Regulations on Petitions, Art. 36"),
         _("A second review request is answered within this many days"),
     ),
     "hotline_reply_working_days": _p(
-        "5", WD, _("Hotline service rule"),
+        "5",
+        WD,
+        _("Hotline service rule"),
         _("A hotline complaint is replied to within this many working days"),
     ),
     "visit_after_reply_working_days": _p(
-        "3", WD, _("Hotline service rule"),
+        "3",
+        WD,
+        _("Hotline service rule"),
         _("The follow-up visit is made within this many working days of the reply"),
     ),
 }
@@ -184,6 +253,7 @@ class UnknownParameter(KeyError):
 
 
 # --- reading ---------------------------------------------------------------------------------------
+
 
 class _State:
     """Shared by the threads of a process, so a save clears the cache for all of them."""
@@ -241,6 +311,7 @@ def reset_cache():
 
 # --- the rows --------------------------------------------------------------------------------------
 
+
 def source_text(text):
     """The English source of a translatable string: what is stored in the database."""
     with translation.override("en"):
@@ -255,8 +326,11 @@ def ensure_rows(model=None):
     existing = set(model.objects.values_list("key", flat=True))
     missing = [
         model(
-            key=key, value=default.value, unit=str(default.unit),
-            article=source_text(default.article), description=source_text(default.description),
+            key=key,
+            value=default.value,
+            unit=str(default.unit),
+            article=source_text(default.article),
+            description=source_text(default.description),
         )
         for key, default in DEFAULTS.items()
         if key not in existing

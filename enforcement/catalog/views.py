@@ -22,7 +22,9 @@ from .services import create_category, save_changes, set_category_active
 
 
 def _category(request, pk):
-    return get_object_or_404(ViolationCategory.objects.visible_to(request.user).select_related("parent"), pk=pk)
+    return get_object_or_404(
+        ViolationCategory.objects.visible_to(request.user).select_related("parent"), pk=pk
+    )
 
 
 def _form_values(form):
@@ -38,22 +40,30 @@ def _in_table_order(parameters):
 @login_required
 def category_list(request):
     search = CategorySearchForm(request.GET or None)
-    return render(request, "catalog/category_list.html", {
-        "search": search,
-        "tree": search.tree(),
-        "parameters": _in_table_order(LegalParameter.objects.visible_to(request.user)),
-        "can_edit": can_edit_city_wide(request.user),
-    })
+    return render(
+        request,
+        "catalog/category_list.html",
+        {
+            "search": search,
+            "tree": search.tree(),
+            "parameters": _in_table_order(LegalParameter.objects.visible_to(request.user)),
+            "can_edit": can_edit_city_wide(request.user),
+        },
+    )
 
 
 @login_required
 def category_detail(request, pk):
     category = _category(request, pk)
-    return render(request, "catalog/category_detail.html", {
-        "category": category,
-        "children": category.children.all(),
-        "can_edit": can_edit_city_wide(request.user),
-    })
+    return render(
+        request,
+        "catalog/category_detail.html",
+        {
+            "category": category,
+            "children": category.children.all(),
+            "can_edit": can_edit_city_wide(request.user),
+        },
+    )
 
 
 @city_admin_required
@@ -76,7 +86,9 @@ def category_edit(request, pk):
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            save_changes(category, _form_values(form), by=request.user, expected_version=form.cleaned_data["version"])
+            save_changes(
+                category, _form_values(form), by=request.user, expected_version=form.cleaned_data["version"]
+            )
         except StaleEdit as exc:
             form.add_error(None, exc.message)
             stale = True
@@ -114,12 +126,16 @@ def _set_active(request, pk, active):
                 message = _("Deactivated “%(object)s”.")
             messages.success(request, message % {"object": category, "count": count})
             return redirect("catalog:category-detail", category.pk)
-    return render(request, "catalog/category_activation.html", {
-        "form": form,
-        "category": category,
-        "activate": active,
-        "affected_children": [] if active else category.children.filter(is_active=True),
-    })
+    return render(
+        request,
+        "catalog/category_activation.html",
+        {
+            "form": form,
+            "category": category,
+            "activate": active,
+            "affected_children": [] if active else category.children.filter(is_active=True),
+        },
+    )
 
 
 @city_admin_required
@@ -139,11 +155,15 @@ def parameter_edit(request, pk):
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            save_changes(parameter, _form_values(form), by=request.user, expected_version=form.cleaned_data["version"])
+            save_changes(
+                parameter, _form_values(form), by=request.user, expected_version=form.cleaned_data["version"]
+            )
         except StaleEdit as exc:
             form.add_error(None, exc.message)
             stale = True
         else:
             messages.success(request, _("Saved “%(object)s”.") % {"object": parameter.display_description})
             return redirect(reverse("catalog:category-list") + "#parameters")
-    return render(request, "catalog/parameter_form.html", {"form": form, "parameter": parameter, "stale": stale})
+    return render(
+        request, "catalog/parameter_form.html", {"form": form, "parameter": parameter, "stale": stale}
+    )

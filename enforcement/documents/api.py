@@ -124,8 +124,11 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     # --- never changed, never deleted ------------------------------------------------------------------
     def _frozen(self):
         self.get_object()  # out of scope: 404, as for a read
-        return Response({"detail": DocumentFrozen.message}, status=status.HTTP_405_METHOD_NOT_ALLOWED,
-                        headers={"Allow": "GET, HEAD, OPTIONS"})
+        return Response(
+            {"detail": DocumentFrozen.message},
+            status=status.HTTP_405_METHOD_NOT_ALLOWED,
+            headers={"Allow": "GET, HEAD, OPTIONS"},
+        )
 
     @extend_schema(request=None, responses={405: FROZEN, 404: RefusalSerializer})
     def update(self, request, *args, **kwargs):
@@ -146,13 +149,20 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _readable(self):
         document = self.get_object()
         if not may_read(document, self.request.user):
-            raise PermissionDenied(str(document.spec.read_message) or _("Your role does not read this document."))
+            raise PermissionDenied(
+                str(document.spec.read_message) or _("Your role does not read this document.")
+            )
         return document
 
-    @extend_schema(summary="The document as issued (HTML)", responses={
-        (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="The page frozen at issue, as is."),
-        **{(code, "application/json"): serializer for code, serializer in ERRORS.items()},
-    })
+    @extend_schema(
+        summary="The document as issued (HTML)",
+        responses={
+            (200, "text/html"): OpenApiResponse(
+                OpenApiTypes.STR, description="The page frozen at issue, as is."
+            ),
+            **{(code, "application/json"): serializer for code, serializer in ERRORS.items()},
+        },
+    )
     @action(detail=True, methods=["get"], url_path="html", renderer_classes=[JSONRenderer, HTMLRenderer])
     def html(self, request, pk=None):
         """The page frozen at issue, as it was issued (its style inlined; it loads nothing else)."""
@@ -161,28 +171,51 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         response["Content-Security-Policy"] = HTML_CSP
         return response
 
-    @extend_schema(summary="The document as issued (PDF)", responses={
-        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=(
-            "The PDF rendered from the frozen page; its SHA-256 is the metadata's pdf_sha256.")),
-        302: OpenApiResponse(description=(
-            "With an object store (STORAGE_BACKEND=s3): the PDF's short-lived signed URL, in Location.")),
-        **{(code, "application/json"): serializer for code, serializer in ERRORS.items()},
-    })
+    @extend_schema(
+        summary="The document as issued (PDF)",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description=(
+                    "The PDF rendered from the frozen page; its SHA-256 is the metadata's pdf_sha256."
+                ),
+            ),
+            302: OpenApiResponse(
+                description=(
+                    "With an object store (STORAGE_BACKEND=s3): the PDF's short-lived signed URL, in Location."
+                )
+            ),
+            **{(code, "application/json"): serializer for code, serializer in ERRORS.items()},
+        },
+    )
     @action(detail=True, methods=["get"], url_path="pdf", renderer_classes=[JSONRenderer, PDFRenderer])
     def pdf(self, request, pk=None):
         """The PDF of the frozen page (rendered now if the worker has not yet), named by the number."""
         document = services.ensure_pdf(self._readable().pk)
         # Streamed, or a redirect (302) to a short-lived signed URL of the object store.
-        response = stored_file_response(request, document.pdf, filename=f"{document.number}.pdf",
-                                        content_type="application/pdf", inline=False)
+        response = stored_file_response(
+            request,
+            document.pdf,
+            filename=f"{document.number}.pdf",
+            content_type="application/pdf",
+            inline=False,
+        )
         response["ETag"] = f'"{document.pdf_sha256}"'
         return response
 
     # --- acts ----------------------------------------------------------------------------------------------
     @extend_schema(
-        request=VoidSerializer, responses={200: DocumentDetailSerializer},
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False,
-                                     description="The version you read (instead of `version`).")],
+        request=VoidSerializer,
+        responses={200: DocumentDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="The version you read (instead of `version`).",
+            )
+        ],
     )
     @action(detail=True, methods=["post"], url_path="void")
     def void(self, request, pk=None):
@@ -191,8 +224,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = request.headers.get("If-Match", "").strip() or serializer.validated_data.get("version")
-        services.void_document(document, by=request.user, reason=serializer.validated_data.get("reason", ""),
-                               version=version)
+        services.void_document(
+            document, by=request.user, reason=serializer.validated_data.get("reason", ""), version=version
+        )
         return document_response(document.pk, request)
 
     @extend_schema(request=CorrectSerializer, responses={201: DocumentDetailSerializer})
@@ -202,8 +236,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         document = self.get_object()
         serializer = CorrectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        correction = services.correct_document(document, by=request.user,
-                                               reason=serializer.validated_data.get("reason", ""))
+        correction = services.correct_document(
+            document, by=request.user, reason=serializer.validated_data.get("reason", "")
+        )
         return document_response(correction.pk, request, status.HTTP_201_CREATED)
 
     @extend_schema(request=ServiceInputSerializer, responses={201: DocumentDetailSerializer})
@@ -230,9 +265,15 @@ class RecordDocumentsMixin:
             documents = list(services.documents_of(record).select_related("content_type", "correction"))
             for document in documents:
                 Document.record.set_cached_value(document, record)
-            issuable = [{"type": spec.type, "name": str(spec.name)} for spec in services.issuable(record, request.user)]
-            return Response(RecordDocumentsSerializer({"documents": documents, "issuable": issuable},
-                                                      context=context).data)
+            issuable = [
+                {"type": spec.type, "name": str(spec.name)}
+                for spec in services.issuable(record, request.user)
+            ]
+            return Response(
+                RecordDocumentsSerializer(
+                    {"documents": documents, "issuable": issuable}, context=context
+                ).data
+            )
         serializer = IssueSerializer(data=request.data, record_model=type(record))
         serializer.is_valid(raise_exception=True)
         document = services.issue_document(record, serializer.validated_data["doc_type"], by=request.user)
@@ -240,8 +281,14 @@ class RecordDocumentsMixin:
 
     @extend_schema(methods=["GET"], responses=RecordDocumentsSerializer, filters=False)
     @extend_schema(methods=["POST"], request=IssueSerializer, responses={201: DocumentDetailSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="documents", url_name="documents", filter_backends=[],
-            pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="documents",
+        url_name="documents",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def documents(self, request, pk=None):
         """The record's documents (newest first) and the types you may issue on it now; POST `doc_type` to
         issue one (409 with the step's words when the record is not at its step)."""

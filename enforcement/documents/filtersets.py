@@ -21,17 +21,24 @@ def record_type_choices():
 
 class DocumentFilterSet(django_filters.FilterSet):
     record_type = django_filters.ChoiceFilter(
-        choices=record_type_choices, method="filter_record_type", label=_("Kind of record"),
+        choices=record_type_choices,
+        method="filter_record_type",
+        label=_("Kind of record"),
         help_text=_("The record's kind, as app_label.model, e.g. complaints.complaint."),
     )
     record_id = IdFilter(field_name="object_id", label=_("Record"))
-    doc_type = django_filters.MultipleChoiceFilter(choices=type_choices(), label=_("Document type"), distinct=False)
+    doc_type = django_filters.MultipleChoiceFilter(
+        choices=type_choices(), label=_("Document type"), distinct=False
+    )
     unit = IdFilter(method="filter_unit", label=_("Issuing unit (with sub-units)"))
     year = YearFilter(field_name="year", label=_("Year"))
     number = django_filters.CharFilter(field_name="number", lookup_expr="exact", label=_("Document number"))
-    number_contains = django_filters.CharFilter(field_name="number", lookup_expr="icontains",
-                                                label=_("Document number contains"))
-    status = django_filters.MultipleChoiceFilter(choices=DocumentStatus.choices, label=_("Status"), distinct=False)
+    number_contains = django_filters.CharFilter(
+        field_name="number", lookup_expr="icontains", label=_("Document number contains")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=DocumentStatus.choices, label=_("Status"), distinct=False
+    )
 
     class Meta:
         model = Document

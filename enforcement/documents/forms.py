@@ -66,14 +66,17 @@ class NumberingPatternForm(BootstrapFormMixin, forms.ModelForm):
             if self.instance.pk:
                 same = same.exclude(pk=self.instance.pk)
             if same.exists():
-                self.add_error("doc_type", _("This unit already has a pattern for this type: edit that one instead."))
+                self.add_error(
+                    "doc_type", _("This unit already has a pattern for this type: edit that one instead.")
+                )
         return data
 
 
 class DocumentFilterForm(BootstrapFormMixin, forms.Form):
     doc_type = forms.ChoiceField(label=_("Document type"), required=False)
-    unit = forms.ModelChoiceField(label=_("Issuing unit"), queryset=OrgUnit.objects.none(), required=False,
-                                  empty_label=_("Any"))
+    unit = forms.ModelChoiceField(
+        label=_("Issuing unit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("Any")
+    )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Status"), required=False)
     q = forms.CharField(label=_("Number"), required=False, max_length=100)

@@ -29,7 +29,12 @@ class NumberCounter(models.Model):
 
     scope = models.CharField(_("numbered records"), max_length=40)
     unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.OrgUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     period = models.CharField(_("numbering period"), max_length=16, blank=True)
     last = models.PositiveIntegerField(_("last number given"), default=0)
@@ -40,7 +45,9 @@ class NumberCounter(models.Model):
         # Two partial constraints: a unique constraint never treats two NULL units as equal.
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "unit", "period"], condition=Q(unit__isnull=False), name="numbercounter_unit_key"
+                fields=["scope", "unit", "period"],
+                condition=Q(unit__isnull=False),
+                name="numbercounter_unit_key",
             ),
             models.UniqueConstraint(
                 fields=["scope", "period"], condition=Q(unit__isnull=True), name="numbercounter_city_key"
@@ -65,16 +72,33 @@ class NumberingPattern(models.Model):
     pattern with no unit is the city's default. Administrators set patterns, never the serials."""
 
     unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name=_("issuing unit"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("Empty: the default for every unit without a pattern of its own."),
+        "org.OrgUnit",
+        verbose_name=_("issuing unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the default for every unit without a pattern of its own."),
     )
-    doc_type = models.CharField(_("document type"), max_length=40, blank=True, choices=type_choices(),
-                                help_text=_("Empty: every type this unit has no pattern for."))
-    pattern = models.CharField(_("pattern"), max_length=80, default=DEFAULT_PATTERN, help_text=_(
-        "{unit} the issuing unit, {word} the type word, {year} the year, {serial} the serial number."
-    ))
+    doc_type = models.CharField(
+        _("document type"),
+        max_length=40,
+        blank=True,
+        choices=type_choices(),
+        help_text=_("Empty: every type this unit has no pattern for."),
+    )
+    pattern = models.CharField(
+        _("pattern"),
+        max_length=80,
+        default=DEFAULT_PATTERN,
+        help_text=_(
+            "{unit} the issuing unit, {word} the type word, {year} the year, {serial} the serial number."
+        ),
+    )
     serial_digits = models.PositiveSmallIntegerField(
-        _("digits of the serial"), default=DEFAULT_SERIAL_DIGITS, validators=[MinValueValidator(1), MaxValueValidator(8)]
+        _("digits of the serial"),
+        default=DEFAULT_SERIAL_DIGITS,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -83,10 +107,14 @@ class NumberingPattern(models.Model):
         verbose_name_plural = _("numbering patterns")
         ordering = ["unit__path", "doc_type"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "doc_type"], condition=Q(unit__isnull=False),
-                                    name="numberingpattern_unit_type"),
-            models.UniqueConstraint(fields=["doc_type"], condition=Q(unit__isnull=True),
-                                    name="numberingpattern_city_type"),
+            models.UniqueConstraint(
+                fields=["unit", "doc_type"],
+                condition=Q(unit__isnull=False),
+                name="numberingpattern_unit_type",
+            ),
+            models.UniqueConstraint(
+                fields=["doc_type"], condition=Q(unit__isnull=True), name="numberingpattern_city_type"
+            ),
         ]
 
     def __str__(self):
@@ -135,8 +163,22 @@ def pdf_upload_to(instance, filename):
     return f"documents/{instance.year}/{instance.doc_type}/{instance.pdf_sha256}.pdf"
 
 
-FROZEN_FIELDS = ("doc_type", "number", "year", "serial", "unit_id", "issued_by_id", "issued_at", "content_type_id",
-                 "object_id", "values", "html", "html_sha256", "replaces_id", "correction_reason")
+FROZEN_FIELDS = (
+    "doc_type",
+    "number",
+    "year",
+    "serial",
+    "unit_id",
+    "issued_by_id",
+    "issued_at",
+    "content_type_id",
+    "object_id",
+    "values",
+    "html",
+    "html_sha256",
+    "replaces_id",
+    "correction_reason",
+)
 FINAL_FIELDS = ("status", "void_reason", "voided_by_id", "voided_at")  # fixed once corrected or voided
 
 
@@ -151,10 +193,12 @@ class Document(VersionedModel):
     number = models.CharField(_("document number"), max_length=100, db_index=True)
     year = models.PositiveSmallIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial number"))
-    unit = models.ForeignKey("org.OrgUnit", verbose_name=_("issuing unit"), on_delete=models.PROTECT,
-                             related_name="+")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
-                                  related_name="+")
+    unit = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
     issued_at = models.DateTimeField(_("issued at"))
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -168,28 +212,55 @@ class Document(VersionedModel):
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField(_("size of the PDF"), null=True, blank=True)
 
-    status = models.CharField(_("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED)
-    replaces = models.OneToOneField("self", verbose_name=_("corrects"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="correction")
+    status = models.CharField(
+        _("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED
+    )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+    )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     void_reason = models.TextField(_("reason for voiding"), blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("voided by"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
     # The timeline names a document by its number (its str) and type; its content is on the document itself.
     audit_summary_fields = ("doc_type",)
-    audit_hidden_fields = ("html", "html_sha256", "values", "year", "serial", "content_type", "object_id", "pdf_size")
+    audit_hidden_fields = (
+        "html",
+        "html_sha256",
+        "values",
+        "year",
+        "serial",
+        "content_type",
+        "object_id",
+        "pdf_size",
+    )
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-issued_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["doc_type", "unit", "year", "serial"], name="document_serial_key"),
-            models.CheckConstraint(condition=~Q(status="voided") | ~Q(void_reason=""), name="document_void_reason"),
+            models.UniqueConstraint(
+                fields=["doc_type", "unit", "year", "serial"], name="document_serial_key"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="voided") | ~Q(void_reason=""), name="document_void_reason"
+            ),
         ]
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="document_record"),
@@ -215,15 +286,24 @@ class Document(VersionedModel):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
-            stored = type(self)._base_manager.filter(pk=self.pk).values(
-                *FROZEN_FIELDS, *FINAL_FIELDS, "pdf", "pdf_sha256").first()
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values(*FROZEN_FIELDS, *FINAL_FIELDS, "pdf", "pdf_sha256")
+                .first()
+            )
             if stored is not None and (
                 any(stored[name] != getattr(self, name) for name in FROZEN_FIELDS)
-                or (stored["pdf_sha256"] and (stored["pdf_sha256"], stored["pdf"]) != (self.pdf_sha256, self.pdf.name))
+                or (
+                    stored["pdf_sha256"]
+                    and (stored["pdf_sha256"], stored["pdf"]) != (self.pdf_sha256, self.pdf.name)
+                )
                 # Corrected and voided are final: only a document in force changes its status (and the reason
                 # for voiding, who voided it and when are then written once).
-                or (stored["status"] != DocumentStatus.ISSUED
-                    and any(stored[name] != getattr(self, name) for name in FINAL_FIELDS))
+                or (
+                    stored["status"] != DocumentStatus.ISSUED
+                    and any(stored[name] != getattr(self, name) for name in FINAL_FIELDS)
+                )
             ):
                 raise DocumentFrozen()
         super().save(*args, **kwargs)
@@ -235,28 +315,36 @@ class Document(VersionedModel):
 class DocumentFrozen(Exception):
     """An issued document was about to be changed or deleted."""
 
-    message = _("An issued document cannot be changed or deleted: issue a correction, or void it with a reason.")
+    message = _(
+        "An issued document cannot be changed or deleted: issue a correction, or void it with a reason."
+    )
 
 
 class ServiceRecord(models.Model):
     """Proof of service (送达回证) of one document: how, when, on whom, and whether it was refused. The
     deadlines that run from service count from `effective_at` (policies.served_effective_at)."""
 
-    document = models.OneToOneField(Document, verbose_name=_("document"), on_delete=models.PROTECT,
-                                    related_name="service")
+    document = models.OneToOneField(
+        Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="service"
+    )
     method = models.CharField(_("method of service"), max_length=20, choices=ServiceMethod.choices)
     served_at = models.DateTimeField(_("served at"))
     effective_at = models.DateTimeField(_("counts as served from"), editable=False)
     recipient = models.CharField(_("served on"), max_length=100)
-    relation = models.CharField(_("recipient's relation to the party"), max_length=100, blank=True,
-                                help_text=_("Empty: the party in person."))
+    relation = models.CharField(
+        _("recipient's relation to the party"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the party in person."),
+    )
     address = models.CharField(_("where"), max_length=255, blank=True)
     refused = models.BooleanField(_("refused to sign"), default=False)
     witness = models.CharField(_("witness"), max_length=100, blank=True)
     consent_ref = models.CharField(_("consent to electronic service"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     audit_summary_fields = ("recipient",)  # the method is in its str
@@ -282,7 +370,11 @@ class ServiceRecord(models.Model):
             errors["method"] = policies.REFUSAL_LEFT_AT_ADDRESS
         if self.served_at and self.served_at > timezone.now() + timedelta(minutes=5):
             errors["served_at"] = _("The time of service cannot be in the future.")
-        elif self.served_at and self.document_id and self.served_at < self.document.issued_at - timedelta(minutes=1):
+        elif (
+            self.served_at
+            and self.document_id
+            and self.served_at < self.document.issued_at - timedelta(minutes=1)
+        ):
             errors["served_at"] = _("A document cannot be served before it was issued.")
         if errors:
             raise ValidationError(errors)

@@ -52,16 +52,20 @@ def pattern_problem(pattern):
     from .models import PLACEHOLDERS
 
     if "{serial}" not in (pattern or ""):
-        return _("A numbering pattern needs the serial number, written {serial}: without it two documents "
-                 "would get the same number.")
+        return _(
+            "A numbering pattern needs the serial number, written {serial}: without it two documents "
+            "would get the same number."
+        )
     rest = pattern
     for placeholder in PLACEHOLDERS:
         rest = rest.replace(placeholder, "")
     if "{" in rest or "}" in rest:
         return _("Use only the placeholders {unit}, {word}, {year} and {serial}.")
     if "{year}" not in pattern:
-        return _("A numbering pattern needs the year, written {year}: the serial numbers start again at 1 each "
-                 "year, so without it next year's documents would repeat this year's numbers.")
+        return _(
+            "A numbering pattern needs the year, written {year}: the serial numbers start again at 1 each "
+            "year, so without it next year's documents would repeat this year's numbers."
+        )
     return ""
 
 
@@ -79,8 +83,12 @@ def pattern_for(unit, doc_type):
 
 def format_number(pattern, *, digits, unit_name, word, year, serial):
     """e.g. ("禅城城管{word}〔{year}〕{serial}号", 5, …, "罚", 2026, 123) -> 禅城城管罚〔2026〕00123号."""
-    return (pattern.replace("{unit}", unit_name).replace("{word}", word).replace("{year}", str(year))
-            .replace("{serial}", f"{serial:0{digits}d}"))
+    return (
+        pattern.replace("{unit}", unit_name)
+        .replace("{word}", word)
+        .replace("{year}", str(year))
+        .replace("{serial}", f"{serial:0{digits}d}")
+    )
 
 
 def document_scope(doc_type):
@@ -99,5 +107,11 @@ def example_number(pattern, *, digits, unit_name, doc_type=""):
     from .types import TYPES
 
     word = TYPES.get(doc_type or EXAMPLE_TYPE, TYPES[EXAMPLE_TYPE]).word
-    return format_number(pattern, digits=digits, unit_name=unit_name, word=word, year=timezone.localdate().year,
-                         serial=EXAMPLE_SERIAL)
+    return format_number(
+        pattern,
+        digits=digits,
+        unit_name=unit_name,
+        word=word,
+        year=timezone.localdate().year,
+        serial=EXAMPLE_SERIAL,
+    )

@@ -16,11 +16,17 @@ from .choices import ServiceMethod
 
 PUBLIC_NOTICE_DAYS = 30  # 民事诉讼法 Art. 95
 
-NEEDS_CONSENT = _("Electronic service needs the person's written consent (Administrative Penalty Law, Art. 61): "
-                  "say where it is recorded.")
-NEEDS_WITNESS = _("A document left at the address after a refusal needs a witness (Civil Procedure Law, Art. 89).")
-REFUSAL_LEFT_AT_ADDRESS = _("A refused document is served by leaving it at the address, with a witness: choose "
-                            "“Left at the address after a refusal” (Civil Procedure Law, Art. 89).")
+NEEDS_CONSENT = _(
+    "Electronic service needs the person's written consent (Administrative Penalty Law, Art. 61): "
+    "say where it is recorded."
+)
+NEEDS_WITNESS = _(
+    "A document left at the address after a refusal needs a witness (Civil Procedure Law, Art. 89)."
+)
+REFUSAL_LEFT_AT_ADDRESS = _(
+    "A refused document is served by leaving it at the address, with a witness: choose "
+    "“Left at the address after a refusal” (Civil Procedure Law, Art. 89)."
+)
 
 
 def served_effective_at(method, served_at):
@@ -30,4 +36,7 @@ def served_effective_at(method, served_at):
         return served_at + timedelta(days=PUBLIC_NOTICE_DAYS)
     return served_at
 
-VOID_NEEDS_REASON = _("Give the reason for voiding: it is kept with the document, whose number is not given again.")
+
+VOID_NEEDS_REASON = _(
+    "Give the reason for voiding: it is kept with the document, whose number is not given again."
+)

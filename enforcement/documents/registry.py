@@ -95,4 +95,3 @@ def specs_for(model):
 def record_models():
     """The models documents are issued for (the scoping of documents goes through them)."""
     return sorted({spec.record_model for spec in _specs.values()}, key=lambda m: m._meta.label)
-

@@ -36,7 +36,9 @@ class DocumentRefSerializer(serializers.Serializer):
 
 
 class RecordRefSerializer(serializers.Serializer):
-    type = serializers.CharField(help_text="The record's kind, as app_label.model (e.g. complaints.complaint).")
+    type = serializers.CharField(
+        help_text="The record's kind, as app_label.model (e.g. complaints.complaint)."
+    )
     id = serializers.IntegerField()
     url = serializers.CharField(allow_null=True, help_text="The record's page.")
 
@@ -60,7 +62,9 @@ class ServiceSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ServiceMethod.choices)
     method_display = serializers.CharField(source="get_method_display")
     served_at = serializers.DateTimeField()
-    effective_at = serializers.DateTimeField(help_text="When it counts as served (a public notice: 30 days on).")
+    effective_at = serializers.DateTimeField(
+        help_text="When it counts as served (a public notice: 30 days on)."
+    )
     refused = serializers.BooleanField()
     recipient = serializers.SerializerMethodField()
     relation = serializers.SerializerMethodField()
@@ -112,8 +116,24 @@ class DocumentListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "doc_type", "doc_type_name", "number", "year", "serial", "status", "status_display", "unit",
-                  "issued_by", "issued_at", "record", "replaces", "correction", "html_url", "pdf_url"]
+        fields = [
+            "id",
+            "doc_type",
+            "doc_type_name",
+            "number",
+            "year",
+            "serial",
+            "status",
+            "status_display",
+            "unit",
+            "issued_by",
+            "issued_at",
+            "record",
+            "replaces",
+            "correction",
+            "html_url",
+            "pdf_url",
+        ]
         read_only_fields = fields
 
     def get_doc_type_name(self, document) -> str:
@@ -132,8 +152,14 @@ class DocumentListSerializer(serializers.ModelSerializer):
     def get_record(self, document):
         content_type = document.content_type
         record = document.record  # prefetched on the list
-        url = record.get_absolute_url() if record is not None and hasattr(record, "get_absolute_url") else None
-        return {"type": f"{content_type.app_label}.{content_type.model}", "id": document.object_id, "url": url}
+        url = (
+            record.get_absolute_url() if record is not None and hasattr(record, "get_absolute_url") else None
+        )
+        return {
+            "type": f"{content_type.app_label}.{content_type.model}",
+            "id": document.object_id,
+            "url": url,
+        }
 
     @extend_schema_field(DocumentRefSerializer(allow_null=True))
     def get_replaces(self, document):
@@ -153,14 +179,27 @@ class DocumentListSerializer(serializers.ModelSerializer):
 class DocumentDetailSerializer(DocumentListSerializer):
     """A document's metadata; its content (`values`) only for those its type lets read it, else null."""
 
-    values = serializers.SerializerMethodField(help_text="The fields the paper carries, by key; null when "
-                                                         "your role does not read this document's content.")
+    values = serializers.SerializerMethodField(
+        help_text="The fields the paper carries, by key; null when "
+        "your role does not read this document's content."
+    )
     service = serializers.SerializerMethodField(help_text="The proof of service, null until it is recorded.")
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(DocumentListSerializer.Meta):
-        fields = [*DocumentListSerializer.Meta.fields, "values", "pdf_sha256", "pdf_size", "html_sha256", "service",
-                  "correction_reason", "void_reason", "voided_at", "version", "allowed_actions"]
+        fields = [
+            *DocumentListSerializer.Meta.fields,
+            "values",
+            "pdf_sha256",
+            "pdf_size",
+            "html_sha256",
+            "service",
+            "correction_reason",
+            "void_reason",
+            "voided_at",
+            "version",
+            "allowed_actions",
+        ]
         read_only_fields = fields
 
     def _user(self):
@@ -186,15 +225,19 @@ class DocumentDetailSerializer(DocumentListSerializer):
 
 # --- the acts' inputs ---------------------------------------------------------------------------------------
 class VoidSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="Why it is void: kept with the document (required).")
-    version = serializers.IntegerField(required=False, help_text=(
-        "The version you read (or an If-Match header); a newer one on the server answers 409."))
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why it is void: kept with the document (required)."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        help_text=("The version you read (or an If-Match header); a newer one on the server answers 409."),
+    )
 
 
 class CorrectSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="What the correction changes and why (required).")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="What the correction changes and why (required)."
+    )
 
 
 class ServiceInputSerializer(serializers.Serializer):
@@ -204,8 +247,9 @@ class ServiceInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ServiceMethod.choices)
     served_at = PlausibleDateTimeField(required=False, help_text="Now if not given.")
     recipient = serializers.CharField(max_length=100)
-    relation = serializers.CharField(max_length=100, required=False, allow_blank=True,
-                                     help_text="Empty: the party in person.")
+    relation = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="Empty: the party in person."
+    )
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     witness = serializers.CharField(max_length=100, required=False, allow_blank=True)
     consent_ref = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -241,10 +285,13 @@ class RecordDocumentsSerializer(serializers.Serializer):
 
 
 # --- numbering patterns -------------------------------------------------------------------------------------
-PATTERNS_REFUSAL = _("Only an administrator sets numbering patterns: a city administrator for every unit, a "
-                     "district's administrator for the units of the district.")
-CITY_DEFAULT_REFUSAL = _("Only a city administrator sets the city's default numbering patterns (those without a "
-                         "unit).")
+PATTERNS_REFUSAL = _(
+    "Only an administrator sets numbering patterns: a city administrator for every unit, a "
+    "district's administrator for the units of the district."
+)
+CITY_DEFAULT_REFUSAL = _(
+    "Only a city administrator sets the city's default numbering patterns (those without a unit)."
+)
 
 
 class NumberingPatternSerializer(serializers.ModelSerializer):
@@ -273,8 +320,9 @@ class NumberingPatternSerializer(serializers.ModelSerializer):
 
     def get_example(self, pattern) -> str:
         unit_name = pattern.unit.name if pattern.unit is not None else self._city_name()
-        return example_number(pattern.pattern, digits=pattern.serial_digits, unit_name=unit_name,
-                              doc_type=pattern.doc_type)
+        return example_number(
+            pattern.pattern, digits=pattern.serial_digits, unit_name=unit_name, doc_type=pattern.doc_type
+        )
 
     def _city_name(self):
         """The name a city default writes for {unit} in the example: the top unit's (once per list)."""
@@ -302,6 +350,11 @@ class NumberingPatternSerializer(serializers.ModelSerializer):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise serializers.ValidationError(
-                {"doc_type": _("This unit already has a numbering pattern for this type of document: change "
-                               "that one.")})
+                {
+                    "doc_type": _(
+                        "This unit already has a numbering pattern for this type of document: change "
+                        "that one."
+                    )
+                }
+            )
         return attrs

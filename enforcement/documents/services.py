@@ -73,8 +73,14 @@ def issue_refusal(spec, record, user):
     if not spec.step.holds(record):
         return Refusal(409, str(spec.step.message))
     if spec.once and Document.objects.of(record).live().filter(doc_type=spec.type).exists():
-        return Refusal(409, _("A “%(document)s” has already been issued for this record: correct it, or void it "
-                              "first, instead of issuing a second one.") % {"document": spec.name})
+        return Refusal(
+            409,
+            _(
+                "A “%(document)s” has already been issued for this record: correct it, or void it "
+                "first, instead of issuing a second one."
+            )
+            % {"document": spec.name},
+        )
     missing = missing_fields(spec, paper_values(spec, record))  # so that `issuable` offers only what issues
     if missing:
         return Refusal(409, missing_message(spec, missing))
@@ -88,9 +94,12 @@ def issuable(record, user):
 
 def documents_of(record):
     """The record's documents, newest first, with what a list shows (not the stored paper itself)."""
-    return Document.objects.of(record).select_related("unit", "issued_by", "replaces", "service").defer(
-        "html"
-    ).order_by("-issued_at", "-id")
+    return (
+        Document.objects.of(record)
+        .select_related("unit", "issued_by", "replaces", "service")
+        .defer("html")
+        .order_by("-issued_at", "-id")
+    )
 
 
 # --- acts ------------------------------------------------------------------------------------------------
@@ -116,8 +125,10 @@ def correct_document(document, *, by, reason):
         original = _lock_document(document)
         spec, record = _check_document(original, by, "correct")
         if original.status != DocumentStatus.ISSUED:
-            raise TransitionNotAllowed(_("Only a document in force can be corrected: this one is “%(status)s”.")
-                                       % {"status": original.get_status_display()})
+            raise TransitionNotAllowed(
+                _("Only a document in force can be corrected: this one is “%(status)s”.")
+                % {"status": original.get_status_display()}
+            )
         if not reason:
             raise ValidationError({"reason": _("Say what the correction changes and why.")})
         record = _lock_record(record)
@@ -125,9 +136,16 @@ def correct_document(document, *, by, reason):
         original.version += 1
         original.save(update_fields=["status", "version"])
         correction = _issue(spec, record, by, replaces=original, reason=reason)
-        record_event(original, AuditAction.UPDATE, actor=by, verb="correct_document", root=record,
-                     before={"status": DocumentStatus.ISSUED},
-                     after={"status": DocumentStatus.CORRECTED, "corrected_by": correction.number}, note=reason)
+        record_event(
+            original,
+            AuditAction.UPDATE,
+            actor=by,
+            verb="correct_document",
+            root=record,
+            before={"status": DocumentStatus.ISSUED},
+            after={"status": DocumentStatus.CORRECTED, "corrected_by": correction.number},
+            note=reason,
+        )
     return correction
 
 
@@ -140,8 +158,10 @@ def void_document(document, *, by, reason, version=None):
         locked = _lock_document(document)
         spec, record = _check_document(locked, by, "void")
         if locked.status != DocumentStatus.ISSUED:
-            raise TransitionNotAllowed(_("This document is already “%(status)s”: it cannot be voided.")
-                                       % {"status": locked.get_status_display()})
+            raise TransitionNotAllowed(
+                _("This document is already “%(status)s”: it cannot be voided.")
+                % {"status": locked.get_status_display()}
+            )
         if is_stale(version, locked.version):
             raise StaleEdit()
         if not reason:
@@ -152,14 +172,30 @@ def void_document(document, *, by, reason, version=None):
         locked.voided_at = timezone.now()
         locked.version += 1
         locked.save(update_fields=["status", "void_reason", "voided_by", "voided_at", "version"])
-        record_event(locked, AuditAction.UPDATE, actor=by, verb="void_document", root=record,
-                     before={"status": DocumentStatus.ISSUED}, after={"status": DocumentStatus.VOIDED},
-                     note=reason)
+        record_event(
+            locked,
+            AuditAction.UPDATE,
+            actor=by,
+            verb="void_document",
+            root=record,
+            before={"status": DocumentStatus.ISSUED},
+            after={"status": DocumentStatus.VOIDED},
+            note=reason,
+        )
     return locked
 
 
-SERVICE_FIELDS = ("method", "served_at", "recipient", "relation", "address", "refused", "witness", "consent_ref",
-                  "note")
+SERVICE_FIELDS = (
+    "method",
+    "served_at",
+    "recipient",
+    "relation",
+    "address",
+    "refused",
+    "witness",
+    "consent_ref",
+    "note",
+)
 
 
 def record_service(document, *, by, **fields):
@@ -171,8 +207,11 @@ def record_service(document, *, by, **fields):
             raise TransitionNotAllowed(_("A void document is not served."))
         if ServiceRecord.objects.filter(document=locked).exists():
             raise TransitionNotAllowed(_("This document's service has already been recorded."))
-        service = ServiceRecord(document=locked, recorded_by=by, **{k: v for k, v in fields.items()
-                                                                      if k in SERVICE_FIELDS and v is not None})
+        service = ServiceRecord(
+            document=locked,
+            recorded_by=by,
+            **{k: v for k, v in fields.items() if k in SERVICE_FIELDS and v is not None},
+        )
         for name in ("recipient", "relation", "address", "witness", "consent_ref", "note"):
             setattr(service, name, (getattr(service, name) or "").strip())
         if service.served_at is None:
@@ -182,8 +221,13 @@ def record_service(document, *, by, **fields):
 
         service.effective_at = served_effective_at(service.method, service.served_at)
         service.save()
-        after = {"document": locked.pk, "method": service.method, "recipient": service.recipient,
-                 "served_at": service.served_at, "refused": service.refused}
+        after = {
+            "document": locked.pk,
+            "method": service.method,
+            "recipient": service.recipient,
+            "served_at": service.served_at,
+            "refused": service.refused,
+        }
         if spec.may_read is not None:  # every reader of the record reads its timeline: not whom a paper
             del after["recipient"]  # only some may read was served on (a complainant, 举报人保密)
         record_event(service, AuditAction.CREATE, actor=by, verb="serve_document", root=record, after=after)
@@ -200,8 +244,9 @@ def schedule_pdf(document_id):
         try:
             render_document_pdf_task.delay(document_id)
         except Exception:  # the broker is down: the first download renders it
-            logger.warning("PDF of document %s not queued; it is rendered on first download", document_id,
-                           exc_info=True)
+            logger.warning(
+                "PDF of document %s not queued; it is rendered on first download", document_id, exc_info=True
+            )
     else:
         ensure_pdf(document_id)
 
@@ -241,8 +286,10 @@ def _check_document(document, user, act):
         raise Http404(_("Not found."))
     spec = document.spec
     if spec is None or not (user.roles & act_roles(spec, act)):
-        raise PermissionDenied(_("Your role does not allow this on “%(document)s”.")
-                               % {"document": document.get_doc_type_display()})
+        raise PermissionDenied(
+            _("Your role does not allow this on “%(document)s”.")
+            % {"document": document.get_doc_type_display()}
+        )
     return spec, record
 
 
@@ -253,7 +300,9 @@ def missing_fields(spec, values):
 def missing_message(spec, missing):
     separator = pgettext("list separator", ", ")
     return _("“%(document)s” cannot be issued yet: the record has no %(fields)s.") % {
-        "document": spec.name, "fields": separator.join(missing)}
+        "document": spec.name,
+        "fields": separator.join(missing),
+    }
 
 
 def paper_values(spec, record):
@@ -272,29 +321,57 @@ def _issue(spec, record, by, *, replaces=None, reason=""):
     year = timezone.localdate(now).year
     pattern, digits = pattern_for(unit, spec.type)
     serial = next_number(document_scope(spec.type), unit=unit, period=str(year))  # last: the lock is short
-    number = format_number(pattern, digits=digits, unit_name=unit.name, word=spec.document_type.word, year=year,
-                           serial=serial)
+    number = format_number(
+        pattern, digits=digits, unit_name=unit.name, word=spec.document_type.word, year=year, serial=serial
+    )
     limit = Document._meta.get_field("number").max_length
     if len(number) > limit:  # the database would refuse it (a 500); the rollback gives the serial back
-        raise TransitionNotAllowed(_("The numbering pattern of %(unit)s gives numbers longer than %(limit)s "
-                                     "characters: an administrator must shorten it.") % {"unit": unit.name,
-                                                                                         "limit": limit})
+        raise TransitionNotAllowed(
+            _(
+                "The numbering pattern of %(unit)s gives numbers longer than %(limit)s "
+                "characters: an administrator must shorten it."
+            )
+            % {"unit": unit.name, "limit": limit}
+        )
     if Document.objects.filter(number=number).exists():  # a pattern without {year}, {unit} or {word}
-        raise TransitionNotAllowed(_("The number %(number)s has already been given to another document: an "
-                                     "administrator must set a numbering pattern for %(unit)s that tells them apart "
-                                     "(with the year, the unit and the type word).") % {"number": number,
-                                                                                       "unit": unit.name})
+        raise TransitionNotAllowed(
+            _(
+                "The number %(number)s has already been given to another document: an "
+                "administrator must set a numbering pattern for %(unit)s that tells them apart "
+                "(with the year, the unit and the type word)."
+            )
+            % {"number": number, "unit": unit.name}
+        )
     document = Document(
-        doc_type=spec.type, year=year, serial=serial, unit=unit, issued_by=by, issued_at=now, record=record,
-        number=number, values=values, replaces=replaces, correction_reason=reason,
+        doc_type=spec.type,
+        year=year,
+        serial=serial,
+        unit=unit,
+        issued_by=by,
+        issued_at=now,
+        record=record,
+        number=number,
+        values=values,
+        replaces=replaces,
+        correction_reason=reason,
     )
     document.html = render_html(spec.template, paper_context(spec, document, record, values))
     document.html_sha256 = sha256_hex(document.html)
     document.save(force_insert=True)
-    record_event(document, AuditAction.CREATE, actor=by, verb="issue_document", root=record,
-                 after={"doc_type": spec.type, "number": document.number, "unit": unit.pk,
-                        **({"replaces": replaces.pk} if replaces else {})},
-                 note=reason)
+    record_event(
+        document,
+        AuditAction.CREATE,
+        actor=by,
+        verb="issue_document",
+        root=record,
+        after={
+            "doc_type": spec.type,
+            "number": document.number,
+            "unit": unit.pk,
+            **({"replaces": replaces.pk} if replaces else {}),
+        },
+        note=reason,
+    )
     transaction.on_commit(lambda: schedule_pdf(document.pk))
     return document
 
@@ -303,8 +380,12 @@ def paper_context(spec, document, record, values):
     """What a document's template reads: the document, its record, its values by key, and `rows` — the
     fields as (label, value) in the paper's order."""
     return {
-        "doc": document, "record": record, "values": values, "spec": spec,
-        "paper_name": spec.document_type.paper_name, "authority": document.unit.name,
+        "doc": document,
+        "record": record,
+        "values": values,
+        "spec": spec,
+        "paper_name": spec.document_type.paper_name,
+        "authority": document.unit.name,
         "issued_date": paper_date(document.issued_at),
         "rows": [{"key": f.key, "label": f.label, "value": values.get(f.key, "")} for f in spec.fields],
         "addressee": values.get("addressee", ""),

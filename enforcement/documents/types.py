@@ -23,31 +23,34 @@ class DocumentType:
     paper_name: str  # the title printed on the paper, always Chinese
 
 
-TYPES = {t.slug: t for t in [
-    # Complaints and petitions (issue 10).
-    DocumentType("acceptance_notice", _("Acceptance notice"), "受", "受理告知书"),
-    DocumentType("refusal_notice", _("Notice of refusal to accept"), "不受", "不予受理告知书"),
-    DocumentType("reply_letter", _("Reply letter"), "答", "答复意见书"),
-    DocumentType("work_order", _("Work order"), "交", "交办单"),
-    # Cases (PRODUCT §3, §5).
-    DocumentType("on_the_spot_decision", _("On-the-spot penalty decision"), "当罚", "当场行政处罚决定书"),
-    DocumentType("correction_order", _("Order to correct"), "改", "责令改正通知书"),
-    DocumentType("filing_approval", _("Case filing approval form"), "立", "立案审批表"),
-    DocumentType("inquiry_record", _("Inquiry record"), "询", "询问笔录"),
-    DocumentType("inspection_record", _("Site inspection record"), "勘", "现场检查（勘验）笔录"),
-    DocumentType("advance_notice", _("Advance notice of penalty"), "告", "行政处罚事先告知书"),
-    DocumentType("hearing_notice", _("Hearing notice"), "听通", "听证通知书"),
-    DocumentType("hearing_record", _("Hearing record"), "听记", "听证笔录"),
-    DocumentType("penalty_decision", _("Penalty decision"), "罚", "行政处罚决定书"),
-    DocumentType("proof_of_service", _("Proof of service"), "送", "送达回证"),
-    DocumentType("closing_report", _("Case closing report"), "结", "结案报告"),
-    # Penalties and their execution (PRODUCT §4).
-    DocumentType("demand_to_pay", _("Demand to pay"), "催", "催告书"),
-    DocumentType("seizure_decision", _("Seizure decision"), "扣", "查封（扣押）决定书"),
-    DocumentType("seizure_list", _("Seizure list"), "扣清", "查封（扣押）物品清单"),
-    # Campaigns (PRODUCT §7).
-    DocumentType("rectification_notice", _("Rectification notice"), "整", "责令限期整改通知书"),
-]}
+TYPES = {
+    t.slug: t
+    for t in [
+        # Complaints and petitions (issue 10).
+        DocumentType("acceptance_notice", _("Acceptance notice"), "受", "受理告知书"),
+        DocumentType("refusal_notice", _("Notice of refusal to accept"), "不受", "不予受理告知书"),
+        DocumentType("reply_letter", _("Reply letter"), "答", "答复意见书"),
+        DocumentType("work_order", _("Work order"), "交", "交办单"),
+        # Cases (PRODUCT §3, §5).
+        DocumentType("on_the_spot_decision", _("On-the-spot penalty decision"), "当罚", "当场行政处罚决定书"),
+        DocumentType("correction_order", _("Order to correct"), "改", "责令改正通知书"),
+        DocumentType("filing_approval", _("Case filing approval form"), "立", "立案审批表"),
+        DocumentType("inquiry_record", _("Inquiry record"), "询", "询问笔录"),
+        DocumentType("inspection_record", _("Site inspection record"), "勘", "现场检查（勘验）笔录"),
+        DocumentType("advance_notice", _("Advance notice of penalty"), "告", "行政处罚事先告知书"),
+        DocumentType("hearing_notice", _("Hearing notice"), "听通", "听证通知书"),
+        DocumentType("hearing_record", _("Hearing record"), "听记", "听证笔录"),
+        DocumentType("penalty_decision", _("Penalty decision"), "罚", "行政处罚决定书"),
+        DocumentType("proof_of_service", _("Proof of service"), "送", "送达回证"),
+        DocumentType("closing_report", _("Case closing report"), "结", "结案报告"),
+        # Penalties and their execution (PRODUCT §4).
+        DocumentType("demand_to_pay", _("Demand to pay"), "催", "催告书"),
+        DocumentType("seizure_decision", _("Seizure decision"), "扣", "查封（扣押）决定书"),
+        DocumentType("seizure_list", _("Seizure list"), "扣清", "查封（扣押）物品清单"),
+        # Campaigns (PRODUCT §7).
+        DocumentType("rectification_notice", _("Rectification notice"), "整", "责令限期整改通知书"),
+    ]
+}
 
 
 def type_choices():

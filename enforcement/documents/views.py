@@ -72,8 +72,11 @@ def issue(request, content_type_id, object_id, doc_type):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(record)
-    messages.success(request, _("Issued %(document)s No. %(number)s.") % {
-        "document": TYPES[doc_type].name, "number": document.number})
+    messages.success(
+        request,
+        _("Issued %(document)s No. %(number)s.")
+        % {"document": TYPES[doc_type].name, "number": document.number},
+    )
     return redirect(document)
 
 
@@ -86,11 +89,17 @@ def _detail_context(request, document, *, service_form=None, correct_form=None, 
     acts = allowed_acts(document, user)
     can_correct, can_void, can_serve = ("correct" in acts), ("void" in acts), ("serve" in acts)
     return {
-        "document": document, "record": document.record, "readable": readable,
+        "document": document,
+        "record": document.record,
+        "readable": readable,
         "read_message": spec.read_message if spec and not readable else "",
-        "type_name": TYPES[document.doc_type].name, "service": service,
-        "correction": correction_of(document), "replaces": document.replaces,
-        "can_correct": can_correct, "can_void": can_void, "can_serve": can_serve,
+        "type_name": TYPES[document.doc_type].name,
+        "service": service,
+        "correction": correction_of(document),
+        "replaces": document.replaces,
+        "can_correct": can_correct,
+        "can_void": can_void,
+        "can_serve": can_serve,
         "service_form": service_form or (ServiceForm() if can_serve else None),
         "correct_form": correct_form or ReasonForm(prefix="correct"),
         "void_form": void_form or ReasonForm(prefix="void", initial={"version": document.version}),
@@ -123,9 +132,14 @@ def pdf(request, pk):
     document = services.ensure_pdf(document.pk)
     # Streamed, or a redirect to a short-lived signed URL of the object store; named by its number, with an
     # ASCII name for old clients.
-    return stored_file_response(request, document.pdf, filename=f"{document.number}.pdf",
-                                ascii_name=f"document-{document.pk}.pdf", content_type="application/pdf",
-                                inline=False)
+    return stored_file_response(
+        request,
+        document.pdf,
+        filename=f"{document.number}.pdf",
+        ascii_name=f"document-{document.pk}.pdf",
+        content_type="application/pdf",
+        inline=False,
+    )
 
 
 def _act(request, document, act, success):
@@ -152,10 +166,15 @@ def correct(request, pk):
     document = _document_for(request, pk)
     form = ReasonForm(request.POST, prefix="correct")
     form.is_valid()
-    return _act(request, document,
-                lambda: services.correct_document(document, by=request.user, reason=form.cleaned_data.get("reason")),
-                lambda new: _("Correction %(number)s issued; %(original)s is marked corrected.") % {
-                    "number": new.number, "original": document.number})
+    return _act(
+        request,
+        document,
+        lambda: services.correct_document(document, by=request.user, reason=form.cleaned_data.get("reason")),
+        lambda new: (
+            _("Correction %(number)s issued; %(original)s is marked corrected.")
+            % {"number": new.number, "original": document.number}
+        ),
+    )
 
 
 @login_required
@@ -165,10 +184,14 @@ def void(request, pk):
     form = ReasonForm(request.POST, prefix="void")
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    return _act(request, document,
-                lambda: services.void_document(document, by=request.user, reason=data.get("reason"),
-                                               version=data.get("version")),
-                lambda voided: _("%(number)s is void. Its number is not given again.") % {"number": voided.number})
+    return _act(
+        request,
+        document,
+        lambda: services.void_document(
+            document, by=request.user, reason=data.get("reason"), version=data.get("version")
+        ),
+        lambda voided: _("%(number)s is void. Its number is not given again.") % {"number": voided.number},
+    )
 
 
 @login_required
@@ -196,20 +219,27 @@ def serve(request, pk):
 @replica_reads
 def document_list(request):
     form = DocumentFilterForm(request.GET or None, user=request.user)
-    queryset = Document.objects.visible_to(request.user).select_related("unit", "issued_by").defer("html", "values")
+    queryset = (
+        Document.objects.visible_to(request.user).select_related("unit", "issued_by").defer("html", "values")
+    )
     queryset = queryset.prefetch_related("record")  # one query per kind of record on the page
     if request.GET:
         queryset = form.filter(queryset)
     queryset = queryset.order_by("-issued_at", "-id")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "documents/list.html", {"form": form, "page_obj": page, "documents": page.object_list})
+    return render(
+        request, "documents/list.html", {"form": form, "page_obj": page, "documents": page.object_list}
+    )
 
 
 # --- numbering patterns ------------------------------------------------------------------------------------
 def _example_unit_name(user):
     unit = services.numbering_unit(user.unit) if user.unit_id else None
-    return unit.name if unit else (OrgUnit.objects.filter(parent__isnull=True).values_list("name", flat=True)
-                                   .first() or "")
+    return (
+        unit.name
+        if unit
+        else (OrgUnit.objects.filter(parent__isnull=True).values_list("name", flat=True).first() or "")
+    )
 
 
 @login_required
@@ -221,16 +251,31 @@ def numbering_list(request):
     if not user.is_city_admin:
         patterns = patterns.filter(unit__isnull=True) | patterns.filter(unit__in=user.scope_unit_ids)
     own_unit = _example_unit_name(user)
-    rows = [{
-        "pattern": row, "type_name": TYPES[row.doc_type].name if row.doc_type else "",
-        "example": example_number(row.pattern, digits=row.serial_digits,
-                                  unit_name=row.unit.name if row.unit else own_unit, doc_type=row.doc_type),
-        "can_edit": may_set_pattern(user, row.unit),
-    } for row in patterns.order_by("unit__path", "doc_type")]
-    return render(request, "documents/numbering_list.html", {
-        "rows": rows, "default_pattern": DEFAULT_PATTERN,
-        "default_example": example_number(DEFAULT_PATTERN, digits=DEFAULT_SERIAL_DIGITS, unit_name=own_unit),
-    })
+    rows = [
+        {
+            "pattern": row,
+            "type_name": TYPES[row.doc_type].name if row.doc_type else "",
+            "example": example_number(
+                row.pattern,
+                digits=row.serial_digits,
+                unit_name=row.unit.name if row.unit else own_unit,
+                doc_type=row.doc_type,
+            ),
+            "can_edit": may_set_pattern(user, row.unit),
+        }
+        for row in patterns.order_by("unit__path", "doc_type")
+    ]
+    return render(
+        request,
+        "documents/numbering_list.html",
+        {
+            "rows": rows,
+            "default_pattern": DEFAULT_PATTERN,
+            "default_example": example_number(
+                DEFAULT_PATTERN, digits=DEFAULT_SERIAL_DIGITS, unit_name=own_unit
+            ),
+        },
+    )
 
 
 @login_required
@@ -257,12 +302,26 @@ def numbering_edit(request, pk=None):
         return redirect("documents:numbering")
     example = ""
     if form.is_bound and form.is_valid() or not form.is_bound and pattern is not None:
-        data = form.cleaned_data if form.is_bound else {"pattern": pattern.pattern, "unit": pattern.unit,
-                                                        "serial_digits": pattern.serial_digits,
-                                                        "doc_type": pattern.doc_type}
+        data = (
+            form.cleaned_data
+            if form.is_bound
+            else {
+                "pattern": pattern.pattern,
+                "unit": pattern.unit,
+                "serial_digits": pattern.serial_digits,
+                "doc_type": pattern.doc_type,
+            }
+        )
         unit = data.get("unit")
-        example = example_number(data["pattern"], digits=data["serial_digits"],
-                                 unit_name=unit.name if unit else _example_unit_name(user),
-                                 doc_type=data.get("doc_type") or "")
-    return render(request, "documents/numbering_form.html", {"form": form, "object": pattern, "example": example},
-                  status=400 if form.errors else 200)
+        example = example_number(
+            data["pattern"],
+            digits=data["serial_digits"],
+            unit_name=unit.name if unit else _example_unit_name(user),
+            doc_type=data.get("doc_type") or "",
+        )
+    return render(
+        request,
+        "documents/numbering_form.html",
+        {"form": form, "object": pattern, "example": example},
+        status=400 if form.errors else 200,
+    )

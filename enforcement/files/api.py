@@ -45,8 +45,21 @@ class AttachmentSerializer(serializers.ModelSerializer):
     uploaded_by = UploadedBySerializer(read_only=True)
 
     class Meta:
-        fields = ["id", "file", "url", "kind", "original_name", "content_type", "size", "sha256", "captured_at",
-                  "lat", "lng", "uploaded_by", "uploaded_at"]
+        fields = [
+            "id",
+            "file",
+            "url",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "captured_at",
+            "lat",
+            "lng",
+            "uploaded_by",
+            "uploaded_at",
+        ]
         read_only_fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_at"]
 
     def get_url(self, obj) -> str:
@@ -110,10 +123,18 @@ def _attachments_action(serializer):
         its bytes) with the optional capture time and place."""
         return self._list_or_attach(request, pk)
 
-    attachments = action(detail=True, methods=["get", "post"], url_path=ACTION, url_name=ACTION,
-                         serializer_class=serializer, parser_classes=[MultiPartParser, FormParser],
-                         filter_backends=[], pagination_class=None)(attachments)  # one record's files, whole
+    attachments = action(
+        detail=True,
+        methods=["get", "post"],
+        url_path=ACTION,
+        url_name=ACTION,
+        serializer_class=serializer,
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )(attachments)  # one record's files, whole
     # After @action: the schema is then kept with the action's own arguments.
     attachments = extend_schema(methods=["GET"], responses=serializer(many=True))(attachments)
-    return extend_schema(methods=["POST"], request={"multipart/form-data": serializer},
-                         responses={201: serializer})(attachments)
+    return extend_schema(
+        methods=["POST"], request={"multipart/form-data": serializer}, responses={201: serializer}
+    )(attachments)

@@ -88,7 +88,10 @@ class KeptUploadsMixin:
         data = super().clean()
         for name in self._kept_fields():
             field = self.fields[name]
-            if isinstance(field, MultipleFileField) and len(data.get(name) or []) + len(self.kept[name]) > MAX_FILES:
+            if (
+                isinstance(field, MultipleFileField)
+                and len(data.get(name) or []) + len(self.kept[name]) > MAX_FILES
+            ):
                 self.add_error(name, _("At most %(count)d files at a time.") % {"count": MAX_FILES})
         return data
 
@@ -97,14 +100,26 @@ class CaptureFieldsMixin(forms.Form):
     """When and where evidence was taken, when the person adding it knows (optional)."""
 
     captured_at = forms.DateTimeField(
-        label=_("Taken at"), required=False,
+        label=_("Taken at"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    captured_lat = forms.DecimalField(label=_("Latitude where taken"), max_digits=9, decimal_places=6, required=False,
-                                      validators=LAT_VALIDATORS, widget=forms.NumberInput(attrs={"step": "0.000001"}))
-    captured_lng = forms.DecimalField(label=_("Longitude where taken"), max_digits=9, decimal_places=6,
-                                      required=False, validators=LNG_VALIDATORS,
-                                      widget=forms.NumberInput(attrs={"step": "0.000001"}))
+    captured_lat = forms.DecimalField(
+        label=_("Latitude where taken"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        validators=LAT_VALIDATORS,
+        widget=forms.NumberInput(attrs={"step": "0.000001"}),
+    )
+    captured_lng = forms.DecimalField(
+        label=_("Longitude where taken"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        validators=LNG_VALIDATORS,
+        widget=forms.NumberInput(attrs={"step": "0.000001"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -119,6 +134,9 @@ class CaptureFieldsMixin(forms.Form):
     def capture(self):
         """The model fields of the capture, those given."""
         data = self.cleaned_data
-        values = {"captured_at": data.get("captured_at"), "lat": data.get("captured_lat"),
-                  "lng": data.get("captured_lng")}
+        values = {
+            "captured_at": data.get("captured_at"),
+            "lat": data.get("captured_lat"),
+            "lng": data.get("captured_lng"),
+        }
         return {key: value for key, value in values.items() if value is not None}

@@ -49,10 +49,12 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     captured_at = models.DateTimeField(_("taken at"), null=True, blank=True)
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
-                              validators=LAT_VALIDATORS)
-    lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
-                              validators=LNG_VALIDATORS)
+    lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LAT_VALIDATORS
+    )
+    lng = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LNG_VALIDATORS
+    )
 
     class Meta:
         abstract = True

@@ -35,7 +35,9 @@ class KeptUploads:
         self.token = token if _TOKEN.match(token) else ""
         self.rows, self._opened = [], []
         if self.token and self.user.is_authenticated:
-            rows = PendingUpload.objects.live().filter(owner=self.user, token=self.token, field__in=self.fields)
+            rows = PendingUpload.objects.live().filter(
+                owner=self.user, token=self.token, field__in=self.fields
+            )
             removed = {value for value in request.POST.getlist(REMOVE_FIELD) if value.isdigit()}
             for row in rows:
                 if str(row.pk) in removed:
@@ -81,8 +83,16 @@ class KeptUploads:
                 accepted = accepted[-1:]
             self.token = self.token or new_token()
             for upload, kind, content_type in accepted:
-                row = PendingUpload(token=self.token, owner=self.user, field=field, original_name=display_name(upload),
-                                    kind=kind, content_type=content_type, size=upload.size, sha256=sha256_of(upload))
+                row = PendingUpload(
+                    token=self.token,
+                    owner=self.user,
+                    field=field,
+                    original_name=display_name(upload),
+                    kind=kind,
+                    content_type=content_type,
+                    size=upload.size,
+                    sha256=sha256_of(upload),
+                )
                 row.file.save("upload", upload, save=False)
                 row.save()
                 self.rows.append(row)

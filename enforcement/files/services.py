@@ -34,8 +34,10 @@ def inspect_upload(upload):
     name = display_name(upload)
     limit = max_attachment_bytes()
     if upload.size is None or upload.size > limit:
-        raise ValidationError(_("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": limit // (1024 * 1024)},
-                              code="too_large")
+        raise ValidationError(
+            _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": limit // (1024 * 1024)},
+            code="too_large",
+        )
     upload.seek(0)
     sniffed = sniff(upload.read(HEAD_BYTES))
     upload.seek(0)
@@ -72,16 +74,32 @@ def store_attachment(model, parent, upload, *, by, **fields):
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
     attachment = model(
-        **{model.parent_field: parent}, kind=kind, content_type=content_type, size=upload.size,
-        sha256=sha256_of(upload), original_name=display_name(upload), uploaded_by=by, **fields,
+        **{model.parent_field: parent},
+        kind=kind,
+        content_type=content_type,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        original_name=display_name(upload),
+        uploaded_by=by,
+        **fields,
     )
     attachment.full_clean(exclude=["file", model.parent_field, "uploaded_by"])
     with transaction.atomic():
         attachment.file.save(f"{attachment.sha256}{attachment.extension}", upload, save=False)
         attachment.save()
-        record_event(parent, AuditAction.UPDATE, actor=by, verb="add_attachment",
-                     after={"attachment": attachment.pk, "name": attachment.original_name,
-                            "sha256": attachment.sha256, "kind": kind, "size": attachment.size})
+        record_event(
+            parent,
+            AuditAction.UPDATE,
+            actor=by,
+            verb="add_attachment",
+            after={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "sha256": attachment.sha256,
+                "kind": kind,
+                "size": attachment.size,
+            },
+        )
     return attachment
 
 

@@ -19,17 +19,43 @@ HEAD_BYTES = 64
 # its size and other pictures are not decoded at all, so the bound is raised for the whole process.
 Image.MAX_IMAGE_PIXELS = 256_000_000
 
-_MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"M4VP", b"MSNV",
-               b"XAVC", b"dash", b"mmp4"}
+_MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"M4VP",
+    b"MSNV",
+    b"XAVC",
+    b"dash",
+    b"mmp4",
+}
 _3GP_BRANDS = {b"3gp4", b"3gp5", b"3gp6", b"3gp7", b"3gs7", b"3ge6", b"3ge7", b"3gg6"}
 _3G2_BRANDS = {b"3g2a", b"3g2b", b"3g2c"}
 _HEIC_BRANDS = {b"heic", b"heix", b"mif1", b"msf1", b"heis", b"hevc", b"hevx"}
 
 EXTENSIONS = {
-    "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/heic": ".heic",
-    "video/mp4": ".mp4", "video/quicktime": ".mov", "video/3gpp": ".3gp", "video/3gpp2": ".3g2",
-    "video/webm": ".webm", "video/x-matroska": ".mkv",
-    "audio/mpeg": ".mp3", "audio/wav": ".wav", "audio/amr": ".amr", "audio/mp4": ".m4a", "audio/ogg": ".ogg",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "video/3gpp": ".3gp",
+    "video/3gpp2": ".3g2",
+    "video/webm": ".webm",
+    "video/x-matroska": ".mkv",
+    "audio/mpeg": ".mp3",
+    "audio/wav": ".wav",
+    "audio/amr": ".amr",
+    "audio/mp4": ".m4a",
+    "audio/ogg": ".ogg",
     "application/pdf": ".pdf",
 }
 

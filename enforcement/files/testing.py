@@ -26,6 +26,8 @@ def mp4_bytes(brand=b"isom"):
 
 def webm_bytes(doctype=b"webm"):
     """An EBML header with its DocType, as WebM and Matroska files begin."""
-    body = b"\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82" + bytes([0x80 | len(doctype)])
+    body = b"\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82" + bytes(
+        [0x80 | len(doctype)]
+    )
     body += doctype + b"\x42\x87\x81\x04\x42\x85\x81\x02"
     return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(body)]) + body + b"\x18\x53\x80\x67\x01"

@@ -32,8 +32,13 @@ def serve_attachment(request, attachment, *, as_attachment=False):
     """The file of `attachment`, with the type it was sniffed as and never sniffed again by the browser:
     streamed, or a redirect to a short-lived signed URL of an object store (downloads.py). Call it with an
     attachment of a record loaded through `visible_to(request.user)`."""
-    return stored_file_response(request, attachment.file, filename=download_name(attachment),
-                                content_type=attachment.content_type, inline=not as_attachment)
+    return stored_file_response(
+        request,
+        attachment.file,
+        filename=download_name(attachment),
+        content_type=attachment.content_type,
+        inline=not as_attachment,
+    )
 
 
 def refused(request, exc):

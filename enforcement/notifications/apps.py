@@ -18,5 +18,7 @@ class NotificationsConfig(AppConfig):
 
         # Event notices: what a workflow declares (Workflow(notices=…)) and what approvals imply.
         transitioned.connect(events.on_transitioned, dispatch_uid="notifications.event_notices")
-        approval_requested.connect(events.on_approval_requested, dispatch_uid="notifications.approval_requested")
+        approval_requested.connect(
+            events.on_approval_requested, dispatch_uid="notifications.approval_requested"
+        )
         approval_decided.connect(events.on_approval_decided, dispatch_uid="notifications.approval_decided")

@@ -91,13 +91,23 @@ def inbox_notification(delivery):
     if delivery.notice_id is not None:
         notice = delivery.notice
         return Notification(
-            user_id=delivery.user_id, delivery=delivery, notice=notice, level=notice.level, title=notice.title,
-            body=notice.text(), url=notice.url,
+            user_id=delivery.user_id,
+            delivery=delivery,
+            notice=notice,
+            level=notice.level,
+            title=notice.title,
+            body=notice.text(),
+            url=notice.url,
         )
     reminder = delivery.reminder
     return Notification(
-        user_id=delivery.user_id, delivery=delivery, reminder=reminder, level=reminder.level, title=reminder.title,
-        body=reminder_text(reminder), url=reminder.url,
+        user_id=delivery.user_id,
+        delivery=delivery,
+        reminder=reminder,
+        level=reminder.level,
+        title=reminder.title,
+        body=reminder_text(reminder),
+        url=reminder.url,
     )
 
 
@@ -117,11 +127,21 @@ def webhook_signature(secret, timestamp, body):
 def send_webhook(delivery):
     about, user = delivery.about, delivery.user
     if delivery.notice_id is not None:
-        what = {"event": "notice", "delivery_id": delivery.pk, "level": about.level, "action": about.action,
-                "reason": about.reason}
+        what = {
+            "event": "notice",
+            "delivery_id": delivery.pk,
+            "level": about.level,
+            "action": about.action,
+            "reason": about.reason,
+        }
     else:
-        what = {"event": "reminder", "delivery_id": delivery.pk, "level": about.level, "kind": about.kind,
-                "due_at": about.due_at.isoformat()}
+        what = {
+            "event": "reminder",
+            "delivery_id": delivery.pk,
+            "level": about.level,
+            "kind": about.kind,
+            "due_at": about.due_at.isoformat(),
+        }
     payload = {
         **what,
         "record": about.title,
@@ -163,9 +183,9 @@ def claim(delivery_ids, now, lease=LEASE):
     if not delivery_ids:
         return []
     token = uuid.uuid4()
-    claimed = Delivery.objects.filter(_lease_free(now), pk__in=delivery_ids, status__in=RETRYABLE_STATUSES).update(
-        locked_until=now + lease, claim_token=token, attempts=F("attempts") + 1
-    )
+    claimed = Delivery.objects.filter(
+        _lease_free(now), pk__in=delivery_ids, status__in=RETRYABLE_STATUSES
+    ).update(locked_until=now + lease, claim_token=token, attempts=F("attempts") + 1)
     if not claimed:
         return []
     return list(Delivery.objects.filter(claim_token=token).select_related("reminder", "user"))
@@ -178,7 +198,9 @@ def deliver_many(delivery_ids, *, now=None):
     long enough that even servers answering at their timeout cannot outlast the lease."""
     clock = (lambda: now) if now else timezone.now
     channels = dict(
-        Delivery.objects.filter(pk__in=delivery_ids, status__in=RETRYABLE_STATUSES).values_list("pk", "channel")
+        Delivery.objects.filter(pk__in=delivery_ids, status__in=RETRYABLE_STATUSES).values_list(
+            "pk", "channel"
+        )
     )
     outcome = _deliver_claimed(claim([pk for pk, ch in channels.items() if ch == Channel.INBOX], clock()))
     external = sorted(pk for pk, ch in channels.items() if ch != Channel.INBOX)
@@ -199,7 +221,9 @@ def _deliver_claimed(deliveries):
     # happened, whatever came after it.
     live = _live_reminder_ids({d.reminder for d in deliveries if d.reminder_id is not None})
     cancelled = [
-        d for d in deliveries if (d.reminder_id is not None and d.reminder_id not in live) or not d.user.is_active
+        d
+        for d in deliveries
+        if (d.reminder_id is not None and d.reminder_id not in live) or not d.user.is_active
     ]
     if cancelled:
         _finish([d.pk for d in cancelled], status=DeliveryStatus.CANCELLED)
@@ -211,7 +235,9 @@ def _deliver_claimed(deliveries):
         if inbox:
             # The notifications and "sent" commit together: exactly once.
             with transaction.atomic():
-                Notification.objects.bulk_create([inbox_notification(d) for d in inbox], ignore_conflicts=True)
+                Notification.objects.bulk_create(
+                    [inbox_notification(d) for d in inbox], ignore_conflicts=True
+                )
                 _finish([d.pk for d in inbox], status=DeliveryStatus.SENT, sent_at=timezone.now())
             outcome.update({d.pk: DeliveryStatus.SENT for d in inbox})
         for delivery in deliveries:
@@ -264,9 +290,15 @@ def _send_one(delivery):
         attempts = delivery.attempts  # counted by the claim
         gave_up = attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
         next_at = None if gave_up else timezone.now() + timedelta(seconds=backoff(attempts))
-        logger.warning("Delivery %s (%s) failed on attempt %s: %s", delivery.pk, delivery.channel, attempts, exc)
-        _finish([delivery.pk], status=DeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
-                next_attempt_at=next_at)
+        logger.warning(
+            "Delivery %s (%s) failed on attempt %s: %s", delivery.pk, delivery.channel, attempts, exc
+        )
+        _finish(
+            [delivery.pk],
+            status=DeliveryStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=next_at,
+        )
         return DeliveryStatus.FAILED
     _finish([delivery.pk], status=DeliveryStatus.SENT, sent_at=timezone.now())
     return DeliveryStatus.SENT
@@ -274,8 +306,13 @@ def _send_one(delivery):
 
 def _finish(delivery_ids, *, status, error="", sent_at=None, next_attempt_at=None):
     Delivery.objects.filter(pk__in=delivery_ids).update(
-        status=status, last_error=error, sent_at=sent_at, next_attempt_at=next_attempt_at, locked_until=None,
-        claim_token=None, updated_at=timezone.now(),
+        status=status,
+        last_error=error,
+        sent_at=sent_at,
+        next_attempt_at=next_attempt_at,
+        locked_until=None,
+        claim_token=None,
+        updated_at=timezone.now(),
     )
 
 
@@ -293,9 +330,10 @@ def requeue_due_deliveries(now=None):
     was lost (a broker outage, a killed worker). Returns how many."""
     now = now or timezone.now()
     ids = list(
-        Delivery.objects.retry_due(now).filter(_lease_free(now)).order_by("next_attempt_at").values_list("pk", flat=True)[
-            :RETRY_BATCH
-        ]
+        Delivery.objects.retry_due(now)
+        .filter(_lease_free(now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:RETRY_BATCH]
     )
     if not ids:
         return 0

@@ -161,10 +161,16 @@ def plan_step(event):
         unit_people = resolver.nearest(unit_id, notice.fallback_roles)
         people = [(user_id, NoticeReason.UNIT) for user_id in unit_people]
     return Plan(
-        record=record, unit_id=unit_id, action=event.verb, resolver=resolver,
+        record=record,
+        unit_id=unit_id,
+        action=event.verb,
+        resolver=resolver,
         people=[(user_id, reason) for user_id, reason in people if user_id != event.actor_id],
-        params={"actor": _actor_name(event), "note": event.note,
-                "status": _value_at_step(event, record, workflow.status_field)},
+        params={
+            "actor": _actor_name(event),
+            "note": event.note,
+            "status": _value_at_step(event, record, workflow.status_field),
+        },
     )
 
 
@@ -202,7 +208,10 @@ def plan_approval_requested(event):
     excluded = {approval.requested_by_id, event.actor_id} | kind.excluded_deciders(subject)
     deciders = resolver.nearest(unit_id, roles, exclude=excluded)
     return Plan(
-        record=subject, unit_id=unit_id, action=kind.slug, resolver=resolver,
+        record=subject,
+        unit_id=unit_id,
+        action=kind.slug,
+        resolver=resolver,
         people=[(user_id, NoticeReason.DECIDER) for user_id in deciders],
         params={"actor": _actor_name(event), "note": approval.reason},
     )
@@ -214,17 +223,23 @@ def plan_approval_decided(event):
         return None
     approval, kind, subject = found
     resolver = RecipientResolver()
-    requester = [user_id for user_id in resolver.active([approval.requested_by_id])
-                 if user_id != event.actor_id]
+    requester = [
+        user_id for user_id in resolver.active([approval.requested_by_id]) if user_id != event.actor_id
+    ]
     return Plan(
-        record=subject, unit_id=_scope_unit_id(subject), action=kind.slug, resolver=resolver,
+        record=subject,
+        unit_id=_scope_unit_id(subject),
+        action=kind.slug,
+        resolver=resolver,
         people=[(user_id, NoticeReason.REQUESTER) for user_id in requester],
         params={"actor": _actor_name(event), "note": approval.opinion, "decision": approval.decision},
     )
 
 
 PLANNERS = {
-    STEP: plan_step, APPROVAL_REQUESTED: plan_approval_requested, APPROVAL_DECIDED: plan_approval_decided,
+    STEP: plan_step,
+    APPROVAL_REQUESTED: plan_approval_requested,
+    APPROVAL_DECIDED: plan_approval_decided,
 }
 
 
@@ -235,19 +250,44 @@ def _store(event, plan):
     record = plan.record
     get_url = getattr(record, "get_absolute_url", None)
     params = EventNotice._meta.get_field("params").get_db_prep_save(plan.params, connection)
-    columns = ["event_id", "user_id", "reason", "action", "content_type_id", "object_id", "unit_id", "title",
-               "url", "params", "created_at"]
-    common = (plan.action, ContentType.objects.get_for_model(record).pk, record.pk, plan.unit_id,
-              str(record)[:255], get_url() if get_url else "", params, db_datetime(now))
+    columns = [
+        "event_id",
+        "user_id",
+        "reason",
+        "action",
+        "content_type_id",
+        "object_id",
+        "unit_id",
+        "title",
+        "url",
+        "params",
+        "created_at",
+    ]
+    common = (
+        plan.action,
+        ContentType.objects.get_for_model(record).pk,
+        record.pk,
+        plan.unit_id,
+        str(record)[:255],
+        get_url() if get_url else "",
+        params,
+        db_datetime(now),
+    )
     rows = [(event.pk, user_id, reason, *common) for user_id, reason in plan.people]
     with transaction.atomic():
         # Only the rows this statement inserted come back: a second run of the event gets none.
-        inserted = insert_returning(EventNotice, columns, rows, returning=["id", "user_id"], ignore_conflicts=True)
-        deliveries = Delivery.objects.bulk_create([
-            Delivery(notice_id=notice_id, user_id=user_id, channel=channel, next_attempt_at=requeue_at(now))
-            for notice_id, user_id in inserted
-            for channel in plan.resolver.channels_for(user_id, NotificationLevel.EVENTS)
-        ])
+        inserted = insert_returning(
+            EventNotice, columns, rows, returning=["id", "user_id"], ignore_conflicts=True
+        )
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    notice_id=notice_id, user_id=user_id, channel=channel, next_attempt_at=requeue_at(now)
+                )
+                for notice_id, user_id in inserted
+                for channel in plan.resolver.channels_for(user_id, NotificationLevel.EVENTS)
+            ]
+        )
         ids = [delivery.pk for delivery in deliveries]
         if ids:
             transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
@@ -264,8 +304,12 @@ def notice_text(notice):
     """What `notice` says, in the active language: its declaration's words (or the approvals') filled in
     with the values kept on it."""
     params = notice.params or {}
-    values = _Values(record=notice.title, actor=params.get("actor") or "—", note=params.get("note") or "",
-                     unit=str(notice.unit) if notice.unit_id else "")
+    values = _Values(
+        record=notice.title,
+        actor=params.get("actor") or "—",
+        note=params.get("note") or "",
+        unit=str(notice.unit) if notice.unit_id else "",
+    )
     if notice.reason in (NoticeReason.DECIDER, NoticeReason.REQUESTER):
         return _approval_text(notice, params, values)
     model = ContentType.objects.get_for_id(notice.content_type_id).model_class()
@@ -292,7 +336,9 @@ def _approval_text(notice, params, values):
         text = _("%(actor)s asks for your decision on “%(kind)s” for %(record)s.") % values
     else:
         decision = params.get("decision")
-        values["decision"] = str(ApprovalDecision(decision).label) if decision in ApprovalDecision.values else ""
+        values["decision"] = (
+            str(ApprovalDecision(decision).label) if decision in ApprovalDecision.values else ""
+        )
         text = _("%(actor)s decided your request “%(kind)s” for %(record)s: %(decision)s.") % values
     if values["note"]:
         label = _("Reason: %(note)s") if notice.reason == NoticeReason.DECIDER else _("Opinion: %(note)s")

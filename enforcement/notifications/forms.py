@@ -12,7 +12,11 @@ def preference_field_name(channel, level):
 
 
 # What a user calls a channel: the webhook is how the SMS gateway is reached, which is none of their concern.
-CHANNEL_NAMES = {Channel.INBOX: _("In-app inbox"), Channel.EMAIL: _("Email"), Channel.WEBHOOK: _("Text message (SMS)")}
+CHANNEL_NAMES = {
+    Channel.INBOX: _("In-app inbox"),
+    Channel.EMAIL: _("Email"),
+    Channel.WEBHOOK: _("Text message (SMS)"),
+}
 
 
 class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
@@ -33,7 +37,9 @@ class NotificationPreferencesForm(BootstrapFormMixin, forms.Form):
                 name = preference_field_name(channel, level)
                 optional = level in OPTIONAL_LEVELS
                 self.fields[name] = forms.BooleanField(
-                    label=f"{CHANNEL_NAMES[channel]} · {level_label}", required=False, disabled=not optional,
+                    label=f"{CHANNEL_NAMES[channel]} · {level_label}",
+                    required=False,
+                    disabled=not optional,
                     initial=current.get((channel, level), True) if optional else True,
                 )
                 row.append(name)
@@ -54,6 +60,9 @@ class ReminderSettingForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelFor
     class Meta:
         model = ReminderSetting
         fields = [
-            "is_active", "warning_lead_days", "long_deadline_days", "long_warning_lead_days",
+            "is_active",
+            "warning_lead_days",
+            "long_deadline_days",
+            "long_warning_lead_days",
             "escalation_delay_days",
         ]

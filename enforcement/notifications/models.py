@@ -68,7 +68,12 @@ class Reminder(models.Model):
     due_at = models.DateTimeField(_("deadline"))
     level = models.CharField(_("level"), max_length=16, choices=ReminderLevel.choices)
     unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "org.OrgUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         db_index=False,
     )
     title = models.CharField(_("record"), max_length=255)
@@ -85,7 +90,8 @@ class Reminder(models.Model):
             # PRODUCT §8: each reminder (object, deadline, level) exists — and is sent — once. Kind and
             # level lead, so the sweep's anti-join reads one kind and level's range of the index.
             models.UniqueConstraint(
-                fields=["kind", "level", "object_id", "due_at", "content_type"], name="reminder_once_per_deadline"
+                fields=["kind", "level", "object_id", "due_at", "content_type"],
+                name="reminder_once_per_deadline",
             ),
         ]
 
@@ -117,7 +123,9 @@ class EventNotice(models.Model):
     # The unique key (event, user) serves lookups by event; audit events are never deleted and users are
     # deactivated, not deleted.
     event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+", db_index=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     reason = models.CharField(_("reason"), max_length=16, choices=NoticeReason.choices)
     # The step's slug (reasons holder and unit) or the approval kind's slug (decider and requester).
     action = models.CharField(_("event"), max_length=64)
@@ -125,7 +133,12 @@ class EventNotice(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     object_id = models.PositiveBigIntegerField()
     unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "org.OrgUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         db_index=False,
     )
     title = models.CharField(_("record"), max_length=255)
@@ -186,9 +199,16 @@ class Delivery(models.Model):
     )
     # Or the event notice it sends (exactly one of the two); served by `delivery_once_per_notice`.
     notice = models.ForeignKey(
-        EventNotice, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        EventNotice,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -213,11 +233,14 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["reminder", "user", "channel"], name="delivery_once_per_channel"),
             # Partial: the sweep's reminder deliveries are not in it (their inserts keep one unique index).
             models.UniqueConstraint(
-                fields=["notice", "channel"], name="delivery_once_per_notice", condition=Q(notice__isnull=False)
+                fields=["notice", "channel"],
+                name="delivery_once_per_notice",
+                condition=Q(notice__isnull=False),
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(reminder__isnull=False, notice__isnull=True) | Q(reminder__isnull=True, notice__isnull=False)
+                    Q(reminder__isnull=False, notice__isnull=True)
+                    | Q(reminder__isnull=True, notice__isnull=False)
                 ),
                 name="delivery_of_reminder_or_notice",
             ),
@@ -225,10 +248,14 @@ class Delivery(models.Model):
         indexes = [
             # The retry sweep and the failed-deliveries page read only unfinished rows.
             models.Index(
-                fields=["next_attempt_at"], name="delivery_retry_due", condition=Q(status__in=RETRYABLE_STATUSES)
+                fields=["next_attempt_at"],
+                name="delivery_retry_due",
+                condition=Q(status__in=RETRYABLE_STATUSES),
             ),
             models.Index(fields=["-updated_at"], name="delivery_failed_recent", condition=Q(status="failed")),
-            models.Index(fields=["claim_token"], name="delivery_claimed", condition=Q(claim_token__isnull=False)),
+            models.Index(
+                fields=["claim_token"], name="delivery_claimed", condition=Q(claim_token__isnull=False)
+            ),
         ]
 
     def __str__(self):
@@ -245,7 +272,10 @@ class Notification(models.Model):
     or of an event notice."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
     )
     delivery = models.OneToOneField(
         Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
@@ -319,22 +349,30 @@ class ReminderSetting(VersionedModel):
     kind = models.CharField(_("deadline kind"), max_length=64, unique=True)
     is_active = models.BooleanField(_("send reminders"), default=True)
     warning_lead_days = models.PositiveSmallIntegerField(
-        _("warning lead (working days)"), validators=[MaxValueValidator(30)],
+        _("warning lead (working days)"),
+        validators=[MaxValueValidator(30)],
         help_text=_("Warn this many working days before the deadline."),
     )
     long_deadline_days = models.PositiveSmallIntegerField(
-        _("long deadline from (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        _("long deadline from (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text=_("Deadlines at least this many days after their start count as long."),
     )
     long_warning_lead_days = models.PositiveSmallIntegerField(
-        _("warning lead for long deadlines (working days)"), validators=[MaxValueValidator(30)],
+        _("warning lead for long deadlines (working days)"),
+        validators=[MaxValueValidator(30)],
     )
     escalation_delay_days = models.PositiveSmallIntegerField(
-        _("escalate after (working days overdue)"), validators=[MaxValueValidator(30)],
+        _("escalate after (working days overdue)"),
+        validators=[MaxValueValidator(30)],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("updated by"),
     )
 

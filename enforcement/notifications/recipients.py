@@ -18,7 +18,6 @@ the channels of level `events`, which users may switch off like warnings.
 A resolver lives for one sweep (or one event) and answers from a few set-based queries, cached per unit
 and user."""
 
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -167,7 +166,9 @@ class RecipientResolver:
             self._members[unit_id] = {}
         rows = (
             get_user_model()
-            .objects.filter(unit_id__in=missing, is_active=True, role_assignments__role__in=self._member_roles())
+            .objects.filter(
+                unit_id__in=missing, is_active=True, role_assignments__role__in=self._member_roles()
+            )
             .values_list("unit_id", "role_assignments__role", "pk", "email", "phone")
             .order_by("pk")
         )
@@ -186,7 +187,11 @@ class RecipientResolver:
     def _load_users(self, user_ids):
         missing = set(user_ids) - set(self._users)
         if missing:
-            rows = get_user_model().objects.filter(pk__in=missing, is_active=True).values_list("pk", "email", "phone")
+            rows = (
+                get_user_model()
+                .objects.filter(pk__in=missing, is_active=True)
+                .values_list("pk", "email", "phone")
+            )
             for user_id, email, phone in rows:
                 self._users[user_id] = (email, phone)
         self._load_preferences(user_ids)

@@ -67,7 +67,9 @@ class DeadlineKind:
 
     def __post_init__(self):
         if not self.live_statuses:
-            raise ValueError(f"Deadline kind {self.slug!r} names no live status: the sweep would read nothing.")
+            raise ValueError(
+                f"Deadline kind {self.slug!r} names no live status: the sweep would read nothing."
+            )
         # Frozen: normalised through object.__setattr__ (a frozenset of a frozenset is the same set, so a
         # kind declared with choices.*_LIVE compiles to the SQL it always did).
         object.__setattr__(self, "live_statuses", frozenset(self.live_statuses))
@@ -117,10 +119,16 @@ class DeadlineKind:
         if queryset is None:
             queryset = self.model_class._default_manager.all()
         not_met = Q(**{f"{self.met_field}__isnull": True}) | Q(**{f"{self.due_field}__isnull": True})
-        return queryset.annotate(**{name: Case(
-            When(not_met, then=Value(None)), When(self.met_on_time_q(), then=Value(True)), default=Value(False),
-            output_field=BooleanField(null=True),
-        )})
+        return queryset.annotate(
+            **{
+                name: Case(
+                    When(not_met, then=Value(None)),
+                    When(self.met_on_time_q(), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(null=True),
+                )
+            }
+        )
 
     def title(self, obj):
         return str(obj)[:255]

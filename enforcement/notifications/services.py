@@ -1,7 +1,6 @@
 """What users and administrators do with notifications: read them, choose channels, set the reminder
 periods per deadline kind, retry failed deliveries. The sweep is in sweep.py, sending in delivery.py."""
 
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,9 +35,7 @@ def mark_all_read(user):
 # --- preferences --------------------------------------------------------------------------------------
 def preferences_of(user):
     """{(channel, level): enabled} for the levels a user may switch off; missing means on."""
-    return {
-        (p.channel, p.level): p.enabled for p in NotificationPreference.objects.filter(user=user)
-    }
+    return {(p.channel, p.level): p.enabled for p in NotificationPreference.objects.filter(user=user)}
 
 
 def set_preferences(user, choices):
@@ -84,9 +81,11 @@ def retry_deliveries(deliveries, *, by):
     """An administrator's retry: the failed deliveries go back to pending and are sent at once."""
     now = timezone.now()
     with transaction.atomic():
-        rows = list(Delivery.objects.select_for_update().filter(
-            pk__in=[d.pk for d in deliveries], status=DeliveryStatus.FAILED
-        ))
+        rows = list(
+            Delivery.objects.select_for_update().filter(
+                pk__in=[d.pk for d in deliveries], status=DeliveryStatus.FAILED
+            )
+        )
         ids = [d.pk for d in rows]
         Delivery.objects.filter(pk__in=ids).update(
             status=DeliveryStatus.PENDING, next_attempt_at=requeue_at(now), locked_until=None, updated_at=now

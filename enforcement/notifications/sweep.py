@@ -58,8 +58,12 @@ class SweepResult:
         self.per_kind[key] = made
 
     def as_dict(self):
-        return {"reminders": self.reminders, "deliveries": self.deliveries, "per_kind": self.per_kind,
-                "full": self.full}
+        return {
+            "reminders": self.reminders,
+            "deliveries": self.deliveries,
+            "per_kind": self.per_kind,
+            "full": self.full,
+        }
 
 
 def effective_settings():
@@ -117,8 +121,11 @@ class LevelConditions:
     escalate_before: datetime
 
     def for_level(self, level):
-        return {ReminderLevel.WARNING: self.warning, ReminderLevel.OVERDUE: self.overdue,
-                ReminderLevel.ESCALATED: self.escalated}[level]
+        return {
+            ReminderLevel.WARNING: self.warning,
+            ReminderLevel.OVERDUE: self.overdue,
+            ReminderLevel.ESCALATED: self.escalated,
+        }[level]
 
 
 def level_conditions(kind, conf, now, calendar):
@@ -143,8 +150,12 @@ def level_conditions(kind, conf, now, calendar):
         escalated=Q(**{f"{due}__lte": now, f"{due}__lt": escalate_before}),
         overdue_only=Q(**{f"{due}__lte": now, f"{due}__gte": escalate_before}),  # escalate_before ≤ now
         upper_bound=upper,
-        now=now, short_cutoff=short_cutoff, long_cutoff=long_cutoff, short_span=short_span or Q(),
-        long_span=long_span, escalate_before=escalate_before,
+        now=now,
+        short_cutoff=short_cutoff,
+        long_cutoff=long_cutoff,
+        short_span=short_span or Q(),
+        long_span=long_span,
+        escalate_before=escalate_before,
     )
 
 
@@ -186,7 +197,8 @@ def _due_ranges(conditions):
     not yet escalated, escalated. A record escalated for its current deadline is finished (the sweep never
     escalates without the overdue notice), so the overdue backlog is read once per full sweep."""
     return [
-        (ReminderLevel.WARNING, conditions.warning), (ReminderLevel.OVERDUE, conditions.overdue_only),
+        (ReminderLevel.WARNING, conditions.warning),
+        (ReminderLevel.OVERDUE, conditions.overdue_only),
         (ReminderLevel.ESCALATED, conditions.escalated),
     ]
 
@@ -194,7 +206,10 @@ def _due_ranges(conditions):
 def _made(kind, level, content_type):
     """The reminder of this level for the outer record's current deadline."""
     return Reminder.objects.filter(
-        kind=kind.slug, level=level, object_id=OuterRef("pk"), due_at=OuterRef(kind.due_field),
+        kind=kind.slug,
+        level=level,
+        object_id=OuterRef("pk"),
+        due_at=OuterRef(kind.due_field),
         content_type=content_type,
     )
 
@@ -228,8 +243,9 @@ def full_candidates(kind, conditions, content_type):
     # The upper bound keeps the warning's index range closed (the others are closed by `now`).
     closed = Q(**{f"{kind.due_field}__lt": conditions.upper_bound})
     parts = [
-        live.filter(condition & closed if level == ReminderLevel.WARNING else condition)
-        .filter(~Exists(_made(kind, level, content_type)))
+        live.filter(condition & closed if level == ReminderLevel.WARNING else condition).filter(
+            ~Exists(_made(kind, level, content_type))
+        )
         for level, condition in _due_ranges(conditions)
     ]
     first, *rest = [part.values_list("pk", flat=True) for part in parts]
@@ -283,17 +299,28 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=Fals
                 since = level_conditions(kind, conf, mark.swept_at, calendar)
             # No ORDER BY/LIMIT in the candidate query: it would tempt the planner into walking the primary
             # key of the whole table. The ids are few (what is due and not yet made); batches follow.
-            work.append((kind, conditions, content_type, sorted(set(candidates(kind, conditions, content_type, since)))))
+            work.append(
+                (
+                    kind,
+                    conditions,
+                    content_type,
+                    sorted(set(candidates(kind, conditions, content_type, since))),
+                )
+            )
             swept.append((kind.slug, since is None, fingerprint))
     for kind, conditions, content_type, ids in work:
         for start in range(0, len(ids), batch_size):
             # Each batch is its own transaction, so a worker killed mid-sweep keeps the batches it
             # finished and the next sweep selects exactly what is left.
             with transaction.atomic():
-                _sweep_batch(kind, conditions, ids[start : start + batch_size], content_type, now, resolver, result)
+                _sweep_batch(
+                    kind, conditions, ids[start : start + batch_size], content_type, now, resolver, result
+                )
     _mark_swept(now, swept)
     if result.reminders:
-        logger.info("Reminder sweep at %s: %s reminders, %s deliveries", now, result.reminders, result.deliveries)
+        logger.info(
+            "Reminder sweep at %s: %s reminders, %s deliveries", now, result.reminders, result.deliveries
+        )
     return result
 
 
@@ -303,14 +330,22 @@ def _mark_swept(now, swept):
     if not swept:
         return
     with transaction.atomic():
-        marks = {m.kind: m for m in SweepMark.objects.select_for_update().filter(kind__in=[k for k, _f, _p in swept])}
-        missing = [SweepMark(kind=slug, swept_at=now, full_at=now, fingerprint=fingerprint)
-                   for slug, _full, fingerprint in swept if slug not in marks]
+        marks = {
+            m.kind: m
+            for m in SweepMark.objects.select_for_update().filter(kind__in=[k for k, _f, _p in swept])
+        }
+        missing = [
+            SweepMark(kind=slug, swept_at=now, full_at=now, fingerprint=fingerprint)
+            for slug, _full, fingerprint in swept
+            if slug not in marks
+        ]
         if missing:
             try:
                 with transaction.atomic():
                     SweepMark.objects.bulk_create(missing)
-            except IntegrityError:  # a concurrent sweep created them first: the next sweep reads from its mark
+            except (
+                IntegrityError
+            ):  # a concurrent sweep created them first: the next sweep reads from its mark
                 pass
         for slug, full, fingerprint in swept:
             mark = marks.get(slug)
@@ -328,7 +363,9 @@ def _sweep_batch(kind, conditions, ids, content_type, now, resolver, result):
     live = kind.live_queryset().filter(pk__in=ids).order_by("pk")
     for level in LEVELS:
         # Re-read with the level's whole condition: a record met or moved since the ids were read drops out.
-        objects = list(live.filter(conditions.for_level(level)).filter(~Exists(_made(kind, level, content_type))))
+        objects = list(
+            live.filter(conditions.for_level(level)).filter(~Exists(_made(kind, level, content_type)))
+        )
         if not objects:
             continue
         if level == ReminderLevel.ESCALATED:
@@ -345,31 +382,79 @@ def _make_reminders(kind, level, objects, content_type, now, resolver, result):
     due = kind.due_field
     unit_attname = kind.model_class._meta.get_field(kind.unit_field).attname
     stamp = db_datetime(now)
-    inserted = dict(insert_returning(
-        Reminder, ["kind", "level", "object_id", "due_at", "content_type_id", "unit_id", "title", "url", "created_at"],
-        [
-            (kind.slug, level, obj.pk, db_datetime(getattr(obj, due)), content_type.pk,
-             getattr(obj, unit_attname), kind.title(obj), kind.url(obj), stamp)
-            for obj in objects
-        ],
-        returning=["object_id", "id"], ignore_conflicts=True,
-    ))  # {object id: reminder id}
+    inserted = dict(
+        insert_returning(
+            Reminder,
+            [
+                "kind",
+                "level",
+                "object_id",
+                "due_at",
+                "content_type_id",
+                "unit_id",
+                "title",
+                "url",
+                "created_at",
+            ],
+            [
+                (
+                    kind.slug,
+                    level,
+                    obj.pk,
+                    db_datetime(getattr(obj, due)),
+                    content_type.pk,
+                    getattr(obj, unit_attname),
+                    kind.title(obj),
+                    kind.url(obj),
+                    stamp,
+                )
+                for obj in objects
+            ],
+            returning=["object_id", "id"],
+            ignore_conflicts=True,
+        )
+    )  # {object id: reminder id}
     if not inserted:
         return
     made = [obj for obj in objects if obj.pk in inserted]
     recipients = resolver.recipients(kind, level, made)
     for obj in made:
         if not recipients.get(obj.pk):
-            logger.warning("Nobody to remind of %s %s (%s, %s): no handler or supervisor found",
-                           kind.model, obj.pk, kind.slug, level)
+            logger.warning(
+                "Nobody to remind of %s %s (%s, %s): no handler or supervisor found",
+                kind.model,
+                obj.pk,
+                kind.slug,
+                level,
+            )
     retry_at = db_datetime(requeue_at(now))
     delivery_ids = [
-        pk for (pk,) in insert_returning(
+        pk
+        for (pk,) in insert_returning(
             Delivery,
-            ["reminder_id", "user_id", "channel", "status", "attempts", "last_error", "next_attempt_at", "created_at",
-             "updated_at"],
             [
-                (inserted[obj.pk], user_id, channel, DeliveryStatus.PENDING.value, 0, "", retry_at, stamp, stamp)
+                "reminder_id",
+                "user_id",
+                "channel",
+                "status",
+                "attempts",
+                "last_error",
+                "next_attempt_at",
+                "created_at",
+                "updated_at",
+            ],
+            [
+                (
+                    inserted[obj.pk],
+                    user_id,
+                    channel,
+                    DeliveryStatus.PENDING.value,
+                    0,
+                    "",
+                    retry_at,
+                    stamp,
+                    stamp,
+                )
                 for obj in made
                 for user_id in recipients.get(obj.pk, ())
                 for channel in resolver.channels_for(user_id, level)
@@ -399,11 +484,15 @@ def insert_returning(model, columns, rows, *, returning, ignore_conflicts=False)
     per_statement = max(1, INSERT_PARAMETERS // len(columns))
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
-    tail = (" ON CONFLICT DO NOTHING" if ignore_conflicts else "") + f" RETURNING {', '.join(quote(c) for c in returning)}"
+    tail = (
+        " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    ) + f" RETURNING {', '.join(quote(c) for c in returning)}"
     out = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, [v for row in chunk for v in row])
+            cursor.execute(
+                head + ", ".join([placeholder] * len(chunk)) + tail, [v for row in chunk for v in row]
+            )
             out.extend(cursor.fetchall())
     return out

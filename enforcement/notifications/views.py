@@ -41,9 +41,15 @@ def inbox(request):
     if only_unread:
         notes = notes.filter(read_at__isnull=True)
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {
-        "page_obj": page, "notes": page.object_list, "only_unread": only_unread,
-    })
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page_obj": page,
+            "notes": page.object_list,
+            "only_unread": only_unread,
+        },
+    )
 
 
 def _safe_next(request, fallback):
@@ -91,14 +97,23 @@ def reminder_settings(request):
     _require_admin(request.user)
     confs = effective_settings()
     marks = {mark.kind: mark for mark in SweepMark.objects.all()}
-    kinds = [{"kind": kind, "conf": confs[kind.slug], "mark": marks.get(kind.slug)} for kind in registry.all_kinds()]
+    kinds = [
+        {"kind": kind, "conf": confs[kind.slug], "mark": marks.get(kind.slug)}
+        for kind in registry.all_kinds()
+    ]
     # Beat sweeps every REMINDER_SWEEP_SECONDS: three periods without one means no worker or no beat.
     last_sweep = max((mark.swept_at for mark in marks.values()), default=None)
     overdue_after = timedelta(seconds=3 * settings.REMINDER_SWEEP_SECONDS)
-    return render(request, "notifications/settings_list.html", {
-        "kinds": kinds, "can_edit": can_edit_city_wide(request.user), "last_sweep": last_sweep,
-        "sweep_stale": last_sweep is None or timezone.now() - last_sweep > overdue_after,
-    })
+    return render(
+        request,
+        "notifications/settings_list.html",
+        {
+            "kinds": kinds,
+            "can_edit": can_edit_city_wide(request.user),
+            "last_sweep": last_sweep,
+            "sweep_stale": last_sweep is None or timezone.now() - last_sweep > overdue_after,
+        },
+    )
 
 
 @city_admin_required  # reminder periods are city-wide (org.permissions)
@@ -111,7 +126,9 @@ def reminder_setting_edit(request, slug):
     form = ReminderSettingForm(request.POST or None, instance=setting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_setting(form.instance, by=request.user, expected_version=form.cleaned_data.get("version"))
+            services.save_setting(
+                form.instance, by=request.user, expected_version=form.cleaned_data.get("version")
+            )
         except StaleEdit as exc:
             form.add_error(None, exc.message)
         else:
@@ -126,7 +143,8 @@ def failed_deliveries(request):
     _require_admin(request.user)
     visible = Delivery.objects.visible_to(request.user)
     failed = (
-        visible.filter(status=DeliveryStatus.FAILED).select_related("reminder", "notice__unit", "user")
+        visible.filter(status=DeliveryStatus.FAILED)
+        .select_related("reminder", "notice__unit", "user")
         .order_by("-updated_at")
     )
     channel = request.GET.get("channel", "")
@@ -137,10 +155,17 @@ def failed_deliveries(request):
     totals = dict(
         visible.filter(status__in=RETRYABLE_STATUSES).values_list("status").annotate(n=Count("pk")).order_by()
     )
-    return render(request, "notifications/failed_deliveries.html", {
-        "page_obj": page, "deliveries": page.object_list, "totals": totals, "channel": channel,
-        "channels": Channel.choices,
-    })
+    return render(
+        request,
+        "notifications/failed_deliveries.html",
+        {
+            "page_obj": page,
+            "deliveries": page.object_list,
+            "totals": totals,
+            "channel": channel,
+            "channels": Channel.choices,
+        },
+    )
 
 
 @login_required

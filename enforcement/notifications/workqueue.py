@@ -18,10 +18,17 @@ def failed_deliveries(user):
     count = Delivery.objects.visible_to(user).filter(status=DeliveryStatus.FAILED).count()
     if not count:
         return []
-    return [WorkItem(
-        title=ngettext(
-            "%(count)d reminder could not be delivered", "%(count)d reminders could not be delivered", count
-        ) % {"count": count},
-        url=reverse("notifications:failed"), kind=_("Notifications"), status=_("Failed"),
-        detail=_("Fix the channel (mail server, SMS gateway) and retry them."),
-    )]
+    return [
+        WorkItem(
+            title=ngettext(
+                "%(count)d reminder could not be delivered",
+                "%(count)d reminders could not be delivered",
+                count,
+            )
+            % {"count": count},
+            url=reverse("notifications:failed"),
+            kind=_("Notifications"),
+            status=_("Failed"),
+            detail=_("Fix the channel (mail server, SMS gateway) and retry them."),
+        )
+    ]

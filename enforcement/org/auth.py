@@ -51,7 +51,9 @@ def is_locked(username):
 def record_failure(username):
     if not username:
         return
-    username = username.lower()[:LoginFailure._meta.get_field("username").max_length]  # the API takes any length
+    username = username.lower()[
+        : LoginFailure._meta.get_field("username").max_length
+    ]  # the API takes any length
     now = timezone.now()
     with transaction.atomic():
         failure, _ = LoginFailure.objects.select_for_update().get_or_create(username=username)
@@ -81,8 +83,14 @@ def unlock_username(username, *, by=None):
         before = snapshot(failure, _LOCK_FIELDS)
         failure.failures, failure.locked_until = 0, None
         failure.save(update_fields=list(_LOCK_FIELDS))
-        _audit(failure, LOGIN_UNLOCKED, before, snapshot(failure, _LOCK_FIELDS), actor=by,
-               root=_user_named(failure.username))
+        _audit(
+            failure,
+            LOGIN_UNLOCKED,
+            before,
+            snapshot(failure, _LOCK_FIELDS),
+            actor=by,
+            root=_user_named(failure.username),
+        )
     return True
 
 
@@ -136,8 +144,10 @@ def _minute(moment):
 
 def _count_keys(address, now):
     last = _minute(now)
-    return [f"login:address:{address}:{minute}"
-            for minute in range(last - settings.LOGIN_ADDRESS_WINDOW_MINUTES + 1, last + 1)]
+    return [
+        f"login:address:{address}:{minute}"
+        for minute in range(last - settings.LOGIN_ADDRESS_WINDOW_MINUTES + 1, last + 1)
+    ]
 
 
 def _block_key(address):

@@ -22,19 +22,23 @@ def _visible_to(user):
 
 def units_for(user):
     """[(id, label)] of the active units in the user's scope, in tree order, indented by depth."""
-    units = CHOICES.get("units", lambda: [
-        (u.pk, "\u2003" * max(u.depth, 0) + str(u))
-        for u in OrgUnit.objects.filter(is_active=True).order_by("path")
-    ])
+    units = CHOICES.get(
+        "units",
+        lambda: [
+            (u.pk, "\u2003" * max(u.depth, 0) + str(u))
+            for u in OrgUnit.objects.filter(is_active=True).order_by("path")
+        ],
+    )
     visible = _visible_to(user)
     return [(pk, label) for pk, label in units if visible(pk)]
 
 
 def grids_for(user):
     """[(id, label)] of the active grids kept by units in the user's scope."""
-    grids = CHOICES.get("grids", lambda: [
-        (g.pk, str(g), g.unit_id) for g in Grid.objects.filter(is_active=True).order_by("code")
-    ])
+    grids = CHOICES.get(
+        "grids",
+        lambda: [(g.pk, str(g), g.unit_id) for g in Grid.objects.filter(is_active=True).order_by("code")],
+    )
     visible = _visible_to(user)
     # The cap applies to what this user may see: a district whose codes sort late still gets its grids.
     return [(pk, label) for pk, label, unit_id in grids if visible(unit_id)][:MAX_GRIDS]

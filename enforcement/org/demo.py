@@ -17,19 +17,59 @@ from .models import Grid, OrgUnit, User
 GRIDS_PER_SQUADRON = 3
 GRID_SIZE = Decimal("0.010000")  # degrees: about 1.1 km × 1.0 km at Foshan's latitude
 
-CITY = ("city", "佛山市城市管理和综合执法局", "Foshan Urban Management and Comprehensive Law Enforcement Bureau")
+CITY = (
+    "city",
+    "佛山市城市管理和综合执法局",
+    "Foshan Urban Management and Comprehensive Law Enforcement Bureau",
+)
 
 # (code, name, English name, administrative division code for certificate numbers, squadrons)
 # squadron: (code, name, English name, grid prefix, south-west corner of its first grid)
 DISTRICTS = [
-    ("chancheng", "禅城区分局", "Chancheng District Bureau", "440604", [
-        ("chancheng-zumiao", "祖庙中队", "Zumiao Squadron", "祖庙", (Decimal("23.020000"), Decimal("113.100000"))),
-        ("chancheng-shiwan", "石湾中队", "Shiwan Squadron", "石湾", (Decimal("22.990000"), Decimal("113.080000"))),
-    ]),
-    ("nanhai", "南海区分局", "Nanhai District Bureau", "440605", [
-        ("nanhai-guicheng", "桂城中队", "Guicheng Squadron", "桂城", (Decimal("23.030000"), Decimal("113.140000"))),
-        ("nanhai-dali", "大沥中队", "Dali Squadron", "大沥", (Decimal("23.100000"), Decimal("113.090000"))),
-    ]),
+    (
+        "chancheng",
+        "禅城区分局",
+        "Chancheng District Bureau",
+        "440604",
+        [
+            (
+                "chancheng-zumiao",
+                "祖庙中队",
+                "Zumiao Squadron",
+                "祖庙",
+                (Decimal("23.020000"), Decimal("113.100000")),
+            ),
+            (
+                "chancheng-shiwan",
+                "石湾中队",
+                "Shiwan Squadron",
+                "石湾",
+                (Decimal("22.990000"), Decimal("113.080000")),
+            ),
+        ],
+    ),
+    (
+        "nanhai",
+        "南海区分局",
+        "Nanhai District Bureau",
+        "440605",
+        [
+            (
+                "nanhai-guicheng",
+                "桂城中队",
+                "Guicheng Squadron",
+                "桂城",
+                (Decimal("23.030000"), Decimal("113.140000")),
+            ),
+            (
+                "nanhai-dali",
+                "大沥中队",
+                "Dali Squadron",
+                "大沥",
+                (Decimal("23.100000"), Decimal("113.090000")),
+            ),
+        ],
+    ),
 ]
 
 # Per district: login suffix → (role, sits in the first squadron?). Officers and squad leaders work in
@@ -47,21 +87,37 @@ DISTRICT_STAFF = [
 
 FULL_NAMES = {
     "city.admin": "王德明",
-    "chancheng.officer": "陈志强", "chancheng.officer2": "黄俊杰", "chancheng.squad_leader": "梁伟明",
-    "chancheng.legal_reviewer": "何丽娟", "chancheng.bureau_head": "李国华", "chancheng.intake": "林小燕",
-    "chancheng.statistician": "吴佩珊", "chancheng.admin": "张建军",
-    "nanhai.officer": "冯家豪", "nanhai.officer2": "邓振宇", "nanhai.squad_leader": "罗永康",
-    "nanhai.legal_reviewer": "谢雅婷", "nanhai.bureau_head": "周海涛", "nanhai.intake": "郭美玲",
-    "nanhai.statistician": "区嘉欣", "nanhai.admin": "潘志文",
-    "chancheng.water.liaison": "苏文斌", "nanhai.guicheng_street.liaison": "莫淑仪",
+    "chancheng.officer": "陈志强",
+    "chancheng.officer2": "黄俊杰",
+    "chancheng.squad_leader": "梁伟明",
+    "chancheng.legal_reviewer": "何丽娟",
+    "chancheng.bureau_head": "李国华",
+    "chancheng.intake": "林小燕",
+    "chancheng.statistician": "吴佩珊",
+    "chancheng.admin": "张建军",
+    "nanhai.officer": "冯家豪",
+    "nanhai.officer2": "邓振宇",
+    "nanhai.squad_leader": "罗永康",
+    "nanhai.legal_reviewer": "谢雅婷",
+    "nanhai.bureau_head": "周海涛",
+    "nanhai.intake": "郭美玲",
+    "nanhai.statistician": "区嘉欣",
+    "nanhai.admin": "潘志文",
+    "chancheng.water.liaison": "苏文斌",
+    "nanhai.guicheng_street.liaison": "莫淑仪",
 }
 
 # External responsible units (外部责任单位) a district dispatches to, each with one liaison:
 # (district code, code, name, English name, liaison login).
 EXTERNAL_UNITS = [
     ("chancheng", "chancheng-water", "禅城区水利局", "Chancheng Water Bureau", "chancheng.water.liaison"),
-    ("nanhai", "nanhai-guicheng-street", "桂城街道办事处", "Guicheng Sub-district Office",
-     "nanhai.guicheng_street.liaison"),
+    (
+        "nanhai",
+        "nanhai-guicheng-street",
+        "桂城街道办事处",
+        "Guicheng Sub-district Office",
+        "nanhai.guicheng_street.liaison",
+    ),
 ]
 
 
@@ -101,27 +157,59 @@ def _years_ahead(years):
 
 def _seed_units():
     city_code, city_name, city_name_en = CITY
-    city, _ = upsert(OrgUnit, {"code": city_code}, {
-        "name": city_name, "name_en": city_name_en, "level": UnitLevel.CITY, "parent": None, "is_active": True,
-    })
+    city, _ = upsert(
+        OrgUnit,
+        {"code": city_code},
+        {
+            "name": city_name,
+            "name_en": city_name_en,
+            "level": UnitLevel.CITY,
+            "parent": None,
+            "is_active": True,
+        },
+    )
     districts = []
     for code, name, name_en, division, squadrons in DISTRICTS:
-        district, _ = upsert(OrgUnit, {"code": code}, {
-            "name": name, "name_en": name_en, "level": UnitLevel.DISTRICT, "parent": city, "is_active": True,
-        })
+        district, _ = upsert(
+            OrgUnit,
+            {"code": code},
+            {
+                "name": name,
+                "name_en": name_en,
+                "level": UnitLevel.DISTRICT,
+                "parent": city,
+                "is_active": True,
+            },
+        )
         squadron_units = []
         for sq_code, sq_name, sq_name_en, grid_prefix, (lat, lng) in squadrons:
-            squadron, _ = upsert(OrgUnit, {"code": sq_code}, {
-                "name": sq_name, "name_en": sq_name_en, "level": UnitLevel.SQUADRON, "parent": district,
-                "is_active": True,
-            })
+            squadron, _ = upsert(
+                OrgUnit,
+                {"code": sq_code},
+                {
+                    "name": sq_name,
+                    "name_en": sq_name_en,
+                    "level": UnitLevel.SQUADRON,
+                    "parent": district,
+                    "is_active": True,
+                },
+            )
             squadron_units.append(squadron)
             for n in range(GRIDS_PER_SQUADRON):
                 west = lng + GRID_SIZE * n
-                upsert(Grid, {"code": f"{sq_code}-g{n + 1:02d}"}, {
-                    "name": f"{grid_prefix}第{n + 1}网格", "unit": squadron, "is_active": True,
-                    "min_lat": lat, "max_lat": lat + GRID_SIZE, "min_lng": west, "max_lng": west + GRID_SIZE,
-                })
+                upsert(
+                    Grid,
+                    {"code": f"{sq_code}-g{n + 1:02d}"},
+                    {
+                        "name": f"{grid_prefix}第{n + 1}网格",
+                        "unit": squadron,
+                        "is_active": True,
+                        "min_lat": lat,
+                        "max_lat": lat + GRID_SIZE,
+                        "min_lng": west,
+                        "max_lng": west + GRID_SIZE,
+                    },
+                )
         districts.append((district, division, squadron_units))
     return city, districts
 
@@ -129,19 +217,34 @@ def _seed_units():
 def _seed_external_units(password):
     logins = []
     for district_code, code, name, name_en, username in EXTERNAL_UNITS:
-        unit, _ = upsert(OrgUnit, {"code": code}, {
-            "name": name, "name_en": name_en, "level": UnitLevel.EXTERNAL,
-            "parent": OrgUnit.objects.get(code=district_code), "is_active": True,
-        })
+        unit, _ = upsert(
+            OrgUnit,
+            {"code": code},
+            {
+                "name": name,
+                "name_en": name_en,
+                "level": UnitLevel.EXTERNAL,
+                "parent": OrgUnit.objects.get(code=district_code),
+                "is_active": True,
+            },
+        )
         logins.append(_seed_user(username, unit, Role.LIAISON, "", password))
     return logins
 
 
 def _seed_user(username, unit, role, certificate_no, password):
-    user, _ = upsert(User, {"username": username}, {
-        "full_name": FULL_NAMES[username], "unit": unit, "email": f"{username}@example.org", "is_active": True,
-        "certificate_no": certificate_no, "certificate_expires": _years_ahead(2) if certificate_no else None,
-    })
+    user, _ = upsert(
+        User,
+        {"username": username},
+        {
+            "full_name": FULL_NAMES[username],
+            "unit": unit,
+            "email": f"{username}@example.org",
+            "is_active": True,
+            "certificate_no": certificate_no,
+            "certificate_expires": _years_ahead(2) if certificate_no else None,
+        },
+    )
     if not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -157,8 +260,6 @@ def seed(password):
     for district, division, squadrons in districts:
         for n, (suffix, role, in_squadron) in enumerate(DISTRICT_STAFF, start=1):
             unit = squadrons[0] if in_squadron else district
-            logins.append(
-                _seed_user(f"{district.code}.{suffix}", unit, role, f"{division}{n:05d}", password)
-            )
+            logins.append(_seed_user(f"{district.code}.{suffix}", unit, role, f"{division}{n:05d}", password))
     logins.extend(_seed_external_units(password))
     return logins

@@ -138,13 +138,17 @@ class GridForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         model = Grid
         fields = ["code", "name", "unit", "min_lat", "max_lat", "min_lng", "max_lng", "is_active"]
         labels = {
-            "min_lat": _("southern edge (latitude)"), "max_lat": _("northern edge (latitude)"),
-            "min_lng": _("western edge (longitude)"), "max_lng": _("eastern edge (longitude)"),
+            "min_lat": _("southern edge (latitude)"),
+            "max_lat": _("northern edge (latitude)"),
+            "min_lng": _("western edge (longitude)"),
+            "max_lng": _("eastern edge (longitude)"),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).filter(is_active=True).order_by("path")
+        self.fields["unit"].queryset = (
+            OrgUnit.objects.visible_to(user).filter(is_active=True).order_by("path")
+        )
 
 
 # --- Users ---------------------------------------------------------------------------------------

@@ -66,7 +66,11 @@ class OrgUnit(VersionedModel):
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -98,15 +102,23 @@ class OrgUnit(VersionedModel):
     def clean(self):
         if self.parent_id and self.pk:
             if self.parent.path.startswith(self.path):
-                raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
+                raise ValidationError(
+                    {"parent": _("A unit cannot be placed under itself or its own sub-unit.")}
+                )
         if self.parent is None and self.level != UnitLevel.CITY:
             raise ValidationError({"parent": _("Only a city bureau can be a top-level unit.")})
         if self.parent_id and self.parent.is_external:
-            raise ValidationError({"parent": _(
-                "An external responsible unit is outside the bureau's chain of command: no unit can be placed under it."
-            )})
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "An external responsible unit is outside the bureau's chain of command: no unit can be placed under it."
+                    )
+                }
+            )
         if self.is_external and self.pk and self.children.exists():
-            raise ValidationError({"level": _("A unit with sub-units cannot become an external responsible unit.")})
+            raise ValidationError(
+                {"level": _("A unit with sub-units cannot become an external responsible unit.")}
+            )
 
     @property
     def is_external(self):
@@ -126,7 +138,9 @@ class OrgUnit(VersionedModel):
                 OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
                 if old_path:  # the unit moved: its descendants move with it
                     for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                        OrgUnit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+                        OrgUnit.objects.filter(pk=child.pk).update(
+                            path=new_path + child.path[len(old_path) :]
+                        )
                 self.path = new_path
 
     def ancestors(self, include_self=False):
@@ -169,14 +183,23 @@ class Grid(VersionedModel):
 
     def clean(self):
         """The bounding box is all four corners or none, on the globe, and its minimum below its maximum."""
-        corners = {"min_lat": self.min_lat, "min_lng": self.min_lng, "max_lat": self.max_lat, "max_lng": self.max_lng}
+        corners = {
+            "min_lat": self.min_lat,
+            "min_lng": self.min_lng,
+            "max_lat": self.max_lat,
+            "max_lng": self.max_lng,
+        }
         given = {name for name, value in corners.items() if value is not None}
         if not given:
             return
         if len(given) < 4:
-            raise ValidationError({
-                name: _("Give all four edges of the bounding box, or none.") for name in corners if name not in given
-            })
+            raise ValidationError(
+                {
+                    name: _("Give all four edges of the bounding box, or none.")
+                    for name in corners
+                    if name not in given
+                }
+            )
         errors = {}
         for name, value in corners.items():
             bound = 90 if name.endswith("lat") else 180
@@ -206,7 +229,12 @@ class User(AbstractUser, VersionedModel):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     certificate_no = models.CharField(_("enforcement certificate no."), max_length=64, blank=True)
@@ -274,7 +302,11 @@ class User(AbstractUser, VersionedModel):
     # --- certificate (PRODUCT §1: an expired certificate cannot sign enforcement acts) -------
     def can_sign_enforcement_acts(self, on=None):
         on = on or timezone.localdate()
-        return bool(self.certificate_no) and self.certificate_expires is not None and self.certificate_expires >= on
+        return (
+            bool(self.certificate_no)
+            and self.certificate_expires is not None
+            and self.certificate_expires >= on
+        )
 
 
 def unit_role_errors(unit, roles):

@@ -80,7 +80,9 @@ def home(request):
     for item in items:
         if item.urgency in counts:
             counts[item.urgency] += 1
-    return render(request, "home.html", {"work_items": items, "urgency_counts": counts, "steps": steps, "step": step})
+    return render(
+        request, "home.html", {"work_items": items, "urgency_counts": counts, "steps": steps, "step": step}
+    )
 
 
 # --- shared pieces -------------------------------------------------------------------------------
@@ -219,7 +221,9 @@ class UnitFromQueryMixin:
         initial = super().get_initial()
         value = self.request.GET.get(self.unit_from_query)
         if value and value.isdigit():
-            initial[self.unit_from_query] = OrgUnit.objects.visible_to(self.request.user).filter(pk=value).first()
+            initial[self.unit_from_query] = (
+                OrgUnit.objects.visible_to(self.request.user).filter(pk=value).first()
+            )
         return initial
 
 

@@ -61,9 +61,11 @@ def register(provider):
 
 def provider_steps(steps):
     """Declares `steps(user) -> [(key, label)]`, the next steps the decorated provider can filter by."""
+
     def decorate(provider):
         provider.steps = steps
         return provider
+
     return decorate
 
 

@@ -123,8 +123,12 @@ if DATABASE_REPLICA_URL:
             "connect_timeout", int(os.environ.get("DB_REPLICA_CONNECT_TIMEOUT", "2"))
         )
 DATABASE_ROUTERS = ["enforcement.replicas.PrimaryReplicaRouter"]
-REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "15"))  # after a save, the user reads the primary
-REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))  # further behind: read the primary
+REPLICA_STICKY_SECONDS = int(
+    os.environ.get("REPLICA_STICKY_SECONDS", "15")
+)  # after a save, the user reads the primary
+REPLICA_MAX_LAG_SECONDS = float(
+    os.environ.get("REPLICA_MAX_LAG_SECONDS", "30")
+)  # further behind: read the primary
 REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))  # how often each process asks
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A kept connection (DB_CONN_MAX_AGE) is checked before a request reuses it, so a database restart or a
@@ -241,7 +245,9 @@ def s3_storage(env):
             "file_overwrite": False,  # as on disk: a name taken gets a suffix, a stored file is never replaced
             "client_config": Config(
                 # MinIO and Ceph address buckets by path; Amazon S3 by host name.
-                s3={"addressing_style": env.get("S3_ADDRESSING_STYLE") or ("path" if endpoint else "virtual")},
+                s3={
+                    "addressing_style": env.get("S3_ADDRESSING_STYLE") or ("path" if endpoint else "virtual")
+                },
                 signature_version="s3v4",
                 # An unreachable store fails the request (and the readiness probe) in seconds, not minutes.
                 connect_timeout=int(env.get("S3_CONNECT_TIMEOUT", "5")),
@@ -323,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "AllowedActionsEnum": "complaints.workflow.WORKFLOW.transitions",
     },
 }
+
 
 # --- Celery: Redis via REDIS_URL, else the filesystem transport ---------------------------------
 def filesystem_broker(folder):

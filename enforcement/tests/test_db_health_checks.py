@@ -16,7 +16,9 @@ from django.db import connection
 from tests.test_reminders_worker import database_url
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="health checks of kept PostgreSQL connections"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="health checks of kept PostgreSQL connections"
+    ),
     pytest.mark.django_db(transaction=True),  # the app's process sees the committed user
 ]
 
@@ -61,12 +63,24 @@ APP = """
 
 
 def run_app(username, health_checks):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DATABASE_URL", "TEST_DB_NAME", "DATABASE_POOLER", "DATABASE_REPLICA_URL"}}
-    environment |= {"DJANGO_SETTINGS_MODULE": "enforcement.settings.test", "DATABASE_URL": database_url(),
-                    "DB_CONN_MAX_AGE": "60"}
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(APP), username, health_checks, database_url()],
-                          cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=60)
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "TEST_DB_NAME", "DATABASE_POOLER", "DATABASE_REPLICA_URL"}
+    }
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "enforcement.settings.test",
+        "DATABASE_URL": database_url(),
+        "DB_CONN_MAX_AGE": "60",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(APP), username, health_checks, database_url()],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

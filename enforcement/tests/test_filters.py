@@ -40,7 +40,9 @@ def test_a_complaint_id_filter_out_of_range_is_shown_on_the_list_page(client, in
     client.force_login(intake_city)
     response = client.get(reverse("complaints:list"), {name: HUGE})
     assert response.status_code == 200
-    assert "alert-warning" in response.content.decode() and "Select a valid choice" in response.content.decode()
+    assert (
+        "alert-warning" in response.content.decode() and "Select a valid choice" in response.content.decode()
+    )
 
 
 def test_the_largest_id_is_accepted_and_matches_nothing(api_as, intake_city):
@@ -48,10 +50,17 @@ def test_the_largest_id_is_accepted_and_matches_nothing(api_as, intake_city):
     assert response.status_code == 200 and response.json()["results"] == []
 
 
-@pytest.mark.parametrize(("route", "name"), [
-    ("api:category-list", "parent"), ("api:grid-list", "unit"), ("api:user-list", "unit"),
-    ("api:orgunit-list", "parent"), ("api:orgunit-list", "within"), ("api:complaintdeadlinepolicy-list", "category"),
-])
+@pytest.mark.parametrize(
+    ("route", "name"),
+    [
+        ("api:category-list", "parent"),
+        ("api:grid-list", "unit"),
+        ("api:user-list", "unit"),
+        ("api:orgunit-list", "parent"),
+        ("api:orgunit-list", "within"),
+        ("api:complaintdeadlinepolicy-list", "category"),
+    ],
+)
 def test_every_other_id_filter_is_bounded(api_as, city_admin, route, name):
     response = api_as(city_admin).get(reverse(route), {name: HUGE})
     assert response.status_code == 400

@@ -118,8 +118,13 @@ def test_a_replica_is_reported_but_an_unreachable_one_does_not_make_the_app_unre
 
     with replica_alias():  # the test database itself, read as a replica: up to date
         assert json.loads(probe("/health/ready/").content) == dict.fromkeys(PARTS | {"replica"}, "ok")
-    with replica_alias(ENGINE="django.db.backends.postgresql", HOST="127.0.0.1", PORT=str(unused_port()),
-                       NAME="nothing", OPTIONS={"connect_timeout": 1}):
+    with replica_alias(
+        ENGINE="django.db.backends.postgresql",
+        HOST="127.0.0.1",
+        PORT=str(unused_port()),
+        NAME="nothing",
+        OPTIONS={"connect_timeout": 1},
+    ):
         response = probe("/health/ready/")
         body = json.loads(response.content)
         assert response.status_code == 200

@@ -23,16 +23,20 @@ WINDOWS = (timedelta(days=7), timedelta(days=365))
 
 def test_windows_go_back_in_time_and_narrow_only_the_older_ones():
     now = timezone.now()
-    made = {age: Entry.objects.create(received_at=now - timedelta(days=age),
-                                      word="a" if age in (1, 10, 400) else "b")
-            for age in (1, 3, 10, 40, 400, 800)}
+    made = {
+        age: Entry.objects.create(
+            received_at=now - timedelta(days=age), word="a" if age in (1, 10, 400) else "b"
+        )
+        for age in (1, 3, 10, 40, 400, 800)
+    }
     # A `narrow` that is deliberately not equivalent, to show where it applies: not in the first window.
     narrow = Q(word="a")
 
     def newest(limit):
         with CaptureQueriesContext(connection) as ctx:
-            rows = fetch(Entry.objects.all(), NEWEST_FIRST, limit=limit, windows=WINDOWS, narrow=narrow,
-                         now=now)
+            rows = fetch(
+                Entry.objects.all(), NEWEST_FIRST, limit=limit, windows=WINDOWS, narrow=narrow, now=now
+            )
         return [e.pk for e in rows], len(ctx)
 
     assert newest(10) == ([made[1].pk, made[3].pk, made[10].pk, made[400].pk], 3)

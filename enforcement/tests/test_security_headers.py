@@ -71,7 +71,10 @@ def test_the_frozen_document_keeps_its_own_policy_on_the_page_and_the_api(intake
     printed = signed_in(intake_a).get(reverse("documents:print", args=[document.pk]))
     assert printed.status_code == 200 and "<style" in printed.content.decode()  # its style is inlined
     assert directives(printed["Content-Security-Policy"]) == {
-        "default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "img-src": ["data:"], "font-src": ["data:"],
+        "default-src": ["'none'"],
+        "style-src": ["'unsafe-inline'"],
+        "img-src": ["data:"],
+        "font-src": ["data:"],
         "frame-ancestors": ["'self'"],  # the document page shows it in an <iframe>
     }
     html = api_as(intake_a).get(f"/api/v1/documents/{document.pk}/html/")
@@ -82,7 +85,12 @@ def test_the_frozen_document_keeps_its_own_policy_on_the_page_and_the_api(intake
 
 def test_the_map_tiles_origin_is_allowed_for_images(settings):
     settings.MAP_TILE_URL = "https://{s}.tile.example.org/{z}/{x}/{y}.png"
-    assert directives(content_security_policy())["img-src"] == ["'self'", "data:", "blob:", "https://*.tile.example.org"]
+    assert directives(content_security_policy())["img-src"] == [
+        "'self'",
+        "data:",
+        "blob:",
+        "https://*.tile.example.org",
+    ]
     settings.MAP_TILE_URL = "http://tiles.bureau.local:8080/{z}/{x}/{y}.png"
     assert directives(content_security_policy())["img-src"][-1] == "http://tiles.bureau.local:8080"
     assert directives(content_security_policy())["script-src"] == ["'self'"]
@@ -94,16 +102,29 @@ def test_photos_redirected_to_the_object_store_are_allowed_for_images(settings):
     settings.MAP_TILE_URL = ""
     settings.STORAGE_BACKEND = "s3"
     settings.S3_REDIRECT_DOWNLOADS = True
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"endpoint_url": "https://minio.bureau.local:9000"}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"endpoint_url": "https://minio.bureau.local:9000"},
+        },
+    }
     assert directives(content_security_policy())["img-src"] == [
-        "'self'", "data:", "blob:", "https://minio.bureau.local:9000", "https://*.minio.bureau.local:9000"]
+        "'self'",
+        "data:",
+        "blob:",
+        "https://minio.bureau.local:9000",
+        "https://*.minio.bureau.local:9000",
+    ]
     settings.S3_REDIRECT_DOWNLOADS = False  # streamed through the app: its own origin
     assert directives(content_security_policy())["img-src"] == ["'self'", "data:", "blob:"]
 
 
-TEMPLATE_DIRS = [Path(settings.BASE_DIR) / "templates", *Path(settings.BASE_DIR).glob("*/templates"),
-                 *Path(settings.BASE_DIR).glob("*/*/templates")]
+TEMPLATE_DIRS = [
+    Path(settings.BASE_DIR) / "templates",
+    *Path(settings.BASE_DIR).glob("*/templates"),
+    *Path(settings.BASE_DIR).glob("*/*/templates"),
+]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
 HANDLER_ATTRIBUTE = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)
@@ -112,17 +133,25 @@ STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)
 def frozen_paper(path, text):
     """An issued document's page (documents/paper.html and what extends it): served under its own policy,
     which allows its inlined style (and nothing else), and printed to PDF."""
-    return path.as_posix().endswith("documents/templates/documents/paper.html") or "documents/paper.html" in text
+    return (
+        path.as_posix().endswith("documents/templates/documents/paper.html") or "documents/paper.html" in text
+    )
 
 
 def test_no_template_has_inline_script_handler_or_style_attributes():
-    templates = [path for folder in TEMPLATE_DIRS if ".venv" not in folder.parts for path in folder.rglob("*.html")]
+    templates = [
+        path for folder in TEMPLATE_DIRS if ".venv" not in folder.parts for path in folder.rglob("*.html")
+    ]
     assert len(templates) > 50
     found = [
         f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)[:80]}"
         for path in templates
         for text in [path.read_text()]
-        for pattern in (INLINE_SCRIPT, HANDLER_ATTRIBUTE, *([] if frozen_paper(path, text) else [STYLE_ATTRIBUTE]))
+        for pattern in (
+            INLINE_SCRIPT,
+            HANDLER_ATTRIBUTE,
+            *([] if frozen_paper(path, text) else [STYLE_ATTRIBUTE]),
+        )
         for match in pattern.finditer(text)
     ]
     assert found == []

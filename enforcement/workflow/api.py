@@ -22,7 +22,9 @@ def action_serializer(workflow, slug):
 
 def allowed_actions_field(workflow):
     """A serializer method field's schema: the list of this workflow's action slugs."""
-    return extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(workflow.transitions))))
+    return extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(workflow.transitions)))
+    )
 
 
 class WorkflowActionsMixin:
@@ -36,7 +38,9 @@ class WorkflowActionsMixin:
         super().__init_subclass__(**kwargs)
         if cls.workflow is None:
             return
-        cls.action_serializers = {slug: action_serializer(cls.workflow, slug) for slug in cls.workflow.transitions}
+        cls.action_serializers = {
+            slug: action_serializer(cls.workflow, slug) for slug in cls.workflow.transitions
+        }
         for slug in cls.workflow.transitions:
             setattr(cls, ACTION_PREFIX + slug, _make_action(cls, slug))
 
@@ -45,7 +49,7 @@ class WorkflowActionsMixin:
 
     def get_serializer_class(self):
         if self.action and self.action.startswith(ACTION_PREFIX):
-            return self.action_serializers[self.action[len(ACTION_PREFIX):]]
+            return self.action_serializers[self.action[len(ACTION_PREFIX) :]]
         return super().get_serializer_class()
 
 
@@ -68,10 +72,10 @@ def _make_action(viewset, slug):
     handler.__doc__ = f"{transition.label}: from {', '.join(sorted(transition.sources))}" + (
         f" to {transition.target}." if transition.target else " (the status stays)."
     )
-    handler = action(detail=True, methods=["post"], url_path=slug, url_name=slug,
-                     serializer_class=serializer_class)(handler)
+    handler = action(
+        detail=True, methods=["post"], url_path=slug, url_name=slug, serializer_class=serializer_class
+    )(handler)
     # After @action (which replaces the function's kwargs, where the schema is kept): the step answers
     # with the record's detail, not with its input.
     detail = getattr(viewset, "detail_serializer_class", None)
     return extend_schema(request=serializer_class, responses=detail or serializer_class)(handler)
-

@@ -65,8 +65,17 @@ class Workflow:
     locked row (what guards and changes read); `notices` maps an action to who hears of it once it is done
     (an `enforcement.notifications.events.Notice`)."""
 
-    def __init__(self, model, transitions, *, inputs=None, steps=None, status_field="status", lock_related=(),
-                 notices=None):
+    def __init__(
+        self,
+        model,
+        transitions,
+        *,
+        inputs=None,
+        steps=None,
+        status_field="status",
+        lock_related=(),
+        notices=None,
+    ):
         self.model_label = model
         self.transitions = dict(transitions)
         self.inputs = dict(inputs or {})
@@ -74,13 +83,17 @@ class Workflow:
         self.notices = dict(notices or {})
         unknown = set(self.notices) - set(self.transitions)
         if unknown:
-            raise ValueError(f"Workflow {model}: notices for {sorted(unknown)}, which are not actions of its table.")
+            raise ValueError(
+                f"Workflow {model}: notices for {sorted(unknown)}, which are not actions of its table."
+            )
         self.status_field = status_field
         self.lock_related = tuple(lock_related)
         self.services = {}
         missing = {name for t in self.transitions.values() for name in t.fields} - set(self.inputs)
         if missing:
-            raise ValueError(f"Workflow {model}: inputs {sorted(missing)} are used by the table but not declared.")
+            raise ValueError(
+                f"Workflow {model}: inputs {sorted(missing)} are used by the table but not declared."
+            )
         _workflows[model.lower()] = self
 
     @cached_property
@@ -102,10 +115,15 @@ class Workflow:
             return Refusal(403, _("Your role does not allow “%(action)s”.") % {"action": transition.label})
         status = getattr(obj, self.status_field)
         if status not in transition.sources:
-            return Refusal(409, _("This %(record)s is “%(status)s”: “%(action)s” is not possible now.") % {
-                "record": self.model._meta.verbose_name, "status": self.status_label(status),
-                "action": transition.label,
-            })
+            return Refusal(
+                409,
+                _("This %(record)s is “%(status)s”: “%(action)s” is not possible now.")
+                % {
+                    "record": self.model._meta.verbose_name,
+                    "status": self.status_label(status),
+                    "action": transition.label,
+                },
+            )
         if transition.guard is not None and not transition.guard.allows(obj, user):
             return Refusal(409, str(transition.guard.message))
         return None
@@ -148,12 +166,27 @@ class Workflow:
             locked.save_versioned()
             old, new = changed(before, snapshot(locked))
             old[self.status_field], new[self.status_field] = from_status, getattr(locked, self.status_field)
-            event = record_event(locked, AuditAction.TRANSITION, actor=by, verb=slug, before=old,
-                                 after={**new, **details, **(extra or {})}, note=note)
-            transaction.on_commit(partial(
-                transitioned.send, sender=self.model, instance_id=locked.pk, action=slug, event_id=event.pk,
-                from_status=from_status, to_status=getattr(locked, self.status_field), actor_id=getattr(by, "pk", None),
-            ))
+            event = record_event(
+                locked,
+                AuditAction.TRANSITION,
+                actor=by,
+                verb=slug,
+                before=old,
+                after={**new, **details, **(extra or {})},
+                note=note,
+            )
+            transaction.on_commit(
+                partial(
+                    transitioned.send,
+                    sender=self.model,
+                    instance_id=locked.pk,
+                    action=slug,
+                    event_id=event.pk,
+                    from_status=from_status,
+                    to_status=getattr(locked, self.status_field),
+                    actor_id=getattr(by, "pk", None),
+                )
+            )
         return locked
 
     # --- services ---------------------------------------------------------------------------------------
@@ -170,8 +203,11 @@ class Workflow:
 
     def check_services(self):
         """Every action that takes more than a note or a reason has a service of its own."""
-        missing = {slug for slug, t in self.transitions.items()
-                   if slug not in self.services and not set(t.fields) <= PLAIN_INPUTS}
+        missing = {
+            slug
+            for slug, t in self.transitions.items()
+            if slug not in self.services and not set(t.fields) <= PLAIN_INPUTS
+        }
         if missing:
             raise ValueError(f"Workflow {self.model_label}: actions without a service: {sorted(missing)}.")
 
@@ -180,8 +216,11 @@ class Workflow:
         transition = self.transitions[slug]
 
         def service(obj, *, by, version=None, **inputs):
-            missing = {name: _("This field is required.") for name in transition.required
-                       if not str(inputs.get(name) or "").strip()}
+            missing = {
+                name: _("This field is required.")
+                for name in transition.required
+                if not str(inputs.get(name) or "").strip()
+            }
             if missing:
                 raise ValidationError(missing)
             note = " ".join(str(inputs[name]).strip() for name in transition.fields if inputs.get(name))

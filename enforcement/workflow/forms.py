@@ -28,8 +28,11 @@ def action_form_class(workflow, slug):
             self.style_fields(added)
 
         def inputs(self):
-            return {name: self.cleaned_data.get(name) for name in transition.fields
-                    if self.cleaned_data.get(name) not in (None, "")}
+            return {
+                name: self.cleaned_data.get(name)
+                for name in transition.fields
+                if self.cleaned_data.get(name) not in (None, "")
+            }
 
     ActionForm.__name__ = "".join(part.title() for part in slug.split("_")) + "Form"
     return ActionForm
@@ -44,7 +47,9 @@ def action_forms(workflow, obj, user, *, bound=None):
     `bound` (a submitted form) replaces its own. Each form says its `label`, `button_style` and
     `confirm_question` for `obj`."""
     found = [
-        bound if bound is not None and bound.slug == slug else action_form_class(workflow, slug)(user=user, obj=obj)
+        bound
+        if bound is not None and bound.slug == slug
+        else action_form_class(workflow, slug)(user=user, obj=obj)
         for slug in workflow.allowed_actions(obj, user)
     ]
     leading = next((form for form in found if form.transition.leads and form.transition.leads(obj)), None)
@@ -53,7 +58,9 @@ def action_forms(workflow, obj, user, *, bound=None):
         form.label = transition.label_for(obj)
         form.button_style = transition.style
         if leading is not None:
-            form.button_style = "primary" if form is leading else STEPPED_BACK.get(transition.style, transition.style)
+            form.button_style = (
+                "primary" if form is leading else STEPPED_BACK.get(transition.style, transition.style)
+            )
         form.confirm_question = ""
         if transition.confirm is True:
             form.confirm_question = _("%(action)s: are you sure?") % {"action": form.label}

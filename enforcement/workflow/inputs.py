@@ -27,8 +27,12 @@ class Text(Input):
     rows: int = 2
 
     def form(self, required, user, obj):
-        return forms.CharField(label=self.label, required=required, max_length=self.max_length,
-                               widget=forms.Textarea(attrs={"rows": self.rows}))
+        return forms.CharField(
+            label=self.label,
+            required=required,
+            max_length=self.max_length,
+            widget=forms.Textarea(attrs={"rows": self.rows}),
+        )
 
     def api(self, required):
         return serializers.CharField(required=required, allow_blank=not required, max_length=self.max_length)
@@ -59,7 +63,9 @@ class Integer(Input):
 
     def form(self, required, user, obj):
         label = self.label(obj) if callable(self.label) else self.label
-        return forms.IntegerField(label=label, min_value=self.min_value, max_value=self.max_value, required=required)
+        return forms.IntegerField(
+            label=label, min_value=self.min_value, max_value=self.max_value, required=required
+        )
 
     def api(self, required):
         return serializers.IntegerField(min_value=self.min_value, max_value=self.max_value, required=required)

@@ -29,8 +29,9 @@ from enforcement.versioning import StaleEdit
 from .exceptions import TransitionNotAllowed
 
 
-def permission_matrix(workflow, *, prepare, roles=None, statuses=None, unit_fixture="district_a",
-                      outsider_fixture="district_b"):
+def permission_matrix(
+    workflow, *, prepare, roles=None, statuses=None, unit_fixture="district_a", outsider_fixture="district_b"
+):
     slugs = list(workflow.transitions)
     roles = list(roles or Role.values)
 
@@ -41,7 +42,11 @@ def permission_matrix(workflow, *, prepare, roles=None, statuses=None, unit_fixt
 
     def state(obj):
         fresh = type(obj)._default_manager.get(pk=obj.pk)
-        return getattr(fresh, workflow.status_field), fresh.version, AuditEvent.objects.for_object(obj).count()
+        return (
+            getattr(fresh, workflow.status_field),
+            fresh.version,
+            AuditEvent.objects.for_object(obj).count(),
+        )
 
     @pytest.mark.parametrize("role", roles)
     @pytest.mark.parametrize("slug", slugs)
@@ -54,7 +59,11 @@ def permission_matrix(workflow, *, prepare, roles=None, statuses=None, unit_fixt
             assert (slug in workflow.allowed_actions(obj, user)) == allowed, (slug, role, status)
             if allowed:
                 done = workflow.perform(slug, obj, by=user, version=obj.version, **inputs)
-                assert getattr(done, workflow.status_field) == (transition.target or status), (slug, role, status)
+                assert getattr(done, workflow.status_field) == (transition.target or status), (
+                    slug,
+                    role,
+                    status,
+                )
                 assert done.version == obj.version + 1
                 continue
             before = state(obj)
@@ -67,7 +76,9 @@ def permission_matrix(workflow, *, prepare, roles=None, statuses=None, unit_fixt
     def test_out_of_scope_actor_gets_404_for_every_action(slug, request, make_user):
         transition = workflow.transitions[slug]
         outsider = make_user(*transition.roles, unit=request.getfixturevalue(outsider_fixture))
-        obj, inputs = prepare(slug, sorted(transition.sources)[0], request=request, actor=outsider, outsider=True)
+        obj, inputs = prepare(
+            slug, sorted(transition.sources)[0], request=request, actor=outsider, outsider=True
+        )
         assert workflow.allowed_actions(obj, outsider) == []
         before = state(obj)
         with pytest.raises(Http404):
@@ -85,5 +96,8 @@ def permission_matrix(workflow, *, prepare, roles=None, statuses=None, unit_fixt
             workflow.perform(slug, obj, by=user, version=obj.version + 1, **inputs)
         assert state(obj) == before
 
-    return (test_action_per_role_and_status, test_out_of_scope_actor_gets_404_for_every_action,
-            test_stale_version_loses_even_where_the_action_is_allowed)
+    return (
+        test_action_per_role_and_status,
+        test_out_of_scope_actor_gets_404_for_every_action,
+        test_stale_version_loses_even_where_the_action_is_allowed,
+    )

@@ -30,7 +30,9 @@ def submit_action(request, workflow, obj, slug):
     if not form.is_valid():
         return None, form, 400
     try:
-        done = workflow.perform(slug, obj, by=request.user, version=form.cleaned_data.get("version"), **form.inputs())
+        done = workflow.perform(
+            slug, obj, by=request.user, version=form.cleaned_data.get("version"), **form.inputs()
+        )
     except TransitionNotAllowed as exc:
         messages.error(request, exc.message)
         return None, None, 409
@@ -41,6 +43,8 @@ def submit_action(request, workflow, obj, slug):
         add_errors(form, exc)
         return None, form, 400
     transition = workflow.transitions[slug]
-    messages.success(request, str(transition.done) if transition.done else
-                     _("%(action)s: done.") % {"action": transition.label})
+    messages.success(
+        request,
+        str(transition.done) if transition.done else _("%(action)s: done.") % {"action": transition.label},
+    )
     return done, None, 200

@@ -61,7 +61,9 @@ def test_hotline_complaint_from_intake_to_closing(new_page, demo_city):
     expect(desk).to_have_url(re.compile(r"/complaints/new/$"))
     expect(desk.locator("#id_channel")).to_have_value("hotline_12345")
     desk.locator(".category-search").fill("乱摆卖")
-    expect(desk.locator("#id_category")).to_have_value(str(demo_city["category"].pk))  # the only match, chosen
+    expect(desk.locator("#id_category")).to_have_value(
+        str(demo_city["category"].pk)
+    )  # the only match, chosen
     desk.fill("#id_description", "祖庙路口流动摊贩占道经营，<b>早晚高峰</b>影响通行。")
     desk.fill("#id_address", "禅城区祖庙路18号")
     desk.fill("#id_lat", "23.025000")
@@ -81,8 +83,13 @@ def test_hotline_complaint_from_intake_to_closing(new_page, demo_city):
 
     act(desk, "accept")
     expect_status(desk, "accepted")
-    act(desk, "dispatch", lambda panel: panel.locator("select[name='dispatch-unit']").select_option(
-        str(demo_city["squadron"].pk)))
+    act(
+        desk,
+        "dispatch",
+        lambda panel: panel.locator("select[name='dispatch-unit']").select_option(
+            str(demo_city["squadron"].pk)
+        ),
+    )
     expect_status(desk, "dispatched")
     expect(desk.locator(".complaint-unit")).to_contain_text(demo_city["squadron"].name)
 
@@ -96,8 +103,13 @@ def test_hotline_complaint_from_intake_to_closing(new_page, demo_city):
     expect(phone.locator(".complainant-phone")).to_have_text("138****8001")  # masked for officers
     act(phone, "start")
     expect_status(phone, "in_progress")
-    act(phone, "reply", lambda panel: panel.locator("textarea[name='reply-reply_text']").fill(
-        "已现场劝离摊贩，并安排巡查跟进。"))
+    act(
+        phone,
+        "reply",
+        lambda panel: panel.locator("textarea[name='reply-reply_text']").fill(
+            "已现场劝离摊贩，并安排巡查跟进。"
+        ),
+    )
     expect_status(phone, "replied")
     expect(phone.locator(".complaint-reply")).to_contain_text("已现场劝离摊贩")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
@@ -105,8 +117,11 @@ def test_hotline_complaint_from_intake_to_closing(new_page, demo_city):
 
     # Intake: the follow-up visit, then closing.
     desk.reload()
-    act(desk, "record_visit", lambda panel: panel.locator(
-        "input[name='record_visit-satisfaction'][value='satisfied']").check())
+    act(
+        desk,
+        "record_visit",
+        lambda panel: panel.locator("input[name='record_visit-satisfaction'][value='satisfied']").check(),
+    )
     expect_status(desk, "visited")
     act(desk, "close")
     expect_status(desk, "closed")
@@ -117,8 +132,15 @@ def test_hotline_complaint_from_intake_to_closing(new_page, demo_city):
     expect(events).to_have_count(7)
     expect(desk.locator(".complaint-timeline .audit-transition")).to_have_count(6)
     texts = events.all_inner_texts()
-    who = [intake.full_name, intake.full_name, officer.full_name, officer.full_name, intake.full_name,
-           intake.full_name, intake.full_name]  # close, visit, reply, start, dispatch, accept, create
+    who = [
+        intake.full_name,
+        intake.full_name,
+        officer.full_name,
+        officer.full_name,
+        intake.full_name,
+        intake.full_name,
+        intake.full_name,
+    ]  # close, visit, reply, start, dispatch, accept, create
     for text, name in zip(texts, who, strict=True):
         assert name in text, (name, text)
     assert "13800138001" not in "".join(texts)  # the timeline keeps the complainant masked

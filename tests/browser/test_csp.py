@@ -47,7 +47,9 @@ def watched(page):
 def other_origin(live_server):
     """The live server under its other name: another origin for the browser (localhost vs 127.0.0.1)."""
     url = live_server.url
-    return url.replace("localhost", "127.0.0.1") if "localhost" in url else url.replace("127.0.0.1", "localhost")
+    return (
+        url.replace("localhost", "127.0.0.1") if "localhost" in url else url.replace("127.0.0.1", "localhost")
+    )
 
 
 def test_the_policy_is_enforced_and_an_inline_script_is_refused(page, demo_city, live_server):  # noqa: F811
@@ -76,7 +78,9 @@ def test_intake_and_patrol_forms_run_under_the_policy(new_page, demo_city, live_
     desk.locator("#id_lng").dispatch_event("change")
     tile = desk.locator(".tile-map img").first
     expect(tile).to_be_attached()
-    desk.wait_for_function("() => { const i = document.querySelector('.tile-map img'); return i && i.complete }")
+    desk.wait_for_function(
+        "() => { const i = document.querySelector('.tile-map img'); return i && i.complete }"
+    )
     assert desk.evaluate("() => document.querySelector('.tile-map img').naturalWidth") > 0
     desk.locator("#id_description").fill("夜间施工噪音扰民")
     assert problems == []
@@ -98,8 +102,13 @@ def test_intake_and_patrol_forms_run_under_the_policy(new_page, demo_city, live_
 def test_complaint_detail_and_api_docs_run_under_the_policy(page, demo_city):  # noqa: F811
     intake = demo_city["intake"]
     complaint = register_complaint(
-        by=intake, channel=Channel.HOTLINE_12345, category=demo_city["category"], description="门前占道经营\n第二行",
-        address="禅城区祖庙路30号", lat=Decimal("23.025000"), lng=Decimal("113.105000"),
+        by=intake,
+        channel=Channel.HOTLINE_12345,
+        category=demo_city["category"],
+        description="门前占道经营\n第二行",
+        address="禅城区祖庙路30号",
+        lat=Decimal("23.025000"),
+        lng=Decimal("113.105000"),
     )
     add_attachment(complaint, SimpleUploadedFile("scene.jpg", jpeg_bytes(), "image/jpeg"), by=intake)
     page, problems = watched(page)

@@ -33,9 +33,15 @@ def demo_city(db):
 
 def test_intake_issues_the_refusal_notice_and_prints_the_complaint_page(page, demo_city):
     intake = demo_city["intake"]
-    complaint = ComplaintFactory(unit=intake.unit, intake_unit=intake.unit, category=demo_city["category"],
-                                 status="rejected", reject_reason="不属于城管执法职责范围", complainant_name="陈小明",
-                                 received_by=intake)
+    complaint = ComplaintFactory(
+        unit=intake.unit,
+        intake_unit=intake.unit,
+        category=demo_city["category"],
+        status="rejected",
+        reject_reason="不属于城管执法职责范围",
+        complainant_name="陈小明",
+        received_by=intake,
+    )
     page.on("dialog", lambda dialog: dialog.accept())  # the confirm before issuing
     log_in(page, intake)
 

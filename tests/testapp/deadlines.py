@@ -22,23 +22,55 @@ def inspection_reviewers(kind, level, objects):
     return found
 
 
-INSPECTION_BOOKING = register(DeadlineKind(
-    slug="inspection_booking", label="Inspection booking", model="testapp.Inspection", due_field="book_due_at",
-    live_statuses={"open"}, met_field="booked_at", start_field="opened_at", changed_field="updated_at",
-))
-INSPECTION_VISIT = register(DeadlineKind(
-    slug="inspection_visit", label="Inspection visit", model="testapp.Inspection", due_field="visit_due_at",
-    live_statuses={"booked", "in_progress"}, met_field="visited_at", start_field="opened_at",
-    changed_field="updated_at", handler_fields=("handler", "second_officer"),
-))
-INSPECTION_REVIEW = register(DeadlineKind(
-    slug="inspection_review", label="Inspection review", model="testapp.Inspection", due_field="review_due_at",
-    live_statuses={"visited"}, met_field="reviewed_at", start_field="visited_at", changed_field="updated_at",
-    handler_fields=(), recipients="tests.testapp.deadlines.inspection_reviewers",
-))
+INSPECTION_BOOKING = register(
+    DeadlineKind(
+        slug="inspection_booking",
+        label="Inspection booking",
+        model="testapp.Inspection",
+        due_field="book_due_at",
+        live_statuses={"open"},
+        met_field="booked_at",
+        start_field="opened_at",
+        changed_field="updated_at",
+    )
+)
+INSPECTION_VISIT = register(
+    DeadlineKind(
+        slug="inspection_visit",
+        label="Inspection visit",
+        model="testapp.Inspection",
+        due_field="visit_due_at",
+        live_statuses={"booked", "in_progress"},
+        met_field="visited_at",
+        start_field="opened_at",
+        changed_field="updated_at",
+        handler_fields=("handler", "second_officer"),
+    )
+)
+INSPECTION_REVIEW = register(
+    DeadlineKind(
+        slug="inspection_review",
+        label="Inspection review",
+        model="testapp.Inspection",
+        due_field="review_due_at",
+        live_statuses={"visited"},
+        met_field="reviewed_at",
+        start_field="visited_at",
+        changed_field="updated_at",
+        handler_fields=(),
+        recipients="tests.testapp.deadlines.inspection_reviewers",
+    )
+)
 
 # The permit workflow's one deadline: a submitted permit is decided by `due_at`.
-PERMIT_DECISION = register(DeadlineKind(
-    slug="permit_decision", label="Permit decision", model="testapp.Permit", due_field="due_at",
-    live_statuses={PermitStatus.SUBMITTED}, met_field="decided_at", changed_field="updated_at",
-))
+PERMIT_DECISION = register(
+    DeadlineKind(
+        slug="permit_decision",
+        label="Permit decision",
+        model="testapp.Permit",
+        due_field="due_at",
+        live_statuses={PermitStatus.SUBMITTED},
+        met_field="decided_at",
+        changed_field="updated_at",
+    )
+)

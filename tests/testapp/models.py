@@ -26,7 +26,9 @@ class Permit(VersionedModel):
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField("status", max_length=16, choices=PermitStatus.choices, default=PermitStatus.DRAFT)
+    status = models.CharField(
+        "status", max_length=16, choices=PermitStatus.choices, default=PermitStatus.DRAFT
+    )
     due_at = models.DateTimeField("due", null=True, blank=True)
     decided_at = models.DateTimeField("decided at", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -128,8 +130,9 @@ class Dossier(VersionedModel):
     (enforcement/audit/templatetags/audit_tags.py): a counter left out, files named by id in its events."""
 
     title = models.CharField("title", max_length=100)
-    stage = models.CharField("stage", max_length=12, choices=[("open", "Open"), ("closed", "Closed")],
-                             default="open")
+    stage = models.CharField(
+        "stage", max_length=12, choices=[("open", "Open"), ("closed", "Closed")], default="open"
+    )
     reminders_sent = models.PositiveSmallIntegerField("reminders sent", default=0)
 
     audit_hidden_fields = ("reminders_sent", "name", "kind", "size")

@@ -18,7 +18,9 @@ from .workflow import WORKFLOW
 
 def _page(request, permit, bound=None, status=200):
     forms = action_forms(WORKFLOW, permit, request.user, bound=bound)
-    return render(request, "testapp/permit_detail.html", {"permit": permit, "action_forms": forms}, status=status)
+    return render(
+        request, "testapp/permit_detail.html", {"permit": permit, "action_forms": forms}, status=status
+    )
 
 
 @login_required

@@ -24,8 +24,12 @@ REQUESTS = "/open311/v2/requests.json"
 
 @pytest.fixture
 def vending(db):
-    major = ViolationCategoryFactory(code="07", name="占道经营", name_en="Street vending and occupying the street")
-    return ViolationCategoryFactory(code="0701", name="流动摊贩占道经营", name_en="Street vending", parent=major)
+    major = ViolationCategoryFactory(
+        code="07", name="占道经营", name_en="Street vending and occupying the street"
+    )
+    return ViolationCategoryFactory(
+        code="0701", name="流动摊贩占道经营", name_en="Street vending", parent=major
+    )
 
 
 @pytest.fixture
@@ -37,16 +41,25 @@ def hotline(district_a):
 
 @pytest.fixture
 def other_platform(district_a):
-    client, key = services.create_client(name="Mayor's mailbox", unit=district_a, channel=Channel.MAYOR_HOTLINE)
+    client, key = services.create_client(
+        name="Mayor's mailbox", unit=district_a, channel=Channel.MAYOR_HOTLINE
+    )
     client.key = key
     return client
 
 
 def file(client, platform, **fields):
     data = {
-        "api_key": platform.key, "service_code": "0701", "lat": "23.021234", "long": "113.105678",
-        "address_string": "中山路18号", "description": "门口有流动摊贩占道经营，影响通行",
-        "first_name": "三", "last_name": "张", "phone": "13812345678", "email": "zhang@example.org",
+        "api_key": platform.key,
+        "service_code": "0701",
+        "lat": "23.021234",
+        "long": "113.105678",
+        "address_string": "中山路18号",
+        "description": "门口有流动摊贩占道经营，影响通行",
+        "first_name": "三",
+        "last_name": "张",
+        "phone": "13812345678",
+        "email": "zhang@example.org",
         "media_url": "https://12345.example.org/photos/1.jpg",
     }
     data.update(fields)
@@ -100,8 +113,13 @@ def test_only_json_is_served(client, vending):
 def test_a_platform_files_a_complaint_and_tracks_it_to_closed(
     client, hotline, vending, district_a, squad_a, make_user
 ):
-    grid = GridFactory(unit=squad_a, min_lat=Decimal("23.02"), max_lat=Decimal("23.03"),
-                       min_lng=Decimal("113.10"), max_lng=Decimal("113.11"))
+    grid = GridFactory(
+        unit=squad_a,
+        min_lat=Decimal("23.02"),
+        max_lat=Decimal("23.03"),
+        min_lng=Decimal("113.10"),
+        max_lng=Decimal("113.11"),
+    )
     intake = make_user("intake", unit=district_a)
     officer = make_user("officer", unit=squad_a)
 
@@ -154,8 +172,11 @@ def test_a_platform_files_a_complaint_and_tracks_it_to_closed(
 
 def test_a_rejected_complaint_reads_closed_with_the_reason(client, hotline, vending, district_a, make_user):
     number = file(client, hotline).json()[0]["service_request_id"]
-    complaint_services.reject(Complaint.objects.get(number=number), by=make_user("intake", unit=district_a),
-                              reason="不属于城管职责，请向住建部门反映。")
+    complaint_services.reject(
+        Complaint.objects.get(number=number),
+        by=make_user("intake", unit=district_a),
+        reason="不属于城管职责，请向住建部门反映。",
+    )
     item = read(client, hotline, number)
     assert (item["status"], item["status_notes"]) == ("closed", "不属于城管职责，请向住建部门反映。")
 
@@ -207,7 +228,9 @@ def test_another_client_cannot_see_the_request(client, hotline, other_platform, 
     assert response.status_code == 404
     assert error_of(response)
     assert client.get(REQUESTS, {"api_key": other_platform.key}).json() == []
-    assert [r["service_request_id"] for r in client.get(REQUESTS, {"api_key": hotline.key}).json()] == [number]
+    assert [r["service_request_id"] for r in client.get(REQUESTS, {"api_key": hotline.key}).json()] == [
+        number
+    ]
 
 
 def test_complaints_registered_in_the_bureau_are_not_visible(client, hotline, vending, district_a, make_user):
@@ -280,8 +303,16 @@ def test_wrong_method(client, hotline, vending):
 # --- administration -------------------------------------------------------------------------------------
 def test_management_command_creates_a_client_whose_key_works(client, district_a, vending):
     out = io.StringIO()
-    call_command("open311_client", "create", "12345 热线", "--channel", "hotline_12345", "--unit", district_a.code,
-                 stdout=out)
+    call_command(
+        "open311_client",
+        "create",
+        "12345 热线",
+        "--channel",
+        "hotline_12345",
+        "--unit",
+        district_a.code,
+        stdout=out,
+    )
     key = out.getvalue().strip().splitlines()[-1]
     platform = Open311Client.objects.get(name="12345 热线")
     assert platform.key_hash == services.hash_key(key) and platform.unit == district_a
@@ -319,7 +350,11 @@ def test_an_admin_edit_is_audited_with_what_changed(make_user, district_a, vendi
     client.force_login(superuser)
     response = client.post(
         reverse("admin:open311_open311client_change", args=[platform.pk]),
-        {"name": "12345 city hotline", "channel": "hotline_12345", "unit": district_a.pk},  # unticked: inactive
+        {
+            "name": "12345 city hotline",
+            "channel": "hotline_12345",
+            "unit": district_a.pk,
+        },  # unticked: inactive
     )
     assert response.status_code == 302
     platform.refresh_from_db()
@@ -348,7 +383,11 @@ def test_anyone_reads_a_request_without_a_key_but_no_personal_data(
     response = client.get(f"/open311/v2/requests/{number}.json")
     assert response.status_code == 200, response.content
     (item,) = response.json()
-    assert (item["service_request_id"], item["service_code"], item["address"]) == (number, "0701", "中山路18号")
+    assert (item["service_request_id"], item["service_code"], item["address"]) == (
+        number,
+        "0701",
+        "中山路18号",
+    )
     # The status in words; the reply names the complainant, so only the filing client reads it.
     assert item["status_notes"] == "Visited" and "张先生" not in response.content.decode()
     assert item["requested_datetime"] and item["updated_datetime"]
@@ -361,10 +400,15 @@ def test_anyone_reads_a_request_without_a_key_but_no_personal_data(
     assert not [value for value in PERSONAL if value in str(listed)]
 
 
-def test_without_a_key_the_bureaus_own_complaints_stay_unseen(client, hotline, vending, district_a, make_user):
+def test_without_a_key_the_bureaus_own_complaints_stay_unseen(
+    client, hotline, vending, district_a, make_user
+):
     own = complaint_services.register_complaint(
-        by=make_user("intake", unit=district_a), channel=Channel.HOTLINE_12345, category=vending,
-        description="占道", address="人民路1号",
+        by=make_user("intake", unit=district_a),
+        channel=Channel.HOTLINE_12345,
+        category=vending,
+        description="占道",
+        address="人民路1号",
     )
     response = client.get(f"/open311/v2/requests/{own.number}.json")
     assert response.status_code == 404 and error_of(response)
@@ -382,9 +426,14 @@ def test_a_closed_deployment_needs_a_key_to_read(client, hotline, vending, setti
 
 
 def test_filing_without_any_api_key_is_refused(client, vending):
-    response = client.post(REQUESTS, {
-        "service_code": "0701", "address_string": "中山路18号", "description": "占道",
-    })
+    response = client.post(
+        REQUESTS,
+        {
+            "service_code": "0701",
+            "address_string": "中山路18号",
+            "description": "占道",
+        },
+    )
     assert response.status_code == 403
     assert "api_key" in error_of(response)
     assert not Complaint.objects.exists()
@@ -406,7 +455,9 @@ def test_the_optional_fields_are_kept_and_the_email_never_read_back(client, hotl
 
 
 # --- a real Open311 client library ----------------------------------------------------------------------
-def test_the_georeport_library_lists_services_and_tracks_a_request_without_a_key(live_server, district_a, vending):
+def test_the_georeport_library_lists_services_and_tracks_a_request_without_a_key(
+    live_server, district_a, vending
+):
     """`georeport` (PyPI) reads GeoReport v2 but has no call to file a request, so the POST is a plain
     `requests` call as the spec gives it; the library then reads the request back without a key."""
     import requests
@@ -417,23 +468,40 @@ def test_the_georeport_library_lists_services_and_tracks_a_request_without_a_key
     assert "0701" in [service["service_code"] for service in library.get_service_list()]
     assert library.get_service_definition("0701") == {"service_code": "0701", "attributes": []}
 
-    hotline, key = services.create_client(name="12345 hotline", unit=district_a, channel=Channel.HOTLINE_12345)
-    response = requests.post(f"{root}/requests.json", data={
-        "api_key": key, "service_code": "0701", "lat": "23.021234", "long": "113.105678",
-        "address_string": "中山路18号", "description": "门口有流动摊贩占道经营", "first_name": "三",
-        "last_name": "张", "email": "zhang@example.org", "device_id": "phone-42",
-    }, timeout=10)
+    hotline, key = services.create_client(
+        name="12345 hotline", unit=district_a, channel=Channel.HOTLINE_12345
+    )
+    response = requests.post(
+        f"{root}/requests.json",
+        data={
+            "api_key": key,
+            "service_code": "0701",
+            "lat": "23.021234",
+            "long": "113.105678",
+            "address_string": "中山路18号",
+            "description": "门口有流动摊贩占道经营",
+            "first_name": "三",
+            "last_name": "张",
+            "email": "zhang@example.org",
+            "device_id": "phone-42",
+        },
+        timeout=10,
+    )
     assert response.status_code == 201, response.text
     number = response.json()[0]["service_request_id"]
 
     item = library.get_service_request(number)
     assert (item["service_request_id"], item["status"], item["service_code"]) == (number, "open", "0701")
-    assert [r["service_request_id"] for r in library.get_service_requests(service_request_id=number)] == [number]
+    assert [r["service_request_id"] for r in library.get_service_requests(service_request_id=number)] == [
+        number
+    ]
     assert [r["service_request_id"] for r in library.get_service_requests(status="open")] == [number]
     assert not [value for value in ("张", "zhang@example.org", "门口") if value in str(item)]
 
 
-def test_the_request_admin_shows_the_device_but_not_the_email(client, make_user, district_a, hotline, vending):
+def test_the_request_admin_shows_the_device_but_not_the_email(
+    client, make_user, district_a, hotline, vending
+):
     number = file(client, hotline, device_id="phone-42").json()[0]["service_request_id"]
     filed = Open311Request.objects.get(complaint__number=number)
     client.force_login(make_user(unit=district_a, is_superuser=True, is_staff=True))

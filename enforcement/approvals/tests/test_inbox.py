@@ -72,8 +72,11 @@ def test_oldest_deadline_first_then_oldest_request_across_models(
     no_due_older.requested_at = no_due.requested_at - timedelta(hours=1)
     no_due_older.save()
     assert _listed(reviewer_a) == [
-        ("permit_renewal", overdue.pk), ("permit_waiver", soon.pk), ("permit_waiver", later.pk),
-        ("permit_waiver", no_due_older.pk), ("permit_renewal", no_due.pk),
+        ("permit_renewal", overdue.pk),
+        ("permit_waiver", soon.pk),
+        ("permit_waiver", later.pk),
+        ("permit_waiver", no_due_older.pk),
+        ("permit_renewal", no_due.pk),
     ]
 
 
@@ -85,7 +88,10 @@ def test_filters_by_kind_and_decision(make_permit, district_a, officer_a, leader
     assert _listed(head_a) == [("permit_renewal", renewal.pk)]  # pending by default
     assert _listed(head_a, decision=ApprovalDecision.APPROVED) == [("permit_grant", grant.pk)]
     assert _listed(head_a, decision=ApprovalDecision.REJECTED) == []
-    assert sorted(_listed(head_a, decision=None)) == [("permit_grant", grant.pk), ("permit_renewal", renewal.pk)]
+    assert sorted(_listed(head_a, decision=None)) == [
+        ("permit_grant", grant.pk),
+        ("permit_renewal", renewal.pk),
+    ]
     assert _listed(head_a, kind="permit_waiver") == []  # a kind they do not decide
 
 
@@ -99,11 +105,20 @@ def test_api_rows_say_what_waits_and_where(make_permit, district_a, officer_a, l
     assert body["count"] == 1
     row = body["results"][0]
     assert row == {
-        "id": approval.pk, "kind": "permit_grant", "kind_label": "Grant of a permit",
-        "subject": "Night market stall", "subject_url": f"/permits/{permit.pk}/",
+        "id": approval.pk,
+        "kind": "permit_grant",
+        "kind_label": "Grant of a permit",
+        "subject": "Night market stall",
+        "subject_url": f"/permits/{permit.pk}/",
         "requested_by": {"id": officer_a.pk, "name": officer_a.full_name or officer_a.username},
-        "requested_at": row["requested_at"], "reason": "夜市摊位", "due_at": row["due_at"],
-        "decision": "pending", "decision_label": "Pending", "decided_by": None, "decided_at": None, "opinion": "",
+        "requested_at": row["requested_at"],
+        "reason": "夜市摊位",
+        "due_at": row["due_at"],
+        "decision": "pending",
+        "decision_label": "Pending",
+        "decided_by": None,
+        "decided_at": None,
+        "opinion": "",
     }
     assert row["due_at"] is not None and row["requested_at"] is not None
 

@@ -31,7 +31,11 @@ def test_a_second_pending_approval_of_one_kind_is_refused(make_permit, district_
 
 def test_nobody_decides_their_own_request_even_in_the_database(make_permit, district_a, leader_a):
     approval = _create(make_permit(district_a), leader_a)
-    approval.decision, approval.decided_by, approval.decided_at = ApprovalDecision.APPROVED, leader_a, timezone.now()
+    approval.decision, approval.decided_by, approval.decided_at = (
+        ApprovalDecision.APPROVED,
+        leader_a,
+        timezone.now(),
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         approval.save()
 

@@ -43,16 +43,25 @@ def test_a_request_is_a_record_of_its_own_on_the_subjects_timeline(
     approval_requested.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            approval = services.request_approval(GRANT, permit, by=officer_a, reason="  需要许可  ", due_at=due)
+            approval = services.request_approval(
+                GRANT, permit, by=officer_a, reason="  需要许可  ", due_at=due
+            )
     finally:
         approval_requested.disconnect(receiver)
     assert (approval.kind, approval.permit, approval.requested_by, approval.reason, approval.due_at) == (
-        "permit_grant", permit, officer_a, "需要许可", due
+        "permit_grant",
+        permit,
+        officer_a,
+        "需要许可",
+        due,
     )
     assert approval.decision == ApprovalDecision.PENDING
     event = AuditEvent.objects.get()
     assert (event.action, event.verb, event.object_id, event.actor) == (
-        AuditAction.CREATE, "request_approval", str(approval.pk), officer_a
+        AuditAction.CREATE,
+        "request_approval",
+        str(approval.pk),
+        officer_a,
     )
     assert event.root_content_type == ContentType.objects.get_for_model(permit)
     assert event.root_object_id == str(permit.pk)
@@ -114,7 +123,11 @@ def test_a_decision_stamps_who_when_and_writes_what_changed(
     finally:
         approval_decided.disconnect(receiver)
     approval.refresh_from_db()
-    assert (approval.decision, approval.decided_by, approval.opinion) == (ApprovalDecision.APPROVED, leader_a, "同意")
+    assert (approval.decision, approval.decided_by, approval.opinion) == (
+        ApprovalDecision.APPROVED,
+        leader_a,
+        "同意",
+    )
     assert approval.decided_at is not None and decided.pk == approval.pk
     event = AuditEvent.objects.filter(verb="decide_approval").get()
     assert event.action == AuditAction.TRANSITION and event.root_object_id == str(permit.pk)
@@ -162,7 +175,9 @@ def test_the_kinds_excluded_people_may_not_decide(make_permit, district_a, make_
 
 def test_only_the_kinds_roles_decide(permit, make_user, district_a, officer_a, reviewer_a, head_a):
     services.request_approval(GRANT, permit, by=officer_a, reason="r")
-    assert "Grant of a permit" in _refused(PermissionDenied, GRANT, permit, make_user("officer", unit=district_a))
+    assert "Grant of a permit" in _refused(
+        PermissionDenied, GRANT, permit, make_user("officer", unit=district_a)
+    )
     _refused(PermissionDenied, GRANT, permit, reviewer_a)  # SUPERVISOR_ROLES, but not a line supervisor
     services.decide_approval(GRANT, permit, by=head_a, decision=ApprovalDecision.REJECTED)
     services.request_approval(WAIVER, permit, by=officer_a, reason="r")
@@ -201,8 +216,9 @@ def test_may_decide_answers_as_the_service_does_without_a_query(
         assert not services.may_decide(GRANT, None, permit, leader_a)
 
 
-def test_an_approval_is_decided_only_through_its_own_subject(make_permit, district_a, district_b, officer_a,
-                                                             officer_b, leader_a):
+def test_an_approval_is_decided_only_through_its_own_subject(
+    make_permit, district_a, district_b, officer_a, officer_b, leader_a
+):
     """An approval given with another record as its subject was loaded by id alone: a supervisor could decide
     another district's request by naming a record of their own."""
     theirs = make_permit(district_b, handler=officer_b)

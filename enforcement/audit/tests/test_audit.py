@@ -39,7 +39,11 @@ def test_an_edit_that_changes_nothing_writes_no_event(squad_a, officer_a):
 
 def test_transition_event(squad_a, officer_a):
     event = record_transition(squad_a, "dispatch", "accepted", "dispatched", actor=officer_a, note="to squad")
-    assert (event.verb, event.before, event.after["status"]) == ("dispatch", {"status": "accepted"}, "dispatched")
+    assert (event.verb, event.before, event.after["status"]) == (
+        "dispatch",
+        {"status": "accepted"},
+        "dispatched",
+    )
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_orm(squad_a, officer_a):
@@ -80,7 +84,10 @@ def test_a_child_records_events_show_on_its_parents_timeline(squad_a, squad_b, o
 
     events = list(timeline(squad_a))
     assert [(e.content_type.model, e.action) for e in events] == [
-        ("grid", "transition"), ("grid", "update"), ("grid", "create"), ("orgunit", "create"),
+        ("grid", "transition"),
+        ("grid", "update"),
+        ("grid", "create"),
+        ("orgunit", "create"),
     ]
     assert {e.root_object_id for e in events} == {str(squad_a.pk), None}
     # The child's own timeline is its own events (its children would be there too).

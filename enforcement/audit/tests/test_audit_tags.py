@@ -90,8 +90,14 @@ def dossier():
 
 def _file(dossier, user, name="现场.jpg"):
     return DossierFile.objects.create(
-        dossier=dossier, file=f"testapp/2026/12/{JPEG_SHA}.jpg", kind="photo", original_name=name,
-        content_type="image/jpeg", size=120_000, sha256=JPEG_SHA, uploaded_by=user,
+        dossier=dossier,
+        file=f"testapp/2026/12/{JPEG_SHA}.jpg",
+        kind="photo",
+        original_name=name,
+        content_type="image/jpeg",
+        size=120_000,
+        sha256=JPEG_SHA,
+        uploaded_by=user,
     )
 
 
@@ -120,9 +126,19 @@ def test_an_event_naming_a_file_by_id_shows_the_file(dossier, city, make_user, d
     """As files.services.store_attachment writes it on the parent: the file's id, its details beside it."""
     officer = make_user("officer", unit=city)
     attachment = _file(dossier, officer)
-    record_event(dossier, "update", actor=officer, verb="add_attachment", after={
-        "attachment": attachment.pk, "name": "现场.jpg", "sha256": JPEG_SHA, "kind": "photo", "size": 120_000,
-    })
+    record_event(
+        dossier,
+        "update",
+        actor=officer,
+        verb="add_attachment",
+        after={
+            "attachment": attachment.pk,
+            "name": "现场.jpg",
+            "sha256": JPEG_SHA,
+            "kind": "photo",
+            "size": 120_000,
+        },
+    )
     with django_assert_max_num_queries(2):  # the events, and the files they name
         html = render(dossier)
     assert "<dt>Evidence file</dt>" in html and "现场.jpg (Photo, 117.2\xa0KB)" in html
@@ -162,8 +178,9 @@ def test_many_referenced_records_cost_one_query_per_model(
     # events below.
     units = [OrgUnitFactory(parent=city) for _ in range(5)]
     for unit in units:
-        record_event(unit, "update", actor=officer, before={"parent": None}, after={"parent": city.pk},
-                     root=dossier)
+        record_event(
+            unit, "update", actor=officer, before={"parent": None}, after={"parent": city.pk}, root=dossier
+        )
     with django_assert_max_num_queries(3):
         html = render(dossier)
     assert html.count('class="audit-event') == 15
@@ -197,7 +214,22 @@ def test_the_timeline_reads_in_chinese(city, make_user):
     record_event(year, "update", actor=None, after={"created": 2, "replace": True})
     with translation.override("zh-hans"):
         html = "".join(TIMELINE.render(Context({"obj": obj})) for obj in (unit, user, year))
-    for english in ("name", "is_active", "Name", "Active", "roles", "Roles", "Edited", "System", "officer",
-                    "created", "Created", "replace", "Replace", "True", "Yes"):
+    for english in (
+        "name",
+        "is_active",
+        "Name",
+        "Active",
+        "roles",
+        "Roles",
+        "Edited",
+        "System",
+        "officer",
+        "created",
+        "Created",
+        "replace",
+        "Replace",
+        "True",
+        "Yes",
+    ):
         assert f">{english}<" not in html
     assert "名称" in html and "启用" in html and "角色" in html and "编辑" in html

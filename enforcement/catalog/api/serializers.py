@@ -18,9 +18,24 @@ class ViolationCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = ViolationCategory
         fields = [
-            "id", "code", "name", "name_en", "parent", "level", "children", "legal_basis", "penalty_basis",
-            "fine_min_individual", "fine_max_individual", "fine_min_organisation", "fine_max_organisation",
-            "simple_procedure_allowed", "is_urgent", "sort_order", "is_active", "version",
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "parent",
+            "level",
+            "children",
+            "legal_basis",
+            "penalty_basis",
+            "fine_min_individual",
+            "fine_max_individual",
+            "fine_min_organisation",
+            "fine_max_organisation",
+            "simple_procedure_allowed",
+            "is_urgent",
+            "sort_order",
+            "is_active",
+            "version",
         ]
         # Deactivation has its own action (it cascades to sub-categories).
         read_only_fields = ["is_active", "version"]
@@ -34,7 +49,9 @@ class ViolationCategorySerializer(serializers.ModelSerializer):
 
 
 class LegalParameterSerializer(serializers.ModelSerializer):
-    default_value = serializers.SerializerMethodField(help_text=_("The statutory default, if the code knows the key"))
+    default_value = serializers.SerializerMethodField(
+        help_text=_("The statutory default, if the code knows the key")
+    )
 
     class Meta:
         model = LegalParameter
@@ -51,7 +68,9 @@ class LegalParameterSerializer(serializers.ModelSerializer):
             if value != self.instance.key:
                 raise serializers.ValidationError(_("The key of a legal parameter cannot be changed."))
         elif value not in DEFAULTS:
-            raise serializers.ValidationError(_("Unknown legal parameter: no rule of the platform reads this key."))
+            raise serializers.ValidationError(
+                _("Unknown legal parameter: no rule of the platform reads this key.")
+            )
         return value
 
     def validate(self, attrs):

@@ -17,19 +17,25 @@ class CatalogViewSet(ScopedModelViewSet):
     permission_classes = [CityWidePermission]  # city administrators write
 
     def expected_version(self):
-        data = self.request.data if hasattr(self.request.data, "get") else {}  # a JSON null or list: no version
+        data = (
+            self.request.data if hasattr(self.request.data, "get") else {}
+        )  # a JSON null or list: no version
         return self.request.headers.get("If-Match", "").strip('"') or data.get("version") or None
 
     def perform_update(self, serializer):
         # One versioned write (no plain save first), validated and audited by the service.
         save_changes(
-            serializer.instance, serializer.validated_data, by=self.request.user,
+            serializer.instance,
+            serializer.validated_data,
+            by=self.request.user,
             expected_version=self.expected_version(),
         )
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text=_("The version you read (or send If-Match)."))
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you read (or send If-Match).")
+    )
 
 
 class ViolationCategoryViewSet(CatalogViewSet):

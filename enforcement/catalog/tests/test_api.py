@@ -36,6 +36,7 @@ def tree():
 
 # --- reading --------------------------------------------------------------------------------------
 
+
 def test_anonymous_is_refused(tree):
     client = APIClient()
     assert client.get(CATEGORIES).status_code in (401, 403)
@@ -49,7 +50,9 @@ def test_every_signed_in_user_reads_the_whole_city_catalogue(api_as, officer_b, 
     assert response.status_code == 200
     rows = {row["code"]: row for row in response.json()["results"]}
     assert {"01", "0101", "02"} <= set(rows)
-    assert rows["01"]["level"] == 1 and rows["01"]["children"] == [tree[1].pk] and rows["01"]["parent"] is None
+    assert (
+        rows["01"]["level"] == 1 and rows["01"]["children"] == [tree[1].pk] and rows["01"]["parent"] is None
+    )
     assert rows["0101"]["level"] == 2 and rows["0101"]["parent"] == tree[0].pk
     assert api_as(officer_b).get(category_url(tree[1])).json()["name_en"] == "Littering"
 
@@ -87,6 +90,7 @@ def test_legal_parameters_are_readable_with_their_article_and_default(api_as, of
 
 # --- writing --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["officer_a", "admin_a"])
 def test_only_a_city_level_administrator_writes(request, api_as, tree, who):
     """A district administrator may not change the city-wide catalogue."""
@@ -106,8 +110,13 @@ def test_only_a_city_level_administrator_writes(request, api_as, tree, who):
 
 def test_admin_creates_a_sub_category_and_it_is_audited(api_as, city_admin, tree):
     payload = {
-        "code": "0102", "name": "乱倒垃圾", "name_en": "Dumping waste", "parent": tree[0].pk,
-        "fine_min_individual": "100.00", "fine_max_individual": "500.00", "simple_procedure_allowed": True,
+        "code": "0102",
+        "name": "乱倒垃圾",
+        "name_en": "Dumping waste",
+        "parent": tree[0].pk,
+        "fine_min_individual": "100.00",
+        "fine_max_individual": "500.00",
+        "simple_procedure_allowed": True,
         "legal_basis": "《城市市容和环境卫生管理条例》第三十四条",
     }
     response = api_as(city_admin).post(CATEGORIES, payload, format="json")
@@ -122,8 +131,14 @@ def test_admin_creates_a_sub_category_and_it_is_audited(api_as, city_admin, tree
 @pytest.mark.parametrize(
     "payload, field",
     [
-        ({"code": "03", "name": "x", "fine_min_individual": "500", "fine_max_individual": "100"}, "fine_max_individual"),
-        ({"code": "03", "name": "x", "fine_min_organisation": "9", "fine_max_organisation": "1"}, "fine_max_organisation"),
+        (
+            {"code": "03", "name": "x", "fine_min_individual": "500", "fine_max_individual": "100"},
+            "fine_max_individual",
+        ),
+        (
+            {"code": "03", "name": "x", "fine_min_organisation": "9", "fine_max_organisation": "1"},
+            "fine_max_organisation",
+        ),
         ({"code": "03", "name": "x", "fine_min_individual": "-1"}, "fine_min_individual"),
         ({"code": "03", "name": "x", "parent": "SUB"}, "parent"),
         ({"code": "01", "name": "duplicate code"}, "code"),
@@ -140,7 +155,9 @@ def test_bad_category_input_is_400_with_the_field(api_as, city_admin, tree, payl
 
 def test_a_major_category_with_children_cannot_become_a_sub_category(api_as, city_admin, tree):
     major, _sub, other = tree
-    response = api_as(city_admin).patch(category_url(major), {"parent": other.pk, "version": major.version}, format="json")
+    response = api_as(city_admin).patch(
+        category_url(major), {"parent": other.pk, "version": major.version}, format="json"
+    )
     assert response.status_code == 400
     assert "parent" in response.json()
 
@@ -183,13 +200,16 @@ def test_deactivating_a_major_category_deactivates_its_sub_categories(api_as, ci
 
 
 def test_is_active_is_not_written_by_patch(api_as, city_admin, tree):
-    response = api_as(city_admin).patch(category_url(tree[0]), {"is_active": False, "version": tree[0].version}, format="json")
+    response = api_as(city_admin).patch(
+        category_url(tree[0]), {"is_active": False, "version": tree[0].version}, format="json"
+    )
     assert response.status_code == 200
     tree[0].refresh_from_db()
     assert tree[0].is_active is True
 
 
 # --- legal parameters -----------------------------------------------------------------------------
+
 
 def test_admin_changes_a_parameter_audited_and_the_rules_follow(api_as, city_admin):
     param = LegalParameter.objects.get(key="large_fine_individual")
@@ -200,27 +220,37 @@ def test_admin_changes_a_parameter_audited_and_the_rules_follow(api_as, city_adm
     assert get_param("large_fine_individual") == Decimal("5000")
     event = AuditEvent.objects.for_object(param).get()
     assert (event.action, event.actor, event.before, event.after) == (
-        "update", city_admin, {"value": "3000.00"}, {"value": "5000.00"},
+        "update",
+        city_admin,
+        {"value": "3000.00"},
+        {"value": "5000.00"},
     )
 
 
 def test_key_and_unit_cannot_be_changed(api_as, city_admin):
     param = LegalParameter.objects.get(key="payment_days")
     client = api_as(city_admin)
-    response = client.patch(parameter_url(param), {"key": "payment_days_2", "version": param.version}, format="json")
+    response = client.patch(
+        parameter_url(param), {"key": "payment_days_2", "version": param.version}, format="json"
+    )
     assert response.status_code == 400 and "key" in response.json()
-    response = client.patch(parameter_url(param), {"unit": "working_days", "version": param.version}, format="json")
+    response = client.patch(
+        parameter_url(param), {"unit": "working_days", "version": param.version}, format="json"
+    )
     assert response.status_code == 400 and "unit" in response.json()
     param.refresh_from_db()
     assert (param.key, param.unit) == ("payment_days", "days")
 
 
 @pytest.mark.parametrize(
-    "key, value", [("payment_days", "-1"), ("payment_days", "15.5"), ("late_surcharge_percent_per_day", "101")]
+    "key, value",
+    [("payment_days", "-1"), ("payment_days", "15.5"), ("late_surcharge_percent_per_day", "101")],
 )
 def test_bad_parameter_value_is_400(api_as, city_admin, key, value):
     param = LegalParameter.objects.get(key=key)
-    response = api_as(city_admin).patch(parameter_url(param), {"value": value, "version": param.version}, format="json")
+    response = api_as(city_admin).patch(
+        parameter_url(param), {"value": value, "version": param.version}, format="json"
+    )
     assert response.status_code == 400
     assert "value" in response.json()
 

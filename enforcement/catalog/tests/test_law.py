@@ -23,9 +23,13 @@ class TestSimpleProcedure:
     @pytest.mark.parametrize(
         "fine, party, permitted",
         [
-            ("200.00", "individual", True), ("200.01", "individual", False), ("0.01", "individual", True),
-            ("3000.00", "organisation", True), ("3000.01", "organisation", False),
-            ("201", "individual", False), ("2999.99", "organisation", True),
+            ("200.00", "individual", True),
+            ("200.01", "individual", False),
+            ("0.01", "individual", True),
+            ("3000.00", "organisation", True),
+            ("3000.01", "organisation", False),
+            ("201", "individual", False),
+            ("2999.99", "organisation", True),
         ],
     )
     def test_fine_ceilings(self, fine, party, permitted):
@@ -58,7 +62,9 @@ class TestSimpleProcedure:
 class TestCashOnTheSpot:
     """Art. 68(1): cash on the spot only for fines ≤ 100 yuan."""
 
-    @pytest.mark.parametrize("fine, permitted", [("100.00", True), ("100.01", False), ("50", True), ("0", False)])
+    @pytest.mark.parametrize(
+        "fine, permitted", [("100.00", True), ("100.01", False), ("50", True), ("0", False)]
+    )
     def test_ceiling(self, fine, permitted):
         assert law.cash_on_the_spot_permitted(D(fine)) is permitted
 
@@ -77,8 +83,10 @@ class TestLargeFine:
     @pytest.mark.parametrize(
         "fine, party, large",
         [
-            ("3000.00", "individual", False), ("3000.01", "individual", True),
-            ("50000.00", "organisation", False), ("50000.01", "organisation", True),
+            ("3000.00", "individual", False),
+            ("3000.01", "individual", True),
+            ("50000.00", "organisation", False),
+            ("50000.01", "organisation", True),
             ("3000.01", "organisation", False),
         ],
     )
@@ -136,7 +144,9 @@ class TestLimitation:
 
     def test_five_years_for_serious_harm(self):
         assert law.within_limitation(date(2021, 3, 10), date(2026, 3, 10), harms_life_health_or_finance=True)
-        assert not law.within_limitation(date(2021, 3, 10), date(2026, 3, 11), harms_life_health_or_finance=True)
+        assert not law.within_limitation(
+            date(2021, 3, 10), date(2026, 3, 11), harms_life_health_or_finance=True
+        )
 
     def test_leap_day(self):
         assert law.limitation_expires(date(2024, 2, 29)) == date(2026, 2, 28)

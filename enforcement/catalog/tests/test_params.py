@@ -41,7 +41,9 @@ def test_a_period_parameter_is_counted_by_the_calendar_as_it_is():
     from enforcement.workdays.periods import PeriodUnit
     from enforcement.workdays.tests.moments import at
 
-    assert PERIOD_UNITS == {"days", "working_days", "months", "years"} and PERIOD_UNITS <= set(PeriodUnit.values)
+    assert PERIOD_UNITS == {"days", "working_days", "months", "years"} and PERIOD_UNITS <= set(
+        PeriodUnit.values
+    )
     served = at("2026-09-16 10:00")
     for key, default in DEFAULTS.items():
         if default.unit in PERIOD_UNITS:
@@ -57,16 +59,31 @@ def test_a_period_parameter_is_counted_by_the_calendar_as_it_is():
 @pytest.mark.parametrize(
     "key, value",
     [
-        ("simple_fine_max_individual", "200"), ("simple_fine_max_organisation", "3000"),
-        ("cash_on_spot_max", "100"), ("cash_handover_working_days", "2"), ("simple_filing_working_days", "3"),
-        ("large_fine_individual", "3000"), ("large_fine_organisation", "50000"),
-        ("hearing_request_working_days", "5"), ("hearing_notice_working_days", "7"), ("decision_days", "90"),
-        ("service_working_days", "7"), ("payment_days", "15"), ("late_surcharge_percent_per_day", "3"),
-        ("court_enforcement_wait_working_days", "10"), ("seizure_max_days", "30"),
-        ("seizure_extension_days", "30"), ("limitation_years", "2"), ("limitation_years_serious", "5"),
-        ("reconsideration_days", "60"), ("litigation_months", "6"), ("petition_accept_days", "15"),
-        ("petition_handle_days", "60"), ("petition_extension_max_days", "30"),
-        ("hotline_reply_working_days", "5"), ("visit_after_reply_working_days", "3"),
+        ("simple_fine_max_individual", "200"),
+        ("simple_fine_max_organisation", "3000"),
+        ("cash_on_spot_max", "100"),
+        ("cash_handover_working_days", "2"),
+        ("simple_filing_working_days", "3"),
+        ("large_fine_individual", "3000"),
+        ("large_fine_organisation", "50000"),
+        ("hearing_request_working_days", "5"),
+        ("hearing_notice_working_days", "7"),
+        ("decision_days", "90"),
+        ("service_working_days", "7"),
+        ("payment_days", "15"),
+        ("late_surcharge_percent_per_day", "3"),
+        ("court_enforcement_wait_working_days", "10"),
+        ("seizure_max_days", "30"),
+        ("seizure_extension_days", "30"),
+        ("limitation_years", "2"),
+        ("limitation_years_serious", "5"),
+        ("reconsideration_days", "60"),
+        ("litigation_months", "6"),
+        ("petition_accept_days", "15"),
+        ("petition_handle_days", "60"),
+        ("petition_extension_max_days", "30"),
+        ("hotline_reply_working_days", "5"),
+        ("visit_after_reply_working_days", "3"),
     ],
 )
 def test_statutory_defaults(key, value):

@@ -19,8 +19,13 @@ LIST = reverse("catalog:category-list")
 def tree():
     major = ViolationCategoryFactory(code="01", name="市容环卫", name_en="City appearance")
     sub = ViolationCategoryFactory(
-        code="0101", name="乱丢废弃物", name_en="Littering", parent=major,
-        fine_min_individual=Decimal("50"), fine_max_individual=Decimal("200"), simple_procedure_allowed=True,
+        code="0101",
+        name="乱丢废弃物",
+        name_en="Littering",
+        parent=major,
+        fine_min_individual=Decimal("50"),
+        fine_max_individual=Decimal("200"),
+        simple_procedure_allowed=True,
     )
     other = ViolationCategoryFactory(code="09", name="燃气安全", name_en="Gas safety", is_urgent=True)
     return major, sub, other
@@ -34,10 +39,17 @@ def admin_client(client, city_admin):
 
 def category_form_data(category, **changes):
     data = {
-        "parent": category.parent_id or "", "code": category.code, "name": category.name,
-        "name_en": category.name_en, "legal_basis": category.legal_basis, "penalty_basis": category.penalty_basis,
-        "fine_min_individual": category.fine_min_individual or "", "fine_max_individual": category.fine_max_individual or "",
-        "fine_min_organisation": "", "fine_max_organisation": "", "sort_order": category.sort_order,
+        "parent": category.parent_id or "",
+        "code": category.code,
+        "name": category.name,
+        "name_en": category.name_en,
+        "legal_basis": category.legal_basis,
+        "penalty_basis": category.penalty_basis,
+        "fine_min_individual": category.fine_min_individual or "",
+        "fine_max_individual": category.fine_max_individual or "",
+        "fine_min_organisation": "",
+        "fine_max_organisation": "",
+        "sort_order": category.sort_order,
         "version": category.version,
     }
     if category.simple_procedure_allowed:
@@ -47,6 +59,7 @@ def category_form_data(category, **changes):
 
 
 # --- browsing -------------------------------------------------------------------------------------
+
 
 def test_anonymous_goes_to_login(client, tree):
     for url in (LIST, reverse("catalog:category-detail", args=[tree[0].pk])):
@@ -73,7 +86,9 @@ def test_an_officer_browses_the_tree_and_parameters_but_gets_no_edit_buttons(off
 def test_search_keeps_the_tree(client, officer_a, tree):
     client.force_login(officer_a)
     response = client.get(LIST, {"q": "litter"})
-    assert [(major.code, [s.code for s in subs]) for major, subs in response.context["tree"]] == [("01", ["0101"])]
+    assert [(major.code, [s.code for s in subs]) for major, subs in response.context["tree"]] == [
+        ("01", ["0101"])
+    ]
     response = client.get(LIST, {"q": "09"})
     assert [major.code for major, _subs in response.context["tree"]] == ["09"]
 
@@ -102,6 +117,7 @@ def test_the_catalog_is_in_the_navigation_of_administrators_only(client, officer
 
 # --- who may edit ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["officer_a", "admin_a"])
 def test_editing_is_refused_to_all_but_city_level_administrators(client, request, tree, who):
     client.force_login(request.getfixturevalue(who))
@@ -123,15 +139,26 @@ def test_editing_is_refused_to_all_but_city_level_administrators(client, request
 
 # --- category forms -------------------------------------------------------------------------------
 
+
 def test_admin_creates_a_sub_category_audited_from_the_ui(admin_client, city_admin, tree):
     form = admin_client.get(reverse("catalog:category-create"), {"parent": tree[0].pk})
     assert form.context["form"].initial["parent"] == tree[0]
-    response = admin_client.post(reverse("catalog:category-create"), {
-        "parent": tree[0].pk, "code": "0102", "name": "乱倒垃圾", "name_en": "Dumping waste",
-        "fine_min_individual": "100", "fine_max_individual": "500", "sort_order": 2,
-    })
+    response = admin_client.post(
+        reverse("catalog:category-create"),
+        {
+            "parent": tree[0].pk,
+            "code": "0102",
+            "name": "乱倒垃圾",
+            "name_en": "Dumping waste",
+            "fine_min_individual": "100",
+            "fine_max_individual": "500",
+            "sort_order": 2,
+        },
+    )
     created = ViolationCategory.objects.get(code="0102")
-    assert response.status_code == 302 and response.url == reverse("catalog:category-detail", args=[created.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "catalog:category-detail", args=[created.pk]
+    )
     assert created.parent == tree[0] and created.fine_max_individual == Decimal("500")
     event = AuditEvent.objects.for_object(created).get()
     assert (event.action, event.actor, event.source) == ("create", city_admin, "ui")
@@ -144,7 +171,8 @@ def test_parent_choices_are_major_categories_only(admin_client, tree):
 
 def test_a_third_level_is_refused_with_a_field_message(admin_client, tree):
     response = admin_client.post(
-        reverse("catalog:category-create"), {"parent": tree[1].pk, "code": "010101", "name": "x", "sort_order": 0}
+        reverse("catalog:category-create"),
+        {"parent": tree[1].pk, "code": "010101", "name": "x", "sort_order": 0},
     )
     assert response.status_code == 200
     assert "parent" in response.context["form"].errors
@@ -164,7 +192,9 @@ def test_min_above_max_is_refused_with_a_field_message(admin_client, tree):
 
 def test_edit_is_saved_and_audited(admin_client, city_admin, tree):
     sub = tree[1]
-    response = admin_client.post(reverse("catalog:category-edit", args=[sub.pk]), category_form_data(sub, name="乱扔垃圾"))
+    response = admin_client.post(
+        reverse("catalog:category-edit", args=[sub.pk]), category_form_data(sub, name="乱扔垃圾")
+    )
     assert response.status_code == 302
     sub.refresh_from_db()
     assert (sub.name, sub.version) == ("乱扔垃圾", 2)
@@ -176,9 +206,12 @@ def test_a_stale_edit_shows_a_message_and_loses_nothing(admin_client, tree):
     """Two administrators open the form at version 1; the second to save is told, not silently applied."""
     sub = tree[1]
     stale_data = category_form_data(sub, name="第二人的修改")
-    assert admin_client.post(
-        reverse("catalog:category-edit", args=[sub.pk]), category_form_data(sub, name="第一人的修改")
-    ).status_code == 302
+    assert (
+        admin_client.post(
+            reverse("catalog:category-edit", args=[sub.pk]), category_form_data(sub, name="第一人的修改")
+        ).status_code
+        == 302
+    )
     response = admin_client.post(reverse("catalog:category-edit", args=[sub.pk]), stale_data)
     assert response.status_code == 200
     assert response.context["stale"] is True
@@ -191,12 +224,15 @@ def test_a_major_category_with_children_cannot_be_moved(admin_client, tree):
     major = tree[0]
     form = admin_client.get(reverse("catalog:category-edit", args=[major.pk])).context["form"]
     assert form.fields["parent"].disabled
-    admin_client.post(reverse("catalog:category-edit", args=[major.pk]), category_form_data(major, parent=tree[2].pk))
+    admin_client.post(
+        reverse("catalog:category-edit", args=[major.pk]), category_form_data(major, parent=tree[2].pk)
+    )
     major.refresh_from_db()
     assert major.parent is None
 
 
 # --- deactivation ---------------------------------------------------------------------------------
+
 
 def test_deactivation_asks_first_then_deactivates_the_sub_categories_too(admin_client, tree):
     major, sub, _other = tree
@@ -218,7 +254,9 @@ def test_reactivating_a_sub_category_under_an_inactive_major_is_explained(admin_
     major, sub, _other = tree
     admin_client.post(reverse("catalog:category-deactivate", args=[major.pk]), {"version": major.version})
     sub.refresh_from_db()
-    response = admin_client.post(reverse("catalog:category-activate", args=[sub.pk]), {"version": sub.version})
+    response = admin_client.post(
+        reverse("catalog:category-activate", args=[sub.pk]), {"version": sub.version}
+    )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     sub.refresh_from_db()
@@ -236,6 +274,7 @@ def test_stale_deactivation_is_refused(admin_client, tree):
 
 # --- legal parameters -----------------------------------------------------------------------------
 
+
 def test_parameter_edit_shows_its_article_and_is_audited(admin_client, city_admin):
     param = LegalParameter.objects.get(key="large_fine_individual")
     page = admin_client.get(reverse("catalog:parameter-edit", args=[param.pk]))
@@ -243,11 +282,17 @@ def test_parameter_edit_shows_its_article_and_is_audited(admin_client, city_admi
     # staff read the parameter's name, in the heading and the breadcrumb, never its key
     assert "large_fine_individual" not in page.content.decode()
     assert "large_fine_individual" not in admin_client.get(LIST).content.decode().replace(
-        'id="parameter-large_fine_individual"', "")
-    response = admin_client.post(reverse("catalog:parameter-edit", args=[param.pk]), {
-        "value": "5000", "article": "《广东省行政处罚听证程序实施办法》", "description": param.description,
-        "version": param.version,
-    })
+        'id="parameter-large_fine_individual"', ""
+    )
+    response = admin_client.post(
+        reverse("catalog:parameter-edit", args=[param.pk]),
+        {
+            "value": "5000",
+            "article": "《广东省行政处罚听证程序实施办法》",
+            "description": param.description,
+            "version": param.version,
+        },
+    )
     assert response.status_code == 302
     assert get_param("large_fine_individual") == Decimal("5000")
     event = AuditEvent.objects.for_object(param).get()
@@ -260,9 +305,15 @@ def test_unchanged_built_in_texts_stay_translatable(admin_client):
     param = LegalParameter.objects.get(key="payment_days")
     form = admin_client.get(reverse("catalog:parameter-edit", args=[param.pk])).context["form"]
     shown = form.initial["article"]
-    admin_client.post(reverse("catalog:parameter-edit", args=[param.pk]), {
-        "value": "20", "article": shown, "description": form.initial["description"], "version": param.version,
-    })
+    admin_client.post(
+        reverse("catalog:parameter-edit", args=[param.pk]),
+        {
+            "value": "20",
+            "article": shown,
+            "description": form.initial["description"],
+            "version": param.version,
+        },
+    )
     param.refresh_from_db()
     assert param.value == Decimal("20")
     assert param.article == "Administrative Penalty Law, Art. 67"
@@ -280,8 +331,14 @@ def test_stale_parameter_edit_loses_nothing(admin_client):
 
 def test_bad_parameter_value_is_a_field_error(admin_client):
     param = LegalParameter.objects.get(key="payment_days")
-    response = admin_client.post(reverse("catalog:parameter-edit", args=[param.pk]), {
-        "value": "7.5", "article": param.article, "description": param.description, "version": param.version,
-    })
+    response = admin_client.post(
+        reverse("catalog:parameter-edit", args=[param.pk]),
+        {
+            "value": "7.5",
+            "article": param.article,
+            "description": param.description,
+            "version": param.version,
+        },
+    )
     assert response.status_code == 200
     assert "value" in response.context["form"].errors

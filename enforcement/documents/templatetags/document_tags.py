@@ -13,15 +13,20 @@ from ..types import type_name
 
 register = template.Library()
 
-STATUS_STYLES = {DocumentStatus.ISSUED: "text-bg-success", DocumentStatus.CORRECTED: "text-bg-warning",
-                 DocumentStatus.VOIDED: "text-bg-secondary"}
+STATUS_STYLES = {
+    DocumentStatus.ISSUED: "text-bg-success",
+    DocumentStatus.CORRECTED: "text-bg-warning",
+    DocumentStatus.VOIDED: "text-bg-secondary",
+}
 
 
 def chains(documents):
     """The documents as chains, newest first: each in force or void document, then the ones it corrects,
     each the one before (a corrected document always sits under its correction)."""
     by_id = {doc.pk: doc for doc in documents}
-    heads = [doc for doc in documents if doc.status != DocumentStatus.CORRECTED or not _corrected_here(doc, by_id)]
+    heads = [
+        doc for doc in documents if doc.status != DocumentStatus.CORRECTED or not _corrected_here(doc, by_id)
+    ]
     result = []
     for head in heads:
         earlier, seen, current = [], {head.pk}, head
@@ -58,6 +63,10 @@ def record_documents(context, record):
     documents = list(services.documents_of(record).defer("values")) if has_specs else []
     issuable = services.issuable(record, user) if has_specs and user is not None else []
     return {
-        "record": record, "chains": chains(documents), "issuable": issuable, "has_specs": has_specs,
-        "content_type_id": ContentType.objects.get_for_model(record).pk, "csrf_token": context.get("csrf_token"),
+        "record": record,
+        "chains": chains(documents),
+        "issuable": issuable,
+        "has_specs": has_specs,
+        "content_type_id": ContentType.objects.get_for_model(record).pk,
+        "csrf_token": context.get("csrf_token"),
     }

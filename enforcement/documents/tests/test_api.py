@@ -50,8 +50,14 @@ def category(db):
 def petition(district_a, category):
     """A petition accepted in district A: its acceptance notice may be issued."""
     now = timezone.now()
-    return ComplaintFactory(unit=district_a, category=category, channel=Channel.PETITION, status=S.ACCEPTED,
-                            accepted_at=now, complainant_name="李四")
+    return ComplaintFactory(
+        unit=district_a,
+        category=category,
+        channel=Channel.PETITION,
+        status=S.ACCEPTED,
+        accepted_at=now,
+        complainant_name="李四",
+    )
 
 
 @pytest.fixture
@@ -66,28 +72,35 @@ def intake_b(make_user, district_b):
 
 def dispatched(unit, category):
     now = timezone.now()
-    return ComplaintFactory(unit=unit, category=category, status=S.DISPATCHED, accepted_at=now, dispatched_at=now)
+    return ComplaintFactory(
+        unit=unit, category=category, status=S.DISPATCHED, accepted_at=now, dispatched_at=now
+    )
 
 
 # --- the list -------------------------------------------------------------------------------------------------
-def test_the_list_shows_only_documents_whose_record_the_user_sees(api_as, notice, intake_b, district_b, category,
-                                                                  intake_a):
+def test_the_list_shows_only_documents_whose_record_the_user_sees(
+    api_as, notice, intake_b, district_b, category, intake_a
+):
     theirs = services.issue_document(dispatched(district_b, category), "work_order", by=intake_b)
     rows = api_as(intake_a).get(LIST).json()["results"]
     assert [row["id"] for row in rows] == [notice.pk]
     row = rows[0]
     assert row["number"] == notice.number and row["doc_type"] == "acceptance_notice"
     assert row["doc_type_name"] == "Acceptance notice" and row["status_display"] == "In force"
-    assert row["record"] == {"type": "complaints.complaint", "id": notice.object_id,
-                             "url": reverse("complaints:detail", args=[notice.object_id])}
+    assert row["record"] == {
+        "type": "complaints.complaint",
+        "id": notice.object_id,
+        "url": reverse("complaints:detail", args=[notice.object_id]),
+    }
     assert row["unit"]["id"] == notice.unit_id and row["issued_by"]["id"] == intake_a.pk
     assert row["pdf_url"] == url("pdf", notice) and row["html_url"] == url("html", notice)
     assert "values" not in row  # content is read on the detail, by those who may
     assert {row["id"] for row in api_as(intake_b).get(LIST).json()["results"]} == {theirs.pk}
 
 
-def test_the_list_filters(api_as, intake_a, intake_b, leader_a, district_a, district_b, category, notice,
-                          city_admin):
+def test_the_list_filters(
+    api_as, intake_a, intake_b, leader_a, district_a, district_b, category, notice, city_admin
+):
     order = services.issue_document(dispatched(district_a, category), "work_order", by=intake_a)
     other_district = services.issue_document(dispatched(district_b, category), "work_order", by=intake_b)
     services.void_document(order, by=leader_a, reason="错发")
@@ -113,18 +126,30 @@ def test_the_list_filters(api_as, intake_a, intake_b, leader_a, district_a, dist
     assert ids(status=["issued"]) == {notice.pk, other_district.pk}
 
 
-@pytest.mark.parametrize("params", [{"year": "1800"}, {"record_id": str(2**64)}, {"unit": "0"},
-                                    {"record_type": "auth.user"}, {"status": "draft"}, {"doc_type": "nonsense"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "1800"},
+        {"record_id": str(2**64)},
+        {"unit": "0"},
+        {"record_type": "auth.user"},
+        {"status": "draft"},
+        {"doc_type": "nonsense"},
+    ],
+)
 def test_a_filter_out_of_range_is_400(api_as, city_admin, params):
     response = api_as(city_admin).get(LIST, params)
     assert response.status_code == 400
     assert set(response.json()) == set(params)
 
 
-def test_the_list_costs_the_same_queries_for_20_rows_as_for_2(api_as, intake_a, leader_a, district_a, category,
-                                                             django_assert_max_num_queries):
-    documents = [services.issue_document(dispatched(district_a, category), "work_order", by=intake_a)
-                 for _ in range(20)]
+def test_the_list_costs_the_same_queries_for_20_rows_as_for_2(
+    api_as, intake_a, leader_a, district_a, category, django_assert_max_num_queries
+):
+    documents = [
+        services.issue_document(dispatched(district_a, category), "work_order", by=intake_a)
+        for _ in range(20)
+    ]
     services.record_service(documents[0], by=intake_a, method="in_person", recipient="王五")
     services.correct_document(documents[1], by=intake_a, reason="地址有误")
     services.void_document(documents[2], by=leader_a, reason="错发")
@@ -143,7 +168,9 @@ def test_the_list_costs_the_same_queries_for_20_rows_as_for_2(api_as, intake_a, 
     assert len(rows) == 20
     assert small <= 6  # the user's unit and scope, count, page, the records (for their urls)
     by_id = {row["id"]: row for row in rows}
-    assert by_id[documents[1].pk]["correction"]["number"] == Document.objects.get(replaces=documents[1]).number
+    assert (
+        by_id[documents[1].pk]["correction"]["number"] == Document.objects.get(replaces=documents[1]).number
+    )
 
 
 # --- the metadata -----------------------------------------------------------------------------------------------
@@ -179,11 +206,13 @@ def test_the_detail_out_of_scope_is_404(api_as, notice, intake_b):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_an_issued_document_cannot_be_changed_or_deleted(api_as, notice, city_admin, method):
-    response = getattr(api_as(city_admin), method)(url("detail", notice), {"number": "X", "status": "voided"},
-                                                   format="json")
+    response = getattr(api_as(city_admin), method)(
+        url("detail", notice), {"number": "X", "status": "voided"}, format="json"
+    )
     assert response.status_code == 405
-    assert response.json()["detail"] == ("An issued document cannot be changed or deleted: issue a correction, or "
-                                         "void it with a reason.")
+    assert response.json()["detail"] == (
+        "An issued document cannot be changed or deleted: issue a correction, or void it with a reason."
+    )
     stored = Document.objects.get(pk=notice.pk)
     assert (stored.number, stored.status, stored.version) == (notice.number, "issued", 1)
 
@@ -242,7 +271,9 @@ def test_void_without_a_reason_is_400_and_the_document_stays_issued(api_as, noti
 
 
 def test_void_with_a_reason(api_as, notice, leader_a):
-    response = api_as(leader_a).post(url("void", notice), {"reason": "送达对象有误", "version": 1}, format="json")
+    response = api_as(leader_a).post(
+        url("void", notice), {"reason": "送达对象有误", "version": 1}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "voided" and response.json()["void_reason"] == "送达对象有误"
     assert response.json()["allowed_actions"] == []
@@ -252,7 +283,9 @@ def test_void_with_a_reason(api_as, notice, leader_a):
 
 
 def test_void_with_a_stale_if_match_is_409(api_as, notice, leader_a):
-    response = api_as(leader_a).post(url("void", notice), {"reason": "错发"}, format="json", HTTP_IF_MATCH='W/"7"')
+    response = api_as(leader_a).post(
+        url("void", notice), {"reason": "错发"}, format="json", HTTP_IF_MATCH='W/"7"'
+    )
     assert response.status_code == 409
     assert "Someone else changed this record" in response.json()["detail"]
     assert Document.objects.get(pk=notice.pk).status == "issued"
@@ -268,8 +301,11 @@ def test_void_by_a_role_that_may_not_is_403(api_as, notice, intake_a):
 
 def test_acts_out_of_scope_are_404(api_as, notice, make_user, district_b):
     outsider = make_user("squad_leader", unit=district_b)
-    for name, body in [("void", {"reason": "x"}), ("correct", {"reason": "x"}),
-                       ("service", {"method": "in_person", "recipient": "x"})]:
+    for name, body in [
+        ("void", {"reason": "x"}),
+        ("correct", {"reason": "x"}),
+        ("service", {"method": "in_person", "recipient": "x"}),
+    ]:
         assert api_as(outsider).post(url(name, notice), body, format="json").status_code == 404
     assert Document.objects.get(pk=notice.pk).status == "issued" and not ServiceRecord.objects.exists()
 
@@ -282,13 +318,20 @@ def test_correct_issues_a_new_document_that_replaces_the_original(api_as, notice
     assert data["replaces"] == {"id": notice.pk, "number": notice.number}
     assert data["number"] != notice.number and data["serial"] == 2 and data["correction_reason"] == "姓名有误"
     original = api_as(intake_a).get(url("detail", notice)).json()
-    assert original["status"] == "corrected" and original["correction"] == {"id": data["id"], "number": data["number"]}
+    assert original["status"] == "corrected" and original["correction"] == {
+        "id": data["id"],
+        "number": data["number"],
+    }
     assert Document.objects.of(petition).count() == 2
 
 
 def test_service_is_recorded_once(api_as, notice, intake_a):
-    body = {"method": "in_person", "recipient": "李四", "served_at": timezone.now().isoformat(),
-            "address": "人民路1号"}
+    body = {
+        "method": "in_person",
+        "recipient": "李四",
+        "served_at": timezone.now().isoformat(),
+        "address": "人民路1号",
+    }
     response = api_as(intake_a).post(url("service", notice), body, format="json")
     assert response.status_code == 201, response.json()
     service = response.json()["service"]
@@ -299,14 +342,18 @@ def test_service_is_recorded_once(api_as, notice, intake_a):
 
 
 def test_service_refusals_name_the_rule(api_as, notice, intake_a):
-    electronic = api_as(intake_a).post(url("service", notice), {"method": "electronic", "recipient": "李四"},
-                                       format="json")
+    electronic = api_as(intake_a).post(
+        url("service", notice), {"method": "electronic", "recipient": "李四"}, format="json"
+    )
     assert electronic.status_code == 400
     assert "Art. 61" in electronic.json()["consent_ref"][0]
-    left = api_as(intake_a).post(url("service", notice), {"method": "left_at_address", "recipient": "李四"},
-                                 format="json")
+    left = api_as(intake_a).post(
+        url("service", notice), {"method": "left_at_address", "recipient": "李四"}, format="json"
+    )
     assert left.status_code == 400 and "witness" in left.json()["witness"][0]
-    unknown = api_as(intake_a).post(url("service", notice), {"method": "pigeon", "recipient": "李四"}, format="json")
+    unknown = api_as(intake_a).post(
+        url("service", notice), {"method": "pigeon", "recipient": "李四"}, format="json"
+    )
     assert unknown.status_code == 400 and "method" in unknown.json()
     assert not ServiceRecord.objects.exists()
 
@@ -325,7 +372,9 @@ def test_the_record_lists_its_documents_and_what_may_be_issued(api_as, petition,
 
 
 def test_issuing_from_the_record(api_as, petition, intake_a):
-    response = api_as(intake_a).post(record_documents(petition), {"doc_type": "acceptance_notice"}, format="json")
+    response = api_as(intake_a).post(
+        record_documents(petition), {"doc_type": "acceptance_notice"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["doc_type"] == "acceptance_notice" and data["record"]["id"] == petition.pk
@@ -335,16 +384,23 @@ def test_issuing_from_the_record(api_as, petition, intake_a):
 
 
 def test_a_second_acceptance_notice_is_409(api_as, petition, intake_a, notice):
-    response = api_as(intake_a).post(record_documents(petition), {"doc_type": "acceptance_notice"}, format="json")
+    response = api_as(intake_a).post(
+        record_documents(petition), {"doc_type": "acceptance_notice"}, format="json"
+    )
     assert response.status_code == 409
     assert "has already been issued" in response.json()["detail"]
     assert Document.objects.of(petition).count() == 1
 
 
-def test_issuing_at_the_wrong_step_is_409_with_the_steps_words_and_nothing_created(api_as, district_a, category,
-                                                                                   intake_a):
-    received = ComplaintFactory(unit=district_a, category=category, channel=Channel.PETITION, status=S.RECEIVED)
-    response = api_as(intake_a).post(record_documents(received), {"doc_type": "acceptance_notice"}, format="json")
+def test_issuing_at_the_wrong_step_is_409_with_the_steps_words_and_nothing_created(
+    api_as, district_a, category, intake_a
+):
+    received = ComplaintFactory(
+        unit=district_a, category=category, channel=Channel.PETITION, status=S.RECEIVED
+    )
+    response = api_as(intake_a).post(
+        record_documents(received), {"doc_type": "acceptance_notice"}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["detail"].startswith("An acceptance notice is issued for a petition")
     refusal = api_as(intake_a).post(record_documents(received), {"doc_type": "refusal_notice"}, format="json")
@@ -362,14 +418,17 @@ def test_issuing_an_unknown_type_is_400(api_as, petition, intake_a, doc_type):
 
 def test_issuing_out_of_scope_is_404(api_as, petition, intake_b):
     assert api_as(intake_b).get(record_documents(petition)).status_code == 404
-    response = api_as(intake_b).post(record_documents(petition), {"doc_type": "acceptance_notice"}, format="json")
+    response = api_as(intake_b).post(
+        record_documents(petition), {"doc_type": "acceptance_notice"}, format="json"
+    )
     assert response.status_code == 404
     assert not Document.objects.exists()
 
 
 def test_issuing_by_a_role_that_may_not_is_403(api_as, petition, district_officer_a):
-    response = api_as(district_officer_a).post(record_documents(petition), {"doc_type": "acceptance_notice"},
-                                               format="json")
+    response = api_as(district_officer_a).post(
+        record_documents(petition), {"doc_type": "acceptance_notice"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["detail"] == "Your role does not allow issuing “Acceptance notice”."
     assert not Document.objects.exists()
@@ -377,8 +436,9 @@ def test_issuing_by_a_role_that_may_not_is_403(api_as, petition, district_office
 
 # --- numbering patterns -----------------------------------------------------------------------------------------
 def test_a_city_administrator_sets_the_city_default(api_as, city_admin, city):
-    response = api_as(city_admin).post(PATTERNS, {"pattern": "{unit}{word}字〔{year}〕第{serial}号",
-                                                  "serial_digits": 4}, format="json")
+    response = api_as(city_admin).post(
+        PATTERNS, {"pattern": "{unit}{word}字〔{year}〕第{serial}号", "serial_digits": 4}, format="json"
+    )
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["unit"] is None and "serial" not in data
@@ -386,48 +446,85 @@ def test_a_city_administrator_sets_the_city_default(api_as, city_admin, city):
 
 
 def test_a_pattern_without_the_serial_is_400_naming_the_rule(api_as, city_admin, district_a):
-    response = api_as(city_admin).post(PATTERNS, {"unit": district_a.pk, "pattern": "{unit}{word}〔{year}〕号"},
-                                       format="json")
+    response = api_as(city_admin).post(
+        PATTERNS, {"unit": district_a.pk, "pattern": "{unit}{word}〔{year}〕号"}, format="json"
+    )
     assert response.status_code == 400
     assert "needs the serial number, written {serial}" in response.json()["pattern"][0]
     assert not NumberingPattern.objects.exists()
 
 
-def test_a_district_administrator_sets_the_patterns_of_the_district_only(api_as, admin_a, district_a, district_b,
-                                                                         intake_a, petition):
+def test_a_district_administrator_sets_the_patterns_of_the_district_only(
+    api_as, admin_a, district_a, district_b, intake_a, petition
+):
     client = api_as(admin_a)
-    mine = client.post(PATTERNS, {"unit": district_a.pk, "doc_type": "acceptance_notice",
-                                  "pattern": "甲城管{word}〔{year}〕{serial}号", "serial_digits": 3}, format="json")
+    mine = client.post(
+        PATTERNS,
+        {
+            "unit": district_a.pk,
+            "doc_type": "acceptance_notice",
+            "pattern": "甲城管{word}〔{year}〕{serial}号",
+            "serial_digits": 3,
+        },
+        format="json",
+    )
     assert mine.status_code == 201, mine.json()
     assert mine.json()["example"] == f"甲城管受〔{timezone.localdate().year}〕123号"
-    assert client.post(PATTERNS, {"unit": district_b.pk, "pattern": "{serial}"}, format="json").status_code == 400
+    assert (
+        client.post(PATTERNS, {"unit": district_b.pk, "pattern": "{serial}"}, format="json").status_code
+        == 400
+    )
     city_default = client.post(PATTERNS, {"pattern": "{unit}〔{year}〕{serial}"}, format="json")
     assert city_default.status_code == 403 and "city administrator" in city_default.json()["detail"]
     assert NumberingPattern.objects.count() == 1
-    duplicate = client.post(PATTERNS, {"unit": district_a.pk, "doc_type": "acceptance_notice",
-                                       "pattern": "〔{year}〕{serial}"}, format="json")
-    assert duplicate.status_code == 400 and "already has a numbering pattern" in duplicate.json()["doc_type"][0]
+    duplicate = client.post(
+        PATTERNS,
+        {"unit": district_a.pk, "doc_type": "acceptance_notice", "pattern": "〔{year}〕{serial}"},
+        format="json",
+    )
+    assert (
+        duplicate.status_code == 400 and "already has a numbering pattern" in duplicate.json()["doc_type"][0]
+    )
     # The pattern numbers what is issued next.
-    issued = api_as(intake_a).post(record_documents(petition), {"doc_type": "acceptance_notice"}, format="json")
+    issued = api_as(intake_a).post(
+        record_documents(petition), {"doc_type": "acceptance_notice"}, format="json"
+    )
     assert issued.json()["number"] == f"甲城管受〔{timezone.localdate().year}〕001号"
 
 
-def test_pattern_writes_for_others_are_refused(api_as, admin_a, city_admin, intake_a, district_a, make_user,
-                                               district_b):
+def test_pattern_writes_for_others_are_refused(
+    api_as, admin_a, city_admin, intake_a, district_a, make_user, district_b
+):
     city_default = NumberingPattern.objects.create(pattern="{unit}{word}〔{year}〕{serial}号")
     theirs = NumberingPattern.objects.create(unit=district_b, pattern="乙{word}{serial}")
     mine = NumberingPattern.objects.create(unit=district_a, pattern="甲{word}{serial}")
-    assert api_as(intake_a).post(PATTERNS, {"unit": district_a.pk, "pattern": "{serial}"},
-                                 format="json").status_code == 403
-    assert api_as(intake_a).patch(reverse("api:numberingpattern-detail", args=[mine.pk]), {"pattern": "{serial}"},
-                                  format="json").status_code == 403
-    patch = api_as(admin_a).patch(reverse("api:numberingpattern-detail", args=[city_default.pk]),
-                                  {"pattern": "{serial}"}, format="json")
+    assert (
+        api_as(intake_a)
+        .post(PATTERNS, {"unit": district_a.pk, "pattern": "{serial}"}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_as(intake_a)
+        .patch(reverse("api:numberingpattern-detail", args=[mine.pk]), {"pattern": "{serial}"}, format="json")
+        .status_code
+        == 403
+    )
+    patch = api_as(admin_a).patch(
+        reverse("api:numberingpattern-detail", args=[city_default.pk]), {"pattern": "{serial}"}, format="json"
+    )
     assert patch.status_code == 403
-    assert api_as(admin_a).patch(reverse("api:numberingpattern-detail", args=[theirs.pk]),
-                                 {"pattern": "{serial}"}, format="json").status_code == 404
-    moved = api_as(admin_a).patch(reverse("api:numberingpattern-detail", args=[mine.pk]), {"unit": None},
-                                  format="json")
+    assert (
+        api_as(admin_a)
+        .patch(
+            reverse("api:numberingpattern-detail", args=[theirs.pk]), {"pattern": "{serial}"}, format="json"
+        )
+        .status_code
+        == 404
+    )
+    moved = api_as(admin_a).patch(
+        reverse("api:numberingpattern-detail", args=[mine.pk]), {"unit": None}, format="json"
+    )
     assert moved.status_code == 403  # to the city's default: not a district's to set
     assert NumberingPattern.objects.get(pk=city_default.pk).pattern == "{unit}{word}〔{year}〕{serial}号"
     assert NumberingPattern.objects.get(pk=mine.pk).unit_id == district_a.pk
@@ -435,14 +532,18 @@ def test_pattern_writes_for_others_are_refused(api_as, admin_a, city_admin, inta
     seen = {row["id"] for row in api_as(intake_a).get(PATTERNS).json()["results"]}
     assert seen == {city_default.pk, mine.pk}
     assert {row["id"] for row in api_as(city_admin).get(PATTERNS).json()["results"]} == {
-        city_default.pk, theirs.pk, mine.pk}
+        city_default.pk,
+        theirs.pk,
+        mine.pk,
+    }
 
 
 def test_an_administrator_edits_and_removes_a_pattern(api_as, admin_a, district_a):
     pattern = NumberingPattern.objects.create(unit=district_a, pattern="甲{word}{serial}")
     detail = reverse("api:numberingpattern-detail", args=[pattern.pk])
-    response = api_as(admin_a).patch(detail, {"pattern": "甲城管{word}〔{year}〕{serial}号", "serial": 9},
-                                     format="json")
+    response = api_as(admin_a).patch(
+        detail, {"pattern": "甲城管{word}〔{year}〕{serial}号", "serial": 9}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["pattern"] == "甲城管{word}〔{year}〕{serial}号"
     assert not NumberCounter.objects.exists()  # serials are never set here

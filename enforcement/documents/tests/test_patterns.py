@@ -28,7 +28,9 @@ class Boom(Exception):
 
 def accepted_letter(unit, **fields):
     """A letter (a petition channel) accepted: an acceptance notice may be issued for it."""
-    return ComplaintFactory(unit=unit, channel="letter", status="accepted", accepted_at=timezone.now(), **fields)
+    return ComplaintFactory(
+        unit=unit, channel="letter", status="accepted", accepted_at=timezone.now(), **fields
+    )
 
 
 def freeze_issue_time(monkeypatch, moment):
@@ -39,12 +41,18 @@ def freeze_issue_time(monkeypatch, moment):
 
 # --- which pattern --------------------------------------------------------------------------------------
 def test_the_most_specific_pattern_wins_then_each_fallback_in_turn(district_a, district_b):
-    own_type = NumberingPattern.objects.create(unit=district_a, doc_type="acceptance_notice",
-                                               pattern="甲受{serial}", serial_digits=3)
-    own_any = NumberingPattern.objects.create(unit=district_a, doc_type="", pattern="甲通{serial}", serial_digits=4)
-    city_type = NumberingPattern.objects.create(unit=None, doc_type="acceptance_notice", pattern="市受{serial}",
-                                                serial_digits=2)
-    city_any = NumberingPattern.objects.create(unit=None, doc_type="", pattern="市通{serial}", serial_digits=6)
+    own_type = NumberingPattern.objects.create(
+        unit=district_a, doc_type="acceptance_notice", pattern="甲受{serial}", serial_digits=3
+    )
+    own_any = NumberingPattern.objects.create(
+        unit=district_a, doc_type="", pattern="甲通{serial}", serial_digits=4
+    )
+    city_type = NumberingPattern.objects.create(
+        unit=None, doc_type="acceptance_notice", pattern="市受{serial}", serial_digits=2
+    )
+    city_any = NumberingPattern.objects.create(
+        unit=None, doc_type="", pattern="市通{serial}", serial_digits=6
+    )
     # Another unit's pattern for the type is never used by district A.
     NumberingPattern.objects.create(unit=district_b, doc_type="acceptance_notice", pattern="乙受{serial}")
 
@@ -63,8 +71,12 @@ def test_the_most_specific_pattern_wins_then_each_fallback_in_turn(district_a, d
 
 
 def test_an_issued_document_is_numbered_with_its_units_pattern(intake_a, district_a):
-    NumberingPattern.objects.create(unit=district_a, doc_type="acceptance_notice",
-                                    pattern="甲城管{word}字〔{year}〕第{serial}号", serial_digits=3)
+    NumberingPattern.objects.create(
+        unit=district_a,
+        doc_type="acceptance_notice",
+        pattern="甲城管{word}字〔{year}〕第{serial}号",
+        serial_digits=3,
+    )
     document = issue_document(accepted_letter(district_a), "acceptance_notice", by=intake_a)
     year = timezone.localdate().year
     assert document.number == f"甲城管受字〔{year}〕第001号"
@@ -79,15 +91,23 @@ def test_without_any_pattern_the_built_in_default(intake_a, district_a):
 
 # --- how a number is written ----------------------------------------------------------------------------
 def test_format_number_fills_every_placeholder_and_pads_the_serial():
-    assert format_number(DEFAULT_PATTERN, digits=5, unit_name="禅城城管", word="罚", year=2026,
-                         serial=123) == "禅城城管罚〔2026〕00123号"
-    assert format_number("{word}{year}-{serial}", digits=1, unit_name="x", word="受", year=2027,
-                         serial=7) == "受2027-7"
+    assert (
+        format_number(DEFAULT_PATTERN, digits=5, unit_name="禅城城管", word="罚", year=2026, serial=123)
+        == "禅城城管罚〔2026〕00123号"
+    )
+    assert (
+        format_number("{word}{year}-{serial}", digits=1, unit_name="x", word="受", year=2027, serial=7)
+        == "受2027-7"
+    )
     # A serial longer than the digits is written in full, never cut.
-    assert format_number("No.{serial}", digits=2, unit_name="", word="", year=2026, serial=12345) == "No.12345"
+    assert (
+        format_number("No.{serial}", digits=2, unit_name="", word="", year=2026, serial=12345) == "No.12345"
+    )
     # A placeholder written twice is filled twice.
-    assert format_number("{unit}/{unit}/{serial}", digits=3, unit_name="甲", word="", year=2026,
-                         serial=4) == "甲/甲/004"
+    assert (
+        format_number("{unit}/{unit}/{serial}", digits=3, unit_name="甲", word="", year=2026, serial=4)
+        == "甲/甲/004"
+    )
 
 
 # --- which patterns an administrator may save ----------------------------------------------------------------
@@ -105,13 +125,16 @@ def test_an_unknown_placeholder_is_refused(district_a):
         pattern = NumberingPattern(unit=district_a, pattern=text)
         with pytest.raises(ValidationError) as refused:
             pattern.full_clean()
-        assert "Use only the placeholders {unit}, {word}, {year} and {serial}." in refused.value.message_dict[
-            "pattern"], text
+        assert (
+            "Use only the placeholders {unit}, {word}, {year} and {serial}."
+            in refused.value.message_dict["pattern"]
+        ), text
 
 
 def test_a_good_pattern_is_accepted(district_a):
-    NumberingPattern(unit=district_a, doc_type="work_order", pattern="{unit}{word}〔{year}〕{serial}号",
-                     serial_digits=4).full_clean()
+    NumberingPattern(
+        unit=district_a, doc_type="work_order", pattern="{unit}{word}〔{year}〕{serial}号", serial_digits=4
+    ).full_clean()
 
 
 def test_serial_digits_out_of_range_are_refused(district_a):
@@ -135,7 +158,11 @@ def test_a_new_local_year_starts_again_at_one(monkeypatch, intake_a, district_a)
     after = issue_document(accepted_letter(district_a), "acceptance_notice", by=intake_a)
 
     assert [(d.year, d.serial) for d in (first, second, new_year, after)] == [
-        (2026, 1), (2026, 2), (2027, 1), (2027, 2)]
+        (2026, 1),
+        (2026, 2),
+        (2027, 1),
+        (2027, 2),
+    ]
     assert first.number == "甲区分局受〔2026〕00001号"
     assert new_year.number == "甲区分局受〔2027〕00001号"
     assert "2027年1月1日" in new_year.html and "2026年12月31日" in second.html  # the paper's date, local too

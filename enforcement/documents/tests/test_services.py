@@ -94,10 +94,16 @@ def test_later_edits_of_the_record_and_its_template_leave_the_document_as_issued
     html, values, sha, data = document.html, dict(document.values), document.pdf_sha256, stored_pdf(document)
     assert values["reason"] == REASON and REASON in html and REASON in pdf_text(data)
 
-    Complaint.objects.filter(pk=complaint.pk).update(description="后来改写的描述", reject_reason="后来改写的理由")
-    patch_spec(monkeypatch, Complaint, "refusal_notice",
-               context=lambda c: {**refusal_context(c), "reason": "模板换了"},
-               template="complaints/documents/reply_letter.html")
+    Complaint.objects.filter(pk=complaint.pk).update(
+        description="后来改写的描述", reject_reason="后来改写的理由"
+    )
+    patch_spec(
+        monkeypatch,
+        Complaint,
+        "refusal_notice",
+        context=lambda c: {**refusal_context(c), "reason": "模板换了"},
+        template="complaints/documents/reply_letter.html",
+    )
     ensure_pdf(document.pk)  # it has its PDF: nothing is rendered again
 
     document = Document.objects.get(pk=document.pk)
@@ -114,8 +120,12 @@ def test_the_pdf_is_made_from_the_frozen_html_not_from_the_record(monkeypatch, i
     document = issue_document(complaint, "refusal_notice", by=intake_a)  # the PDF is not made yet
     assert document.pdf_sha256 == "" and not document.pdf
     Complaint.objects.filter(pk=complaint.pk).update(reject_reason="后来改写的理由")
-    patch_spec(monkeypatch, Complaint, "refusal_notice",
-               context=lambda c: {**refusal_context(c), "reason": "模板换了"})
+    patch_spec(
+        monkeypatch,
+        Complaint,
+        "refusal_notice",
+        context=lambda c: {**refusal_context(c), "reason": "模板换了"},
+    )
 
     document = ensure_pdf(document.pk)
     text = pdf_text(stored_pdf(document))
@@ -145,14 +155,17 @@ def test_ensure_pdf_renders_once(monkeypatch, intake_a, district_a):
     assert ensure_pdf(document.pk + 1000) is None
 
 
-@pytest.mark.parametrize("field, value", [
-    ("number", "甲区分局不受〔2026〕00099号"),
-    ("html", "<p>改过的</p>"),
-    ("values", {"reason": "改过的"}),
-    ("serial", 99),
-    ("pdf_sha256", "0" * 64),
-    ("correction_reason", "事后补写的理由"),  # printed on the paper of a correction
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("number", "甲区分局不受〔2026〕00099号"),
+        ("html", "<p>改过的</p>"),
+        ("values", {"reason": "改过的"}),
+        ("serial", 99),
+        ("pdf_sha256", "0" * 64),
+        ("correction_reason", "事后补写的理由"),  # printed on the paper of a correction
+    ],
+)
 def test_changing_an_issued_document_is_refused(issue, intake_a, district_a, field, value):
     document = issue(rejected(district_a), "refusal_notice", by=intake_a)
     before = getattr(document, field)
@@ -187,7 +200,9 @@ def test_an_issued_document_is_never_deleted(issue, intake_a, district_a):
 
 
 # --- corrections ------------------------------------------------------------------------------------------
-def test_a_correction_is_a_new_document_with_its_own_number(issue, intake_a, district_a, django_capture_on_commit_callbacks):
+def test_a_correction_is_a_new_document_with_its_own_number(
+    issue, intake_a, district_a, django_capture_on_commit_callbacks
+):
     complaint = rejected(district_a)
     original = issue(complaint, "refusal_notice", by=intake_a)
     Complaint.objects.filter(pk=complaint.pk).update(reject_reason="所反映事项已由法院受理")
@@ -270,14 +285,24 @@ def test_voiding_needs_a_reason_and_changes_nothing_without_one(issue, intake_a,
         assert "Give the reason for voiding" in messages(refused.value)
     stored = Document.objects.get(pk=document.pk)
     assert (stored.status, stored.void_reason, stored.voided_by, stored.version) == (
-        DocumentStatus.ISSUED, "", None, document.version)
+        DocumentStatus.ISSUED,
+        "",
+        None,
+        document.version,
+    )
 
 
-def test_a_voided_document_keeps_its_number_and_the_next_gets_a_new_one(issue, intake_a, leader_a, district_a):
+def test_a_voided_document_keeps_its_number_and_the_next_gets_a_new_one(
+    issue, intake_a, leader_a, district_a
+):
     complaint = rejected(district_a)
     document = issue(complaint, "refusal_notice", by=intake_a)
     voided = void_document(document, by=leader_a, reason="送错了人", version=document.version)
-    assert (voided.status, voided.void_reason, voided.voided_by) == (DocumentStatus.VOIDED, "送错了人", leader_a)
+    assert (voided.status, voided.void_reason, voided.voided_by) == (
+        DocumentStatus.VOIDED,
+        "送错了人",
+        leader_a,
+    )
     assert voided.voided_at is not None and voided.version == document.version + 1
     assert voided.number == document.number and voided.html == document.html
 
@@ -315,8 +340,9 @@ def test_only_line_supervisors_void_and_out_of_scope_is_not_found_first(
 # --- service ------------------------------------------------------------------------------------------------
 def test_service_in_person_counts_when_handed_over(issue, intake_a, district_a):
     document = issue(rejected(district_a), "refusal_notice", by=intake_a)
-    service = record_service(document, by=intake_a, method=ServiceMethod.IN_PERSON, recipient=" 张三丰 ",
-                             address="中山路1号")
+    service = record_service(
+        document, by=intake_a, method=ServiceMethod.IN_PERSON, recipient=" 张三丰 ", address="中山路1号"
+    )
     assert service.recipient == "张三丰" and service.recorded_by == intake_a
     assert service.effective_at == service.served_at
     assert abs(service.served_at - timezone.now()) < timedelta(minutes=1)  # no time given: now
@@ -329,31 +355,45 @@ def test_electronic_service_needs_consent_article_61(issue, intake_a, district_a
         record_service(document, by=intake_a, method=ServiceMethod.ELECTRONIC, recipient="张三丰")
     assert "written consent" in messages(refused.value) and "Art. 61" in messages(refused.value)
     assert not ServiceRecord.objects.exists()
-    service = record_service(document, by=intake_a, method=ServiceMethod.ELECTRONIC, recipient="张三丰",
-                             consent_ref="电子送达地址确认书（2026年12月1日）")
+    service = record_service(
+        document,
+        by=intake_a,
+        method=ServiceMethod.ELECTRONIC,
+        recipient="张三丰",
+        consent_ref="电子送达地址确认书（2026年12月1日）",
+    )
     assert service.consent_ref.startswith("电子送达地址确认书")
 
 
 def test_leaving_it_at_the_address_needs_a_witness_article_89(issue, intake_a, district_a):
     document = issue(rejected(district_a), "refusal_notice", by=intake_a)
     with pytest.raises(ValidationError) as refused:
-        record_service(document, by=intake_a, method=ServiceMethod.LEFT_AT_ADDRESS, recipient="张三丰",
-                       witness="  ")
+        record_service(
+            document, by=intake_a, method=ServiceMethod.LEFT_AT_ADDRESS, recipient="张三丰", witness="  "
+        )
     assert "witness" in messages(refused.value) and "Art. 89" in messages(refused.value)
     with pytest.raises(ValidationError) as refused:  # a refusal is served by leaving it, not "in person"
-        record_service(document, by=intake_a, method=ServiceMethod.IN_PERSON, recipient="张三丰", refused=True)
+        record_service(
+            document, by=intake_a, method=ServiceMethod.IN_PERSON, recipient="张三丰", refused=True
+        )
     assert "Left at the address after a refusal" in messages(refused.value)
     assert not ServiceRecord.objects.exists()
-    service = record_service(document, by=intake_a, method=ServiceMethod.LEFT_AT_ADDRESS, recipient="张三丰",
-                             witness="社区主任李四")
+    service = record_service(
+        document,
+        by=intake_a,
+        method=ServiceMethod.LEFT_AT_ADDRESS,
+        recipient="张三丰",
+        witness="社区主任李四",
+    )
     assert service.refused is True and service.effective_at == service.served_at
 
 
 def test_a_public_notice_counts_as_served_exactly_thirty_days_later(issue, intake_a, district_a):
     document = issue(rejected(district_a), "refusal_notice", by=intake_a)
     published = document.issued_at + timedelta(seconds=30)
-    service = record_service(document, by=intake_a, method=ServiceMethod.PUBLIC_NOTICE, recipient="张三丰",
-                             served_at=published)
+    service = record_service(
+        document, by=intake_a, method=ServiceMethod.PUBLIC_NOTICE, recipient="张三丰", served_at=published
+    )
     service.refresh_from_db()
     assert service.effective_at - service.served_at == timedelta(days=30)  # not 29, not 31
     assert service.effective_at == published + timedelta(days=30)
@@ -363,12 +403,22 @@ def test_a_public_notice_counts_as_served_exactly_thirty_days_later(issue, intak
 def test_the_time_of_service_is_between_the_issue_and_now(issue, intake_a, district_a):
     document = issue(rejected(district_a), "refusal_notice", by=intake_a)
     with pytest.raises(ValidationError) as refused:
-        record_service(document, by=intake_a, method=ServiceMethod.POST, recipient="张三丰",
-                       served_at=document.issued_at - timedelta(hours=2))
+        record_service(
+            document,
+            by=intake_a,
+            method=ServiceMethod.POST,
+            recipient="张三丰",
+            served_at=document.issued_at - timedelta(hours=2),
+        )
     assert "cannot be served before it was issued" in messages(refused.value)
     with pytest.raises(ValidationError) as refused:
-        record_service(document, by=intake_a, method=ServiceMethod.POST, recipient="张三丰",
-                       served_at=timezone.now() + timedelta(days=1))
+        record_service(
+            document,
+            by=intake_a,
+            method=ServiceMethod.POST,
+            recipient="张三丰",
+            served_at=timezone.now() + timedelta(days=1),
+        )
     assert "cannot be in the future" in messages(refused.value)
     assert not ServiceRecord.objects.exists()
 
@@ -406,14 +456,21 @@ def test_the_records_timeline_names_each_act_on_its_documents_in_words(issue, in
 
     rows = timeline_rows(complaint, list(events_for(complaint)))
     steps = [row["step"] for row in rows]
-    assert steps == ["Void document", "Correct document", "Issue document", "Record service", "Issue document"]
+    assert steps == [
+        "Void document",
+        "Correct document",
+        "Issue document",
+        "Record service",
+        "Issue document",
+    ]
     issued = [row for row in rows if row["step"] == "Issue document"]
     for row, document in zip(issued, (correction, original), strict=True):
         assert "Notice of refusal to accept" in row["subject"] and document.number in row["subject"]
         assert "refusal_notice" not in row["subject"]
         assert row["subject"] == f"Document: {document.number} (Notice of refusal to accept)"  # once each
     everything = " ".join(
-        f"{row['step']} {row['subject']} " + " ".join(f"{c['label']} {c['before']} {c['after']}" for c in row["changes"])
+        f"{row['step']} {row['subject']} "
+        + " ".join(f"{c['label']} {c['before']} {c['after']}" for c in row["changes"])
         for row in rows
     )
     for slug in ("refusal_notice", "voided", "corrected", "issued"):
@@ -451,7 +508,9 @@ def test_issuing_out_of_scope_is_not_found_before_the_role_and_an_unknown_type_n
     assert not Document.objects.exists()
 
 
-def test_a_correction_goes_in_the_register_of_the_document_it_corrects(issue, intake_a, intake_city, district_a):
+def test_a_correction_goes_in_the_register_of_the_document_it_corrects(
+    issue, intake_a, intake_city, district_a
+):
     """A city clerk correcting a district's notice issues the correction in the district's register."""
     original = issue(rejected(district_a), "refusal_notice", by=intake_a)
     correction = correct_document(original, by=intake_city, reason="理由写错了")

@@ -48,14 +48,25 @@ def category(db):
 
 @pytest.fixture
 def accepted_petition(district_a, category):
-    return ComplaintFactory(unit=district_a, category=category, channel="letter", status="accepted",
-                            accepted_at=timezone.now(), complainant_name="陈小明")
+    return ComplaintFactory(
+        unit=district_a,
+        category=category,
+        channel="letter",
+        status="accepted",
+        accepted_at=timezone.now(),
+        complainant_name="陈小明",
+    )
 
 
 @pytest.fixture
 def rejected(district_a, category):
-    return ComplaintFactory(unit=district_a, category=category, status="rejected",
-                            reject_reason="不属于城管执法职责范围", complainant_name="李四")
+    return ComplaintFactory(
+        unit=district_a,
+        category=category,
+        status="rejected",
+        reject_reason="不属于城管执法职责范围",
+        complainant_name="李四",
+    )
 
 
 def issue(client, record, doc_type, django_capture_on_commit_callbacks):
@@ -69,7 +80,8 @@ def messages_of(response):
 
 # --- issuing from the complaint page ---------------------------------------------------------------------------
 def test_the_complaint_page_offers_the_acceptance_notice_and_issues_it(
-        intake_a, accepted_petition, django_capture_on_commit_callbacks):
+    intake_a, accepted_petition, django_capture_on_commit_callbacks
+):
     client = browser(intake_a)
     page = client.get(accepted_petition.get_absolute_url()).content.decode()
     assert 'class="card mb-3 record-documents"' in page
@@ -80,8 +92,11 @@ def test_the_complaint_page_offers_the_acceptance_notice_and_issues_it(
     response = issue(client, accepted_petition, "acceptance_notice", django_capture_on_commit_callbacks)
     document = Document.objects.get()
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
-    assert (document.doc_type, document.unit, document.issued_by) == ("acceptance_notice", accepted_petition.unit,
-                                                                      intake_a)
+    assert (document.doc_type, document.unit, document.issued_by) == (
+        "acceptance_notice",
+        accepted_petition.unit,
+        intake_a,
+    )
     followed = client.get(response["Location"])
     assert f"Issued Acceptance notice No. {document.number}." in messages_of(followed)
     assert document.pdf_sha256 and document.pdf_sha256 in followed.content.decode()  # shown small
@@ -94,10 +109,13 @@ def test_the_complaint_page_offers_the_acceptance_notice_and_issues_it(
 
 
 def test_refusal_notice_on_a_rejected_complaint_and_consecutive_numbers(
-        intake_a, district_a, category, django_capture_on_commit_callbacks):
+    intake_a, district_a, category, django_capture_on_commit_callbacks
+):
     client = browser(intake_a)
-    first, second = (ComplaintFactory(unit=district_a, category=category, status="rejected", reject_reason="重复投诉")
-                     for _ in range(2))
+    first, second = (
+        ComplaintFactory(unit=district_a, category=category, status="rejected", reject_reason="重复投诉")
+        for _ in range(2)
+    )
     for complaint in (first, second):
         response = issue(client, complaint, "refusal_notice", django_capture_on_commit_callbacks)
         assert response.status_code == 302
@@ -113,13 +131,16 @@ def test_the_wrong_step_names_the_step_and_creates_nothing(intake_a, district_a,
     client = browser(intake_a)
     response = client.post(issue_url(complaint, "refusal_notice"), follow=True)
     assert response.redirect_chain[-1][0] == complaint.get_absolute_url()
-    assert ("A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."
-            in messages_of(response))
+    assert (
+        "A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."
+        in messages_of(response)
+    )
     assert not Document.objects.exists()
 
 
-def test_out_of_scope_is_404_and_a_role_without_the_right_is_403(district_officer_a, intake_a, district_b,
-                                                                 rejected, category):
+def test_out_of_scope_is_404_and_a_role_without_the_right_is_403(
+    district_officer_a, intake_a, district_b, rejected, category
+):
     elsewhere = ComplaintFactory(unit=district_b, category=category, status="rejected", reject_reason="x")
     assert browser(intake_a).post(issue_url(elsewhere, "refusal_notice")).status_code == 404
     assert browser(district_officer_a).post(issue_url(rejected, "refusal_notice")).status_code == 403
@@ -136,7 +157,10 @@ def test_print_view_is_the_frozen_html_byte_for_byte_after_the_complaint_is_edit
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response.content == frozen.encode("utf-8")
-    assert "不属于城管执法职责范围" in response.content.decode() and "改过的理由" not in response.content.decode()
+    assert (
+        "不属于城管执法职责范围" in response.content.decode()
+        and "改过的理由" not in response.content.decode()
+    )
     assert response["X-Frame-Options"] == "SAMEORIGIN"  # the document page frames it
 
 
@@ -163,9 +187,11 @@ def test_out_of_scope_pdf_and_print_are_404(intake_a, make_user, district_b, rej
 
 
 def test_officer_without_reader_right_gets_403_on_print_and_pdf_and_metadata_only(
-        intake_a, officer_a, district_a, category):
-    petition = ComplaintFactory(unit=officer_a.unit, category=category, channel="visit", status="accepted",
-                                accepted_at=timezone.now())
+    intake_a, officer_a, district_a, category
+):
+    petition = ComplaintFactory(
+        unit=officer_a.unit, category=category, channel="visit", status="accepted", accepted_at=timezone.now()
+    )
     document = services.issue_document(petition, "acceptance_notice", by=intake_a)
     client = browser(officer_a)
     assert client.get(reverse("documents:print", args=[document.pk])).status_code == 403
@@ -185,13 +211,18 @@ def test_void_without_reason_is_refused_and_nothing_changes(intake_a, leader_a, 
     page = client.get(document.get_absolute_url()).content.decode()
     assert 'data-confirm="Void this document? Its number is not given again."' in page
     response = client.post(reverse("documents:void", args=[document.pk]), {"void-reason": "  "}, follow=True)
-    assert ("Give the reason for voiding: it is kept with the document, whose number is not given again."
-            in messages_of(response))
+    assert (
+        "Give the reason for voiding: it is kept with the document, whose number is not given again."
+        in messages_of(response)
+    )
     document.refresh_from_db()
     assert (document.status, document.void_reason, document.version) == ("issued", "", 1)
 
-    response = client.post(reverse("documents:void", args=[document.pk]),
-                           {"void-reason": "送达对象错误", "void-version": document.version}, follow=True)
+    response = client.post(
+        reverse("documents:void", args=[document.pk]),
+        {"void-reason": "送达对象错误", "void-version": document.version},
+        follow=True,
+    )
     document.refresh_from_db()
     assert (document.status, document.void_reason, document.voided_by) == ("voided", "送达对象错误", leader_a)
     assert "Void" in response.content.decode()
@@ -230,8 +261,9 @@ def test_a_second_correction_keeps_the_whole_chain_under_the_document_in_force(i
 
 def test_correction_without_reason_is_refused(intake_a, rejected):
     original = services.issue_document(rejected, "refusal_notice", by=intake_a)
-    response = browser(intake_a).post(reverse("documents:correct", args=[original.pk]), {"correct-reason": ""},
-                                      follow=True)
+    response = browser(intake_a).post(
+        reverse("documents:correct", args=[original.pk]), {"correct-reason": ""}, follow=True
+    )
     assert "Say what the correction changes and why." in messages_of(response)
     assert Document.objects.count() == 1
 
@@ -240,12 +272,16 @@ def test_record_service_from_the_document_page(intake_a, rejected):
     document = services.issue_document(rejected, "refusal_notice", by=intake_a)
     client = browser(intake_a)
     served_at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")  # the minute it was issued in
-    refused = client.post(reverse("documents:serve", args=[document.pk]),
-                          {"method": "electronic", "served_at": served_at, "recipient": "李四"})
+    refused = client.post(
+        reverse("documents:serve", args=[document.pk]),
+        {"method": "electronic", "served_at": served_at, "recipient": "李四"},
+    )
     assert refused.status_code == 400 and "written consent" in refused.content.decode()
     assert not ServiceRecord.objects.exists()
-    response = client.post(reverse("documents:serve", args=[document.pk]),
-                           {"method": "in_person", "served_at": served_at, "recipient": "李四", "address": "中山路1号"})
+    response = client.post(
+        reverse("documents:serve", args=[document.pk]),
+        {"method": "in_person", "served_at": served_at, "recipient": "李四", "address": "中山路1号"},
+    )
     assert response.status_code == 302, response.context["service_form"].errors
     service = ServiceRecord.objects.get(document=document)
     assert (service.method, service.recipient, service.recorded_by) == ("in_person", "李四", intake_a)
@@ -254,8 +290,9 @@ def test_record_service_from_the_document_page(intake_a, rejected):
 
 
 # --- the list ---------------------------------------------------------------------------------------------------
-def test_list_filters(intake_a, intake_city, head_a, city, district_a, district_b, category, accepted_petition,
-                      rejected):
+def test_list_filters(
+    intake_a, intake_city, head_a, city, district_a, district_b, category, accepted_petition, rejected
+):
     refusal = services.issue_document(rejected, "refusal_notice", by=intake_a)
     acceptance = services.issue_document(accepted_petition, "acceptance_notice", by=intake_a)
     elsewhere = ComplaintFactory(unit=district_b, category=category, status="rejected", reject_reason="x")
@@ -281,10 +318,14 @@ def test_list_filters(intake_a, intake_city, head_a, city, district_a, district_
     assert "Documents" in [item["label"] for item in browser(intake_a).get(url).context["nav_items"]]
 
 
-def test_list_costs_the_same_for_more_documents(intake_a, district_a, category, django_assert_max_num_queries):
+def test_list_costs_the_same_for_more_documents(
+    intake_a, district_a, category, django_assert_max_num_queries
+):
     def issue_some(count):
         for _ in range(count):
-            complaint = ComplaintFactory(unit=district_a, category=category, status="rejected", reject_reason="x")
+            complaint = ComplaintFactory(
+                unit=district_a, category=category, status="rejected", reject_reason="x"
+            )
             services.issue_document(complaint, "refusal_notice", by=intake_a)
 
     client = browser(intake_a)
@@ -301,19 +342,22 @@ def test_list_costs_the_same_for_more_documents(intake_a, district_a, category, 
 # --- numbering patterns ------------------------------------------------------------------------------------------
 def test_numbering_pattern_form_refuses_a_pattern_without_serial(city_admin):
     client = browser(city_admin)
-    response = client.post(reverse("documents:numbering-create"), {"pattern": "禅城城管{word}〔{year}〕号",
-                                                                   "serial_digits": 5})
+    response = client.post(
+        reverse("documents:numbering-create"), {"pattern": "禅城城管{word}〔{year}〕号", "serial_digits": 5}
+    )
     assert response.status_code == 400
     assert "A numbering pattern needs the serial number, written {serial}" in response.content.decode()
     assert not NumberingPattern.objects.exists()
 
 
-def test_numbering_patterns_list_shows_examples_and_scopes_district_admins(city_admin, admin_a, district_a,
-                                                                          district_b):
+def test_numbering_patterns_list_shows_examples_and_scopes_district_admins(
+    city_admin, admin_a, district_a, district_b
+):
     client = browser(city_admin)
-    response = client.post(reverse("documents:numbering-create"),
-                           {"unit": "", "doc_type": "", "pattern": "佛山城管{word}〔{year}〕{serial}号",
-                            "serial_digits": 4})
+    response = client.post(
+        reverse("documents:numbering-create"),
+        {"unit": "", "doc_type": "", "pattern": "佛山城管{word}〔{year}〕{serial}号", "serial_digits": 4},
+    )
     assert response.status_code == 302
     default = NumberingPattern.objects.get(unit=None)
     year = timezone.localdate().year
@@ -321,26 +365,45 @@ def test_numbering_patterns_list_shows_examples_and_scopes_district_admins(city_
     assert f"佛山城管罚〔{year}〕0123号" in page
 
     district = browser(admin_a)
-    response = district.post(reverse("documents:numbering-create"),
-                             {"unit": district_a.pk, "doc_type": "refusal_notice",
-                              "pattern": "{unit}不受字〔{year}〕第{serial}号", "serial_digits": 3})
+    response = district.post(
+        reverse("documents:numbering-create"),
+        {
+            "unit": district_a.pk,
+            "doc_type": "refusal_notice",
+            "pattern": "{unit}不受字〔{year}〕第{serial}号",
+            "serial_digits": 3,
+        },
+    )
     assert response.status_code == 302
     own = NumberingPattern.objects.get(unit=district_a)
     page = district.get(reverse("documents:numbering")).content.decode()
     assert f"甲区分局不受字〔{year}〕第123号" in page
     assert reverse("documents:numbering-edit", args=[own.pk]) in page
     assert reverse("documents:numbering-edit", args=[default.pk]) not in page  # the city's, read only
-    assert district.post(reverse("documents:numbering-edit", args=[default.pk]),
-                         {"pattern": "{serial}", "serial_digits": 5}).status_code == 403
-    refused = district.post(reverse("documents:numbering-create"),
-                            {"unit": district_b.pk, "pattern": "{serial}", "serial_digits": 5})
+    assert (
+        district.post(
+            reverse("documents:numbering-edit", args=[default.pk]),
+            {"pattern": "{serial}", "serial_digits": 5},
+        ).status_code
+        == 403
+    )
+    refused = district.post(
+        reverse("documents:numbering-create"),
+        {"unit": district_b.pk, "pattern": "{serial}", "serial_digits": 5},
+    )
     assert refused.status_code == 400 and not NumberingPattern.objects.filter(unit=district_b).exists()
-    assert district.post(reverse("documents:numbering-create"),
-                         {"unit": "", "pattern": "{serial}", "serial_digits": 5}).status_code == 400
+    assert (
+        district.post(
+            reverse("documents:numbering-create"), {"unit": "", "pattern": "{serial}", "serial_digits": 5}
+        ).status_code
+        == 400
+    )
     default.refresh_from_db()
     assert default.pattern == "佛山城管{word}〔{year}〕{serial}号"
-    second = client.post(reverse("documents:numbering-create"),
-                         {"unit": "", "doc_type": "", "pattern": "{serial}", "serial_digits": 4})
+    second = client.post(
+        reverse("documents:numbering-create"),
+        {"unit": "", "doc_type": "", "pattern": "{serial}", "serial_digits": 4},
+    )
     assert second.status_code == 400
     assert "This unit already has a pattern for this type: edit that one instead." in second.content.decode()
     assert "Constraint" not in second.content.decode()
@@ -352,8 +415,14 @@ def test_numbering_is_for_administrators(intake_a):
 
 
 def test_issued_number_follows_the_pattern_set_in_the_form(city_admin, intake_a, rejected, district_a):
-    browser(city_admin).post(reverse("documents:numbering-create"),
-                             {"unit": district_a.pk, "doc_type": "refusal_notice",
-                              "pattern": "甲城管不受〔{year}〕{serial}号", "serial_digits": 3})
+    browser(city_admin).post(
+        reverse("documents:numbering-create"),
+        {
+            "unit": district_a.pk,
+            "doc_type": "refusal_notice",
+            "pattern": "甲城管不受〔{year}〕{serial}号",
+            "serial_digits": 3,
+        },
+    )
     document = services.issue_document(rejected, "refusal_notice", by=intake_a)
     assert document.number == f"甲城管不受〔{timezone.localdate().year}〕001号"

@@ -17,12 +17,24 @@ def url(permit):
 
 def test_post_then_list_then_download(api_as, officer_a, permit):
     client = api_as(officer_a)
-    response = client.post(url(permit), {"file": upload("现场.jpg"), "captured_at": "2026-11-30T09:15:00+08:00",
-                                         "lat": "23.025000", "lng": "113.105000"}, format="multipart")
+    response = client.post(
+        url(permit),
+        {
+            "file": upload("现场.jpg"),
+            "captured_at": "2026-11-30T09:15:00+08:00",
+            "lat": "23.025000",
+            "lng": "113.105000",
+        },
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["kind"], body["original_name"], body["lat"], body["uploaded_by"]["id"]) == (
-        "photo", "现场.jpg", "23.025000", officer_a.pk)
+        "photo",
+        "现场.jpg",
+        "23.025000",
+        officer_a.pk,
+    )
     assert body["url"] == f"/permits/{permit.pk}/files/{body['id']}/"
     assert [row["id"] for row in client.get(url(permit)).json()] == [body["id"]]
     browser = Client()
@@ -31,7 +43,9 @@ def test_post_then_list_then_download(api_as, officer_a, permit):
 
 
 def test_video_is_accepted(api_as, officer_a, permit):
-    response = api_as(officer_a).post(url(permit), {"file": upload("clip.mov", mp4_bytes(b"qt  "))}, format="multipart")
+    response = api_as(officer_a).post(
+        url(permit), {"file": upload("clip.mov", mp4_bytes(b"qt  "))}, format="multipart"
+    )
     assert response.status_code == 201 and response.json()["content_type"] == "video/quicktime"
 
 
@@ -49,8 +63,13 @@ def test_no_file_is_400(api_as, officer_a, permit):
 
 def test_an_oversized_body_is_413_before_authentication(api_client, officer_a, permit):
     # Not even signed in: the guard runs before authentication reads the body.
-    response = api_client.generic("POST", url(permit), b"", content_type="multipart/form-data; boundary=x",
-                                  CONTENT_LENGTH=str(200 * 1024 * 1024))
+    response = api_client.generic(
+        "POST",
+        url(permit),
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
     assert response.status_code == 413 and "MB" in response.json()["detail"]
 
 
@@ -77,5 +96,7 @@ def test_out_of_scope_is_404_for_list_upload_and_download(api_as, officer_a, off
 
 
 def test_a_role_without_write_access_gets_403(api_as, make_user, squad_a, permit):
-    response = api_as(make_user("intake", unit=squad_a)).post(url(permit), {"file": upload()}, format="multipart")
+    response = api_as(make_user("intake", unit=squad_a)).post(
+        url(permit), {"file": upload()}, format="multipart"
+    )
     assert response.status_code == 403

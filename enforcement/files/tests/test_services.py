@@ -24,8 +24,15 @@ from .conftest import upload
 def test_stored_with_its_hash_under_a_content_name_in_the_apps_folder(permit, officer_a):
     photo = store_attachment(PermitAttachment, permit, upload("../../etc/现场 照片.jpg"), by=officer_a)
     digest = hashlib.sha256(jpeg_bytes()).hexdigest()
-    assert (photo.kind, photo.content_type, photo.size, photo.sha256) == ("photo", "image/jpeg", len(jpeg_bytes()), digest)
-    assert photo.file.name == f"testapp/{timezone.localdate():%Y/%m}/{digest}.jpg"  # never the uploader's name
+    assert (photo.kind, photo.content_type, photo.size, photo.sha256) == (
+        "photo",
+        "image/jpeg",
+        len(jpeg_bytes()),
+        digest,
+    )
+    assert (
+        photo.file.name == f"testapp/{timezone.localdate():%Y/%m}/{digest}.jpg"
+    )  # never the uploader's name
     assert photo.original_name == "现场 照片.jpg"  # kept for people, without any folder part
     assert default_storage.open(photo.file.name).read() == jpeg_bytes()
     assert (photo.permit, photo.uploaded_by) == (permit, officer_a)
@@ -35,22 +42,41 @@ def test_the_event_is_on_the_records_timeline(permit, officer_a):
     photo = store_attachment(PermitAttachment, permit, upload(), by=officer_a)
     event = AuditEvent.objects.for_object(permit).get()
     assert (event.verb, event.actor, event.after["name"], event.after["sha256"]) == (
-        "add_attachment", officer_a, "现场.jpg", photo.sha256)
+        "add_attachment",
+        officer_a,
+        "现场.jpg",
+        photo.sha256,
+    )
 
 
 def test_capture_time_and_place_are_kept(permit, officer_a):
     taken = timezone.now() - timedelta(hours=2)
-    video = store_attachment(PermitAttachment, permit, upload("clip.mp4", mp4_bytes(b"mp42")), by=officer_a,
-                             captured_at=taken, lat=Decimal("23.025000"), lng=Decimal("113.105000"))
+    video = store_attachment(
+        PermitAttachment,
+        permit,
+        upload("clip.mp4", mp4_bytes(b"mp42")),
+        by=officer_a,
+        captured_at=taken,
+        lat=Decimal("23.025000"),
+        lng=Decimal("113.105000"),
+    )
     video.refresh_from_db()
-    assert (video.kind, video.extension, video.captured_at, video.lat) == ("video", ".mp4", taken, Decimal("23.025000"))
+    assert (video.kind, video.extension, video.captured_at, video.lat) == (
+        "video",
+        ".mp4",
+        taken,
+        Decimal("23.025000"),
+    )
 
 
-@pytest.mark.parametrize("fields", [
-    {"lat": Decimal("23.0")},  # a place needs both
-    {"lat": Decimal("95"), "lng": Decimal("113")},
-    {"captured_at": timezone.now() + timedelta(days=1)},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"lat": Decimal("23.0")},  # a place needs both
+        {"lat": Decimal("95"), "lng": Decimal("113")},
+        {"captured_at": timezone.now() + timedelta(days=1)},
+    ],
+)
 def test_a_bad_capture_is_refused_and_nothing_is_stored(permit, officer_a, fields):
     with pytest.raises(ValidationError):
         store_attachment(PermitAttachment, permit, upload(), by=officer_a, **fields)
@@ -59,7 +85,9 @@ def test_a_bad_capture_is_refused_and_nothing_is_stored(permit, officer_a, field
 
 def test_a_refused_file_leaves_no_row_and_no_event(permit, officer_a):
     with pytest.raises(ValidationError) as err:
-        store_attachment(PermitAttachment, permit, upload("photo.jpg", b"\xff\xd8\xff" + b"\x00" * 100), by=officer_a)
+        store_attachment(
+            PermitAttachment, permit, upload("photo.jpg", b"\xff\xd8\xff" + b"\x00" * 100), by=officer_a
+        )
     assert list(err.value.message_dict) == ["file"]
     assert not PermitAttachment.objects.exists() and not AuditEvent.objects.exists()
 
@@ -88,11 +116,15 @@ def test_a_failed_form_keeps_its_accepted_files_for_the_same_user_only(officer_a
 
 
 def test_a_kept_file_can_be_removed_and_a_one_file_field_keeps_the_newest(officer_a):
-    first = post(officer_a, files={"photos": [upload("a.jpg"), upload("b.jpg")], "after": [upload("old.jpg")]})
+    first = post(
+        officer_a, files={"photos": [upload("a.jpg"), upload("b.jpg")], "after": [upload("old.jpg")]}
+    )
     kept = KeptUploads(first, {"photos": True, "after": False})
     kept.keep(first)
     remove_a = str(kept["photos"][0].pk)
-    second = post(officer_a, {TOKEN_FIELD: kept.token, REMOVE_FIELD: remove_a}, {"after": [upload("new.jpg")]})
+    second = post(
+        officer_a, {TOKEN_FIELD: kept.token, REMOVE_FIELD: remove_a}, {"after": [upload("new.jpg")]}
+    )
     again = KeptUploads(second, {"photos": True, "after": False})
     again.keep(second)
     assert [row.original_name for row in again["photos"]] == ["b.jpg"]
@@ -100,7 +132,9 @@ def test_a_kept_file_can_be_removed_and_a_one_file_field_keeps_the_newest(office
     assert PendingUpload.objects.count() == 2
 
 
-def test_used_files_go_after_commit_and_expired_ones_are_purged(officer_a, django_capture_on_commit_callbacks):
+def test_used_files_go_after_commit_and_expired_ones_are_purged(
+    officer_a, django_capture_on_commit_callbacks
+):
     request = post(officer_a, files={"photos": [upload("a.jpg")]})
     kept = KeptUploads(request, {"photos": True})
     kept.keep(request)

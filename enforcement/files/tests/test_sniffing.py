@@ -17,36 +17,42 @@ def upload(content, name="file.bin"):
     return SimpleUploadedFile(name, content)
 
 
-@pytest.mark.parametrize("head,expected", [
-    (mp4_bytes(b"isom"), ("video", "video/mp4")),
-    (mp4_bytes(b"mp42"), ("video", "video/mp4")),
-    (mp4_bytes(b"avc1"), ("video", "video/mp4")),
-    (mp4_bytes(b"qt  "), ("video", "video/quicktime")),
-    (mp4_bytes(b"3gp4"), ("video", "video/3gpp")),
-    (mp4_bytes(b"3gp5"), ("video", "video/3gpp")),
-    (webm_bytes(b"webm"), ("video", "video/webm")),
-    (webm_bytes(b"matroska"), ("video", "video/x-matroska")),
-    (mp4_bytes(b"M4A "), ("audio", "audio/mp4")),
-    (mp4_bytes(b"heic"), ("photo", "image/heic")),
-    (b"ID3\x04\x00" + b"\x00" * 20, ("audio", "audio/mpeg")),
-    (b"RIFF\x24\x00\x00\x00WAVEfmt ", ("audio", "audio/wav")),
-    (b"#!AMR\n", ("audio", "audio/amr")),
-    (b"OggS\x00\x02", ("audio", "audio/ogg")),
-    (b"%PDF-1.7\n", ("pdf", "application/pdf")),
-    (jpeg_bytes(), ("photo", "image/jpeg")),
-    (png_bytes(), ("photo", "image/png")),
-])
+@pytest.mark.parametrize(
+    "head,expected",
+    [
+        (mp4_bytes(b"isom"), ("video", "video/mp4")),
+        (mp4_bytes(b"mp42"), ("video", "video/mp4")),
+        (mp4_bytes(b"avc1"), ("video", "video/mp4")),
+        (mp4_bytes(b"qt  "), ("video", "video/quicktime")),
+        (mp4_bytes(b"3gp4"), ("video", "video/3gpp")),
+        (mp4_bytes(b"3gp5"), ("video", "video/3gpp")),
+        (webm_bytes(b"webm"), ("video", "video/webm")),
+        (webm_bytes(b"matroska"), ("video", "video/x-matroska")),
+        (mp4_bytes(b"M4A "), ("audio", "audio/mp4")),
+        (mp4_bytes(b"heic"), ("photo", "image/heic")),
+        (b"ID3\x04\x00" + b"\x00" * 20, ("audio", "audio/mpeg")),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", ("audio", "audio/wav")),
+        (b"#!AMR\n", ("audio", "audio/amr")),
+        (b"OggS\x00\x02", ("audio", "audio/ogg")),
+        (b"%PDF-1.7\n", ("pdf", "application/pdf")),
+        (jpeg_bytes(), ("photo", "image/jpeg")),
+        (png_bytes(), ("photo", "image/png")),
+    ],
+)
 def test_kinds_come_from_the_first_bytes(head, expected):
     assert sniff(head[:HEAD_BYTES]) == expected
 
 
-@pytest.mark.parametrize("head", [
-    b"MZ\x90\x00\x03\x00\x00\x00",  # a Windows executable
-    b"<!DOCTYPE html><script>",
-    b"PK\x03\x04",  # a zip (or an Office document)
-    mp4_bytes(b"abcd"),  # an ISO media file of an unknown brand
-    b"",
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"MZ\x90\x00\x03\x00\x00\x00",  # a Windows executable
+        b"<!DOCTYPE html><script>",
+        b"PK\x03\x04",  # a zip (or an Office document)
+        mp4_bytes(b"abcd"),  # an ISO media file of an unknown brand
+        b"",
+    ],
+)
 def test_other_files_are_not_accepted(head):
     assert sniff(head) is None
 

@@ -14,8 +14,13 @@ from enforcement.files.uploads import (
 
 def test_a_declared_length_over_the_limit_is_refused_unread(settings):
     settings.ATTACHMENT_MAX_BYTES = 1000
-    request = RequestFactory().generic("POST", "/", b"", content_type="multipart/form-data; boundary=x",
-                                       CONTENT_LENGTH=str(2 * 1000 + REQUEST_OVERHEAD_BYTES + 1))
+    request = RequestFactory().generic(
+        "POST",
+        "/",
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(2 * 1000 + REQUEST_OVERHEAD_BYTES + 1),
+    )
     with pytest.raises(UploadTooLarge) as err:
         guard_upload(request, files=2)
     assert "MB" in err.value.message
@@ -41,4 +46,3 @@ def test_a_file_growing_past_the_limit_stops_at_that_chunk(settings):
         handler.receive_data_chunk(b"x" * 600, 600)
     with pytest.raises(UploadTooLarge):
         check_upload(request)
-

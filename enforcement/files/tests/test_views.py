@@ -26,15 +26,20 @@ def test_the_download_has_the_sniffed_type_a_safe_name_and_no_sniffing(officer_a
     assert "filename*=utf-8''%E7%8E%B0%E5%9C%BA_%20x%3D.jpg" in disposition
 
 
-@pytest.mark.parametrize("original,expected", [
-    ("现场.jpg", "现场.jpg"),
-    ("page.html", "page.jpg"),  # the extension of what the file is
-    ("a\x00b\r\nc.jpg", "a_b_c.jpg"),
-    ("...", "0123456789abcdef.jpg"),  # nothing left: the hash
-    ("", "0123456789abcdef.jpg"),
-])
+@pytest.mark.parametrize(
+    "original,expected",
+    [
+        ("现场.jpg", "现场.jpg"),
+        ("page.html", "page.jpg"),  # the extension of what the file is
+        ("a\x00b\r\nc.jpg", "a_b_c.jpg"),
+        ("...", "0123456789abcdef.jpg"),  # nothing left: the hash
+        ("", "0123456789abcdef.jpg"),
+    ],
+)
 def test_download_name(original, expected):
-    attachment = PermitAttachment(original_name=original, content_type="image/jpeg", sha256="0123456789abcdef" * 4)
+    attachment = PermitAttachment(
+        original_name=original, content_type="image/jpeg", sha256="0123456789abcdef" * 4
+    )
     assert download_name(attachment) == expected
 
 
@@ -46,8 +51,13 @@ def test_an_oversized_form_post_gets_the_413_page_unread(rf):
         calls.append(request)
         return HttpResponse("ok")
 
-    request = rf.generic("POST", "/", b"", content_type="multipart/form-data; boundary=x",
-                         CONTENT_LENGTH=str(200 * 1024 * 1024))
+    request = rf.generic(
+        "POST",
+        "/",
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
     response = page(request)
     assert response.status_code == 413 and not calls
     assert "MB" in response.content.decode()

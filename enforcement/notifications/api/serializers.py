@@ -13,7 +13,16 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = [
-            "id", "level", "level_display", "kind", "title", "text", "url", "due_at", "created_at", "read_at",
+            "id",
+            "level",
+            "level_display",
+            "kind",
+            "title",
+            "text",
+            "url",
+            "due_at",
+            "created_at",
+            "read_at",
             "is_read",
         ]
         read_only_fields = fields

@@ -43,7 +43,9 @@ def make_inspection(people, squad_a):
         kw.setdefault("title", f"Inspection {len(made) + 1}")
         if visit_due_at is not None:
             kw["visit_due_at"] = visit_due_at
-        made.append(Inspection.objects.create(status=status, handler=people[handler] if handler else None, **kw))
+        made.append(
+            Inspection.objects.create(status=status, handler=people[handler] if handler else None, **kw)
+        )
         return made[-1]
 
     return make

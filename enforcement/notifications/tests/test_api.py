@@ -24,7 +24,10 @@ def test_list_shows_my_notifications_with_the_unread_count(api_as, people, remin
     assert body["unread_count"] == 1
     row = next(r for r in body["results"] if r["id"] == mine.pk)
     assert (row["level"], row["kind"], row["url"], row["is_read"]) == (
-        "overdue", "inspection_visit", "/inspections/1/", False
+        "overdue",
+        "inspection_visit",
+        "/inspections/1/",
+        False,
     )
     assert row["text"].startswith("Inspection visit for Inspection 1 中山路") and "overdue" in row["text"]
 
@@ -63,5 +66,10 @@ def test_notifications_cannot_be_written(api_as, people, reminder):  # noqa: F81
     note = notify(people["officer"], reminder)
     client = api_as(people["officer"])
     assert client.post(reverse("api:notification-list"), {"title": "x"}, format="json").status_code == 405
-    assert client.patch(reverse("api:notification-detail", args=[note.pk]), {"title": "x"}, format="json").status_code == 405
+    assert (
+        client.patch(
+            reverse("api:notification-detail", args=[note.pk]), {"title": "x"}, format="json"
+        ).status_code
+        == 405
+    )
     assert client.delete(reverse("api:notification-detail", args=[note.pk])).status_code == 405

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def warned(make_inspection, people):
     """An inspection whose warning has been made (its deliveries not yet sent)."""
-    inspection = make_inspection(timezone.now() + timedelta(hours=3), opened_at=timezone.now() - timedelta(days=1))
+    inspection = make_inspection(
+        timezone.now() + timedelta(hours=3), opened_at=timezone.now() - timedelta(days=1)
+    )
     send_due_reminders()
     return inspection
 
@@ -100,7 +102,9 @@ def test_the_webhook_is_signed_and_carries_an_idempotency_key(make_inspection, p
     assert deliver(d.pk) == DeliveryStatus.SENT
     headers, body = gateway.requests[0]
     expected = hmac.new(b"s3cret", f"{headers['X-Timestamp']}.".encode() + body, hashlib.sha256).hexdigest()
-    assert headers["X-Signature-SHA256"] == expected == webhook_signature("s3cret", headers["X-Timestamp"], body)
+    assert (
+        headers["X-Signature-SHA256"] == expected == webhook_signature("s3cret", headers["X-Timestamp"], body)
+    )
     assert headers["X-Delivery-Id"] == str(d.pk)
     payload = json.loads(body)
     assert payload["recipient"]["phone"] == people["officer"].phone
@@ -122,7 +126,11 @@ def test_a_failing_webhook_is_kept_retried_with_backoff_and_finally_left_to_an_a
     assert d.status == "failed"
     assert "503" in d.last_error
     assert d.attempts == 1
-    assert before + timedelta(seconds=backoff(1)) <= d.next_attempt_at <= timezone.now() + timedelta(seconds=backoff(1))
+    assert (
+        before + timedelta(seconds=backoff(1))
+        <= d.next_attempt_at
+        <= timezone.now() + timedelta(seconds=backoff(1))
+    )
     assert backoff(1) < backoff(2) < backoff(3)
 
     # Not yet due: the retry sweep leaves it; once the backoff has passed it is queued (and, eagerly, sent).

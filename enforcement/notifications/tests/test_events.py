@@ -37,8 +37,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def permit(squad_a, people):
-    return Permit.objects.create(title="户外广告许可", unit=squad_a, handler=people["officer"],
-                                 status=PermitStatus.SUBMITTED)
+    return Permit.objects.create(
+        title="户外广告许可", unit=squad_a, handler=people["officer"], status=PermitStatus.SUBMITTED
+    )
 
 
 @pytest.fixture
@@ -57,7 +58,12 @@ def inbox(user):
 
 
 def counts():
-    return EventNotice.objects.count(), Delivery.objects.count(), Notification.objects.count(), len(mail.outbox)
+    return (
+        EventNotice.objects.count(),
+        Delivery.objects.count(),
+        Notification.objects.count(),
+        len(mail.outbox),
+    )
 
 
 def test_the_holder_hears_of_a_step_once_and_the_actor_never(step, permit, people):
@@ -101,8 +107,15 @@ def test_the_same_signal_twice_makes_one_notice(step, permit, people, django_cap
     event = AuditEvent.objects.get(verb="approve")
     before = counts()
     with django_capture_on_commit_callbacks(execute=True):  # the signal again: a retry, a redelivery
-        transitioned.send(sender=Permit, instance_id=permit.pk, action="approve", event_id=event.pk,
-                          from_status="submitted", to_status="approved", actor_id=people["leader"].pk)
+        transitioned.send(
+            sender=Permit,
+            instance_id=permit.pk,
+            action="approve",
+            event_id=event.pk,
+            from_status="submitted",
+            to_status="approved",
+            actor_id=people["leader"].pk,
+        )
     assert send_event_notices(event.pk, STEP) == 0
     assert before == counts() == (1, 2, 1, 1)
 
@@ -126,8 +139,9 @@ def test_the_preferences_page_offers_events_per_channel(client, people):
     assert prefs[("email", "events")] is False and prefs[("inbox", "events")] is True
 
 
-def test_a_failed_email_is_on_the_failed_deliveries_page(step, permit, people, admin_a, make_user, district_b,
-                                                         client, monkeypatch):
+def test_a_failed_email_is_on_the_failed_deliveries_page(
+    step, permit, people, admin_a, make_user, district_b, client, monkeypatch
+):
     def refuse(delivery):
         raise ConnectionRefusedError("mail server down")
 
@@ -150,7 +164,10 @@ def test_the_webhook_says_it_is_a_notice(step, permit, people, gateway):  # noqa
     [(_headers, body)] = gateway.requests
     payload = json.loads(body)
     assert (payload["event"], payload["level"], payload["action"], payload["record"]) == (
-        "notice", "events", "approve", "户外广告许可"
+        "notice",
+        "events",
+        "approve",
+        "户外广告许可",
     )
     assert payload["recipient"]["id"] == people["officer"].pk
 
@@ -230,8 +247,14 @@ def test_an_approval_skips_who_may_not_decide_it(approval_step, squad_a, people)
 def test_the_requester_hears_the_decision(approval_step, squad_a, people):
     permit = Permit.objects.create(title="广告许可", unit=squad_a, handler=people["officer"])
     approval_step(approvals.request_approval, GRANT, permit, by=people["officer"], reason="r")
-    approval_step(approvals.decide_approval, GRANT, permit, by=people["leader"],
-                  decision=ApprovalDecision.APPROVED, opinion="同意")
+    approval_step(
+        approvals.decide_approval,
+        GRANT,
+        permit,
+        by=people["leader"],
+        decision=ApprovalDecision.APPROVED,
+        opinion="同意",
+    )
     notice = EventNotice.objects.get(reason="requester")
     assert notice.user == people["officer"]
     assert inbox(people["officer"])[0].text == (
@@ -244,15 +267,23 @@ def test_the_requester_hears_the_decision(approval_step, squad_a, people):
 # --- declarations ----------------------------------------------------------------------------------------
 def test_a_notice_for_an_action_the_table_lacks_is_refused():
     with pytest.raises(ValueError, match="not actions"):
-        Workflow("testapp.Inspection", WORKFLOW.transitions, inputs=WORKFLOW.inputs,
-                 notices={"dispatch": Notice(to=("handler",), text="x")})
+        Workflow(
+            "testapp.Inspection",
+            WORKFLOW.transitions,
+            inputs=WORKFLOW.inputs,
+            notices={"dispatch": Notice(to=("handler",), text="x")},
+        )
     with pytest.raises(ValueError, match="names nobody"):
         Notice(text="x")
 
 
 def test_the_system_check_names_a_misspelt_field():
-    Workflow("testapp.Inspection", WORKFLOW.transitions, inputs=WORKFLOW.inputs,
-             notices={"submit": Notice(to=("handlr",), text="x")})
+    Workflow(
+        "testapp.Inspection",
+        WORKFLOW.transitions,
+        inputs=WORKFLOW.inputs,
+        notices={"submit": Notice(to=("handlr",), text="x")},
+    )
     try:
         with pytest.raises(SystemCheckError, match="names the field 'handlr'"):
             call_command("check")

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def recipients(obj, kind, level):
     return sorted(
-        Delivery.objects.filter(reminder__object_id=obj.pk, reminder__kind=kind, reminder__level=level,
-                                channel="inbox").values_list("user__username", flat=True)
+        Delivery.objects.filter(
+            reminder__object_id=obj.pk, reminder__kind=kind, reminder__level=level, channel="inbox"
+        ).values_list("user__username", flat=True)
     )
 
 
@@ -31,26 +32,33 @@ def second_officer(make_user, squad_a):
 
 # --- several handler fields ----------------------------------------------------------------------------------
 def test_both_officers_are_warned_and_told_when_it_is_overdue(make_inspection, second_officer):
-    inspection = make_inspection(end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9), second_officer=second_officer)
+    inspection = make_inspection(
+        end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9), second_officer=second_officer
+    )
     send_due_reminders(local(2026, 11, 13, 9))
     assert recipients(inspection, "inspection_visit", "warning") == ["officer-a", "officer-a2"]
     send_due_reminders(local(2026, 11, 17, 9))
     assert recipients(inspection, "inspection_visit", "overdue") == ["leader-a1", "officer-a", "officer-a2"]
     send_due_reminders(local(2026, 11, 19, 9))
-    assert recipients(inspection, "inspection_visit", "escalated") == ["head-a"]  # the hierarchy's, not theirs
+    assert recipients(inspection, "inspection_visit", "escalated") == [
+        "head-a"
+    ]  # the hierarchy's, not theirs
 
 
 def test_one_officer_left_the_other_still_holds_it(make_inspection, second_officer, people):
     people["officer"].is_active = False
     people["officer"].save()
-    inspection = make_inspection(end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9), second_officer=second_officer)
+    inspection = make_inspection(
+        end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9), second_officer=second_officer
+    )
     send_due_reminders(local(2026, 11, 13, 9))
     assert recipients(inspection, "inspection_visit", "warning") == ["officer-a2"]  # not the intake desk
 
 
 def test_the_second_officer_alone_holds_it(make_inspection, second_officer):
-    inspection = make_inspection(end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9), handler=None,
-                                 second_officer=second_officer)
+    inspection = make_inspection(
+        end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9), handler=None, second_officer=second_officer
+    )
     send_due_reminders(local(2026, 11, 13, 9))
     assert recipients(inspection, "inspection_visit", "warning") == ["officer-a2"]
 
@@ -62,7 +70,10 @@ def make_review(make_inspection):
 
     def make(*reviewers):
         inspection = make_inspection(
-            None, status="visited", handler=None, review_due_at=end_of(2026, 11, 16),
+            None,
+            status="visited",
+            handler=None,
+            review_due_at=end_of(2026, 11, 16),
             visited_at=local(2026, 11, 10, 9),
         )
         inspection.reviewers.set(reviewers)
@@ -77,15 +88,18 @@ def test_the_reviewers_the_hook_names_hold_the_review(make_review, make_user, di
     reviewed, unreviewed = make_review(legal, other), make_review()
     send_due_reminders(local(2026, 11, 13, 9))
     assert recipients(reviewed, "inspection_review", "warning") == ["legal-a", "legal-a2"]
-    assert recipients(unreviewed, "inspection_review", "warning") == ["intake-a"]  # nobody named: the fallback
+    assert recipients(unreviewed, "inspection_review", "warning") == [
+        "intake-a"
+    ]  # nobody named: the fallback
     send_due_reminders(local(2026, 11, 17, 9))
     assert recipients(reviewed, "inspection_review", "overdue") == ["leader-a1", "legal-a", "legal-a2"]
     send_due_reminders(local(2026, 11, 19, 9))
     assert recipients(reviewed, "inspection_review", "escalated") == ["head-a"]  # the hook names nobody then
 
 
-def test_people_the_hook_names_for_an_escalation_are_told_besides_the_supervisors(make_review, make_user,
-                                                                                    district_a):
+def test_people_the_hook_names_for_an_escalation_are_told_besides_the_supervisors(
+    make_review, make_user, district_a
+):
     legal = make_user("legal_reviewer", unit=district_a, username="legal-a")
     reviewed = make_review(legal)
 
@@ -113,8 +127,9 @@ def test_the_hook_is_asked_once_per_batch(make_review, make_user, district_a):
     assert Delivery.objects.filter(user=legal, channel="inbox").count() == 12
 
 
-def test_a_batch_costs_the_same_queries_whatever_its_size(make_review, make_user, district_a,
-                                                           django_assert_num_queries):
+def test_a_batch_costs_the_same_queries_whatever_its_size(
+    make_review, make_user, district_a, django_assert_num_queries
+):
     reviewers = [make_user("legal_reviewer", unit=district_a, username=f"legal-{n}") for n in range(20)]
     small = [make_review(reviewers[0]), make_review(reviewers[1])]
     large = [make_review(reviewers[n], reviewers[(n + 1) % 20]) for n in range(20)]
@@ -122,7 +137,9 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(make_review, make_user
         RecipientResolver().recipients(INSPECTION_REVIEW, "overdue", small)
     with django_assert_num_queries(len(queries)):
         found = RecipientResolver().recipients(INSPECTION_REVIEW, "overdue", large)
-    assert len(found) == 20 and all(len(ids) == 3 for ids in found.values())  # two reviewers + the squad leader
+    assert len(found) == 20 and all(
+        len(ids) == 3 for ids in found.values()
+    )  # two reviewers + the squad leader
     # The hook itself: one query for the batch.
     with django_assert_num_queries(1):
         inspection_reviewers(INSPECTION_REVIEW, "warning", large)

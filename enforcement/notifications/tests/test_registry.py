@@ -28,7 +28,10 @@ def test_live_statuses_select_the_rows_a_status_filter_selects(make_inspection):
     assert INSPECTION_VISIT.live_filter == Q(status__in=frozenset({"booked", "in_progress"}))
     expected = Inspection.objects.filter(status__in=["booked", "in_progress"], visit_due_at__isnull=False)
     assert set(INSPECTION_VISIT.live_queryset()) == set(expected)
-    assert sorted(INSPECTION_VISIT.live_queryset().values_list("status", flat=True)) == ["booked", "in_progress"]
+    assert sorted(INSPECTION_VISIT.live_queryset().values_list("status", flat=True)) == [
+        "booked",
+        "in_progress",
+    ]
 
 
 def test_the_status_field_is_the_kinds_to_name(make_inspection):
@@ -45,9 +48,15 @@ def test_a_kind_without_live_statuses_is_refused():
 
 
 # --- met on time: the due moment itself is on time, a second later is late --------------------------------
-@pytest.mark.parametrize(("met_after_due", "on_time"), [
-    (timedelta(days=-1), True), (timedelta(0), True), (timedelta(seconds=1), False), (None, None),
-])
+@pytest.mark.parametrize(
+    ("met_after_due", "on_time"),
+    [
+        (timedelta(days=-1), True),
+        (timedelta(0), True),
+        (timedelta(seconds=1), False),
+        (None, None),
+    ],
+)
 def test_met_on_time_at_its_edge(make_inspection, met_after_due, on_time):
     due = local(2026, 11, 20, 17, 30)
     met = None if met_after_due is None else due + met_after_due
@@ -64,11 +73,19 @@ def test_met_on_time_at_its_edge(make_inspection, met_after_due, on_time):
 def test_met_on_time_reads_the_kinds_own_fields(make_inspection):
     """Booked in time, visited late: each kind compares its own met moment with its own due moment."""
     inspection = make_inspection(
-        local(2026, 11, 20, 12), status="visited", visited_at=local(2026, 11, 20, 12, 0, 1),
-        book_due_at=local(2026, 11, 18, 12), booked_at=local(2026, 11, 18, 12),
+        local(2026, 11, 20, 12),
+        status="visited",
+        visited_at=local(2026, 11, 20, 12, 0, 1),
+        book_due_at=local(2026, 11, 18, 12),
+        booked_at=local(2026, 11, 18, 12),
     )
-    assert (INSPECTION_BOOKING.met_on_time(inspection), INSPECTION_VISIT.met_on_time(inspection)) == (True, False)
-    rows = INSPECTION_VISIT.with_met_on_time(Inspection.objects.filter(pk=inspection.pk), name="visit_on_time")
+    assert (INSPECTION_BOOKING.met_on_time(inspection), INSPECTION_VISIT.met_on_time(inspection)) == (
+        True,
+        False,
+    )
+    rows = INSPECTION_VISIT.with_met_on_time(
+        Inspection.objects.filter(pk=inspection.pk), name="visit_on_time"
+    )
     assert rows.values_list("visit_on_time", flat=True).get() is False
 
 
@@ -81,8 +98,9 @@ def test_without_a_deadline_there_is_no_on_time_answer(make_inspection):
 # --- the start-up check ------------------------------------------------------------------------------------
 def test_a_kind_naming_a_missing_field_fails_the_system_check(monkeypatch):
     assert deadline_kinds_name_real_fields(None) == []
-    misspelt = dataclasses.replace(INSPECTION_VISIT, slug="misspelt", met_field="visted_at",
-                                   recipients="tests.testapp.deadlines.nobody")
+    misspelt = dataclasses.replace(
+        INSPECTION_VISIT, slug="misspelt", met_field="visted_at", recipients="tests.testapp.deadlines.nobody"
+    )
     monkeypatch.setitem(registry._kinds, "misspelt", misspelt)
     errors = deadline_kinds_name_real_fields(None)
     assert [e.id for e in errors] == ["notifications.E002", "notifications.E002"]

@@ -28,8 +28,9 @@ def levels(obj, kind="inspection_visit"):
 
 def recipients(obj, level, channel=Channel.INBOX):
     return sorted(
-        Delivery.objects.filter(reminder__object_id=obj.pk, reminder__level=level, channel=channel)
-        .values_list("user__username", flat=True)
+        Delivery.objects.filter(
+            reminder__object_id=obj.pk, reminder__level=level, channel=channel
+        ).values_list("user__username", flat=True)
     )
 
 
@@ -123,7 +124,10 @@ def test_deadlines_of_30_days_or_more_are_warned_5_working_days_before(make_insp
 
 def test_admin_settings_change_the_lead_and_the_delay(make_inspection):
     ReminderSetting.objects.create(
-        kind="inspection_visit", warning_lead_days=3, long_deadline_days=30, long_warning_lead_days=5,
+        kind="inspection_visit",
+        warning_lead_days=3,
+        long_deadline_days=30,
+        long_warning_lead_days=5,
         escalation_delay_days=1,
     )
     inspection = make_inspection(end_of(2026, 11, 20), opened_at=local(2026, 11, 13, 9))  # Friday
@@ -137,8 +141,12 @@ def test_admin_settings_change_the_lead_and_the_delay(make_inspection):
 
 def test_a_switched_off_kind_sends_nothing(make_inspection):
     ReminderSetting.objects.create(
-        kind="inspection_visit", is_active=False, warning_lead_days=1, long_deadline_days=30,
-        long_warning_lead_days=5, escalation_delay_days=2,
+        kind="inspection_visit",
+        is_active=False,
+        warning_lead_days=1,
+        long_deadline_days=30,
+        long_warning_lead_days=5,
+        escalation_delay_days=2,
     )
     inspection = make_inspection(end_of(2026, 11, 20), opened_at=local(2026, 11, 13, 9))
     send_due_reminders(local(2026, 11, 25, 12))
@@ -148,8 +156,12 @@ def test_a_switched_off_kind_sends_nothing(make_inspection):
 # --- states and moments --------------------------------------------------------------------------------
 def test_only_the_live_deadline_of_the_current_state_is_watched(make_inspection):
     opened = make_inspection(
-        end_of(2026, 11, 20), status="open", handler=None,
-        book_due_at=end_of(2026, 11, 18), review_due_at=end_of(2026, 11, 19), opened_at=local(2026, 11, 17, 9),
+        end_of(2026, 11, 20),
+        status="open",
+        handler=None,
+        book_due_at=end_of(2026, 11, 18),
+        review_due_at=end_of(2026, 11, 19),
+        opened_at=local(2026, 11, 17, 9),
     )
     send_due_reminders(local(2026, 11, 25, 12))
     kinds = set(reminders_of(opened).values_list("kind", flat=True))
@@ -180,7 +192,8 @@ def test_a_moved_deadline_gets_new_reminders_and_the_old_ones_are_not_sent_again
     assert list(reminders_of(inspection)) == [old]  # nothing due for the new moment yet, nothing re-sent
     send_due_reminders(local(2026, 12, 4, 9))
     assert sorted((r.due_at, r.level) for r in reminders_of(inspection)) == [
-        (end_of(2026, 11, 20), "warning"), (end_of(2026, 12, 4), "warning"),
+        (end_of(2026, 11, 20), "warning"),
+        (end_of(2026, 12, 4), "warning"),
     ]
 
 
@@ -224,8 +237,12 @@ def test_escalation_from_a_district_goes_to_the_city(make_inspection, people, di
 
 
 def test_channels_follow_preferences_but_escalations_cannot_be_switched_off(make_inspection, people):
-    NotificationPreference.objects.create(user=people["officer"], channel="email", level="warning", enabled=False)
-    NotificationPreference.objects.create(user=people["head"], channel="email", level="escalated", enabled=False)
+    NotificationPreference.objects.create(
+        user=people["officer"], channel="email", level="warning", enabled=False
+    )
+    NotificationPreference.objects.create(
+        user=people["head"], channel="email", level="escalated", enabled=False
+    )
     inspection = make_inspection(end_of(2026, 11, 16), opened_at=local(2026, 11, 10, 9))
     send_due_reminders(local(2026, 11, 13, 9))
     send_due_reminders(local(2026, 11, 19, 9))

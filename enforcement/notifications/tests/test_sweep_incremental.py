@@ -48,23 +48,32 @@ def test_sweeps_between_full_ones_make_what_full_sweeps_make_moment_by_moment(ma
     population = []
     for i in range(24):
         opened = start - timedelta(days=i % 9, hours=i)
-        population.append(make_inspection(
-            end_of(2026, 9, 29) + timedelta(days=i % 13, hours=3 * i),  # short and (i ≥ 21) long deadlines
-            opened_at=opened if i < 20 else opened - timedelta(days=30),
-        ))
+        population.append(
+            make_inspection(
+                end_of(2026, 9, 29)
+                + timedelta(days=i % 13, hours=3 * i),  # short and (i ≥ 21) long deadlines
+                opened_at=opened if i < 20 else opened - timedelta(days=30),
+            )
+        )
     for i in range(6):
-        population.append(make_inspection(
-            None, status="open", handler=None, opened_at=start - timedelta(hours=i),
-            book_due_at=end_of(2026, 9, 29) + timedelta(days=2 * i),
-        ))
+        population.append(
+            make_inspection(
+                None,
+                status="open",
+                handler=None,
+                opened_at=start - timedelta(hours=i),
+                book_due_at=end_of(2026, 9, 29) + timedelta(days=2 * i),
+            )
+        )
     Inspection.objects.update(updated_at=start - timedelta(days=1))
     moments = [start + timedelta(hours=3 * n) for n in range(14 * 8)]
     changes = {
         # An extension moves a deadline into the warning period between two sweeps.
         10: lambda t: saved_at(population[3], t, visit_due_at=t + timedelta(hours=20)),
         # A visit in time, and its review due soon after.
-        17: lambda t: saved_at(population[5], t, status="visited", visited_at=t,
-                               review_due_at=t + timedelta(days=1)),
+        17: lambda t: saved_at(
+            population[5], t, status="visited", visited_at=t, review_due_at=t + timedelta(days=1)
+        ),
         # Booked: the visit deadline becomes live, already overdue.
         25: lambda t: saved_at(population[24], t, status="booked", visit_due_at=t - timedelta(hours=1)),
         # Reopened long after its deadline: overdue and escalated at once.
@@ -106,7 +115,9 @@ def test_a_deadline_moved_into_the_warning_period_is_warned_by_the_next_sweep(ma
     saved_at(inspection, local(2026, 11, 24, 9, 2), visit_due_at=end_of(2026, 11, 25))
     result = send_due_reminders(local(2026, 11, 24, 9, 5))
     assert result.full == []
-    assert list(reminders_of(inspection).values_list("level", "due_at")) == [("warning", end_of(2026, 11, 25))]
+    assert list(reminders_of(inspection).values_list("level", "due_at")) == [
+        ("warning", end_of(2026, 11, 25))
+    ]
 
 
 def test_a_change_written_around_the_orm_waits_for_the_next_full_sweep(make_inspection, settings):
@@ -127,8 +138,13 @@ def test_a_change_written_around_the_orm_waits_for_the_next_full_sweep(make_insp
 def test_a_sweep_reads_in_full_after_the_settings_or_the_calendar_changed_or_the_clock_went_back():
     assert send_due_reminders(local(2026, 11, 24, 9)).full == all_kinds()  # the first
     assert send_due_reminders(local(2026, 11, 24, 9, 5)).full == []
-    ReminderSetting.objects.create(kind="inspection_visit", warning_lead_days=2, long_deadline_days=30,
-                                   long_warning_lead_days=5, escalation_delay_days=2)
+    ReminderSetting.objects.create(
+        kind="inspection_visit",
+        warning_lead_days=2,
+        long_deadline_days=30,
+        long_warning_lead_days=5,
+        escalation_delay_days=2,
+    )
     assert send_due_reminders(local(2026, 11, 24, 9, 10)).full == ["inspection_visit"]
     assert send_due_reminders(local(2026, 11, 24, 9, 15)).full == []
     CalendarDay.objects.update_or_create(date=local(2026, 11, 27).date(), defaults={"kind": DayKind.HOLIDAY})

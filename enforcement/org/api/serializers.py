@@ -25,7 +25,9 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         if attrs.get("parent", getattr(self.instance, "parent", None)) is None and not (
             self.context["request"].user.sees_all_units
         ):
-            raise serializers.ValidationError({"parent": _("Only a city-level administrator can create a top-level unit.")})
+            raise serializers.ValidationError(
+                {"parent": _("Only a city-level administrator can create a top-level unit.")}
+            )
         unit = copy.copy(self.instance) if self.instance else OrgUnit()
         for key, value in attrs.items():
             setattr(unit, key, value)
@@ -38,7 +40,18 @@ class GridSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Grid
-        fields = ["id", "code", "name", "unit", "min_lat", "min_lng", "max_lat", "max_lng", "is_active", "version"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "unit",
+            "min_lat",
+            "min_lng",
+            "max_lat",
+            "max_lng",
+            "is_active",
+            "version",
+        ]
         read_only_fields = ["version"]
 
 
@@ -50,8 +63,20 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "full_name", "email", "phone", "unit", "roles", "certificate_no",
-            "certificate_expires", "is_active", "password", "last_login", "date_joined", "version",
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "unit",
+            "roles",
+            "certificate_no",
+            "certificate_expires",
+            "is_active",
+            "password",
+            "last_login",
+            "date_joined",
+            "version",
         ]
         read_only_fields = ["last_login", "date_joined", "version"]
 
@@ -62,8 +87,10 @@ class UserSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         request = self.context["request"]
-        if attrs.get("unit") is None and not request.user.sees_all_units and (
-            self.instance is None or "unit" in attrs
+        if (
+            attrs.get("unit") is None
+            and not request.user.sees_all_units
+            and (self.instance is None or "unit" in attrs)
         ):
             raise serializers.ValidationError({"unit": _("Choose the unit this user belongs to.")})
         unit = attrs["unit"] if "unit" in attrs else getattr(self.instance, "unit", None)
@@ -71,7 +98,9 @@ class UserSerializer(serializers.ModelSerializer):
         if errors := unit_role_errors(unit, roles):
             raise serializers.ValidationError({"roles": errors})
         if "password" in attrs:
-            candidate = self.instance or User(username=attrs.get("username", ""), email=attrs.get("email", ""))
+            candidate = self.instance or User(
+                username=attrs.get("username", ""), email=attrs.get("email", "")
+            )
             try:
                 validate_password(attrs["password"], candidate)
             except Exception as exc:  # django.core.exceptions.ValidationError
@@ -120,7 +149,9 @@ class TokenRequestSerializer(AuthTokenSerializer):
 
 
 class IssuedTokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("The key: send it as `Authorization: Token <key>`. Shown only now."))
+    token = serializers.CharField(
+        help_text=_("The key: send it as `Authorization: Token <key>`. Shown only now.")
+    )
     expires_at = serializers.DateTimeField()
     device = serializers.CharField()
 

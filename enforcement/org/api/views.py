@@ -70,9 +70,14 @@ class ObtainTokenView(APIView):
         blocked_until = address_blocked_until(client_address(request))
         if blocked_until is not None:
             seconds = max(1, int((blocked_until - timezone.now()).total_seconds()) + 1)
-            return Response({"detail": str(ADDRESS_BLOCKED_MESSAGE)}, status=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(seconds)})
-        username = request.data.get("username") if hasattr(request.data, "get") else None  # a JSON list has none
+            return Response(
+                {"detail": str(ADDRESS_BLOCKED_MESSAGE)},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(seconds)},
+            )
+        username = (
+            request.data.get("username") if hasattr(request.data, "get") else None
+        )  # a JSON list has none
         if isinstance(username, str) and is_locked(username):  # anything else is the serializer's 400
             return Response({"detail": str(LOCKED_MESSAGE)}, status=status.HTTP_403_FORBIDDEN)
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})

@@ -37,7 +37,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("pass-word-123")
     certificate_no = factory.Sequence(lambda n: f"44060{n:06d}")
-    certificate_expires = factory.LazyFunction(lambda: timezone.localdate().replace(year=timezone.localdate().year + 2))
+    certificate_expires = factory.LazyFunction(
+        lambda: timezone.localdate().replace(year=timezone.localdate().year + 2)
+    )
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

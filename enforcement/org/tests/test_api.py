@@ -52,9 +52,13 @@ def test_admin_creates_unit_and_officer_through_the_api(api_client, city_admin, 
     officer = api_client.post(
         reverse("api:user-list"),
         {
-            "username": "zhang.san", "full_name": "张三", "unit": unit.json()["id"],
-            "roles": ["officer", "squad_leader"], "certificate_no": "44060100123",
-            "certificate_expires": "2028-12-31", "password": "Str0ng-enough-pass",
+            "username": "zhang.san",
+            "full_name": "张三",
+            "unit": unit.json()["id"],
+            "roles": ["officer", "squad_leader"],
+            "certificate_no": "44060100123",
+            "certificate_expires": "2028-12-31",
+            "password": "Str0ng-enough-pass",
         },
         format="json",
     )
@@ -74,21 +78,27 @@ def test_admin_creates_unit_and_officer_through_the_api(api_client, city_admin, 
 
 def test_district_admin_cannot_put_a_unit_under_another_district(api_as, admin_a, district_b):
     response = api_as(admin_a).post(
-        reverse("api:orgunit-list"), {"code": "x", "name": "x", "level": "squadron", "parent": district_b.pk}, format="json"
+        reverse("api:orgunit-list"),
+        {"code": "x", "name": "x", "level": "squadron", "parent": district_b.pk},
+        format="json",
     )
     assert response.status_code == 400
     assert "parent" in response.json()
 
 
 def test_district_admin_cannot_create_a_top_level_unit(api_as, admin_a):
-    response = api_as(admin_a).post(reverse("api:orgunit-list"), {"code": "x", "name": "x", "level": "city"}, format="json")
+    response = api_as(admin_a).post(
+        reverse("api:orgunit-list"), {"code": "x", "name": "x", "level": "city"}, format="json"
+    )
     assert response.status_code == 400
     assert "parent" in response.json()
 
 
 def test_weak_password_is_refused_with_a_field_message(api_as, city_admin, district_a):
     response = api_as(city_admin).post(
-        reverse("api:user-list"), {"username": "weak", "unit": district_a.pk, "password": "123"}, format="json"
+        reverse("api:user-list"),
+        {"username": "weak", "unit": district_a.pk, "password": "123"},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json()["password"]
@@ -97,7 +107,9 @@ def test_weak_password_is_refused_with_a_field_message(api_as, city_admin, distr
 
 def test_unknown_role_is_refused(api_as, city_admin, district_a):
     response = api_as(city_admin).post(
-        reverse("api:user-list"), {"username": "r", "unit": district_a.pk, "roles": ["emperor"]}, format="json"
+        reverse("api:user-list"),
+        {"username": "r", "unit": district_a.pk, "roles": ["emperor"]},
+        format="json",
     )
     assert response.status_code == 400
     assert "roles" in response.json()
@@ -106,7 +118,9 @@ def test_unknown_role_is_refused(api_as, city_admin, district_a):
 def test_edit_is_audited_with_before_and_after(api_as, city_admin, officer_a):
     officer_a.refresh_from_db()
     response = api_as(city_admin).patch(
-        reverse("api:user-detail", args=[officer_a.pk]), {"full_name": "李四"}, format="json",
+        reverse("api:user-detail", args=[officer_a.pk]),
+        {"full_name": "李四"},
+        format="json",
         HTTP_IF_MATCH=f'W/"{officer_a.version}"',
     )
     assert response.status_code == 200
@@ -128,8 +142,9 @@ def test_moving_a_unit_moves_its_subtree(district_a, district_b, squad_a):
 
 def test_unit_cannot_be_moved_under_its_own_child(api_as, city_admin, district_a, squad_a):
     response = api_as(city_admin).patch(
-        reverse("api:orgunit-detail", args=[district_a.pk]), {"parent": squad_a.pk, "version": district_a.version},
-        format="json"
+        reverse("api:orgunit-detail", args=[district_a.pk]),
+        {"parent": squad_a.pk, "version": district_a.version},
+        format="json",
     )
     assert response.status_code == 400
     assert "parent" in response.json()

@@ -39,7 +39,9 @@ def test_two_failures_then_success_resets_the_count(api_client, officer_a):
 def test_lock_expires(api_client, officer_a):
     for _ in range(3):
         post_token(api_client, "officer-a", "wrong")
-    LoginFailure.objects.filter(username="officer-a").update(locked_until=timezone.now() - timedelta(seconds=1))
+    LoginFailure.objects.filter(username="officer-a").update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
     assert post_token(api_client, "officer-a", "pass-word-123").status_code == 200
 
 

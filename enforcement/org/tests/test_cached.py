@@ -29,7 +29,9 @@ def test_saving_a_unit_drops_its_cached_choices(filled_in, saved_in, make_user, 
         assert (district_a.pk, "Renamed district") in [(pk, label.strip()) for pk, label in units_for(admin)]
 
 
-def test_grids_are_cached_scoped_per_user_and_dropped_when_one_is_saved(officer_a, officer_b, squad_a, squad_b):
+def test_grids_are_cached_scoped_per_user_and_dropped_when_one_is_saved(
+    officer_a, officer_b, squad_a, squad_b
+):
     mine, theirs = GridFactory(unit=squad_a), GridFactory(unit=squad_b)
     assert [pk for pk, _label in grids_for(officer_a)] == [mine.pk]
     with CaptureQueriesContext(connection) as ctx:

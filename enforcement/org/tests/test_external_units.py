@@ -17,8 +17,13 @@ PASSWORD = "Gu1cheng-liaison!"
 
 @pytest.fixture
 def water(district_a):
-    return OrgUnitFactory(code="water-a", name="甲区水务局", name_en="District A Water Bureau",
-                          level=UnitLevel.EXTERNAL, parent=district_a)
+    return OrgUnitFactory(
+        code="water-a",
+        name="甲区水务局",
+        name_en="District A Water Bureau",
+        level=UnitLevel.EXTERNAL,
+        parent=district_a,
+    )
 
 
 def test_no_unit_of_any_level_goes_under_an_external_unit(water):
@@ -54,10 +59,17 @@ def test_admin_adds_an_external_unit_in_the_unit_pages(client, admin_a, district
     client.force_login(admin_a)
     form = client.get(reverse("org:unit-create")).content.decode()
     assert '<option value="external">External responsible unit</option>' in form
-    response = client.post(reverse("org:unit-create"), {
-        "code": "a-gardens", "name": "甲区园林局", "name_en": "District A Gardens", "level": "external",
-        "parent": district_a.pk, "is_active": "on",
-    })
+    response = client.post(
+        reverse("org:unit-create"),
+        {
+            "code": "a-gardens",
+            "name": "甲区园林局",
+            "name_en": "District A Gardens",
+            "level": "external",
+            "parent": district_a.pk,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     unit = OrgUnit.objects.get(code="a-gardens")
     assert unit.is_external and unit.parent == district_a
@@ -67,9 +79,16 @@ def test_admin_adds_an_external_unit_in_the_unit_pages(client, admin_a, district
 
 def user_payload(unit, roles, username="liaison.water"):
     return {
-        "username": username, "full_name": "苏联络", "unit": unit.pk, "roles": roles, "email": "",
-        "phone": "13800000001", "certificate_no": "", "certificate_expires": "",
-        "password1": PASSWORD, "password2": PASSWORD,
+        "username": username,
+        "full_name": "苏联络",
+        "unit": unit.pk,
+        "roles": roles,
+        "email": "",
+        "phone": "13800000001",
+        "certificate_no": "",
+        "certificate_expires": "",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
     }
 
 
@@ -78,7 +97,9 @@ def test_admin_adds_a_liaison_to_an_external_unit_and_only_there(client, admin_a
     url = reverse("org:user-create")
     officer_outside = client.post(url, user_payload(water, ["officer"]))
     assert officer_outside.status_code == 200
-    assert "A user of an external responsible unit can only be its liaison." in officer_outside.content.decode()
+    assert (
+        "A user of an external responsible unit can only be its liaison." in officer_outside.content.decode()
+    )
     liaison_inside = client.post(url, user_payload(squad_a, ["liaison"]))
     assert liaison_inside.status_code == 200
     assert "Only a user of an external responsible unit can be a liaison." in liaison_inside.content.decode()
@@ -91,13 +112,18 @@ def test_admin_adds_a_liaison_to_an_external_unit_and_only_there(client, admin_a
 def test_the_users_api_applies_the_same_rule(api_client, admin_a, water, squad_a, make_user):
     api_client.force_authenticate(admin_a)
     url = reverse("api:user-list")
-    refused = api_client.post(url, {"username": "x1", "full_name": "某", "unit": squad_a.pk, "roles": ["liaison"]},
-                              format="json")
+    refused = api_client.post(
+        url, {"username": "x1", "full_name": "某", "unit": squad_a.pk, "roles": ["liaison"]}, format="json"
+    )
     assert refused.status_code == 400 and "roles" in refused.json()
-    created = api_client.post(url, {"username": "x2", "full_name": "某", "unit": water.pk, "roles": ["liaison"]},
-                              format="json")
+    created = api_client.post(
+        url, {"username": "x2", "full_name": "某", "unit": water.pk, "roles": ["liaison"]}, format="json"
+    )
     assert created.status_code == 201
     # Moving a liaison into the bureau without changing their roles is refused as well.
-    moved = api_client.patch(reverse("api:user-detail", args=[created.json()["id"]]), {"unit": squad_a.pk, "version": created.json()["version"]},
-                             format="json")
+    moved = api_client.patch(
+        reverse("api:user-detail", args=[created.json()["id"]]),
+        {"unit": squad_a.pk, "version": created.json()["version"]},
+        format="json",
+    )
     assert moved.status_code == 400 and "roles" in moved.json()

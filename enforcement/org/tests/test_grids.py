@@ -23,8 +23,16 @@ def browser(user):
 
 
 def payload(unit, **kw):
-    data = {"code": "G-A-001", "name": "人民路网格", "unit": unit.pk, "min_lat": "23.010000", "max_lat": "23.020000",
-            "min_lng": "113.110000", "max_lng": "113.120000", "is_active": "on"}
+    data = {
+        "code": "G-A-001",
+        "name": "人民路网格",
+        "unit": unit.pk,
+        "min_lat": "23.010000",
+        "max_lat": "23.020000",
+        "min_lng": "113.110000",
+        "max_lng": "113.120000",
+        "is_active": "on",
+    }
     data.update(kw)
     return data
 
@@ -76,13 +84,16 @@ def test_editing_a_grid_is_versioned_and_audited(admin_a, squad_a):
     assert grid.name == "新名"
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"min_lat": "23.030000"}, "max_lat", "The northern edge must be north of the southern edge."),
-    ({"max_lng": "113.100000"}, "max_lng", "The eastern edge must be east of the western edge."),
-    ({"max_lat": "91.000000"}, "max_lat", "Must be between -90 and 90 degrees."),
-    ({"min_lng": "-181.000000"}, "min_lng", "Must be between -180 and 180 degrees."),
-    ({"max_lng": ""}, "max_lng", "Give all four edges of the bounding box, or none."),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"min_lat": "23.030000"}, "max_lat", "The northern edge must be north of the southern edge."),
+        ({"max_lng": "113.100000"}, "max_lng", "The eastern edge must be east of the western edge."),
+        ({"max_lat": "91.000000"}, "max_lat", "Must be between -90 and 90 degrees."),
+        ({"min_lng": "-181.000000"}, "min_lng", "Must be between -180 and 180 degrees."),
+        ({"max_lng": ""}, "max_lng", "Give all four edges of the bounding box, or none."),
+    ],
+)
 def test_the_bounding_box_is_checked(admin_a, squad_a, changes, field, message):
     response = browser(admin_a).post(CREATE, payload(squad_a, **changes))
     assert response.status_code == 200

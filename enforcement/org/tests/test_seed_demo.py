@@ -31,7 +31,9 @@ def counts():
 def test_running_it_twice_gives_the_same_rows():
     output = seed()
     first = counts()
-    assert first["OrgUnit"] == 9 and first["Grid"] == 12 and first["User"] == 19  # 2 external units, 2 liaisons
+    assert (
+        first["OrgUnit"] == 9 and first["Grid"] == 12 and first["User"] == 19
+    )  # 2 external units, 2 liaisons
     assert first["ViolationCategory"] >= 11 * 3
     assert "chancheng.officer2" in output and seed_demo.DEMO_PASSWORD in output
     seed()
@@ -52,9 +54,16 @@ def test_the_demo_city():
     city = OrgUnit.objects.get(code="city")
     assert city.level == UnitLevel.CITY and city.parent is None and city.name == "佛山市城市管理和综合执法局"
     squadrons = OrgUnit.objects.filter(level=UnitLevel.SQUADRON)
-    assert {s.code for s in squadrons} == {"chancheng-zumiao", "chancheng-shiwan", "nanhai-guicheng", "nanhai-dali"}
+    assert {s.code for s in squadrons} == {
+        "chancheng-zumiao",
+        "chancheng-shiwan",
+        "nanhai-guicheng",
+        "nanhai-dali",
+    }
     assert all(unit.name_en for unit in OrgUnit.objects.all())
-    for unit in OrgUnit.objects.filter(level=UnitLevel.EXTERNAL):  # 外部责任单位, under the district dispatching
+    for unit in OrgUnit.objects.filter(
+        level=UnitLevel.EXTERNAL
+    ):  # 外部责任单位, under the district dispatching
         assert unit.parent.level == UnitLevel.DISTRICT
         assert [member.roles for member in unit.members.all()] == [{Role.LIAISON}]
     for grid in Grid.objects.all():
@@ -99,7 +108,9 @@ def test_a_demo_login_gets_an_api_token_and_reads_the_catalogue():
     seed()
     client = APIClient()
     response = client.post(
-        reverse("api:api-token"), {"username": "chancheng.officer", "password": seed_demo.DEMO_PASSWORD}, format="json"
+        reverse("api:api-token"),
+        {"username": "chancheng.officer", "password": seed_demo.DEMO_PASSWORD},
+        format="json",
     )
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")

@@ -193,9 +193,7 @@ def queue_items(monkeypatch):
     return items
 
 
-def test_work_queue_lists_items_most_urgent_first_with_colours_and_time_left(
-    client, officer_a, queue_items
-):
+def test_work_queue_lists_items_most_urgent_first_with_colours_and_time_left(client, officer_a, queue_items):
     login(client, officer_a)
     page = html(client.get(reverse("home")))
     titles = re.findall(r'class="work-item-title stretched-link" href="[^"]+">([^<]+)<', page)
@@ -621,15 +619,21 @@ def test_a_user_changes_their_own_password_stays_signed_in_and_it_is_audited(off
     page = client.get(url)
     assert page.status_code == 200 and 'name="old_password"' in html(page) and "form-control" in html(page)
 
-    wrong = client.post(url, {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    wrong = client.post(
+        url, {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert "Your old password was entered incorrectly." in html(wrong)
-    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"})
+    weak = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"}
+    )
     assert "This password is too common." in html(weak)
     officer_a.refresh_from_db()
     assert officer_a.check_password(PASSWORD) and not AuditEvent.objects.for_object(officer_a).exists()
 
     done = client.post(
-        url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+        url,
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
     )
     assert done.redirect_chain == [(reverse("home"), 302)]
     assert "Your password is changed." in html(done)  # and this session is still signed in

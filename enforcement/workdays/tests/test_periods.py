@@ -95,8 +95,17 @@ def test_due_after_agrees_with_the_calendar_functions(unit, n):
 
 @pytest.mark.parametrize(
     ("amount", "unit"),
-    [(-1, U.DAYS), (-1, U.MONTHS), (-1, U.YEARS), (-1, U.WORKING_DAYS), (-1, U.WORKING_HOURS),
-     (Decimal("1.5"), U.DAYS), (0.5, U.MONTHS), (1, "calendar_days"), (1, "weeks")],
+    [
+        (-1, U.DAYS),
+        (-1, U.MONTHS),
+        (-1, U.YEARS),
+        (-1, U.WORKING_DAYS),
+        (-1, U.WORKING_HOURS),
+        (Decimal("1.5"), U.DAYS),
+        (0.5, U.MONTHS),
+        (1, "calendar_days"),
+        (1, "weeks"),
+    ],
 )
 def test_due_after_refuses_what_is_not_a_period(amount, unit):
     with pytest.raises(ValueError):

@@ -2,8 +2,13 @@ from django import template
 
 register = template.Library()
 
-BUTTON_CLASSES = {"primary": "btn-primary", "danger": "btn-outline-danger", "warning": "btn-outline-warning",
-                  "success": "btn-success", "secondary": "btn-outline-secondary"}
+BUTTON_CLASSES = {
+    "primary": "btn-primary",
+    "danger": "btn-outline-danger",
+    "warning": "btn-outline-warning",
+    "success": "btn-success",
+    "secondary": "btn-outline-secondary",
+}
 
 
 @register.filter

@@ -57,9 +57,15 @@ def test_the_plain_service_checks_required_inputs_and_keeps_them_as_the_note(per
 
 def test_an_action_with_more_than_a_note_needs_its_own_service(monkeypatch):
     monkeypatch.setattr(core, "_workflows", dict(core._workflows))  # the declaration below registers itself
-    workflow = Workflow("testapp.Entry", {
-        "extend": Transition("Extend", frozenset({"open"}), None, frozenset({"officer"}), fields=("days",)),
-    }, inputs={"days": Integer("Days")})
+    workflow = Workflow(
+        "testapp.Entry",
+        {
+            "extend": Transition(
+                "Extend", frozenset({"open"}), None, frozenset({"officer"}), fields=("days",)
+            ),
+        },
+        inputs={"days": Integer("Days")},
+    )
     with pytest.raises(ValueError, match="extend"):
         workflow.check_services()
     workflow.services["extend"] = lambda obj, **inputs: obj
@@ -100,5 +106,9 @@ def test_an_unknown_action_is_404_and_a_version_that_is_no_number_is_stale(permi
         WORKFLOW.perform("no_such_step", permit, by=officer_a)
     with pytest.raises(StaleEdit):
         WORKFLOW.perform("withdraw", permit, by=officer_a, reason="撤回", version="abc")
-    assert WORKFLOW.perform("withdraw", permit, by=officer_a, reason="撤回", version=f'W/"{permit.version}"').status \
+    assert (
+        WORKFLOW.perform(
+            "withdraw", permit, by=officer_a, reason="撤回", version=f'W/"{permit.version}"'
+        ).status
         == "withdrawn"
+    )

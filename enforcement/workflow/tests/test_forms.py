@@ -14,13 +14,26 @@ class StubWorkflow:
         return list(self.transitions)
 
 
-WORKFLOW = StubWorkflow({
-    "close": Transition("Close", frozenset({"visited"}), "closed", frozenset(), style="success", confirm="Close it?"),
-    "note": Transition("Add a note", frozenset({"visited"}), None, frozenset(), style="secondary"),
-    "reopen": Transition("Reopen", frozenset({"visited"}), "open", frozenset(), style="warning", confirm=True,
-                         leads=lambda obj: obj.unhappy),
-    "send": Transition("Send", frozenset({"visited"}), "sent", frozenset(), relabel=(lambda obj: obj.sent, "Send again")),
-})
+WORKFLOW = StubWorkflow(
+    {
+        "close": Transition(
+            "Close", frozenset({"visited"}), "closed", frozenset(), style="success", confirm="Close it?"
+        ),
+        "note": Transition("Add a note", frozenset({"visited"}), None, frozenset(), style="secondary"),
+        "reopen": Transition(
+            "Reopen",
+            frozenset({"visited"}),
+            "open",
+            frozenset(),
+            style="warning",
+            confirm=True,
+            leads=lambda obj: obj.unhappy,
+        ),
+        "send": Transition(
+            "Send", frozenset({"visited"}), "sent", frozenset(), relabel=(lambda obj: obj.sent, "Send again")
+        ),
+    }
+)
 
 
 def record(**kw):
@@ -32,14 +45,21 @@ def shown(obj):
 
 
 def test_the_table_order_and_styles_hold_when_nothing_leads():
-    assert shown(record()) == [("close", "Close", "success", "Close it?"), ("note", "Add a note", "secondary", ""),
-                               ("reopen", "Reopen", "warning", "Reopen: are you sure?"), ("send", "Send", "primary", "")]
+    assert shown(record()) == [
+        ("close", "Close", "success", "Close it?"),
+        ("note", "Add a note", "secondary", ""),
+        ("reopen", "Reopen", "warning", "Reopen: are you sure?"),
+        ("send", "Send", "primary", ""),
+    ]
 
 
 def test_a_leading_action_comes_first_and_the_others_step_back():
     assert shown(record(unhappy=True)) == [
-        ("reopen", "Reopen", "primary", "Reopen: are you sure?"), ("close", "Close", "secondary", "Close it?"),
-        ("note", "Add a note", "secondary", ""), ("send", "Send", "secondary", "")]
+        ("reopen", "Reopen", "primary", "Reopen: are you sure?"),
+        ("close", "Close", "secondary", "Close it?"),
+        ("note", "Add a note", "secondary", ""),
+        ("send", "Send", "secondary", ""),
+    ]
 
 
 def test_an_action_takes_its_other_label_when_the_record_says_so():

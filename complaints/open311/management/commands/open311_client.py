@@ -28,7 +28,10 @@ class Command(BaseCommand):
         create.add_argument("--channel", default=Channel.HOTLINE_12345, choices=Channel.values)
         create.add_argument("--unit", required=True, help="code of the unit that receives its complaints")
         sub.add_parser("list", help="list the platforms")
-        for action, text in (("rotate", "issue a new API key and print it"), ("deactivate", "refuse its key")):
+        for action, text in (
+            ("rotate", "issue a new API key and print it"),
+            ("deactivate", "refuse its key"),
+        ):
             sub.add_parser(action, help=text).add_argument("name")
 
     def handle(self, *args, action, **options):
@@ -49,14 +52,18 @@ class Command(BaseCommand):
             client, key = services.create_client(name=name, unit=found, channel=channel)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(f"Created Open311 client {client.name!r} (channel {client.channel}, unit {found.code}).")
+        self.stdout.write(
+            f"Created Open311 client {client.name!r} (channel {client.channel}, unit {found.code})."
+        )
         self.stdout.write("API key (shown once, store it now):")
         self.stdout.write(key)
 
     def _list(self, **options):
         for client in Open311Client.objects.select_related("unit"):
             state = "active" if client.is_active else "inactive"
-            self.stdout.write(f"{client.name}\t{client.channel}\t{client.unit.code}\t{client.key_prefix}…\t{state}")
+            self.stdout.write(
+                f"{client.name}\t{client.channel}\t{client.unit.code}\t{client.key_prefix}…\t{state}"
+            )
 
     def _rotate(self, name, **options):
         key = services.rotate_key(self._client(name))

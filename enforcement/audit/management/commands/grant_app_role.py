@@ -33,8 +33,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("role", help="the role the web processes and workers connect as")
-        parser.add_argument("--password-env", metavar="VAR",
-                            help="the environment variable holding the role's password")
+        parser.add_argument(
+            "--password-env", metavar="VAR", help="the environment variable holding the role's password"
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, role, password_env, database, **options):
@@ -42,7 +43,9 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("Database roles are PostgreSQL's: this database is not PostgreSQL.")
         if not ROLE_NAME.match(role):
-            raise CommandError(f"{role!r} is not a plain role name (lower-case letters, digits, underscores).")
+            raise CommandError(
+                f"{role!r} is not a plain role name (lower-case letters, digits, underscores)."
+            )
         password = None
         if password_env:
             password = os.environ.get(password_env, "")
@@ -54,8 +57,10 @@ class Command(BaseCommand):
             cursor.execute("SELECT current_user, current_schema(), current_database()")
             owner, schema, dbname = cursor.fetchone()
             if role == owner:
-                raise CommandError(f"{role} is the role running this command, the tables' owner: "
-                                   "name another role for the application.")
+                raise CommandError(
+                    f"{role} is the role running this command, the tables' owner: "
+                    "name another role for the application."
+                )
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
             found = cursor.fetchone()
             if found is None:
@@ -68,7 +73,10 @@ class Command(BaseCommand):
             elif password is not None:
                 cursor.execute(f"ALTER ROLE {name} PASSWORD %s", [password])
             schema, dbname = quote(schema), quote(dbname)
-            audit, migrations = quote(AuditEvent._meta.db_table), quote(MigrationRecorder.Migration._meta.db_table)
+            audit, migrations = (
+                quote(AuditEvent._meta.db_table),
+                quote(MigrationRecorder.Migration._meta.db_table),
+            )
             for statement in [
                 f"GRANT CONNECT ON DATABASE {dbname} TO {name}",
                 f"GRANT USAGE ON SCHEMA {schema} TO {name}",
@@ -87,10 +95,14 @@ class Command(BaseCommand):
                 cursor.execute(statement)
             cursor.execute("SELECT has_schema_privilege(%s, current_schema(), 'CREATE')", [role])
             can_create = cursor.fetchone()[0]
-        self.stdout.write(f"{role}: reads and writes the data of {dbname}; appends to the audit trail only; "
-                          f"owns nothing (the owner stays {owner}).")
+        self.stdout.write(
+            f"{role}: reads and writes the data of {dbname}; appends to the audit trail only; "
+            f"owns nothing (the owner stays {owner})."
+        )
         if can_create:
             # PostgreSQL before 15 lets every role (PUBLIC) create tables in the public schema.
-            self.stderr.write(f"Warning: {role} may still create tables in schema {schema} (granted to PUBLIC "
-                              f"before PostgreSQL 15): run `REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC` as "
-                              f"its owner and `GRANT CREATE ON SCHEMA {schema} TO {owner}`.")
+            self.stderr.write(
+                f"Warning: {role} may still create tables in schema {schema} (granted to PUBLIC "
+                f"before PostgreSQL 15): run `REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC` as "
+                f"its owner and `GRANT CREATE ON SCHEMA {schema} TO {owner}`."
+            )

@@ -27,9 +27,9 @@ class Command(BaseCommand):
             categories = catalog_demo.seed()
             for path in EXTRA_SEEDERS:
                 import_string(f"{path}.seed")()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo city ready: {len(logins)} logins, {categories} violation categories."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo city ready: {len(logins)} logins, {categories} violation categories.")
+        )
         self.print_logins(logins)
 
     def print_logins(self, logins):
@@ -40,7 +40,9 @@ class Command(BaseCommand):
         ]
         widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
         for n, row in enumerate(rows):
-            self.stdout.write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            self.stdout.write(
+                "  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            )
             if n == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
         self.stdout.write(f"\nPassword for every demo login: {DEMO_PASSWORD}")
