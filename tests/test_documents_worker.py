@@ -11,8 +11,6 @@ files in the same MEDIA_ROOT (enforcement/settings/test.py)."""
 import gc
 import hashlib
 import io
-import os
-import subprocess
 
 import pypdf
 import pytest
@@ -25,7 +23,7 @@ from enforcement.catalog.tests.factories import ViolationCategoryFactory
 from enforcement.celery import app
 from enforcement.documents.models import Document
 from enforcement.documents.services import issue_document
-from tests.test_reminders_worker import BASE_DIR, CELERY, Worker, database_url, publish, wait_for
+from tests.test_reminders_worker import Worker, publish, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -45,52 +43,10 @@ def own_broker():
     return app.conf.broker_transport_options["data_folder_in"]
 
 
-class HeavyWorker(Worker):
+def heavy_worker(name, tmp_path):
     """A worker of the "heavy" queue only (CELERY_TASK_ROUTES: the documents' PDFs), as production runs one
     (docker-compose.yml), on this process's broker and test database."""
-
-    def __init__(self, name, tmp_path):
-        self.name = name
-        self.log_path = tmp_path / f"{name}.log"
-        environment = {
-            k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "TEST_DB_NAME"}
-        }
-        environment.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "enforcement.settings.test",
-                "DATABASE_URL": database_url(),
-                "VAR_DIR": str(tmp_path / "var"),
-                "DB_CONN_MAX_AGE": "0",
-            }
-        )
-        broker = own_broker()
-        environment["REDIS_URL" if broker.startswith("redis://") else "CELERY_BROKER_DIR"] = broker
-        command = [
-            CELERY,
-            "-A",
-            "enforcement",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "-Q",
-            "heavy",
-            f"--hostname={name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ]
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=BASE_DIR,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(
-            lambda: " ready." in self.log() or self.process.poll() is not None, f"worker {name} to start", 60
-        )
-        assert self.process.poll() is None, self.log()
+    return Worker(name, tmp_path, broker=own_broker(), queues=("heavy",))
 
 
 @pytest.fixture
@@ -98,7 +54,7 @@ def start_worker(tmp_path):
     started = []
 
     def start(name):
-        started.append(HeavyWorker(name, tmp_path))
+        started.append(heavy_worker(name, tmp_path))
         return started[-1]
 
     yield start

@@ -116,7 +116,7 @@ def database_url():
 class Worker:
     """`celery -A enforcement worker` in its own process group (so SIGKILL takes all of it)."""
 
-    def __init__(self, name, tmp_path, *, broker, beat=False, env=None):
+    def __init__(self, name, tmp_path, *, broker, beat=False, env=None, queues=()):
         self.name = name
         self.log_path = tmp_path / f"{name}.log"
         environment = {
@@ -148,6 +148,8 @@ class Worker:
         ]
         if beat:
             command += ["--beat", f"--schedule={tmp_path / f'{name}-beat'}"]
+        if queues:  # e.g. ("heavy",): CELERY_TASK_ROUTES' queue of the documents' PDFs
+            command += ["-Q", ",".join(queues)]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command,
