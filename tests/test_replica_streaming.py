@@ -9,6 +9,7 @@ Needs PostgreSQL (DATABASE_URL) and the rights bin/replica needs (root, or the p
 database's machine). Skipped, with the reason, when it cannot start a replica, unless REPLICA_TEST=1
 (then that is a failure). The replica is stopped and its directory removed whatever happens."""
 
+import json
 import os
 import subprocess
 import time
@@ -159,9 +160,16 @@ def test_a_lagging_replica_and_the_user_who_just_saved(replica, settings, make_u
     page = colleague.get(LIST).content.decode()
     assert new.number in page and NOTE in page
 
+    # Readiness names the replica; streaming and up to date, it is "ok".
+    assert json.loads(Client().get("/health/ready/").content)["replica"] == "ok"
+
     # The replica stops: the lists read the primary, no error page.
     subprocess.run([str(BIN), "stop"], env=replica["env"], capture_output=True, timeout=60, check=True)
     response = colleague.get(LIST)
     page = response.content.decode()
     assert response.status_code == 200 and new.number in page and NOTE not in page
     assert numbers_in_api(colleague) == {earlier.number, new.number}
+    # Readiness reports it, and stays 200: without the replica the lists read the primary.
+    ready = Client().get("/health/ready/")
+    parts = json.loads(ready.content)
+    assert ready.status_code == 200 and parts["replica"].startswith("error") and parts["database"] == "ok"
