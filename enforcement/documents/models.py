@@ -240,6 +240,7 @@ class Document(VersionedModel):
     # The timeline names a document by its number (its str) and type; its content is on the document itself.
     audit_summary_fields = ("doc_type",)
     audit_hidden_fields = (
+        "number",  # said in the row's subject already
         "html",
         "html_sha256",
         "values",

@@ -92,6 +92,18 @@ def issuable(record, user):
     return [spec for spec in specs_for(type(record)) if issue_refusal(spec, record, user) is None]
 
 
+def held_back(record, user):
+    """(spec, words) for each type `user` may issue at this step but the record lacks what the paper must
+    say (an anonymous complainant has no name to address a notice to): the page says why there is no button."""
+    notes = []
+    for spec in specs_for(type(record)):
+        if in_scope(user, record) and user.roles & spec.roles and spec.step.holds(record):
+            missing = missing_fields(spec, paper_values(spec, record))
+            if missing:
+                notes.append((spec, missing_message(spec, missing)))
+    return notes
+
+
 def documents_of(record):
     """The record's documents, newest first, with what a list shows (not the stored paper itself)."""
     return (

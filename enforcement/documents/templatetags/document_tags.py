@@ -62,10 +62,12 @@ def record_documents(context, record):
     has_specs = bool(specs_for(type(record)))
     documents = list(services.documents_of(record).defer("values")) if has_specs else []
     issuable = services.issuable(record, user) if has_specs and user is not None else []
+    held_back = services.held_back(record, user) if has_specs and user is not None else []
     return {
         "record": record,
         "chains": chains(documents),
         "issuable": issuable,
+        "held_back": held_back,
         "has_specs": has_specs,
         "content_type_id": ContentType.objects.get_for_model(record).pk,
         "csrf_token": context.get("csrf_token"),

@@ -426,3 +426,19 @@ def test_issued_number_follows_the_pattern_set_in_the_form(city_admin, intake_a,
     )
     document = services.issue_document(rejected, "refusal_notice", by=intake_a)
     assert document.number == f"甲城管不受〔{timezone.localdate().year}〕001号"
+
+
+def test_the_card_says_why_a_paper_cannot_be_issued_yet(client, intake_a, district_a):
+    """An anonymous complaint rejected: the refusal notice has nobody to be addressed to, so instead of no
+    button the card says what the record lacks."""
+    complaint = ComplaintFactory(
+        unit=district_a,
+        status="rejected",
+        reject_reason="不属于本机关职责范围",
+        is_anonymous=True,
+        complainant_name="",
+    )
+    client.force_login(intake_a)
+    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert "issue-document" not in page
+    assert "cannot be issued yet: the record has no complainant&#x27;s name" in page
