@@ -253,6 +253,16 @@ class User(AbstractUser, VersionedModel):
     def __str__(self):
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password ends every API token of the user (enforcement/org/tokens.py): a key taken with the
+        # old password must not outlive it. Django marks a password just set in `_password`.
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .tokens import ApiToken
+
+            ApiToken.objects.filter(user=self).delete()
+
     # --- roles --------------------------------------------------------------------------------
     @cached_property
     def roles(self):

@@ -269,3 +269,31 @@ def test_the_migration_drops_the_plain_text_token_table():
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM django_migrations WHERE app = 'authtoken'")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_new_password_ends_every_api_token_of_the_user(db, make_user, district_a):
+    """A key taken with the old password must not outlive it; other users' tokens are untouched."""
+    from rest_framework.test import APIClient
+
+    from enforcement.org.tokens import ApiToken
+
+    user = make_user("intake", unit=district_a, username="pw-change")
+    other = make_user("intake", unit=district_a, username="pw-other")
+    _token, key = ApiToken.issue(user, "tablet")
+    _theirs, their_key = ApiToken.issue(other, "tablet")
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/users/me/").status_code == 200
+
+    user.set_password("A-new-password-2026")
+    user.save()
+
+    assert client.get("/api/v1/users/me/").status_code == 401
+    assert not ApiToken.objects.filter(user=user).exists()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {their_key}")
+    assert client.get("/api/v1/users/me/").status_code == 200
+    # Saving the user without a new password keeps the tokens.
+    _token, key = ApiToken.issue(user, "tablet")
+    user.full_name = "改名"
+    user.save()
+    assert ApiToken.objects.filter(user=user).count() == 1
