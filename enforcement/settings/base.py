@@ -2,6 +2,7 @@
 environment (cookiecutter-django style); the defaults give the embedded setup: SQLite and Celery's
 filesystem transport, so `make run` needs nothing installed."""
 
+import json
 import os
 from pathlib import Path
 
@@ -346,7 +347,12 @@ def filesystem_broker(folder):
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery-broker"))
-if REDIS_URL:
+if os.environ.get("CELERY_BROKER_URL"):
+    # Any broker kombu speaks, named outright: RabbitMQ (amqp://user:password@host:5672/vhost), Redis behind
+    # Sentinel (sentinel://host1:26379;sentinel://host2:26379, with {"master_name": …} as the options)…
+    CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = json.loads(os.environ.get("CELERY_BROKER_TRANSPORT_OPTIONS") or "{}")
+elif REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:

@@ -38,7 +38,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 
 # Tasks the tests enqueue (after-commit hooks) go to a broker folder of this run, never to the one a
 # developer's local worker reads (var/celery-broker). A worker test names its own folder.
-if not REDIS_URL and not os.environ.get("CELERY_BROKER_DIR"):
+if not REDIS_URL and not os.environ.get("CELERY_BROKER_DIR") and not os.environ.get("CELERY_BROKER_URL"):
     CELERY_BROKER_DIR = Path(tempfile.gettempdir()) / f"chengguan-test-broker-{os.getpid()}"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker(CELERY_BROKER_DIR)
 # The beat and worker processes a test starts on the shared Redis keep to a queue of their own
