@@ -98,88 +98,82 @@ def _dispatch_pending_order(complaint):
     )
 
 
-ACCEPTANCE_NOTICE = register(
-    DocumentSpec(
-        type="acceptance_notice",
-        model="complaints.Complaint",
-        step=Step(
-            lambda c: (
-                c.channel in PETITION_CHANNELS
-                and c.accepted_at is not None
-                and c.status not in {S.RECEIVED, S.REJECTED, S.MERGED}
-            ),
-            _(
-                "An acceptance notice is issued for a petition (a letter, a visit or a petition) once it has been "
-                "accepted (Regulations on Petitions, Art. 23)."
-            ),
-        ),
-        fields=(
-            Field("addressee", _("complainant's name")),
-            Field("complaint_number", _("number")),
-            Field("received_at", _("received on")),
-            Field("channel", _("channel")),
-            Field("matter", _("the matter")),
-            Field("accepted_at", _("accepted on")),
-            Field("reply_due", _("reply by"), required=False),
-        ),
-        context=acceptance_context,
-        template="complaints/documents/acceptance_notice.html",
-        roles=ISSUERS,
-        once=True,
-        may_read=can_see_complainant,
-        read_message=NAMES_COMPLAINANT,
-    )
+ADDRESSED_TO = (  # what every paper to the complainant opens with, in the paper's order
+    Field("addressee", _("complainant's name")),
+    Field("complaint_number", _("number")),
+    Field("received_at", _("received on")),
 )
 
-REFUSAL_NOTICE = register(
-    DocumentSpec(
-        type="refusal_notice",
-        model="complaints.Complaint",
-        step=Step(
-            lambda c: c.status == S.REJECTED,
-            _(
-                "A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."
-            ),
-        ),
-        fields=(
-            Field("addressee", _("complainant's name")),
-            Field("complaint_number", _("number")),
-            Field("received_at", _("received on")),
-            Field("channel", _("channel")),
-            Field("matter", _("the matter")),
-            Field("reason", _("reason for rejection")),
-        ),
-        context=refusal_context,
-        template="complaints/documents/refusal_notice.html",
-        roles=ISSUERS,
-        once=True,
-        may_read=can_see_complainant,
-        read_message=NAMES_COMPLAINANT,
+
+def to_complainant(doc_type, step, fields, context, **options):
+    """A paper addressed to the complainant: issued by the intake desk or a supervisor, and read only by
+    those who may see the complainant (举报人保密)."""
+    return register(
+        DocumentSpec(
+            type=doc_type,
+            model="complaints.Complaint",
+            step=step,
+            fields=ADDRESSED_TO + fields,
+            context=context,
+            template=f"complaints/documents/{doc_type}.html",
+            roles=ISSUERS,
+            may_read=can_see_complainant,
+            read_message=NAMES_COMPLAINANT,
+            **options,
+        )
     )
+
+
+ACCEPTANCE_NOTICE = to_complainant(
+    "acceptance_notice",
+    Step(
+        lambda c: (
+            c.channel in PETITION_CHANNELS
+            and c.accepted_at is not None
+            and c.status not in {S.RECEIVED, S.REJECTED, S.MERGED}
+        ),
+        _(
+            "An acceptance notice is issued for a petition (a letter, a visit or a petition) once it has been "
+            "accepted (Regulations on Petitions, Art. 23)."
+        ),
+    ),
+    (
+        Field("channel", _("channel")),
+        Field("matter", _("the matter")),
+        Field("accepted_at", _("accepted on")),
+        Field("reply_due", _("reply by"), required=False),
+    ),
+    acceptance_context,
+    once=True,
 )
 
-REPLY_LETTER = register(
-    DocumentSpec(
-        type="reply_letter",
-        model="complaints.Complaint",
-        step=Step(
-            _reply_pending_letter,
-            _("A reply letter is issued once the reply has been recorded, one for each reply."),
-        ),
-        fields=(
-            Field("addressee", _("complainant's name")),
-            Field("complaint_number", _("number")),
-            Field("received_at", _("received on")),
-            Field("matter", _("the matter")),
-            Field("reply", _("reply")),
-            Field("replied_at", _("replied on")),
-        ),
-        context=reply_context,
-        template="complaints/documents/reply_letter.html",
-        roles=ISSUERS,
-        may_read=can_see_complainant,
-        read_message=NAMES_COMPLAINANT,
-    )
+REFUSAL_NOTICE = to_complainant(
+    "refusal_notice",
+    Step(
+        lambda c: c.status == S.REJECTED,
+        _("A notice of refusal is issued once the complaint has been rejected (不予受理), with its reason."),
+    ),
+    (
+        Field("channel", _("channel")),
+        Field("matter", _("the matter")),
+        Field("reason", _("reason for rejection")),
+    ),
+    refusal_context,
+    once=True,
+)
+
+REPLY_LETTER = to_complainant(
+    "reply_letter",
+    Step(
+        _reply_pending_letter,
+        _("A reply letter is issued once the reply has been recorded, one for each reply."),
+    ),
+    (
+        Field("matter", _("the matter")),
+        Field("reply", _("reply")),
+        Field("replied_at", _("replied on")),
+    ),
+    reply_context,
 )
 
 WORK_ORDER = register(

@@ -13,7 +13,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -322,16 +321,6 @@ class NumberingPatternViewSet(ScopedModelViewSet):
     filterset_fields = ["unit", "doc_type"]
     ordering_fields = ["doc_type"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-
-    def get_queryset(self):
-        user = self.request.user
-        queryset = self.queryset.all()
-        if not user.is_authenticated:
-            return queryset.none()
-        if user.sees_all_units:
-            return queryset
-        above = [unit.pk for unit in user.unit.ancestors(include_self=True)] if user.unit_id else []
-        return queryset.filter(Q(unit__isnull=True) | Q(unit_id__in=[*user.scope_unit_ids, *above]))
 
     def destroy(self, request, *args, **kwargs):
         """Removes a pattern: the unit then numbers with the next one that applies (services.pattern_for)."""

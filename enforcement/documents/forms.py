@@ -62,13 +62,11 @@ class NumberingPatternForm(BootstrapFormMixin, forms.ModelForm):
         constraint, whose message names the constraint, is not checked again)."""
         data = super().clean()
         if "unit" in data and "doc_type" in data:
-            same = NumberingPattern.objects.filter(unit=data["unit"], doc_type=data["doc_type"] or "")
-            if self.instance.pk:
-                same = same.exclude(pk=self.instance.pk)
-            if same.exists():
-                self.add_error(
-                    "doc_type", _("This unit already has a pattern for this type: edit that one instead.")
-                )
+            candidate = NumberingPattern(
+                pk=self.instance.pk, unit=data["unit"], doc_type=data["doc_type"] or ""
+            )
+            if problem := candidate.duplicate_problem():
+                self.add_error("doc_type", problem)
         return data
 
 

@@ -65,6 +65,18 @@ DEFAULT_PATTERN = "{unit}{word}〔{year}〕{serial}号"
 DEFAULT_SERIAL_DIGITS = 5
 
 
+class NumberingPatternQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The city's defaults and the patterns of the units `user` sees or sits under (a squadron's papers
+        are numbered in its district's register: its people read that unit's patterns)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.sees_all_units:
+            return self.all()
+        above = [unit.pk for unit in user.unit.ancestors(include_self=True)] if user.unit_id else []
+        return self.filter(Q(unit__isnull=True) | Q(unit_id__in=[*user.scope_unit_ids, *above]))
+
+
 class NumberingPattern(models.Model):
     """How a unit writes the numbers of a document type (`doc_type` empty: of every type it has no pattern
     for): e.g. `禅城城管{word}〔{year}〕{serial}号` gives 禅城城管罚〔2026〕00123号. Placeholders: {unit} (the
@@ -102,6 +114,8 @@ class NumberingPattern(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = NumberingPatternQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("numbering pattern")
         verbose_name_plural = _("numbering patterns")
@@ -126,6 +140,15 @@ class NumberingPattern(models.Model):
         problem = pattern_problem(self.pattern)
         if problem:
             raise ValidationError({"pattern": problem})
+
+    def duplicate_problem(self):
+        """Why this pattern cannot be saved beside another one for the same unit and type, in words, or ""."""
+        same = NumberingPattern.objects.filter(unit=self.unit_id, doc_type=self.doc_type or "").exclude(
+            pk=self.pk
+        )
+        if same.exists():
+            return _("This unit already has a numbering pattern for this type of document: change that one.")
+        return ""
 
 
 # --- issued documents ----------------------------------------------------------------------------------

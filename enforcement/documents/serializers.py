@@ -345,16 +345,7 @@ class NumberingPatternSerializer(serializers.ModelSerializer):
         if request is not None and not may_set_pattern(request.user, unit):  # before the input's own rules
             raise PermissionDenied(CITY_DEFAULT_REFUSAL if unit is None else PATTERNS_REFUSAL)
         doc_type = attrs.get("doc_type", getattr(self.instance, "doc_type", ""))
-        taken = NumberingPattern.objects.filter(unit=unit, doc_type=doc_type)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError(
-                {
-                    "doc_type": _(
-                        "This unit already has a numbering pattern for this type of document: change "
-                        "that one."
-                    )
-                }
-            )
+        candidate = NumberingPattern(pk=getattr(self.instance, "pk", None), unit=unit, doc_type=doc_type)
+        if problem := candidate.duplicate_problem():
+            raise serializers.ValidationError({"doc_type": problem})
         return attrs

@@ -66,6 +66,18 @@ def issuing_unit(spec, record, user):
 # --- questions -----------------------------------------------------------------------------------------
 def issue_refusal(spec, record, user):
     """None if `user` may issue `spec`'s type on `record` now, else the Refusal (why, in words)."""
+    refusal = _state_refusal(spec, record, user)
+    if refusal is None:
+        missing = missing_fields(
+            spec, paper_values(spec, record)
+        )  # so that `issuable` offers only what issues
+        if missing:
+            return Refusal(409, missing_message(spec, missing))
+    return refusal
+
+
+def _state_refusal(spec, record, user):
+    """The refusal that scope, role, step or a document already issued gives, before the paper's content."""
     if not in_scope(user, record):
         return Refusal(404, _("Not found."))
     if not (user.roles & spec.roles):
@@ -81,27 +93,28 @@ def issue_refusal(spec, record, user):
             )
             % {"document": spec.name},
         )
-    missing = missing_fields(spec, paper_values(spec, record))  # so that `issuable` offers only what issues
-    if missing:
-        return Refusal(409, missing_message(spec, missing))
     return None
+
+
+def issue_options(record, user):
+    """What the record's documents card offers `user`, in one pass over the types: (the specs that may be
+    issued now, [(spec, words)] for those whose step has come that `user` may issue but the record lacks what
+    the paper must say — an anonymous complainant has no name to address a notice to)."""
+    issuable, held_back = [], []
+    for spec in specs_for(type(record)):
+        if _state_refusal(spec, record, user) is not None:
+            continue
+        missing = missing_fields(spec, paper_values(spec, record))
+        if missing:
+            held_back.append((spec, missing_message(spec, missing)))
+        else:
+            issuable.append(spec)
+    return issuable, held_back
 
 
 def issuable(record, user):
     """The document types `user` may issue on `record` now, in their declared order."""
-    return [spec for spec in specs_for(type(record)) if issue_refusal(spec, record, user) is None]
-
-
-def held_back(record, user):
-    """(spec, words) for each type `user` may issue at this step but the record lacks what the paper must
-    say (an anonymous complainant has no name to address a notice to): the page says why there is no button."""
-    notes = []
-    for spec in specs_for(type(record)):
-        if in_scope(user, record) and user.roles & spec.roles and spec.step.holds(record):
-            missing = missing_fields(spec, paper_values(spec, record))
-            if missing:
-                notes.append((spec, missing_message(spec, missing)))
-    return notes
+    return issue_options(record, user)[0]
 
 
 def documents_of(record):

@@ -247,9 +247,7 @@ def numbering_list(request):
     if not may_manage_numbering(request.user):
         raise PermissionDenied(_("Only an administrator sets the numbering patterns."))
     user = request.user
-    patterns = NumberingPattern.objects.select_related("unit")
-    if not user.is_city_admin:
-        patterns = patterns.filter(unit__isnull=True) | patterns.filter(unit__in=user.scope_unit_ids)
+    patterns = NumberingPattern.objects.visible_to(user).select_related("unit")
     own_unit = _example_unit_name(user)
     rows = [
         {

@@ -61,8 +61,7 @@ def record_documents(context, record):
     user = getattr(request, "user", None)
     has_specs = bool(specs_for(type(record)))
     documents = list(services.documents_of(record).defer("values")) if has_specs else []
-    issuable = services.issuable(record, user) if has_specs and user is not None else []
-    held_back = services.held_back(record, user) if has_specs and user is not None else []
+    issuable, held_back = services.issue_options(record, user) if has_specs and user is not None else ([], [])
     return {
         "record": record,
         "chains": chains(documents),

@@ -405,7 +405,10 @@ def test_numbering_patterns_list_shows_examples_and_scopes_district_admins(
         {"unit": "", "doc_type": "", "pattern": "{serial}", "serial_digits": 4},
     )
     assert second.status_code == 400
-    assert "This unit already has a pattern for this type: edit that one instead." in second.content.decode()
+    assert (
+        "This unit already has a numbering pattern for this type of document: change that one."
+        in second.content.decode()
+    )
     assert "Constraint" not in second.content.decode()
     assert NumberingPattern.objects.filter(unit=None).count() == 1
 
