@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from . import history, services  # noqa: F401 - services registers the workflow's actions
+
+        history.register()

@@ -263,7 +263,16 @@ def _detail_context(request, complaint, *, bound=None):
         "duplicates": duplicates,
         "can_merge": any(form.slug == "merge" for form in forms),
         "earlier_rounds": earlier_rounds(complaint),
+        # The cases this complaint spawned (cases.Case.complaint), those in the user's scope; "Open a case".
+        "spawned_cases": _spawned_cases(request.user, complaint),
+        "can_open_case": request.user.has_role("officer", "squad_leader", "bureau_head"),
     }
+
+
+def _spawned_cases(user, complaint):
+    from cases.models import Case
+
+    return list(Case.objects.visible_to(user).filter(complaint=complaint).order_by("registered_at", "id"))
 
 
 @login_required

@@ -38,6 +38,7 @@ urlpatterns = [
     path("calendar/", include("enforcement.workdays.urls")),
     path("catalog/", include("enforcement.catalog.urls")),
     path("complaints/", include("complaints.urls")),
+    path("cases/", include("cases.urls")),
     path("documents/", include("enforcement.documents.urls")),
     path("open311/", include("complaints.open311.urls")),
     path("notifications/", include("enforcement.notifications.urls")),

@@ -122,6 +122,18 @@ DEFAULTS = {
         _("Administrative Penalty Law, Art. 60"),
         _("A penalty decision is made within this many days of filing the case, unless extended"),
     ),
+    "filing_decision_days": _p(
+        "15",
+        D,
+        _("Provisions on Administrative Penalty Procedure for Housing and Urban-Rural Development, Art. 17"),
+        _("A lead is checked and a decision to file the case or not is made within this many days"),
+    ),
+    "decision_extension_max_days": _p(
+        "30",
+        D,
+        _("Administrative Penalty Law, Art. 60; provincial rule"),
+        _("Longest single extension of the decision period, approved by the bureau head"),
+    ),
     "service_working_days": _p(
         "7",
         WD,

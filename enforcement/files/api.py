@@ -71,12 +71,13 @@ class AttachmentsMixin:
 
     attachment_model = None
     attachment_serializer_class = None
+    attachments_url_path = ACTION  # the route's last segment: a case's files are its "evidence"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         serializer = cls.__dict__.get("attachment_serializer_class")
         if serializer is not None:  # the schema names the domain's serializer
-            cls.attachments = _attachments_action(serializer)
+            cls.attachments = _attachments_action(serializer, cls.attachments_url_path)
 
     def initial(self, request, *args, **kwargs):
         # Before authentication: a session's CSRF check reads the body, and a 200 MB body must not be read.
@@ -117,7 +118,7 @@ class AttachmentsMixin:
         return Response(serializer_class(attachment, context=context).data, status=status.HTTP_201_CREATED)
 
 
-def _attachments_action(serializer):
+def _attachments_action(serializer, url_path=ACTION):
     def attachments(self, request, pk=None):
         """The record's files; POST a multipart `file` (photo, video, audio or PDF: the type is read from
         its bytes) with the optional capture time and place."""
@@ -126,8 +127,8 @@ def _attachments_action(serializer):
     attachments = action(
         detail=True,
         methods=["get", "post"],
-        url_path=ACTION,
-        url_name=ACTION,
+        url_path=url_path,
+        url_name=url_path,
         serializer_class=serializer,
         parser_classes=[MultiPartParser, FormParser],
         filter_backends=[],

@@ -46,6 +46,9 @@ class DeadlineKind:
     # The moment the deadline was met (accepted_at, replied_at …): what the on-time figures compare.
     met_field: str
     status_field: str = "status"
+    # A further condition on the record, for a deadline that is met without leaving those statuses (cash
+    # handed over while the on-the-spot case waits for its filing): e.g. Q(cash_handed_over_at__isnull=True).
+    live_when: Q | None = None
     # When the period started: decides whether the deadline is "long" (a longer warning lead).
     start_field: str | None = None
     # Set on every save (auto_now) and indexed: lets a sweep find what changed since the last one.
@@ -82,7 +85,8 @@ class DeadlineKind:
     @cached_property
     def live_filter(self):
         """The condition on a record under which its deadline is still to be met."""
-        return Q(**{f"{self.status_field}__in": self.live_statuses})
+        live = Q(**{f"{self.status_field}__in": self.live_statuses})
+        return live & self.live_when if self.live_when is not None else live
 
     def live_queryset(self):
         """The records whose deadline is still to be met (the sweep reads nothing else)."""

@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Work queue"), "home", ()),
     (_("Approvals"), "approvals:inbox", _approval_deciders),
     (_("Complaints"), "complaints:list", ()),
+    (_("Cases"), "cases:list", (Role.OFFICER, Role.SQUAD_LEADER, Role.LEGAL_REVIEWER, Role.BUREAU_HEAD)),
     (_("Documents"), "documents:list", ()),
     (_("Org units"), "org:unit-list", (Role.ADMIN,)),
     (_("Users"), "org:user-list", (Role.ADMIN,)),

@@ -328,6 +328,10 @@ SPECTACULAR_SETTINGS = {
         # The complaints' names from before documents had a status and allowed actions too:
         "StatusEnum": "complaints.choices.ComplaintStatus",
         "AllowedActionsEnum": "complaints.workflow.WORKFLOW.transitions",
+        # Shared by several components (a complaint's files and a case's evidence; a case's list and detail):
+        "FileKindEnum": "enforcement.files.choices.FileKind",
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "CaseSourceEnum": "cases.choices.CaseSource",
     },
 }
 

@@ -1,7 +1,7 @@
 """The browser's side of an action: bind its form, run the service, say what happened."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,8 @@ def add_errors(form, exc):
 def submit_action(request, workflow, obj, slug):
     """Runs action `slug` from the posted form. Returns (saved record or None, bound form or None, status):
     the record when it succeeded (a success message is queued); else the form with its errors (400), or
-    None when the record's state moved on (409, with the reason as a message) — show the record afresh."""
+    None when the record's state moved on (409) or a rule of duties refused the user (403), with the reason as a
+    message — show the record afresh."""
     if slug not in workflow.transitions:
         raise Http404
     form = action_form_class(workflow, slug)(request.POST, user=request.user, obj=obj)
@@ -36,6 +37,9 @@ def submit_action(request, workflow, obj, slug):
     except TransitionNotAllowed as exc:
         messages.error(request, exc.message)
         return None, None, 409
+    except PermissionDenied as exc:  # a role or a separation of duties the service checks: said on the page
+        messages.error(request, str(exc) or _("Your role does not allow this step."))
+        return None, None, 403
     except StaleEdit:
         messages.error(request, StaleEdit.message)
         return None, None, 409
