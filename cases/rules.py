@@ -422,8 +422,8 @@ def decision_time_problem(case, at=None):
     if case.decision_due_at is None or at <= case.decision_due_at:
         return None
     return _(
-        "The decision was due by %(due)s, %(days)d days after filing: ask for an extension first "
-        "(Administrative Penalty Law, Art. 60)."
+        "The decision was due by %(due)s, %(days)d days after filing: it can no longer be made. An extension is "
+        "approved before the period ends (Administrative Penalty Law, Art. 60)."
     ) % {
         "due": timezone.localtime(case.decision_due_at).strftime("%Y-%m-%d"),
         "days": get_int("decision_days") + case.extended_days,

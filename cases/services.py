@@ -269,6 +269,11 @@ def decide_on_the_spot(
     problem = rules.simple_procedure_problem(category, party.party_type, Proposal(penalty_kinds, None))
     if problem:
         raise ValidationError({"penalty_kinds": problem})
+    # Then the ceiling of Art. 51, before the category's own range: 200.01 yuan is "use the general procedure".
+    if proposal.fine is not None and proposal.fine > 0:
+        problem = rules.simple_procedure_problem(category, party.party_type, proposal)
+        if problem:
+            raise ValidationError({"fine": problem})
     errors = rules.proposal_problems(proposal, case)
     if errors:
         raise ValidationError(errors)

@@ -8,7 +8,11 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from bench.generate import DISTRICTS, GRIDS_PER_SQUADRON, SQUADRONS_PER_DISTRICT, generate
+from bench.generate import DISTRICTS, GRIDS_PER_SQUADRON, SQUADRONS_PER_DISTRICT, cases_for, generate
+from cases import rules
+from cases.identity import credit_code_problem, id_number_problem
+from cases.models import NUMBER_SCOPE as CASE_SCOPE
+from cases.models import Case, CaseApproval, CaseEvidence, CasePenalty, Party
 from complaints import policies
 from complaints.choices import OPEN_STATUSES, ComplaintStatus
 from complaints.models import NUMBER_SCOPE, Complaint
@@ -27,7 +31,8 @@ def _indexes():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename IN ('complaints_complaint', "
-            "'audit_auditevent') ORDER BY indexname"
+            "'audit_auditevent', 'cases_case', 'cases_party', 'cases_caseapproval', 'cases_caseevidence', "
+            "'cases_casepenalty', 'complaints_complaintlink') ORDER BY indexname"
         )
         definitions = [row[0] for row in cursor.fetchall()]
         # ... and the statistics targets set on index columns (the search's bigram index has one).
@@ -94,5 +99,97 @@ def test_generator_loads_a_consistent_city_and_is_deterministic(db):
     )
     assert not events.exclude(actor__in=User.objects.all()).exists()
 
+    _check_cases(summary)
+
     again = generate(2000, seed=7, end=END, fast=True, log=None)
-    assert again.digest == summary.digest
+    assert again.digest == summary.digest  # complaints and cases alike
+
+
+def _check_cases(summary):
+    """The cases of the small run (500 with 2,000 complaints): the procedures' shares, valid identities,
+    deadlines as the rules compute them, due_at the live one, approvals and evidence where they belong."""
+    assert summary.cases == cases_for(2000) == 500 == Case.objects.count()
+    by_procedure = dict(Case.objects.values_list("procedure").annotate(n=Count("id")))
+    assert by_procedure == summary.case_counts["by_procedure"]
+    assert 5 <= by_procedure["general"] <= 30 and by_procedure["simple"] >= 470  # about 97 / 3 %
+    counters = NumberCounter.objects.filter(scope=CASE_SCOPE)
+    assert sum(counters.values_list("last", flat=True)) == 500
+
+    parties = list(Party.objects.all())
+    assert 0.55 * 500 <= len(parties) <= 0.85 * 500  # about 70 % of cases a party of their own
+    repeat = Party.objects.annotate(n=Count("cases")).filter(n__gt=1)
+    assert repeat.exists()  # repeat offenders
+    people = [p for p in parties if p.party_type == "individual"]
+    organisations = [p for p in parties if p.party_type == "organisation"]
+    assert people and organisations
+    for p in people:
+        assert id_number_problem(p.id_number) is None, p.id_number
+        assert not p.credit_code
+    for p in organisations:
+        assert credit_code_problem(p.credit_code) is None, p.credit_code
+        assert not p.id_number
+    for p in parties:
+        p.full_clean(exclude=["created_by"])  # the model's own validation (identities, party type)
+
+    cases = list(Case.objects.select_related("party"))
+    tz = timezone.get_default_timezone()
+    for c in cases:
+        assert c.number[2:10] == f"{timezone.localtime(c.registered_at, tz):%Y%m%d}"
+        assert START <= c.registered_at <= END
+        assert c.due_at == c.live_due_at(), c.number  # the contract, for simple and general cases alike
+        if c.procedure == "simple":
+            assert c.decided_at == c.registered_at and c.handler_id == c.registered_by_id
+            assert c.bureau_filing_due_at == rules.bureau_filing_due(c.decided_at)
+            if c.paid_on_spot:
+                assert c.cash_due_at == rules.cash_handover_due(c.decided_at) and c.receipt_no
+            if c.bureau_filed_at:
+                assert c.bureau_filed_at > c.decided_at and c.bureau_filed_by_id != c.handler_id
+            assert c.status in ("decided", "executing", "closed")
+            continue
+        assert c.filing_due_at == rules.filing_due(c.registered_at)
+        if c.filed_at:
+            assert c.decision_due_at == rules.decision_due(c.filed_at, c.extended_days)
+        if c.decided_at and c.status != "no_penalty":
+            assert c.filed_at < c.decided_at <= c.decision_due_at, c.number  # Art. 60
+            assert c.service_due_at == rules.service_due(c.decided_at)
+        if c.notified_at:
+            assert c.hearing_request_due_at == rules.hearing_request_due(c.notified_at)
+        if c.co_handler_id:
+            assert c.co_handler_id != c.handler_id  # Art. 42: two officers
+    general = [c for c in cases if c.procedure == "general"]
+    assert {c.status for c in general} - {"lead"}  # spread over the statuses, not all stuck at the start
+
+    approvals = list(CaseApproval.objects.select_related("case"))
+    assert {a.kind for a in approvals} >= {"case_filing", "case_decision", "case_closing"}
+    for a in approvals:
+        assert a.decided_by_id != a.requested_by_id
+        assert a.decided_by_id not in {a.case.handler_id, a.case.co_handler_id}  # separation of duties
+        if a.decision != "pending":
+            assert a.requested_at <= a.decided_at <= END
+    decided_general = [c for c in general if c.decided_at and c.status != "no_penalty"]
+    for c in decided_general:
+        assert CasePenalty.objects.filter(case=c, stage="decided").exists()
+        assert CasePenalty.objects.filter(case=c, stage="notified").exists()
+        kinds = [a.kind for a in approvals if a.case_id == c.pk]
+        assert "case_filing" in kinds and "case_decision" in kinds
+    filed = [c for c in general if c.co_handler_id]
+    assert all(CaseEvidence.objects.filter(case=c).count() in (1, 2, 3) for c in filed)
+    assert CaseEvidence.objects.filter(case__procedure="simple").exists()
+    assert (
+        CasePenalty.objects.filter(case__procedure="simple", stage="decided").count()
+        == by_procedure["simple"]
+    )
+
+    events = AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(Case))
+    assert events.filter(action="create").values("object_id").distinct().count() == 500
+    assert AuditEvent.objects.filter(root_content_type=ContentType.objects.get_for_model(Case)).exists()
+    # Nothing dangles (the fast path loads with foreign-key triggers off).
+    assert not Case.objects.exclude(party__in=Party.objects.all()).exists()
+    assert not Case.objects.exclude(unit__in=OrgUnit.objects.all()).exists()
+    assert (
+        not Case.objects.filter(complaint__isnull=False)
+        .exclude(complaint__in=Complaint.objects.all())
+        .exists()
+    )
+    assert not CaseApproval.objects.exclude(case__in=Case.objects.all()).exists()
+    assert not CaseEvidence.objects.exclude(uploaded_by__in=User.objects.all()).exists()

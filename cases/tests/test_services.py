@@ -171,6 +171,18 @@ def test_a_simple_case_of_200_01_yuan_on_an_individual_is_refused(people, catego
     assert on_the_spot(people, category, fine=Decimal("200.00")).status == S.DECIDED
 
 
+def test_over_the_art_51_ceiling_the_clerk_is_told_to_use_the_general_procedure_not_the_categorys_range(
+    people, category
+):
+    """A category whose own range ends at 200 yuan (流动摊贩, 50–200): 200.01 breaks both rules; the one that
+    tells an officer on the street what to do is Art. 51's."""
+    category.fine_max_individual = Decimal("200")
+    category.save()
+    with pytest.raises(ValidationError) as info:
+        on_the_spot(people, category, fine=Decimal("200.01"))
+    assert "Art. 51" in words(info.value) and "Art. 34" not in words(info.value)
+
+
 def test_an_organisation_may_be_fined_3000_on_the_spot_not_more(people, category):
     organisation = OrganisationFactory(created_by=people["officer"])
     with pytest.raises(ValidationError) as info:
