@@ -22,16 +22,26 @@ What it does, in one transaction:
    the complaints' deadline policies (so `due_at` is the live one of the three, as the services keep it),
    and their audit events: a create event for every complaint, the full transition history for those
    received in the last `full_history_days` days and a `full_history_share` of the older ones;
+3b. then the cases (`cases`, by default 500,000 with 2 million complaints, in proportion otherwise): 97 %
+   simple (decided on the spot, cash handed over, filed with the bureau, closed once paid) and 3 % general
+   (lead → filing → investigation → review → discussion → notice → hearing → decision → service →
+   execution → closing → archive, or not filed, transferred, revoked, no penalty), with their parties
+   (valid ID numbers and credit codes, `cases.identity`; repeat offenders), penalties, evidence rows,
+   approval records (pending where the data ends) and audit events; a fifth of the general cases come from a
+   complaint (ComplaintLink). Every deadline is `cases.rules`' (memoised per local date), `due_at` is
+   `Case.live_due_at`'s (`_CaseStream`);
 4. on PostgreSQL with `fast` (default for loads of 100,000 complaints and more): foreign-key and
    append-only triggers are off for the load (`session_replication_role = replica`, superuser only) and
-   the secondary indexes of the two big tables (partial ones excepted) are dropped before and recreated
-   after the COPY from their own definitions (`pg_get_indexdef`, plus the statistics targets of their
-   columns), so the schema afterwards is exactly the migrations';
+   the secondary indexes of the big tables (complaints, audit events, the case tables; partial ones
+   excepted) are dropped before and recreated after the COPY from their own definitions
+   (`pg_get_indexdef`, plus the statistics targets of their columns), so the schema afterwards is exactly
+   the migrations';
 5. ANALYZE (VACUUM ANALYZE on PostgreSQL when not inside an outer transaction).
 
-Rows are COPYed (psycopg2 `copy_expert`, chunks built in memory while the previous one loads) on
-PostgreSQL, and inserted in batches elsewhere (SQLite: the test suite's tiny run). The same `seed`,
-`complaints`, `years` and `end` give the same rows.
+Rows are COPYed (psycopg2 `copy_expert`, chunks built in memory while the previous one loads; the cases'
+chunks one after another, as their generation asks the database the law's deadlines) on PostgreSQL,
+and inserted in batches elsewhere (SQLite: the test suite's tiny run). The same `seed`, `complaints`,
+`cases`, `years` and `end` give the same rows.
 """
 
 import argparse
@@ -44,6 +54,7 @@ import random
 import sys
 import threading
 import time
+from array import array
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -354,6 +365,9 @@ class Summary:
     end: datetime | None = None
     seconds: dict = field(default_factory=dict)
     digest: str = ""
+    cases: int = 0
+    case_events: int = 0
+    case_counts: dict = field(default_factory=dict)  # _CaseStream.summary: parties, by procedure, by status…
 
     def lines(self):
         yield f"complaints {self.complaints:,}, audit events {self.events:,}, open {self.open:,}, overdue {self.overdue:,}"
@@ -361,6 +375,16 @@ class Summary:
         yield f"units {self.units}, grids {self.grids}, users: " + ", ".join(
             f"{k}={v}" for k, v in self.users.items()
         )
+        if self.cases:
+            c = self.case_counts
+            procedures = ", ".join(f"{k} {v:,}" for k, v in sorted(c["by_procedure"].items()))
+            yield (
+                f"cases {self.cases:,} ({procedures}), open {c['open']:,}, overdue {c['overdue']:,}, parties "
+                f"{c['parties']:,}, penalties {c['penalties']:,}, evidence {c['evidence']:,}, approvals "
+                f"{c['approvals']:,} ({c['pending_approvals']:,} pending), complaint links {c['links']:,}, "
+                f"events {self.case_events:,}"
+            )
+            yield "cases by status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(c["by_status"].items()))
         yield "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())
 
 
@@ -407,6 +431,7 @@ class _District:
     intake: list
     head: int
     squadrons: list
+    legal: int = 0  # the district's legal reviewer (法制审核)
 
 
 @dataclass
@@ -415,6 +440,7 @@ class _City:
     intake: list
     districts: list
     categories: list  # [(id, code, name, is_urgent)]
+    case_categories: list = field(default_factory=list)  # [{id, code, simple, fine ranges…}]
 
 
 def _build_city(summary):
@@ -532,6 +558,7 @@ def _build_city(summary):
                 name=district.name,
                 intake=[ids[f"{prefix}.intake1"], ids[f"{prefix}.intake2"]],
                 head=ids[f"{prefix}.bureau_head"],
+                legal=ids[f"{prefix}.legal_reviewer"],
                 squadrons=[
                     _Squadron(
                         id=sq.pk,
@@ -560,6 +587,7 @@ def _build_city(summary):
         intake=[ids[f"bench.city.intake{n}"] for n in (1, 2, 3)],
         districts=districts,
         categories=_categories(),
+        case_categories=_case_categories(),
     )
 
 
@@ -707,6 +735,29 @@ def _columns(model, known):
     return list(known) + extra_columns, tuple(extra_values)
 
 
+def _day_counts(deadlines, start, end, n):
+    """(local days, how many records each, the local end): `n` records over the days from `start` to `end`,
+    fewer at weekends, growing over the years, with the seasons, the last day in proportion to its hours."""
+    first, last = deadlines.local_date(start) + DAY, deadlines.local_date(end)
+    days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+    span = max(len(days) - 1, 1)
+    end_local = end + (deadlines.fixed or timedelta(0))
+    weights = []
+    for i, d in enumerate(days):
+        w = (0.7 if d.weekday() >= 5 else 1.0) * (1 + 0.25 * i / span)
+        w *= 1 + 0.15 * math.sin(2 * math.pi * (d.timetuple().tm_yday - 100) / 365)
+        if i == len(days) - 1:
+            w *= (end_local - datetime.combine(d, datetime.min.time())).total_seconds() / 86400
+        weights.append(w)
+    total = sum(weights)
+    exact = [w / total * n for w in weights]
+    counts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(days)), key=lambda i: (counts[i] - exact[i], i))
+    for i in by_remainder[: n - sum(counts)]:
+        counts[i] += 1
+    return days, counts, end_local
+
+
 class _ComplaintStream:
     """Yields (complaint row, [event rows]) in received order. Pure: no database access after __init__."""
 
@@ -732,27 +783,10 @@ class _ComplaintStream:
         self.ct = str(content_type_id)
         self.complaint_extra, self.event_extra = complaint_extra, event_extra
         self.sequences = {}  # local date -> last serial
+        self.district_of = array("B", [0])  # complaint id -> district index (the cases link to complaints)
 
     def _day_counts(self):
-        deadlines = self.deadlines
-        first, last = deadlines.local_date(self.start) + DAY, deadlines.local_date(self.end)
-        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-        span = max(len(days) - 1, 1)
-        end_local = self.end + (deadlines.fixed or timedelta(0))
-        weights = []
-        for i, d in enumerate(days):
-            w = (0.7 if d.weekday() >= 5 else 1.0) * (1 + 0.25 * i / span)
-            w *= 1 + 0.15 * math.sin(2 * math.pi * (d.timetuple().tm_yday - 100) / 365)
-            if i == len(days) - 1:
-                w *= (end_local - datetime.combine(d, datetime.min.time())).total_seconds() / 86400
-            weights.append(w)
-        total = sum(weights)
-        exact = [w / total * self.n for w in weights]
-        counts = [int(x) for x in exact]
-        by_remainder = sorted(range(len(days)), key=lambda i: (counts[i] - exact[i], i))
-        for i in by_remainder[: self.n - sum(counts)]:
-            counts[i] += 1
-        return days, counts, end_local
+        return _day_counts(self.deadlines, self.start, self.end, self.n)
 
     def __iter__(self):  # one flat loop: the fast way to make millions of rows
         rng = random.Random(self.seed)
@@ -794,7 +828,9 @@ class _ComplaintStream:
                 number = f"{day_code}{serial:04d}"
                 channel = channel_table[int(rand() * len(channel_table))]
                 cat_id, cat_code, cat_name, urgent = category_table[int(rand() * len(category_table))]
-                district = city.districts[district_table[int(rand() * len(district_table))]]
+                district_index = district_table[int(rand() * len(district_table))]
+                self.district_of.append(district_index)
+                district = city.districts[district_index]
                 squadron = district.squadrons[int(rand() * len(district.squadrons))]
                 grid_id, g_lat, g_lng = squadron.grids[int(rand() * len(squadron.grids))]
                 lat, lng = _micro(g_lat + rint(20_000)), _micro(g_lng + rint(10_000))
@@ -1103,17 +1139,1424 @@ class _ComplaintStream:
                 yield row, events, status, due
 
 
+# --- the cases (issue 11) -------------------------------------------------------------------------------
+DEFAULT_CASES = 500_000  # with DEFAULT_COMPLAINTS; in proportion otherwise (`cases_for`)
+GENERAL_SHARE = 0.03  # the bureau's summaries: 576 general against 14,173 simple cases a year
+NEW_PARTY_SHARE = 0.70  # the rest are repeat offenders, found in the register
+ORGANISATION_SHARE = 0.20
+LINKED_SHARE = 0.20  # general cases opened from a complaint
+SIMPLE_STUCK_SHARE = 0.003  # on-the-spot decisions never filed with the bureau: overdue for good
+GENERAL_STUCK_SHARE = 0.02  # general cases that stall at some step
+COMPLEX_SHARE = 0.10
+HEARING_SHARE = 0.30  # of the cases whose penalty gives the right to a hearing
+LONG_INVESTIGATION_SHARE = 0.05  # investigations of two to three months: the 90 days are extended (Art. 60)
+EXTENSION_DAYS = 30
+EXTENSION_REASON = "案情复杂，申请延长办案期限。"
+ID_REGIONS = [
+    "440103",
+    "440104",
+    "440105",
+    "440106",
+    "440111",
+    "440112",
+    "440113",
+    "440114",
+    "440115",
+    "440117",
+    "440118",
+    "440303",
+    "440304",
+    "441302",
+    "445102",
+    "360102",
+    "430105",
+    "450103",
+]
+SHOP_KINDS = [
+    "餐饮店",
+    "便利店",
+    "水果店",
+    "五金店",
+    "烧烤店",
+    "建材商行",
+    "广告有限公司",
+    "装饰工程有限公司",
+    "物业管理有限公司",
+    "建筑工程有限公司",
+    "运输有限公司",
+    "商贸有限公司",
+]
+SHOP_WORDS = ["鑫", "顺", "发", "隆", "盛", "达", "兴", "旺", "福", "源", "祥", "和", "嘉", "恒", "泰", "丰"]
+FACT_OPENINGS = ["执法队员巡查时发现", "经现场检查，", "根据群众投诉，执法队员到场核实，", "经调查核实，"]
+REPORTS = [
+    "经调查，当事人的违法事实清楚，证据确实充分，建议依法给予行政处罚。",
+    "当事人对违法事实供认不讳，已提交询问笔录、现场检查笔录及照片为证，建议依法处罚。",
+]
+CORRECTIONS = [
+    "责令当事人立即改正违法行为。",
+    "责令当事人限期三日内自行整改。",
+    "责令当事人立即停止违法行为并恢复原状。",
+]
+STATEMENTS = [
+    "当事人表示认识到错误，请求从轻处罚。",
+    "当事人对处罚无异议。",
+    "当事人称系初次违法，已自行整改。",
+]
+EVIDENCE_KINDS = [
+    ("inquiry_record", "pdf", "application/pdf", ".pdf", "询问笔录"),
+    ("inspection_record", "pdf", "application/pdf", ".pdf", "现场检查笔录"),
+    ("photo", "photo", "image/jpeg", ".jpg", "现场照片"),
+    ("photo", "photo", "image/jpeg", ".jpg", "现场照片"),
+    ("video", "video", "video/mp4", ".mp4", "执法记录仪视频"),
+    ("document", "pdf", "application/pdf", ".pdf", "营业执照复印件"),
+]
+PARTY_COLUMNS = [
+    "id",
+    "version",
+    "party_type",
+    "name",
+    "id_number",
+    "credit_code",
+    "legal_representative",
+    "phone",
+    "address",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+]
+CASE_COLUMNS = [
+    "id",
+    "version",
+    "number",
+    "procedure",
+    "status",
+    "source",
+    "complaint_id",
+    "party_id",
+    "category_id",
+    "unit_id",
+    "grid_id",
+    "address",
+    "lat",
+    "lng",
+    "act_date",
+    "act_continuing",
+    "harms_safety",
+    "facts",
+    "legal_basis",
+    "penalty_basis",
+    "is_complex",
+    "major_public_interest",
+    "registered_by_id",
+    "registered_at",
+    "handler_id",
+    "co_handler_id",
+    "filing_due_at",
+    "lead_decided_at",
+    "filed_at",
+    "decision_due_at",
+    "extended_days",
+    "report",
+    "reported_at",
+    "reported_by_id",
+    "correction_order",
+    "notified_at",
+    "hearing_request_due_at",
+    "statement",
+    "hearing_requested_at",
+    "hearing_at",
+    "hearing_place",
+    "hearing_chair_id",
+    "hearing_held_at",
+    "hearing_record",
+    "decided_at",
+    "decided_by_id",
+    "fine_decided",
+    "first_violation",
+    "service_due_at",
+    "served_at",
+    "paid_on_spot",
+    "receipt_no",
+    "cash_due_at",
+    "cash_handed_over_at",
+    "bureau_filing_due_at",
+    "bureau_filed_at",
+    "bureau_filed_by_id",
+    "outcome_reason",
+    "transferred_to",
+    "closed_at",
+    "archived_at",
+    "due_at",
+    "created_at",
+    "updated_at",
+]
+PENALTY_COLUMNS = ["id", "case_id", "stage", "kind", "amount", "detail"]
+EVIDENCE_COLUMNS = [
+    "id",
+    "file",
+    "kind",
+    "original_name",
+    "content_type",
+    "size",
+    "sha256",
+    "uploaded_by_id",
+    "uploaded_at",
+    "captured_at",
+    "lat",
+    "lng",
+    "case_id",
+    "evidence_type",
+    "description",
+    "after_decision",
+]
+APPROVAL_COLUMNS = [
+    "id",
+    "requested_by_id",
+    "requested_at",
+    "reason",
+    "due_at",
+    "decision",
+    "decided_by_id",
+    "decided_at",
+    "opinion",
+    "kind",
+    "case_id",
+    "days",
+    "proposal",
+    "decided_by_role",
+]
+LINK_COLUMNS = ["id", "complaint_id", "content_type_id", "object_id", "created_by_id", "created_at"]
+CASE_EVENT_COLUMNS = EVENT_COLUMNS + ["root_content_type_id", "root_object_id"]
+_CASE_DEFAULTS = {
+    "version": "1",
+    "source": "patrol",
+    "complaint_id": None,
+    "act_continuing": "0",
+    "harms_safety": "0",
+    "is_complex": "0",
+    "major_public_interest": "0",
+    "extended_days": "0",
+    "report": "",
+    "statement": "",
+    "hearing_place": "",
+    "hearing_record": "",
+    "first_violation": "0",
+    "paid_on_spot": "0",
+    "receipt_no": "",
+    "outcome_reason": "",
+    "transferred_to": "",
+    "correction_order": "",
+}
+
+
+def cases_for(complaints):
+    """The cases that go with `complaints` complaints: 500,000 with 2 million, in proportion otherwise."""
+    return round(complaints * DEFAULT_CASES / DEFAULT_COMPLAINTS)
+
+
+def id_number_for(serial, rng):
+    """A well-formed resident identity card number (GB 11643-1999), distinct for each `serial` < 20 million:
+    the birth date and the 3-digit sequence encode it (7919 is prime to 20,000, so a block of 20,000 serials
+    gets 20,000 different birth dates), the check digit is `cases.identity`'s."""
+    from cases.identity import id_number_check_char
+
+    born = date(1955, 1, 1) + timedelta(days=(serial * 7919) % 20_000)
+    first17 = f"{ID_REGIONS[int(rng.random() * len(ID_REGIONS))]}{born:%Y%m%d}{serial // 20_000:03d}"
+    return first17 + id_number_check_char(first17)
+
+
+def credit_code_for(serial):
+    """A well-formed unified social credit code (GB 32100-2015), distinct for each serial: 91 (an enterprise
+    registered with market regulation), a region, the serial as the organisation code, `cases.identity`'s
+    check character."""
+    from cases.identity import credit_code_check_char
+
+    first17 = f"91{ID_REGIONS[serial % len(ID_REGIONS)]}{serial:08d}M"
+    return first17 + credit_code_check_char(first17)
+
+
+def _money_text(value):
+    return None if value is None else f"{value:.2f}"
+
+
+class _CaseLaw:
+    """`cases.rules`' deadlines and the penalty law of `enforcement.catalog.law`, memoised: every deadline of
+    a case is the end of a local day computed from the local date of its start (working days or days, as
+    rules.py says), so the rule is asked once per (rule, local date) and the answer reused, in naive UTC."""
+
+    def __init__(self, deadlines):
+        from cases import rules
+        from enforcement.catalog import law
+
+        self.rules, self.law, self.dl = rules, law, deadlines
+        self._memo = {}
+
+    def due(self, rule, moment, *args):
+        key = (rule, self.dl.local_date(moment), args)
+        found = self._memo.get(key)
+        if found is None:
+            aware = getattr(self.rules, rule)(moment.replace(tzinfo=UTC), *args)
+            found = self._memo[key] = aware.astimezone(UTC).replace(tzinfo=None)
+        return found
+
+    def earliest_hearing(self, moment):
+        """The first day a hearing may be held when noticed at `moment` (Art. 64), 09:30 local, naive UTC."""
+        from django.utils import timezone
+
+        day = self.rules.earliest_hearing_day(self.dl.local_date(moment))
+        aware = datetime.combine(
+            day, datetime.min.time().replace(hour=9, minute=30), tzinfo=timezone.get_default_timezone()
+        )
+        return aware.astimezone(UTC).replace(tzinfo=None)
+
+    def ask(self, question, *args):
+        key = (question, *args)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = getattr(self.law, question)(*args)
+        return found
+
+
+class _LiveDue:
+    """A case as `Case.live_due_at` reads it, so the generator asks the model's own method (no Case
+    instance: building 500,000 of them costs 25 s). The moments given are the row's; any other field is its
+    default, as in the row the generator writes (`_columns`)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __getattr__(self, name):
+        from cases.models import Case
+
+        return Case._meta.get_field(name).get_default()
+
+    @property
+    def is_simple(self):
+        return self.procedure == "simple"
+
+
+def _live_due(**values):
+    from cases.models import Case
+
+    return Case.live_due_at(_LiveDue(**values))
+
+
+class _CaseStream:
+    """Yields chunks of rows for the case tables, cases in registration order. Pure but for the law's
+    memoised answers (`_CaseLaw`)."""
+
+    def __init__(
+        self,
+        city,
+        deadlines,
+        complaint_stream,
+        *,
+        cases,
+        seed,
+        start,
+        end,
+        full_history_days,
+        full_history_share,
+        content_types,
+        extras,
+    ):
+        from decimal import Decimal
+
+        self.city, self.dl, self.law = city, deadlines, _CaseLaw(deadlines)
+        self.n, self.seed, self.start, self.end = cases, seed, start, end
+        self.full_from = end - timedelta(days=full_history_days)
+        self.full_share = full_history_share
+        self.ct = {label: str(pk) for label, pk in content_types.items()}
+        self.extras = extras
+        self.sequences = {}
+        self.district_of = complaint_stream.district_of
+        # complaint ids by local day of receipt: [(day, first id, last id)]
+        self.complaint_days, first = [], 1
+        for day, count in sorted(complaint_stream.sequences.items()):
+            self.complaint_days.append((day, first, first + count - 1))
+            first += count
+        self.Decimal = Decimal
+        self.summary = {
+            "parties": 0,
+            "penalties": 0,
+            "evidence": 0,
+            "approvals": 0,
+            "links": 0,
+            "events": 0,
+            "by_procedure": {},
+            "by_status": {},
+            "open": 0,
+            "overdue": 0,
+            "pending_approvals": 0,
+        }
+
+    # --- helpers -----------------------------------------------------------------------------------
+    def _complaint_before(self, moment, district_index, rng):
+        """(id, number) of a complaint received 1-10 days before `moment` in the same district, or None."""
+        import bisect
+
+        local = self.dl.local_date(moment)
+        day = local - timedelta(days=1 + int(rng.random() * 10))
+        days = self.complaint_days
+        i = bisect.bisect_right(days, (day, 10**12, 10**12)) - 1
+        if i < 0:
+            return None
+        _day, first, last = days[i]
+        pk = first + int(rng.random() * (last - first + 1))
+        for candidate in range(pk, max(first, pk - 400) - 1, -1):
+            if self.district_of[candidate] == district_index:
+                return candidate, f"TS{_day:%Y%m%d}{candidate - first + 1:04d}"
+        return None
+
+    def __iter__(self):
+        rng = random.Random(self.seed * 31 + 11)
+        self.rng, self.rand = rng, rng.random
+        city, dl = self.city, self.dl
+        categories = city.case_categories
+        weights = [(c, CATEGORY_WEIGHTS.get(c["code"], 1)) for c in categories]
+        self.simple_table = _table([(c, w) for c, w in weights if c["simple"]])
+        self.general_table = _table(weights)
+        district_table = _table(list(enumerate(DISTRICT_WEIGHTS[: len(city.districts)])))
+        hour_table = _table(list(enumerate(HOUR_WEIGHTS)), 2400)
+        days, counts, end_local = _day_counts(dl, self.start, self.end, self.n)
+        offset = dl.fixed or timedelta(0)
+        self.ids = {"party": 0, "case": 0, "penalty": 0, "evidence": 0, "approval": 0, "link": 0}
+        self.parties_by_district = [[] for _ in city.districts]  # [(id, type)]
+        chunk = self._new_chunk()
+        for day, count in zip(days, counts, strict=True):
+            if not count:
+                continue
+            if count > 9999:
+                raise RuntimeError(f"{count} cases on {day}: the daily serial has 4 digits.")
+            midnight = datetime.combine(day, datetime.min.time())
+            if day == days[-1]:
+                limit = (end_local - midnight).total_seconds()
+                seconds = sorted(self.rand() * limit for _ in range(count))
+            else:
+                seconds = sorted(
+                    hour_table[int(self.rand() * len(hour_table))] * 3600 + self.rand() * 3600
+                    for _ in range(count)
+                )
+            self.sequences[day] = count
+            for serial, second in enumerate(seconds, start=1):
+                registered = midnight + timedelta(seconds=int(second)) - offset
+                number = f"AJ{day:%Y%m%d}{serial:04d}"
+                district_index = district_table[int(self.rand() * len(district_table))]
+                if self.rand() < GENERAL_SHARE:
+                    self._general(chunk, registered, number, district_index)
+                else:
+                    self._simple(chunk, registered, number, district_index)
+                if len(chunk["cases"]) >= 20_000:
+                    yield chunk
+                    chunk = self._new_chunk()
+        if chunk["cases"]:
+            yield chunk
+
+    def _new_chunk(self):
+        return {
+            "parties": [],
+            "cases": [],
+            "penalties": [],
+            "evidence": [],
+            "approvals": [],
+            "links": [],
+            "events": [],
+        }
+
+    def _next(self, table):
+        self.ids[table] += 1
+        return self.ids[table]
+
+    # --- rows ----------------------------------------------------------------------------------------
+    def _event(
+        self, chunk, at, actor, model, object_id, repr_, action, verb, before, after, note="", root=None
+    ):
+        chunk["events"].append(
+            (
+                _ts(at),
+                str(actor) if actor else None,
+                self.ct[model],
+                str(object_id),
+                repr_[:200],
+                action,
+                verb,
+                "ui",
+                before,
+                after,
+                note,
+                self.ct["case"] if root else None,
+                str(root) if root else None,
+            )
+            + self.extras["event"]
+        )
+
+    def _party(self, chunk, district_index, moment, registrar, organisation):
+        """A party of the district's register: a repeat offender (an earlier party of the district, the
+        older ones more often) or a new one, registered a few minutes before the case."""
+        rand = self.rand
+        pool = self.parties_by_district[district_index]
+        if pool and rand() > NEW_PARTY_SHARE:
+            return pool[int(rand() ** 2 * len(pool))]
+        pk = self._next("party")
+        district = self.city.districts[district_index]
+        town = district.name[:-2]
+        if organisation:
+            kind = SHOP_KINDS[int(rand() * len(SHOP_KINDS))]
+            word = SHOP_WORDS[int(rand() * len(SHOP_WORDS))] + SHOP_WORDS[int(rand() * len(SHOP_WORDS))]
+            name = f"江州市{town}区{word}{kind}"
+            party_type, id_number, credit_code = "organisation", "", credit_code_for(pk)
+            representative = SURNAMES[int(rand() * len(SURNAMES))] + GIVEN[int(rand() * len(GIVEN))] * 1
+        else:
+            name = SURNAMES[int(rand() * len(SURNAMES))] + GIVEN[int(rand() * len(GIVEN))]
+            if rand() < 0.6:
+                name += GIVEN[int(rand() * len(GIVEN))]
+            party_type, id_number, credit_code, representative = (
+                "individual",
+                id_number_for(pk, self.rng),
+                "",
+                "",
+            )
+        phone = f"1{(3, 5, 7, 8, 9)[int(rand() * 5)]}{self.rng.randrange(100_000_000, 999_999_999)}"
+        address = f"{town}区{STREETS[int(rand() * len(STREETS))]}{self.rng.randrange(1, 400)}号"
+        created = moment - timedelta(minutes=2 + int(rand() * 10))
+        chunk["parties"].append(
+            (
+                str(pk),
+                "1",
+                party_type,
+                name,
+                id_number,
+                credit_code,
+                representative,
+                phone,
+                address,
+                str(registrar),
+                _ts(created),
+                _ts(created),
+            )
+            + self.extras["party"]
+        )
+        masked = id_number[:6] + "********" + id_number[-4:] if id_number else ""
+        self._event(
+            chunk,
+            created,
+            registrar,
+            "party",
+            pk,
+            name,
+            "create",
+            "",
+            None,
+            f'{{"party_type": "{party_type}", "name": "{name}", "id_number": "{masked}", '
+            f'"credit_code": "{credit_code}"}}',
+        )
+        party = (pk, party_type)
+        pool.append(party)
+        self.summary["parties"] += 1
+        return party
+
+    def _place(self, squadron, district):
+        rand, rint = self.rand, self.rng.randrange
+        grid_id, g_lat, g_lng = squadron.grids[int(rand() * len(squadron.grids))]
+        lat, lng = _micro(g_lat + rint(20_000)), _micro(g_lng + rint(10_000))
+        street = STREETS[int(rand() * len(STREETS))]
+        if rand() < 0.7:
+            address = f"{district.name[:-2]}{street}{rint(1, 400)}号"
+        else:
+            address = f"{district.name[:-2]}{street}{LANDMARKS[int(rand() * len(LANDMARKS))]}"
+        return grid_id, lat, lng, address
+
+    def _case_row(self, **values):
+        row = dict(_CASE_DEFAULTS)
+        row.update(values)
+        return tuple(row.get(column) for column in CASE_COLUMNS) + self.extras["case"]
+
+    def _fine(self, category, party_type, ceiling=None):
+        """A fine in the category's range for the party, in steps of 50 yuan (under `ceiling`), or None."""
+        low, high = category[f"min_{party_type}"], category[f"max_{party_type}"]
+        if low is None and high is None:
+            return None
+        low = low or self.Decimal(50)
+        high = high if high is not None else low * 10
+        if ceiling is not None:
+            high = min(high, ceiling)
+        if high < low:
+            return None
+        steps = int((high - low) // 50)
+        fine = low + 50 * int(self.rand() ** 1.5 * (steps + 1))
+        return min(fine, high)
+
+    def _count(self, procedure, status, due):
+        s = self.summary
+        s["by_procedure"][procedure] = s["by_procedure"].get(procedure, 0) + 1
+        s["by_status"][status] = s["by_status"].get(status, 0) + 1
+        from cases.choices import OPEN_STATUSES
+
+        if status in OPEN_STATUSES:
+            s["open"] += 1
+            if due is not None and due < self.end:
+                s["overdue"] += 1
+
+    def _facts(self, category, address, act_date):
+        phrases = PROBLEMS.get(category["code"]) or [f"存在{category['name']}行为"]
+        problem = phrases[int(self.rand() * len(phrases))]
+        opening = FACT_OPENINGS[int(self.rand() * len(FACT_OPENINGS))]
+        return f"{act_date:%Y年%m月%d日}，{opening}当事人在{address}{problem.removeprefix('有人')}。"
+
+    # --- the simple procedure ------------------------------------------------------------------------
+    def _simple(self, chunk, registered, number, district_index):
+        """简易程序: decided on the spot (Art. 51-52), cash handed over (Art. 71), filed with the bureau by the
+        squad leader (备案); a fine not paid on the spot keeps it executing until paid, then closed with a
+        closing approval."""
+        rand, law, end = self.rand, self.law, self.end
+        district = self.city.districts[district_index]
+        squadron = district.squadrons[int(rand() * len(district.squadrons))]
+        officer = squadron.officers[int(rand() * len(squadron.officers))]
+        category = self.simple_table[int(rand() * len(self.simple_table))]
+        organisation = category["min_individual"] is None and category["max_individual"] is None
+        organisation = organisation or rand() < ORGANISATION_SHARE / 2
+        party_id, party_type = self._party(chunk, district_index, registered, officer, organisation)
+        pk = self._next("case")
+        grid_id, lat, lng, address = self._place(squadron, district)
+        act_date = self.dl.local_date(registered)
+        facts = self._facts(category, address, act_date)
+        fine = None
+        if rand() > 0.3:
+            ceiling = self.Decimal(200 if party_type == "individual" else 3000)
+            fine = self._fine(category, party_type, ceiling)
+            if fine is not None and not law.ask("simple_procedure_permits", fine, party_type):
+                fine = None
+        kind = "fine" if fine is not None else "warning"
+        paid = fine is not None and law.ask("cash_on_the_spot_permitted", fine) and rand() < 0.6
+        decided = registered
+        cash_due = law.due("cash_handover_due", decided) if paid else None
+        filing_due = law.due("bureau_filing_due", decided)
+        stuck = rand() < SIMPLE_STUCK_SHARE
+        leader = squadron.leader
+        cash_at = filed_at = closed_at = None
+        status = "decided"
+        steps = []
+        if paid:
+            cash_at = decided + timedelta(hours=2 + rand() * 30)
+            if cash_at > end or stuck:
+                cash_at = None
+            else:
+                steps.append((cash_at, officer, "hand_over_cash", "decided", "decided"))
+        if not stuck and (cash_at or not paid):
+            filed_at = max(
+                decided + timedelta(days=0.2 + rand() * 2.5), (cash_at or decided) + timedelta(hours=1)
+            )
+            if filed_at > end:
+                filed_at = None
+        owes = fine is not None and not paid
+        closing = None
+        if filed_at:
+            status = "executing" if owes else "closed"
+            steps.append((filed_at, leader, "acknowledge_filing", "decided", status))
+            if owes:
+                paid_at = filed_at + timedelta(days=1 + rand() * 14)
+                if paid_at <= end and rand() > 0.01:
+                    closing = (paid_at, paid_at + timedelta(days=0.2 + rand() * 3))
+                    if closing[1] > end:
+                        closing = (paid_at, None)
+                    else:
+                        status, closed_at = "closed", closing[1]
+            else:
+                closed_at = filed_at
+        due = _live_due(
+            status=status,
+            procedure="simple",
+            decided_at=decided,
+            served_at=decided,
+            bureau_filing_due_at=filing_due,
+            bureau_filed_at=filed_at,
+            paid_on_spot=paid,
+            cash_handed_over_at=cash_at,
+            cash_due_at=cash_due,
+            closed_at=closed_at,
+        )
+        updated = closed_at or (closing[0] if closing else None) or filed_at or cash_at or registered
+        chunk["cases"].append(
+            self._case_row(
+                id=str(pk),
+                number=number,
+                procedure="simple",
+                status=status,
+                party_id=str(party_id),
+                category_id=str(category["id"]),
+                unit_id=str(squadron.id),
+                grid_id=str(grid_id),
+                address=address,
+                lat=lat,
+                lng=lng,
+                act_date=act_date.isoformat(),
+                facts=facts,
+                legal_basis=category["legal_basis"],
+                penalty_basis=category["penalty_basis"],
+                registered_by_id=str(officer),
+                registered_at=_ts(registered),
+                handler_id=str(officer),
+                correction_order=CORRECTIONS[0],
+                decided_at=_ts(decided),
+                decided_by_id=str(officer),
+                fine_decided=_money_text(fine),
+                served_at=_ts(decided),
+                paid_on_spot="1" if paid else "0",
+                receipt_no=f"JZ{pk:010d}" if paid else "",
+                cash_due_at=_ts(cash_due),
+                cash_handed_over_at=_ts(cash_at),
+                bureau_filing_due_at=_ts(filing_due),
+                bureau_filed_at=_ts(filed_at),
+                bureau_filed_by_id=str(leader) if filed_at else None,
+                closed_at=_ts(closed_at),
+                due_at=_ts(due),
+                created_at=_ts(registered),
+                updated_at=_ts(updated),
+                version=str(1 + len(steps) + (2 if closing else 0)),
+            )
+        )
+        self._count("simple", status, due)
+        penalty = self._next("penalty")
+        chunk["penalties"].append((str(penalty), str(pk), "decided", kind, _money_text(fine), ""))
+        self.summary["penalties"] += 1
+        repr_ = f"{number} {facts[:23]}…"
+        self._event(
+            chunk,
+            registered,
+            officer,
+            "case",
+            pk,
+            repr_,
+            "create",
+            "decide_on_the_spot",
+            None,
+            f'{{"number": "{number}", "procedure": "simple", "status": "decided", '
+            f'"fine_decided": {_json_money(fine)}, "paid_on_spot": {"true" if paid else "false"}}}',
+        )
+        full = registered >= self.full_from or rand() < self.full_share
+        if rand() < 0.15:
+            self._evidence(chunk, pk, number, registered, officer, 1 + int(rand() * 2), lat, lng, full)
+        if not full:
+            if closing:
+                self._approval(
+                    chunk,
+                    pk,
+                    number,
+                    "case_closing",
+                    closing[0],
+                    officer,
+                    "罚款已缴纳，申请结案。",
+                    None,
+                    closing[1],
+                    leader,
+                    full=False,
+                )
+            return
+        for at, actor, verb, frm, to in steps:
+            self._event(
+                chunk,
+                at,
+                actor,
+                "case",
+                pk,
+                repr_,
+                "transition",
+                verb,
+                f'{{"status": "{frm}"}}',
+                f'{{"status": "{to}"}}',
+            )
+        if closing:
+            self._event(
+                chunk,
+                closing[0],
+                officer,
+                "case",
+                pk,
+                repr_,
+                "transition",
+                "request_closing",
+                '{"status": "executing"}',
+                '{"status": "executing"}',
+                "罚款已缴纳，申请结案。",
+            )
+            self._approval(
+                chunk,
+                pk,
+                number,
+                "case_closing",
+                closing[0],
+                officer,
+                "罚款已缴纳，申请结案。",
+                None,
+                closing[1],
+                leader,
+            )
+            if closing[1]:
+                self._event(
+                    chunk,
+                    closing[1],
+                    leader,
+                    "case",
+                    pk,
+                    repr_,
+                    "transition",
+                    "decide_closing",
+                    '{"status": "executing"}',
+                    '{"status": "closed"}',
+                )
+
+    def _evidence(
+        self, chunk, case_id, number, captured, by, count, lat, lng, events=True, after_decision=False
+    ):
+        rand = self.rand
+        for n in range(count):
+            pk = self._next("evidence")
+            evidence_type, kind, content_type, extension, label = EVIDENCE_KINDS[
+                int(rand() * len(EVIDENCE_KINDS))
+            ]
+            sha = f"{self.rng.getrandbits(256):064x}"
+            size = 40_000 + int(rand() * (8_000_000 if kind == "video" else 900_000))
+            at = captured + timedelta(minutes=n * 3)
+            name = f"{label}{n + 1}{extension}"
+            chunk["evidence"].append(
+                (
+                    str(pk),
+                    f"cases/{at:%Y/%m}/{sha}{extension}",
+                    kind,
+                    name,
+                    content_type,
+                    str(size),
+                    sha,
+                    str(by),
+                    _ts(at + timedelta(minutes=5)),
+                    _ts(at),
+                    lat,
+                    lng,
+                    str(case_id),
+                    evidence_type,
+                    f"{label}（{number}）",
+                    "1" if after_decision else "0",
+                )
+                + self.extras["evidence"]
+            )
+            self.summary["evidence"] += 1
+            if events:
+                self._event(
+                    chunk,
+                    at + timedelta(minutes=5),
+                    by,
+                    "case",
+                    case_id,
+                    number,
+                    "update",
+                    "add_attachment",
+                    None,
+                    f'{{"attachment": {pk}, "name": "{name}", "sha256": "{sha}", "kind": "{kind}", '
+                    f'"size": {size}}}',
+                )
+
+    def _approval(
+        self,
+        chunk,
+        case_id,
+        number,
+        kind,
+        requested,
+        by,
+        reason,
+        due,
+        decided,
+        decider,
+        decision="approved",
+        opinion="同意。",
+        days=None,
+        proposal="{}",
+        role="",
+        full=True,
+    ):
+        """One approval record: requested, and decided unless `decided` is None or after the end (pending)."""
+        pk = self._next("approval")
+        if decided is not None and decided > self.end:
+            decided = None
+        pending = decided is None
+        chunk["approvals"].append(
+            (
+                str(pk),
+                str(by),
+                _ts(requested),
+                reason,
+                _ts(due),
+                "pending" if pending else decision,
+                None if pending else str(decider),
+                None if pending else _ts(decided),
+                "" if pending else opinion,
+                kind,
+                str(case_id),
+                None if days is None else str(days),
+                proposal,
+                "" if pending else role,
+            )
+            + self.extras["approval"]
+        )
+        self.summary["approvals"] += 1
+        self.summary["pending_approvals"] += pending
+        if full:
+            repr_ = f"{number} {kind}"
+            self._event(
+                chunk,
+                requested,
+                by,
+                "approval",
+                pk,
+                repr_,
+                "create",
+                "request_approval",
+                None,
+                f'{{"kind": "{kind}", "decision": "pending"}}',
+                reason,
+                root=case_id,
+            )
+            if not pending:
+                self._event(
+                    chunk,
+                    decided,
+                    decider,
+                    "approval",
+                    pk,
+                    repr_,
+                    "transition",
+                    "decide_approval",
+                    '{"decision": "pending"}',
+                    f'{{"decision": "{decision}", "decided_by": {decider}}}',
+                    opinion,
+                    root=case_id,
+                )
+        return decided
+
+    # --- the general procedure -----------------------------------------------------------------------
+    def _general(self, chunk, registered, number, district_index):
+        """一般程序, step by step until the end of the data (or a stall): lead → filing approved → officers
+        assigned → evidence → report and its review (legal review where Art. 58 says so) → collective
+        discussion for complex cases → advance notice (a hearing when requested and the penalty qualifies)
+        → decision request and decision (an extension when the 90 days would run out) → service →
+        execution → closing approval → archive; some not filed, transferred, revoked or with no penalty."""
+        rand, law, end = self.rand, self.law, self.end
+        city = self.city
+        district = city.districts[district_index]
+        complaint_id = complaint_number = None
+        if rand() < LINKED_SHARE:
+            found = self._complaint_before(registered, district_index, self.rng)
+            if found:
+                complaint_id, complaint_number = found
+        squadron = district.squadrons[int(rand() * len(district.squadrons))]
+        officers = list(squadron.officers)
+        a = officers.pop(int(rand() * len(officers)))
+        b = officers[int(rand() * len(officers))]
+        leader, head, legal = squadron.leader, district.head, district.legal
+        category = self.general_table[int(rand() * len(self.general_table))]
+        no_individual = category["min_individual"] is None and category["max_individual"] is None
+        organisation = no_individual or rand() < ORGANISATION_SHARE * 2
+        party_id, party_type = self._party(chunk, district_index, registered, a, organisation)
+        pk = self._next("case")
+        grid_id, lat, lng, address = self._place(squadron, district)
+        act_date = self.dl.local_date(registered - timedelta(days=int(rand() * 20)))
+        facts = self._facts(category, address, act_date)
+        repr_ = f"{number} {facts[:23]}…"
+        is_complex = rand() < COMPLEX_SHARE
+        public = is_complex and rand() < 0.3
+        stuck_at = int(rand() * 12) if rand() < GENERAL_STUCK_SHARE else 99
+        c = {
+            "id": str(pk),
+            "number": number,
+            "procedure": "general",
+            "status": "lead",
+            "source": "complaint" if complaint_id else "patrol",
+            "complaint_id": str(complaint_id) if complaint_id else None,
+            "party_id": str(party_id),
+            "category_id": str(category["id"]),
+            "unit_id": str(squadron.id),
+            "grid_id": str(grid_id),
+            "address": address,
+            "lat": lat,
+            "lng": lng,
+            "act_date": act_date.isoformat(),
+            "facts": facts,
+            "legal_basis": category["legal_basis"],
+            "penalty_basis": category["penalty_basis"],
+            "is_complex": "1" if is_complex else "0",
+            "major_public_interest": "1" if public else "0",
+            "registered_by_id": str(a),
+            "registered_at": _ts(registered),
+            "handler_id": str(a),
+            "created_at": _ts(registered),
+        }
+        moments = {"filing_due_at": law.due("filing_due", registered)}
+        events = []  # (at, actor, verb, from, to, note)
+        self._event(
+            chunk,
+            registered,
+            a,
+            "case",
+            pk,
+            repr_,
+            "create",
+            "register_case",
+            None,
+            f'{{"number": "{number}", "procedure": "general", "status": "lead", "party": {party_id}}}',
+        )
+        if complaint_id:
+            link = self._next("link")
+            chunk["links"].append(
+                (str(link), str(complaint_id), self.ct["case"], str(pk), str(a), _ts(registered))
+                + self.extras["link"]
+            )
+            self.summary["links"] += 1
+            self._event(
+                chunk,
+                registered,
+                a,
+                "complaint",
+                complaint_id,
+                complaint_number,
+                "update",
+                "link",
+                None,
+                f'{{"model": "case", "object_id": "{pk}"}}',
+            )
+        status = "lead"
+        step = 0
+
+        def go(at):
+            nonlocal step
+            step += 1
+            return at <= end and step != stuck_at
+
+        def move(at, actor, verb, to, note=""):
+            nonlocal status
+            events.append((at, actor, verb, status, to, note))
+            status = to
+
+        at = registered + timedelta(days=0.1 + rand() * 2)
+        fate = rand()
+        while True:  # one pass; `break` where the case stops
+            if fate < 0.04:  # not filed (不予立案), or transferred at once (移送)
+                at += timedelta(days=1 + rand() * 5)
+                if not go(at):
+                    break
+                if fate < 0.03:
+                    c["outcome_reason"] = "经核查，违法事实不能成立，不予立案。"
+                    move(at, leader, "not_file", "not_filed", c["outcome_reason"])
+                else:
+                    c["outcome_reason"], c["transferred_to"] = (
+                        "涉嫌违反治安管理处罚法，依法移送。",
+                        "江州市公安局",
+                    )
+                    move(at, leader, "transfer", "transferred", c["outcome_reason"])
+                moments["lead_decided_at"] = at
+                break
+            if not go(at):
+                break
+            move(at, a, "request_filing", "lead", "违法事实基本清楚，建议立案调查。")
+            decided = at + timedelta(days=0.5 + rand() * 6)
+            decided = self._approval(
+                chunk,
+                pk,
+                number,
+                "case_filing",
+                at,
+                a,
+                "违法事实基本清楚，建议立案调查。",
+                moments["filing_due_at"],
+                decided if go(decided) else None,
+                leader,
+            )
+            if decided is None:
+                break
+            at = decided
+            moments["filed_at"] = moments["lead_decided_at"] = at
+            moments["decision_due_at"] = law.due("decision_due", at)
+            extended = 0
+            move(at, leader, "decide_filing", "filed")
+            at += timedelta(days=rand() * 2)
+            if not go(at):
+                break
+            c["co_handler_id"] = str(b)
+            move(at, leader, "assign_officers", "investigating")
+            capture = at + timedelta(days=0.2 + rand() * 3)
+            if capture <= end:
+                self._evidence(
+                    chunk, pk, number, capture, a if rand() < 0.5 else b, 1 + int(rand() * 3), lat, lng
+                )
+            if fate > 0.99:  # transferred during the investigation
+                at += timedelta(days=3 + rand() * 10)
+                if go(at):
+                    c["outcome_reason"], c["transferred_to"] = "案件涉嫌犯罪，依法移送。", "江州市公安局"
+                    move(at, leader, "transfer", "transferred", c["outcome_reason"])
+                break
+            if 0.98 < fate <= 0.99:  # filing revoked
+                at += timedelta(days=3 + rand() * 10)
+                if go(at):
+                    c["outcome_reason"] = "经调查，违法行为不是当事人所为，撤销立案。"
+                    move(at, head, "revoke_filing", "revoked", c["outcome_reason"])
+                break
+            # the proposal, from the category's range for the party
+            kinds = []
+            fine = self._fine(category, party_type)
+            if category["code"].startswith("02"):
+                kinds.append("demolish")
+            if fine is not None and (not kinds or rand() < 0.5):
+                kinds.append("fine")
+            if not kinds:
+                kinds.append("warning")
+            value = None
+            if category["code"] in ("0601", "0602", "0701", "0901") and rand() < 0.3:
+                kinds.append("confiscate_property")
+                value = self.Decimal(200 + 100 * int(rand() * 30))
+            proposal = self.law.rules.Proposal(
+                kinds,
+                fine if "fine" in kinds else None,
+                value,
+                "",
+                CORRECTIONS[int(rand() * len(CORRECTIONS))],
+            )
+            subject = _CaseFacts(party_type, is_complex, public)
+
+            def extend(asked):
+                """Art. 60: 30 more days, asked of the bureau head 5-10 days before the limit; the
+                approval's time, or None where the case stops."""
+                nonlocal extended
+                if not go(asked):
+                    return None
+                move(asked, a, "request_extension", status, EXTENSION_REASON)
+                decided = self._approval(
+                    chunk,
+                    pk,
+                    number,
+                    "case_extension",
+                    asked,
+                    a,
+                    EXTENSION_REASON,
+                    moments["decision_due_at"],
+                    (asked + timedelta(days=0.5 + rand() * 2)) if go(asked) else None,
+                    head,
+                    days=EXTENSION_DAYS,
+                )
+                if decided is None:
+                    return None
+                extended += EXTENSION_DAYS
+                moments["decision_due_at"] = law.due("decision_due", moments["filed_at"], extended)
+                move(decided, head, "decide_extension", status)
+                return decided
+
+            started = at
+            long = rand() < LONG_INVESTIGATION_SHARE
+            at += timedelta(days=(55 + rand() * 40) if long else (8 + rand() * 35))
+            if at + timedelta(days=20) > moments["decision_due_at"]:  # the report comes late: extend first
+                asked = max(
+                    started + timedelta(hours=1), moments["decision_due_at"] - timedelta(days=5 + rand() * 5)
+                )
+                decided = extend(asked)
+                if decided is None:
+                    break
+                at = max(at, decided + timedelta(hours=1))
+            if not go(at):
+                break
+            c.update(
+                report=REPORTS[int(rand() * len(REPORTS))],
+                reported_at=_ts(at),
+                reported_by_id=str(a),
+                correction_order=proposal.correction_order,
+            )
+            move(at, a, "submit_report", "review")
+            for kind in kinds:
+                self._penalty(chunk, pk, "notified", kind, proposal)
+            legal_needed = bool(self.law.rules.legal_review_reason(subject, proposal))
+            review_kind, reviewer = (
+                ("case_legal_review", legal) if legal_needed else ("case_report_review", leader)
+            )
+            decided = at + timedelta(days=1 + rand() * 5)
+            decided = self._approval(
+                chunk,
+                pk,
+                number,
+                review_kind,
+                at,
+                a,
+                c["report"],
+                moments["decision_due_at"],
+                decided if go(decided) else None,
+                reviewer,
+                role="legal_reviewer" if legal_needed else "squad_leader",
+            )
+            if decided is None:
+                break
+            at = decided
+            if (
+                fate > 0.955
+            ):  # no penalty (不予处罚), e.g. a first minor violation corrected in time (Art. 33)
+                at += timedelta(days=1 + rand() * 5)
+                if go(at):
+                    c.update(
+                        outcome_reason="当事人系初次违法且危害后果轻微并及时改正，依法不予处罚。",
+                        first_violation="1",
+                    )
+                    moments["decided_at"] = at
+                    c["decided_by_id"] = str(head)
+                    move(at, head, "decide_no_penalty", "no_penalty", c["outcome_reason"])
+                break
+            if is_complex:
+                move(at, reviewer, "decide_review", "discussion")
+                decided = at + timedelta(days=2 + rand() * 5)
+                decided = self._approval(
+                    chunk,
+                    pk,
+                    number,
+                    "case_discussion",
+                    at,
+                    a,
+                    c["report"],
+                    moments["decision_due_at"],
+                    decided if go(decided) else None,
+                    head,
+                    opinion="经集体讨论，同意拟处罚意见。",
+                )
+                if decided is None:
+                    break
+                at = decided
+            else:
+                move(at, reviewer, "decide_review", "review")
+            at += timedelta(days=0.3 + rand() * 3)
+            if not go(at):
+                break
+            moments["notified_at"] = at
+            moments["hearing_request_due_at"] = law.due("hearing_request_due", at)
+            move(at, a, "notify", "notified")
+            last = at
+            if rand() < 0.4:
+                last = at + timedelta(days=0.5 + rand() * 2)
+                if last <= end:
+                    c["statement"] = STATEMENTS[int(rand() * len(STATEMENTS))]
+                    move(last, a, "record_statement", "notified", c["statement"])
+            hearing = self.law.rules.hearing_qualifies(subject, proposal) and rand() < HEARING_SHARE
+            if hearing:
+                requested = min(
+                    at + timedelta(days=0.5 + rand() * 3),
+                    moments["hearing_request_due_at"] - timedelta(hours=2),
+                )
+                if not go(requested):
+                    break
+                moments["hearing_requested_at"] = requested
+                move(requested, a, "request_hearing", "notified")
+                scheduled = requested + timedelta(days=0.5 + rand())
+                if not go(scheduled):
+                    break
+                chair = (
+                    city.districts[district_index]
+                    .squadrons[(district.squadrons.index(squadron) + 1) % len(district.squadrons)]
+                    .leader
+                )
+                moments["hearing_at"] = law.earliest_hearing(scheduled) + timedelta(days=int(rand() * 3))
+                c.update(hearing_place=f"{district.name}听证室", hearing_chair_id=str(chair))
+                move(scheduled, leader, "schedule_hearing", "notified")
+                held = moments["hearing_at"] + timedelta(hours=2)
+                if not go(held):
+                    break
+                moments["hearing_held_at"] = held
+                c["hearing_record"] = "听证会依法举行，当事人进行了陈述和申辩。"
+                move(held, chair, "record_hearing", "notified")
+                subject.hearing_held_at = held
+                at = held + timedelta(days=0.5 + rand() * 2)
+                if not go(at):
+                    break
+                move(at, a, "request_legal_review", "notified", "听证后依法进行法制审核。")
+                decided = self._approval(
+                    chunk,
+                    pk,
+                    number,
+                    "case_legal_review",
+                    at,
+                    a,
+                    "听证后依法进行法制审核。",
+                    moments["decision_due_at"],
+                    (at + timedelta(days=1 + rand() * 3)) if go(at) else None,
+                    legal,
+                    role="legal_reviewer",
+                )
+                if decided is None:
+                    break
+                last = decided
+            at = max(last, moments["hearing_request_due_at"]) + timedelta(days=0.3 + rand() * 5)
+            # Art. 60: 90 days from filing, unless extended; the extension is asked 5-10 days before the end.
+            if at + timedelta(days=4) > moments["decision_due_at"]:
+                asked = max(last, moments["decision_due_at"] - timedelta(days=5 + rand() * 5))
+                decided = extend(asked)
+                if decided is None:
+                    break
+                at = min(
+                    max(at, decided + timedelta(hours=2)), moments["decision_due_at"] - timedelta(days=4)
+                )
+            if not go(at):
+                break
+            decided_kinds, decided_fine = kinds, proposal.fine
+            if (
+                decided_fine is not None and rand() < 0.2
+            ):  # lowered after the statement (never raised, Art. 45)
+                low = category[f"min_{party_type}"] or self.Decimal(0)
+                decided_fine = max(low, (decided_fine * self.Decimal("0.8")).quantize(self.Decimal("1")))
+            final = self.law.rules.Proposal(decided_kinds, decided_fine, value, "", proposal.correction_order)
+            move(at, a, "request_decision", "notified", "拟作出行政处罚决定，报请审批。")
+            decided = at + timedelta(days=0.5 + rand() * 3)
+            decided = self._approval(
+                chunk,
+                pk,
+                number,
+                "case_decision",
+                at,
+                a,
+                "拟作出行政处罚决定，报请审批。",
+                moments["decision_due_at"],
+                decided if go(decided) else None,
+                head,
+                proposal=json_dumps(final.as_json()),
+            )
+            if decided is None:
+                break
+            at = decided
+            moments["decided_at"] = at
+            moments["service_due_at"] = law.due("service_due", at)
+            c.update(decided_by_id=str(head), fine_decided=_money_text(final.fine))
+            move(at, head, "decide", "decided")
+            for kind in decided_kinds:
+                self._penalty(chunk, pk, "decided", kind, final)
+            at += timedelta(days=rand() * 5)
+            at = min(at, moments["service_due_at"] - timedelta(hours=6))
+            if not go(at):
+                break
+            moments["served_at"] = at
+            move(at, a, "serve", "served")
+            if rand() < 0.7:
+                at += timedelta(days=rand() * 3)
+                if not go(at):
+                    break
+                move(at, a, "execute", "executing")
+            at += timedelta(days=5 + rand() * 50)
+            if not go(at):
+                break
+            move(at, a, "request_closing", status, "处罚决定已执行完毕，申请结案。")
+            decided = self._approval(
+                chunk,
+                pk,
+                number,
+                "case_closing",
+                at,
+                a,
+                "处罚决定已执行完毕，申请结案。",
+                None,
+                (at + timedelta(days=0.5 + rand() * 4)) if go(at) else None,
+                leader,
+            )
+            if decided is None:
+                break
+            moments["closed_at"] = decided
+            move(decided, leader, "decide_closing", "closed")
+            at = decided + timedelta(days=10 + rand() * 80)
+            if go(at):
+                moments["archived_at"] = at
+                move(at, leader, "archive", "archived")
+            break
+        c["status"] = status
+        extended_days = extended if "filed_at" in moments else 0
+        c["extended_days"] = str(extended_days)
+        due = _live_due(
+            status=status,
+            procedure="general",
+            extended_days=extended_days,
+            is_complex=is_complex,
+            major_public_interest=public,
+            **moments,
+        )
+        for name, moment in moments.items():
+            c[name] = _ts(moment)
+        c["due_at"] = _ts(due)
+        c["version"] = str(1 + len(events))
+        c["updated_at"] = _ts(events[-1][0] if events else registered)
+        chunk["cases"].append(self._case_row(**c))
+        self._count("general", status, due)
+        for at, actor, verb, frm, to, note in events:
+            self._event(
+                chunk,
+                at,
+                actor,
+                "case",
+                pk,
+                repr_,
+                "transition",
+                verb,
+                f'{{"status": "{frm}"}}',
+                f'{{"status": "{to}"}}',
+                note,
+            )
+
+    def _penalty(self, chunk, case_id, stage, kind, proposal):
+        pk = self._next("penalty")
+        chunk["penalties"].append(
+            (str(pk), str(case_id), stage, kind, _money_text(proposal.amount_of(kind)), "")
+        )
+        self.summary["penalties"] += 1
+
+
+class _CaseFacts:
+    """What `cases.rules.legal_review_reason` and `hearing_qualifies` read of a case."""
+
+    def __init__(self, party_type, is_complex, public):
+        self.party = type("PartyFacts", (), {"party_type": party_type})()
+        self.is_complex, self.major_public_interest, self.hearing_held_at = is_complex, public, None
+
+
+def _json_money(value):
+    return "null" if value is None else f'"{value:.2f}"'
+
+
+def json_dumps(value):
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _case_categories():
+    from enforcement.catalog.models import ViolationCategory
+
+    rows = ViolationCategory.objects.filter(is_active=True, parent__isnull=False, parent__is_active=True)
+    return [
+        {
+            "id": c.pk,
+            "code": c.code,
+            "name": c.name,
+            "simple": c.simple_procedure_allowed,
+            "legal_basis": c.legal_basis,
+            "penalty_basis": c.penalty_basis,
+            "min_individual": c.fine_min_individual,
+            "max_individual": c.fine_max_individual,
+            "min_organisation": c.fine_min_organisation,
+            "max_organisation": c.fine_max_organisation,
+        }
+        for c in rows.order_by("code")
+    ]
+
+
 # --- writing --------------------------------------------------------------------------------------------
 class _Writer:
-    """COPY on PostgreSQL (chunks formatted here, loaded by a thread while the next chunk is generated);
-    batched INSERTs elsewhere."""
+    """COPY on PostgreSQL (chunks formatted here, loaded by a thread while the next chunk is generated, or,
+    not `threaded`, at once: for a stream that asks the database questions while it generates, which must
+    not share the connection with a COPY in flight); batched INSERTs elsewhere."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, threaded=True):
         self.connection = connection
         self.postgres = connection.vendor == "postgresql"
+        self.threaded = self.postgres and threaded
         self.digest = hashlib.sha256()
         self.error = None
-        if self.postgres:
+        if self.threaded:
             self.raw = connection.connection
             self.queue = queue.Queue(maxsize=2)
             self.thread = threading.Thread(target=self._copy_loop, daemon=True)
@@ -1140,6 +2583,10 @@ class _Writer:
             null = "\\N"
             text = "\n".join("\t".join([null if v is None else v for v in row]) for row in rows) + "\n"
             self.digest.update(text.encode())
+            if not self.threaded:
+                with self.connection.cursor() as cursor:
+                    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
+                return
             self.queue.put((table, columns, io.StringIO(text)))
         else:
             for row in rows:
@@ -1149,7 +2596,7 @@ class _Writer:
                 cursor.executemany(sql, rows)
 
     def close(self):
-        if self.postgres:
+        if self.threaded:
             self.queue.put(None)
             self.thread.join()
         if self.error is not None:
@@ -1191,13 +2638,15 @@ def _is_superuser(cursor):
 def _flush_bench_tables(connection):
     from django.core.management.color import no_style
 
-    from complaints.models import Complaint
+    from cases.models import Case, CaseApproval, CaseEvidence, CasePenalty, Party
+    from complaints.models import Complaint, ComplaintLink
     from enforcement.audit.models import AuditEvent
     from enforcement.audit.services import allow_truncate
     from enforcement.documents.models import NumberCounter
     from enforcement.org.models import Grid, OrgUnit, User, UserRole
 
-    models = [AuditEvent, Complaint, NumberCounter, UserRole, Grid, User, OrgUnit]
+    case_models = [CasePenalty, CaseEvidence, CaseApproval, ComplaintLink, Case, Party]
+    models = case_models + [AuditEvent, Complaint, NumberCounter, UserRole, Grid, User, OrgUnit]
     tables = [m._meta.db_table for m in models]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
     allow_truncate(connection)  # the audit table refuses TRUNCATE otherwise; this is the bench's own database
@@ -1222,14 +2671,18 @@ def generate(
     chunk_size=50_000,
     fast=None,
     log=print,
+    cases=None,
 ):
-    """Empties the bench tables and loads the benchmark city (see the module docstring). Returns a Summary."""
+    """Empties the bench tables and loads the benchmark city (see the module docstring). Returns a Summary.
+    `cases` defaults to `cases_for(complaints)` (500,000 with 2 million complaints)."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from cases.models import NUMBER_SCOPE as CASE_SCOPE
+    from cases.models import Case, CaseApproval, CaseEvidence, CasePenalty, Party
     from complaints.choices import OPEN_STATUSES
-    from complaints.models import NUMBER_SCOPE, Complaint
+    from complaints.models import NUMBER_SCOPE, Complaint, ComplaintLink
     from enforcement.audit.models import AuditEvent
     from enforcement.documents.models import NumberCounter
 
@@ -1241,7 +2694,11 @@ def generate(
     summary.end = end
     postgres = connection.vendor == "postgresql"
     fast = postgres and (complaints >= FAST_THRESHOLD if fast is None else fast)
-    big_tables = [Complaint._meta.db_table, AuditEvent._meta.db_table]
+    cases = cases_for(complaints) if cases is None else cases
+    case_models = [Party, Case, CasePenalty, CaseEvidence, CaseApproval, ComplaintLink]
+    big_tables = [Complaint._meta.db_table, AuditEvent._meta.db_table] + [
+        m._meta.db_table for m in case_models
+    ]
     complaint_columns, complaint_extra = _columns(Complaint, COMPLAINT_COLUMNS)
     event_columns, event_extra = _columns(AuditEvent, EVENT_COLUMNS)
 
@@ -1319,6 +2776,69 @@ def generate(
         summary.seconds["load"] = time.monotonic() - load_started
         _log(log, f"loaded {complaints:,} complaints and {event_count:,} events", started)
 
+        cases_started = time.monotonic()
+        case_stream = _CaseStream(
+            city,
+            stream.deadlines,
+            stream,
+            cases=cases,
+            seed=seed,
+            start=start_utc,
+            end=end_utc,
+            full_history_days=full_history_days,
+            full_history_share=full_history_share,
+            content_types={
+                label: ContentType.objects.get_for_model(model).pk
+                for label, model in (
+                    ("case", Case),
+                    ("party", Party),
+                    ("approval", CaseApproval),
+                    ("complaint", Complaint),
+                )
+            },
+            extras={
+                "event": _columns(AuditEvent, CASE_EVENT_COLUMNS)[1],
+                "party": _columns(Party, PARTY_COLUMNS)[1],
+                "case": _columns(Case, CASE_COLUMNS)[1],
+                "evidence": _columns(CaseEvidence, EVIDENCE_COLUMNS)[1],
+                "approval": _columns(CaseApproval, APPROVAL_COLUMNS)[1],
+                "link": _columns(ComplaintLink, LINK_COLUMNS)[1],
+            },
+        )
+        tables = [
+            ("parties", Party, PARTY_COLUMNS),
+            ("cases", Case, CASE_COLUMNS),
+            ("penalties", CasePenalty, PENALTY_COLUMNS),
+            ("evidence", CaseEvidence, EVIDENCE_COLUMNS),
+            ("approvals", CaseApproval, APPROVAL_COLUMNS),
+            ("links", ComplaintLink, LINK_COLUMNS),
+            ("events", AuditEvent, CASE_EVENT_COLUMNS),
+        ]
+        columns_of = {key: _columns(model, known)[0] for key, model, known in tables}
+        case_writer = _Writer(connection, threaded=False)  # the law's answers (rules.py) are read meanwhile
+        written = 0
+        try:
+            for chunk in case_stream:
+                for key, model, _known in tables:
+                    if chunk[key]:
+                        case_writer.write(model._meta.db_table, columns_of[key], chunk[key])
+                written += len(chunk["cases"])
+                summary.case_events += len(chunk["events"])
+                if written % 100_000 == 0:
+                    _log(log, f"{written:,} cases", started)
+        finally:
+            case_writer.close()
+        NumberCounter.objects.bulk_create(
+            [
+                NumberCounter(scope=CASE_SCOPE, period=day.isoformat(), last=last)
+                for day, last in case_stream.sequences.items()
+            ]
+        )
+        summary.cases = written
+        summary.case_counts = case_stream.summary
+        summary.seconds["cases"] = time.monotonic() - cases_started
+        _log(log, f"loaded {written:,} cases, {summary.case_events:,} of their events", started)
+
         if dropped:
             index_started = time.monotonic()
             with connection.cursor() as cursor:
@@ -1330,7 +2850,7 @@ def generate(
         from django.core.management.color import no_style
 
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [Complaint, AuditEvent]):
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Complaint, AuditEvent, *case_models]):
                 cursor.execute(sql)
 
     analyze_started = time.monotonic()
@@ -1346,7 +2866,7 @@ def generate(
     summary.events = event_count
     summary.by_status = by_status
     summary.open, summary.overdue = open_count, overdue
-    summary.digest = writer.digest.hexdigest()
+    summary.digest = writer.digest.hexdigest() + case_writer.digest.hexdigest()[:16]
     _log(log, "done", started)
     return summary
 
@@ -1355,6 +2875,9 @@ def generate(
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--complaints", type=int, default=DEFAULT_COMPLAINTS)
+    parser.add_argument(
+        "--cases", type=int, help="cases to load (default: 500,000 with 2 million complaints, in proportion)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--end", help="ISO moment the data ends at (default: now)")
@@ -1387,6 +2910,7 @@ def main(argv=None):
         end=end,
         full_history_days=args.full_history_days,
         full_history_share=args.full_history_share,
+        cases=args.cases,
     )
     for line in summary.lines():
         print(line)

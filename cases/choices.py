@@ -53,6 +53,13 @@ OPEN_STATUSES = frozenset(
 FINAL_STATUSES = frozenset({S.NOT_FILED, S.CLOSED, S.ARCHIVED, S.NO_PENALTY, S.TRANSFERRED, S.REVOKED})
 # Statuses before the decision, in which the facts and the proposal may still change.
 BEFORE_DECISION = frozenset({S.LEAD, *DECISION_LIVE})
+# Ended without a penalty being carried out, or put away: nothing is added to the case any more.
+ENDED_STATUSES = frozenset({S.NOT_FILED, S.ARCHIVED, S.TRANSFERRED, S.REVOKED})
+# Who investigated a case, by its user fields: the registering officer, the two investigating officers, the
+# report's author. None of them approves, reviews, chairs a hearing or decides it (PRODUCT §1); the first two
+# gather its evidence and hold its deadlines.
+INVESTIGATOR_FIELDS = ("handler", "co_handler", "reported_by", "registered_by")
+HOLDER_FIELDS = ("handler", "co_handler")
 
 
 class CaseSource(models.TextChoices):
@@ -134,11 +141,16 @@ DISCUSSION_DECIDABLE = _guard(
     _("There is no collective discussion waiting for a bureau head who did not investigate the case."),
 )
 NOTICE_READY = _guard(
-    "can_notify",
+    "can_give_notice",
     _(
-        "The advance notice is given once the investigation report has been approved, and for a complex or "
-        "major case once the collective discussion has approved it (Administrative Penalty Law, Art. 57)."
+        "The advance notice is given once the investigation report has been approved (for a complex or major "
+        "case, by the collective discussion too, Art. 57), and the notice has been issued and its service "
+        "recorded on it (Administrative Penalty Law, Art. 44)."
     ),
+)
+HEARING_WAIVABLE = _guard(
+    "can_waive_hearing",
+    _("Only a hearing the party has requested and that has not been held can be withdrawn."),
 )
 HEARING_REQUESTABLE = _guard(
     "can_request_hearing",
@@ -240,6 +252,11 @@ TRANSITIONS = {
         HANDLERS,
         fields=(
             "report",
+            "facts",
+            "legal_basis",
+            "penalty_basis",
+            "is_complex",
+            "major_public_interest",
             "penalty_kinds",
             "fine",
             "confiscation_value",
@@ -323,6 +340,20 @@ TRANSITIONS = {
         style="secondary",
         done=_("Hearing recorded. A legal review is needed before the decision (Art. 58)."),
     ),
+    "withdraw_hearing": Transition(  # Art. 64(6): withdrawn, or the party did not come: the right is waived
+        _("Record hearing withdrawn"),
+        frozenset({S.NOTIFIED}),
+        None,
+        HANDLERS | LINE,
+        fields=("reason",),
+        required=("reason",),
+        guard=HEARING_WAIVABLE,
+        style="secondary",
+        confirm=_(
+            "Record that the party withdrew the hearing request or did not attend? The hearing right is then waived."
+        ),
+        done=_("Hearing recorded as withdrawn."),
+    ),
     "request_legal_review": Transition(  # Art. 58 after a hearing, or when the first review was not legal
         _("Request legal review"),
         frozenset({S.NOTIFIED}),
@@ -359,6 +390,7 @@ TRANSITIONS = {
         fields=("decision", "opinion"),
         required=("decision",),
         guard=DECISION_DECIDABLE,
+        confirm=_("Record your decision on the proposed penalty? An approved decision is final."),
         done=_("Decision recorded."),
     ),
     "decide_no_penalty": Transition(  # 不予处罚 (Art. 30–33)
@@ -374,7 +406,7 @@ TRANSITIONS = {
     ),
     "transfer": Transition(  # 移送 (Art. 27)
         _("Transfer"),
-        frozenset({S.LEAD, S.FILED, S.INVESTIGATING, S.REVIEW}),
+        frozenset({S.LEAD, S.FILED, S.INVESTIGATING, S.REVIEW, S.DISCUSSION, S.NOTIFIED}),
         S.TRANSFERRED,
         LINE,
         fields=("transferred_to", "reason"),
@@ -423,6 +455,9 @@ TRANSITIONS = {
         HANDLERS,
         fields=("note",),
         guard=DECISION_SERVED,
+        confirm=_(
+            "Record that the penalty decision has been served? The periods for payment and appeal then run."
+        ),
         done=_("Service recorded. The party has 15 days to pay a fine."),
     ),
     "execute": Transition(
@@ -451,6 +486,7 @@ TRANSITIONS = {
         fields=("decision", "opinion"),
         required=("decision",),
         guard=CLOSING_DECIDABLE,
+        confirm=_("Record your decision on closing this case?"),
         done=_("Closing decided."),
     ),
     "archive": Transition(
@@ -460,6 +496,7 @@ TRANSITIONS = {
         LINE,
         fields=("note",),
         style="secondary",
+        confirm=_("Archive this case? Nothing can be added to it afterwards."),
         done=_("Archived."),
     ),
     # --- simple procedure: after the on-the-spot decision -----------------------------------------------

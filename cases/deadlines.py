@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.notifications.registry import DeadlineKind, register
 from enforcement.org.choices import Role
 
-from .choices import DECISION_LIVE, CaseStatus
+from .choices import DECISION_LIVE, HOLDER_FIELDS, CaseStatus
 
 S = CaseStatus
-HOLDERS = ("handler", "co_handler")
+HOLDERS = HOLDER_FIELDS
 FALLBACK = (Role.SQUAD_LEADER,)
 
 

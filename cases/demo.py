@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from enforcement.catalog.models import ViolationCategory
+from enforcement.documents.services import issue_document, record_service
 from enforcement.org.models import User
 
 from . import services
@@ -147,6 +148,8 @@ def seed():
         case = services.decide_review(
             case, by=leader, decision="approved", opinion="事实清楚，同意拟处罚意见。"
         )
+        notice = issue_document(case, "advance_notice", by=officer)
+        record_service(notice, by=officer, method="in_person", recipient=parties["shop"].legal_representative)
         services.notify(case, by=officer)
         created += 1
     del reviewer, head

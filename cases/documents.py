@@ -40,6 +40,8 @@ from .choices import (
     Procedure,
 )
 from .models import CLOSING_KIND, FILING_KIND
+from .permissions import sees_id_numbers
+from .rules import can_notify
 
 S = CaseStatus
 K = PenaltyKind
@@ -330,7 +332,7 @@ def advance_notice_context(case):
         "notified_at": paper_date(case.notified_at),
         "hearing_right": hearing,
         "hearing_period": chinese_count(get_int("hearing_request_working_days")) + "个工作日",
-        "hearing_request_due": paper_date(case.hearing_request_due_at) if hearing else "",
+        "statement_period": chinese_count(get_int("statement_working_days")) + "个工作日",
     }
 
 
@@ -416,7 +418,7 @@ def _general(case):
 
 
 def _closing_proposed(case):
-    return _general(case) and (
+    return (_general(case) or case.status == S.EXECUTING or case.status == S.CLOSED) and (
         _approval(case, CLOSING_KIND, ApprovalDecision.PENDING, ApprovalDecision.APPROVED) is not None
     )
 
@@ -451,10 +453,11 @@ STEPS = {
         ),
     ),
     "advance_notice": Step(
-        lambda c: _general(c) and c.status in NOTIFIED_ON and c.notified_at is not None,
+        lambda c: _general(c) and c.status in {S.REVIEW, S.DISCUSSION} and can_notify(c, None),
         _(
-            "The advance notice of penalty is issued once the advance notice has been given on the case, after "
-            "its review (Administrative Penalty Law, Art. 44)."
+            "The advance notice of penalty is issued once the investigation report has been approved (and, for a "
+            "complex or major case, the collective discussion), before the party is notified (Administrative "
+            "Penalty Law, Art. 44, 57)."
         ),
     ),
     "hearing_notice": Step(
@@ -517,6 +520,13 @@ PENALTY_BASIS = Field("penalty_basis", _("penalty basis"))
 CORRECTION = Field("correction_order", _("order to correct"))
 
 
+# A case's papers carry the party's full ID number: only the roles that work on cases read them (the intake
+# desk and statisticians see that a paper was issued, not its content).
+PAPERS_READ_BY = _(
+    "Only the roles that work on cases read a case's papers: they carry the party's ID number."
+)
+
+
 def case_document(doc_type, fields, context, roles=ISSUERS, **options):
     return register(
         DocumentSpec(
@@ -527,7 +537,7 @@ def case_document(doc_type, fields, context, roles=ISSUERS, **options):
             context=context,
             template=f"cases/documents/{doc_type}.html",
             roles=roles,
-            **options,
+            **{"may_read": sees_id_numbers, "read_message": PAPERS_READ_BY, **options},
         )
     )
 
@@ -593,7 +603,6 @@ ADVANCE_NOTICE = case_document(
         LEGAL_BASIS,
         PENALTY_BASIS,
         Field("penalty", _("proposed penalty")),
-        Field("hearing_request_due", _("hearing request window ends"), required=False),
     ),
     advance_notice_context,
     once=True,

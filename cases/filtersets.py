@@ -21,6 +21,7 @@ from .choices import CaseSource, CaseStatus, Procedure
 from .models import Case, Party
 
 MIN_TERM_CHARS = 2
+ADDRESS_TERM_CHARS = 3  # a trigram index finds nothing shorter: a two-character place would read every case
 
 
 class DueState:
@@ -66,11 +67,15 @@ class CaseFilterSet(django_filters.FilterSet):
         term = (value or "").strip()
         if not term:
             return queryset
-        upper = term.upper()
-        parties = Party.objects.filter(
-            Q(id_number=upper) | Q(credit_code=upper) | Q(name__startswith=term)
-        ).values_list("pk", flat=True)[:200]
-        return queryset.filter(Q(number=upper) | Q(party_id__in=list(parties)) | Q(address__contains=term))
+        # The party register's own search (PartyQuerySet.search), as a subquery: every case of every
+        # matching party, however common the name.
+        parties = Party.objects.search(term).values("pk")
+        found = Q(number=term.upper()) | Q(party__in=parties)
+        if (
+            len(term) >= ADDRESS_TERM_CHARS
+        ):  # the place through its trigram index (migration 0003, PostgreSQL)
+            found |= Q(address__contains=term)
+        return queryset.filter(found)
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category_id__in=category_family(value))

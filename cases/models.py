@@ -4,6 +4,7 @@ moment, the penalties proposed and decided, the evidence and the approval record
 Only services.py changes a case's status; the law's conditions are in rules.py; the transition table is
 choices.TRANSITIONS."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enforcement.approvals.models import ApprovalDecision, ApprovalRecord, approval_constraints
 from enforcement.approvals.registry import choices as approval_kinds
@@ -27,6 +29,7 @@ from enforcement.versioning import VersionedModel
 from .choices import (
     BEFORE_DECISION,
     DECISION_LIVE,
+    INVESTIGATOR_FIELDS,
     OPEN_STATUSES,
     CaseSource,
     CaseStatus,
@@ -58,6 +61,10 @@ CLOSING_KIND = "case_closing"  # 结案审批
 REVIEW_KINDS = frozenset({REPORT_REVIEW_KIND, LEGAL_REVIEW_KIND})
 
 
+# An ID number, a credit code or a phone number: letters and digits only (a name has other characters).
+IDENTIFIER = re.compile(r"[0-9A-Z]{6,18}")
+
+
 # --- parties (当事人) ----------------------------------------------------------------------------------
 class PartyQuerySet(CityWideQuerySet):
     """The city's one register of parties: a repeat offender is the same party in every district. Who sees
@@ -65,12 +72,18 @@ class PartyQuerySet(CityWideQuerySet):
     through Case.objects.visible_to."""
 
     def search(self, text):
+        """By an identifier (ID number, credit code, phone: exact, through their indexes) or by the start of the
+        name (a range on `party_name`, which also gives the order). Not one OR of the four: under the database's
+        collation a prefix LIKE is no index range, and the OR made PostgreSQL scan all the parties (bench/
+        RESULTS.md: 40–190 ms at 350,000 parties, against 1 ms)."""
         text = (text or "").strip()
         if not text:
             return self
         upper = text.upper()
-        return self.filter(
-            Q(id_number=upper) | Q(credit_code=upper) | Q(name__startswith=text) | Q(phone=text)
+        if IDENTIFIER.fullmatch(upper):
+            return self.filter(Q(id_number=upper) | Q(credit_code=upper) | Q(phone=text))
+        return self.filter(name__gte=text, name__lt=text + "\U0010ffff", name__startswith=text).order_by(
+            "name", "id"
         )
 
 
@@ -318,10 +331,11 @@ class Case(VersionedModel):
     hearing_place = models.CharField(_("hearing place"), max_length=255, blank=True)
     hearing_chair = _user(_("hearing chair"))
     hearing_held_at = _moment(_("hearing held at"))
+    hearing_withdrawn_at = _moment(_("hearing withdrawn at"))  # Art. 64(6): the right waived
     hearing_record = models.TextField(_("hearing record"), blank=True)
     # The decision.
-    decided_at = _moment(_("decided at"))
-    decided_by = _user(_("decided by"))
+    decided_at = _moment(pgettext_lazy("case", "decided at"))  # 处罚决定时间, not an approval's 审批时间
+    decided_by = _user(pgettext_lazy("case", "decided by"))
     fine_decided = models.DecimalField(_("fine decided"), null=True, blank=True, **MONEY)  # lists and totals
     first_violation = models.BooleanField(_("first minor violation corrected in time"), default=False)
     service_due_at = _moment(_("service due"))  # Art. 61: 7 working days
@@ -337,7 +351,7 @@ class Case(VersionedModel):
     # Other outcomes.
     outcome_reason = models.TextField(_("reason"), blank=True)  # not filed, no penalty, transfer, revocation
     transferred_to = models.CharField(_("transferred to"), max_length=200, blank=True)
-    closed_at = _moment(_("closed at"))
+    closed_at = _moment(pgettext_lazy("case", "closed at"))  # 结案, not a complaint's 办结
     archived_at = _moment(_("archived at"))
     # The live deadline (null when none is): what lists sort and filter by.
     due_at = models.DateTimeField(_("due"), null=True, blank=True, editable=False)
@@ -418,7 +432,7 @@ class Case(VersionedModel):
     def investigators(self):
         """The ids of the case's investigating officers (and the one who registered it): they do not approve,
         review, chair a hearing or decide it (PRODUCT §1)."""
-        return {self.handler_id, self.co_handler_id, self.reported_by_id} - {None}
+        return {getattr(self, f"{name}_id") for name in INVESTIGATOR_FIELDS} - {None}
 
     def clean(self):
         errors = {}
@@ -495,6 +509,12 @@ class Case(VersionedModel):
 
     def can_notify(self, user):
         return _rules().can_notify(self, user)
+
+    def can_give_notice(self, user):
+        return _rules().can_give_notice(self, user)
+
+    def can_waive_hearing(self, user):
+        return _rules().can_waive_hearing(self, user)
 
     def can_request_hearing(self, user):
         return _rules().can_request_hearing(self, user)

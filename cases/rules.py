@@ -75,6 +75,12 @@ def bureau_filing_due(decided_at):
 
 
 # --- the act and the people -------------------------------------------------------------------------------
+def discovered_on(case):
+    """Art. 36 counts to when the act was discovered: the complaint's receipt, or the lead's registration."""
+    moment = case.complaint.received_at if case.complaint_id else case.registered_at
+    return timezone.localdate(moment)
+
+
 def limitation_problem(act_date, harms_safety=False, on=None):
     """Art. 36: no penalty for an act not discovered within 2 years (5 where life, health or financial safety
     was harmed), counted from the act or the day a continuing act ended."""
@@ -379,6 +385,19 @@ def hearing_schedule_problems(case, hearing_at, chair, now=None):
 
 
 # --- legal review (Art. 58) -------------------------------------------------------------------------------
+def first_violation_problem(case):
+    """Art. 33: "first violation" only for a party never penalised before, in any district."""
+    from .models import Case
+
+    earlier = Case.objects.filter(party_id=case.party_id, decided_at__isnull=False).exclude(pk=case.pk)
+    if not earlier.exclude(status="no_penalty").exists():
+        return None
+    return _(
+        "The party has been penalised before, so this is not a first violation (Administrative Penalty Law, "
+        "Art. 33)."
+    )
+
+
 def legal_review_reason(case, proposal=None):
     """Why Art. 58 makes a legal review by a legal reviewer mandatory before the decision, or None."""
     proposal = proposal or Proposal.of(case, PenaltyStage.NOTIFIED)
@@ -441,11 +460,27 @@ def extension_time_problem(case, now=None):
     ) % {"due": timezone.localtime(case.decision_due_at).strftime("%Y-%m-%d")}
 
 
-def hearing_pending_problem(case, now=None):
-    """Art. 64: a requested hearing is held before the decision; a party entitled to one has the 5 working
-    days to ask."""
+def statement_due(case):
+    """Art. 45, 62: the party states and defends within a few working days of receiving the notice."""
+    return calendar.due_after(case.notified_at, get_int("statement_working_days"), PeriodUnit.WORKING_DAYS)
+
+
+def statement_problem(case, now=None):
+    """Art. 62: no decision before the party has been heard, or has let the statement period pass."""
     now = now or timezone.now()
-    if case.hearing_requested_at and not case.hearing_held_at:
+    if case.statement or case.notified_at is None or now > statement_due(case):
+        return None
+    return _(
+        "The party may state and defend until %(end)s: record their statement (or that they waive it), or decide "
+        "after that (Administrative Penalty Law, Art. 45, 62)."
+    ) % {"end": timezone.localtime(statement_due(case)).strftime("%Y-%m-%d")}
+
+
+def hearing_pending_problem(case, now=None):
+    """Art. 64: a requested hearing is held (or withdrawn) before the decision; a party entitled to one has the
+    5 working days to ask."""
+    now = now or timezone.now()
+    if case.hearing_requested_at and not case.hearing_held_at and not case.hearing_withdrawn_at:
         return _(
             "The party asked for a hearing: hold and record it before deciding (Administrative Penalty Law, Art. 64)."
         )
@@ -470,6 +505,7 @@ def decision_problems(case, proposal, now=None):
         return next(iter(field_errors.values()))
     return (
         decision_time_problem(case, now)
+        or statement_problem(case, now)
         or hearing_pending_problem(case, now)
         or legal_review_problem(case, proposal)
         or not_more_than_notified_problem(proposal, notified)
@@ -509,16 +545,41 @@ def can_notify(case, user):
     return case.status == "review"
 
 
+def advance_notice_document(case):
+    """The live advance notice (事先告知书) of the case, with its proof of service, or None."""
+    from enforcement.documents.models import Document
+
+    return (
+        Document.objects.of(case).live().filter(doc_type="advance_notice").select_related("service").first()
+    )
+
+
+def can_give_notice(case, user):
+    """The notice may be given once it may be issued (can_notify), and has been issued and served."""
+    if not can_notify(case, user):
+        return False
+    document = advance_notice_document(case)
+    return document is not None and hasattr(document, "service")
+
+
+def can_waive_hearing(case, user):
+    return (
+        case.hearing_requested_at is not None
+        and case.hearing_held_at is None
+        and case.hearing_withdrawn_at is None
+    )
+
+
 def can_request_hearing(case, user):
     return case.hearing_requested_at is None and hearing_qualifies(case)
 
 
 def can_schedule_hearing(case, user):
-    return case.hearing_requested_at is not None and case.hearing_held_at is None
+    return can_waive_hearing(case, user)
 
 
 def can_record_hearing(case, user):
-    return case.hearing_at is not None and case.hearing_held_at is None
+    return case.hearing_at is not None and case.hearing_held_at is None and case.hearing_withdrawn_at is None
 
 
 def can_request_legal_review(case, user):
@@ -562,7 +623,10 @@ def can_record_service(case, user):
 
 
 def can_request_closing(case, user):
-    return case.procedure == Procedure.GENERAL and _none_pending(case, CLOSING_KIND)
+    # A simple case whose fine is paid at the bank waits in `executing` and is closed the same way.
+    return (case.procedure == Procedure.GENERAL or case.status == "executing") and _none_pending(
+        case, CLOSING_KIND
+    )
 
 
 def can_decide_closing(case, user):

@@ -30,7 +30,9 @@ from enforcement.workflow.exceptions import TransitionNotAllowed
 from . import rules
 from .approvals import CLOSING, DECISION, DISCUSSION, EXTENSION, FILING, LEGAL_REVIEW, REPORT_REVIEW
 from .choices import (
+    ENDED_STATUSES,
     HANDLERS,
+    HOLDER_FIELDS,
     CaseSource,
     CaseStatus,
     EvidenceType,
@@ -86,14 +88,25 @@ def register_party(*, by, **fields):
         known = Party.objects.filter(id_number=data["id_number"]).first()
     elif data["credit_code"]:
         known = Party.objects.filter(credit_code=data["credit_code"]).first()
-    if known is not None:
-        return known
-    party = Party(created_by=by, **data)
-    party.full_clean(exclude=["created_by"])
-    with transaction.atomic():
-        party.save()
-        record_event(party, AuditAction.CREATE, actor=by, after=snapshot(party))
-    return party
+    if known is None:
+        party = Party(created_by=by, **data)
+        party.full_clean(exclude=["created_by"])  # a number registered meanwhile: its unique check says so
+        with transaction.atomic():
+            party.save()
+            record_event(party, AuditAction.CREATE, actor=by, after=snapshot(party))
+        return party
+    if known.party_type != data["party_type"] or (data["name"] and known.name != data["name"]):
+        field = "id_number" if data["id_number"] else "credit_code"
+        raise ValidationError(
+            {
+                field: _(
+                    "This number is registered to %(name)s: choose that party from the register, or check the "
+                    "number."
+                )
+                % {"name": known.name}
+            }
+        )
+    return known
 
 
 def edit_party(party, *, by, changes, version=None):
@@ -332,7 +345,7 @@ def request_filing(case, *, by, reason, version=None):
     _required(reason=_text(reason))
 
     def change(c):
-        problem = rules.limitation_problem(c.act_date, c.harms_safety)
+        problem = rules.limitation_problem(c.act_date, c.harms_safety, on=rules.discovered_on(c))
         if problem:
             _refuse(problem)
         request_approval(FILING, c, by=by, reason=reason, due_at=c.filing_due_at)
@@ -347,7 +360,7 @@ def decide_filing(case, *, by, decision, opinion="", version=None):
 
     def change(c):
         if decision == APPROVED:
-            problem = rules.limitation_problem(c.act_date, c.harms_safety)
+            problem = rules.limitation_problem(c.act_date, c.harms_safety, on=rules.discovered_on(c))
             if problem:
                 _refuse(problem)
         approval = decide_approval(
@@ -404,7 +417,7 @@ def _proposal_from(case, penalty_kinds, fine, confiscation_value, penalty_detail
 
 
 def _investigator_only(c, by):
-    if by.pk not in {c.handler_id, c.co_handler_id}:
+    if by.pk not in {getattr(c, f"{name}_id") for name in HOLDER_FIELDS}:
         raise PermissionDenied(_("Only the case's investigating officers take this step."))
 
 
@@ -418,9 +431,15 @@ def submit_report(
     fine=None,
     confiscation_value=None,
     penalty_detail="",
+    facts="",
+    legal_basis="",
+    penalty_basis="",
+    is_complex=None,
+    major_public_interest=None,
     version=None,
 ):
-    """调查终结报告 with the proposed penalty. It goes to a legal reviewer when Art. 58 makes a legal review
+    """调查终结报告 with the proposed penalty, and the facts as the investigation found them (the decision states
+    these, not the lead's first account), with the basis and the Art. 57/58 flags confirmed or corrected. It goes to a legal reviewer when Art. 58 makes a legal review
     mandatory (major public interest, complex, a large fine), else to the unit's supervisors."""
     _required(
         report=_text(report),
@@ -439,6 +458,12 @@ def submit_report(
                     "Add the evidence gathered before submitting the report (Administrative Penalty Law, Art. 54)."
                 )
             )
+        for name, value in (("facts", facts), ("legal_basis", legal_basis), ("penalty_basis", penalty_basis)):
+            if _text(value):
+                setattr(c, name, _text(value))
+        for name, value in (("is_complex", is_complex), ("major_public_interest", major_public_interest)):
+            if value is not None:
+                setattr(c, name, bool(value))
         proposal = _proposal_from(
             c, penalty_kinds, fine, confiscation_value, penalty_detail, correction_order
         )
@@ -497,12 +522,16 @@ def decide_discussion(case, *, by, decision, opinion, version=None):
 
 
 def notify(case, *, by, note="", version=None):
-    """事先告知 (Art. 44): the intended penalty, facts, basis and rights; the hearing window starts."""
+    """事先告知 (Art. 44): the party has received the advance notice of the intended penalty, facts, basis and
+    rights (its proof of service is recorded on the paper); the statement period and, where the penalty gives
+    the right, the hearing window (Art. 63-64) count from when it was served."""
 
     def change(c):
         _investigator_only(c, by)
-        c.notified_at = timezone.now()
-        c.hearing_request_due_at = rules.hearing_request_due(c.notified_at)
+        c.notified_at = rules.advance_notice_document(c).service.effective_at
+        c.hearing_request_due_at = (
+            rules.hearing_request_due(c.notified_at) if rules.hearing_qualifies(c) else None
+        )
 
     return WORKFLOW.run(case, "notify", by=by, change=change, version=version, note=note)
 
@@ -556,6 +585,16 @@ def record_hearing(case, *, by, hearing_record, version=None):
         c.hearing_record, c.hearing_held_at = _text(hearing_record), timezone.now()
 
     return WORKFLOW.run(case, "record_hearing", by=by, change=change, version=version)
+
+
+def withdraw_hearing(case, *, by, reason, version=None):
+    """Art. 64(6): the party withdrew the request, or did not attend without good reason: the right is waived."""
+    _required(reason=_text(reason))
+
+    def change(c):
+        c.hearing_withdrawn_at = timezone.now()
+
+    return WORKFLOW.run(case, "withdraw_hearing", by=by, change=change, version=version, note=reason)
 
 
 def request_legal_review(case, *, by, reason, version=None):
@@ -639,6 +678,10 @@ def decide_no_penalty(case, *, by, reason, first_violation=False, version=None):
         problem = rules.separation_problem(c, by, _("decide"))
         if problem:
             raise PermissionDenied(problem)
+        if first_violation:
+            problem = rules.first_violation_problem(c)
+            if problem:
+                _refuse(problem)
         c.outcome_reason, c.first_violation = _text(reason), bool(first_violation)
         c.decided_at, c.decided_by = timezone.now(), by
 
@@ -690,6 +733,10 @@ def decide_extension(case, *, by, decision, opinion="", version=None):
     _required(decision=decision)
 
     def change(c):
+        if decision == APPROVED:
+            problem = rules.extension_time_problem(c)
+            if problem:
+                _refuse(problem)
         approval = decide_approval(
             pending_for(c, EXTENSION) or EXTENSION, c, by=by, decision=decision, opinion=opinion
         )
@@ -783,6 +830,7 @@ WORKFLOW.services.update(
         "schedule_hearing": schedule_hearing,
         "record_hearing": record_hearing,
         "request_legal_review": request_legal_review,
+        "withdraw_hearing": withdraw_hearing,
         "request_decision": request_decision,
         "decide": decide,
         "decide_no_penalty": decide_no_penalty,
@@ -811,17 +859,27 @@ def add_evidence(case, upload, *, by, evidence_type, description="", **capture):
         raise Http404
     if not by.has_role(*EVIDENCE_ROLES):
         raise PermissionDenied(_("Your role does not allow adding evidence."))
-    if case.status in {S.NOT_FILED, S.ARCHIVED, S.TRANSFERRED, S.REVOKED}:
-        raise TransitionNotAllowed(_("Evidence is added while the case is open, not once it has ended."))
     if evidence_type not in EvidenceType.values:
         raise ValidationError({"evidence_type": _("Choose one of the listed types of evidence.")})
-    return store_attachment(
-        CaseEvidence,
-        case,
-        upload,
-        by=by,
-        evidence_type=evidence_type,
-        description=_text(description)[:500],
-        after_decision=case.decided_at is not None,
-        **capture,
-    )
+    with transaction.atomic():
+        # Locked: an item added while the case is being decided is counted on the right side of the decision.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status in ENDED_STATUSES:
+            raise TransitionNotAllowed(_("Evidence is added while the case is open, not once it has ended."))
+        if locked.before_decision and by.pk not in locked.investigators:
+            raise PermissionDenied(
+                _(
+                    "Evidence is gathered by the case's investigating officers (Administrative Penalty Law, "
+                    "Art. 42): those who review or decide the case do not gather it."
+                )
+            )
+        return store_attachment(
+            CaseEvidence,
+            locked,
+            upload,
+            by=by,
+            evidence_type=evidence_type,
+            description=_text(description)[:500],
+            after_decision=locked.decided_at is not None,
+            **capture,
+        )

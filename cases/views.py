@@ -4,11 +4,14 @@ with its approval chain, evidence, action forms, documents and timeline, and the
 Every page reads cases through `Case.objects.visible_to(request.user)` (out of scope → 404) and every change
 goes through the same service function as the API (cases/services.py)."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +24,7 @@ from enforcement.catalog.models import ViolationCategory
 from enforcement.documents.choices import DocumentStatus
 from enforcement.documents.models import Document
 from enforcement.files.views import serve_attachment, too_large, upload_view
+from enforcement.filters import filter_list, query_without
 from enforcement.keyset import paginate
 from enforcement.org.cached import units_for
 from enforcement.workflow.exceptions import TransitionNotAllowed
@@ -32,7 +36,7 @@ from .choices import CaseStatus, PenaltyStage, Procedure
 from .filtersets import ORDERINGS, CaseFilterSet
 from .forms import EvidenceForm, LeadForm, OnTheSpotForm, PartySearchForm, party_field
 from .models import Case, CaseEvidence, Party
-from .permissions import identifier_for, sees_id_numbers
+from .permissions import id_number_for, identifier_for
 from .workflow import WORKFLOW
 
 PAGE_SIZE = 25
@@ -56,37 +60,37 @@ def can_open_cases(user):
     return user.has_role(*services.REGISTER_ROLES)
 
 
-def _identifier(party, user):
-    """The party's identifier as this user may see it on its own page: the ID number in full for case roles."""
-    return identifier_for(party, user, full=True)
+class PartyStanding(NamedTuple):
+    """What `user` reads of a party on its own page (the page and the API alike)."""
+
+    full: bool  # the ID number in full: the user sees one of the party's cases, or registered the party
+    earlier_citywide: int  # the party's decided cases in the whole city (counted, never shown)
+    earlier_in_scope: int  # of them, those in the user's units
+
+
+def party_standing(party, user):
+    """Two counting queries on the (party, registered_at) index. The full ID number is for whoever works on
+    one of the party's cases or registered them, not for every case role of the city (ids are sequential:
+    the whole register would read); whether the party offends again is the city's count (a first violation,
+    Administrative Penalty Law Art. 33), while the cases themselves stay in their units."""
+    decided = Q(decided_at__isnull=False)
+    mine = (
+        Case.objects.visible_to(user)
+        .filter(party=party)
+        .aggregate(seen=Count("pk"), decided=Count("pk", filter=decided))
+    )
+    return PartyStanding(
+        full=bool(mine["seen"]) or party.created_by_id == user.pk,
+        earlier_citywide=Case.objects.filter(decided, party=party).count(),
+        earlier_in_scope=mine["decided"],
+    )
 
 
 # --- list ----------------------------------------------------------------------------------------------
-def _filtered(request, base):
-    """The shared FilterSet on the query string (empty "any" choices dropped); invalid filters match
-    nothing and show their errors rather than quietly showing everything."""
-    params = request.GET.copy()
-    for key in list(params):
-        values = [v for v in params.getlist(key) if v.strip()]
-        if values:
-            params.setlist(key, values)
-        else:
-            del params[key]
-    filterset = CaseFilterSet(params, queryset=base, request=request)
-    return filterset, (filterset.qs if filterset.is_valid() else base.none())
-
-
-def _without(params, *names):
-    params = params.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
-
-
 @login_required
 def case_list(request):
     base = Case.objects.visible_to(request.user).for_list_rows()
-    filterset, queryset = _filtered(request, base)
+    filterset, queryset = filter_list(CaseFilterSet, request, base)
     ordering_key = ORDERINGS.key_for(request.GET.get("ordering"))
     searching = bool((request.GET.get("q") or "").strip())
     try:
@@ -98,7 +102,7 @@ def case_list(request):
             count=not searching,  # a search stops at its page: it is not counted
         )
     except ValidationError:
-        return redirect(f"{reverse('cases:list')}?{_without(request.GET, 'cursor')}")
+        return redirect(f"{reverse('cases:list')}?{query_without(request.GET, 'cursor')}")
     form = filterset.form
     for name in ("q", "registered_from", "registered_to"):
         form.fields[name].widget.attrs["class"] = "form-control"
@@ -120,7 +124,7 @@ def case_list(request):
             "category_groups": category_groups(),
             "units": units_for(request.user),
             "more_filters_open": more,
-            "first_query": _without(request.GET, "cursor"),
+            "first_query": query_without(request.GET, "cursor"),
             "can_open": can_open_cases(request.user),
         },
     )
@@ -131,7 +135,9 @@ def case_export(request):
     """The filtered list as CSV (cases/exports.py: ID numbers masked, formula-like cells neutralised)."""
     from .exports import export_cases
 
-    _filterset, queryset = _filtered(request, Case.objects.visible_to(request.user).for_list())
+    _filterset, queryset = filter_list(
+        CaseFilterSet, request, Case.objects.visible_to(request.user).for_list()
+    )
     return export_cases(queryset, request.user)
 
 
@@ -343,7 +349,7 @@ def _detail_context(request, case, *, bound=None, evidence_form=None):
     )
     return {
         "case": case,
-        "party_identifier": _identifier(case.party, user),
+        "party_identifier": identifier_for(case.party, user, full=True),  # the user sees the case
         "earlier_cases": earlier,
         "action_forms": action_forms(WORKFLOW, case, user, bound=bound),
         "approvals": approvals,
@@ -429,7 +435,7 @@ def party_list(request):
     parties = []
     if form.is_valid() and form.cleaned_data["q"]:
         parties = [
-            (party, _identifier(party, request.user))
+            (party, party.identifier)  # a list masks: the full number only on the party's own page
             for party in Party.objects.visible_to(request.user)
             .search(form.cleaned_data["q"])
             .order_by("name", "id")[:PARTY_PAGE_SIZE]
@@ -452,15 +458,19 @@ def party_detail(request, pk):
         .for_list()
         .order_by("-registered_at", "-id")[:PARTY_PAGE_SIZE]
     )
+    standing = party_standing(party, request.user)
+    identifier = identifier_for(party, request.user, full=standing.full)
     return render(
         request,
         "cases/party_detail.html",
         {
             "party": party,
-            "identifier": _identifier(party, request.user),
-            "masked": not party.is_organisation and not sees_id_numbers(request.user),
+            "identifier": identifier,
+            "masked": not party.is_organisation and id_number_for(party, request.user, full=standing.full)[1],
             "cases": cases,
             "limit": PARTY_PAGE_SIZE,
+            "earlier_citywide": standing.earlier_citywide,
+            "earlier_in_scope": standing.earlier_in_scope,
         },
     )
 

@@ -109,15 +109,24 @@ def person_api_field(required):
     )
 
 
-def flag_form_field(label):
+def flag_form_field(label, field=None):
+    """A yes/no input; with `field`, it starts as the case has it (a report confirms or corrects the flag)."""
+
     def build(required, user, case):
-        return forms.BooleanField(label=label, required=False)
+        initial = bool(getattr(case, field)) if field else False
+        return forms.BooleanField(label=label, required=False, initial=initial)
 
     return build
 
 
 def flag_api_field(required):
     return serializers.BooleanField(required=False, default=False)
+
+
+def kept_flag_api_field(required):
+    return serializers.BooleanField(
+        required=False, allow_null=True, help_text=_("Absent: as the case has it.")
+    )
 
 
 INPUTS = {
@@ -139,6 +148,17 @@ INPUTS = {
     "hearing_place": Text(_("Hearing place"), max_length=255, rows=1),
     "chair": Custom(person_form_field(_("Hearing chair")), person_api_field),
     "hearing_record": Text(_("Hearing record"), max_length=20000, rows=4),
+    "facts": Text(_("Facts found (empty: as registered)"), max_length=20000, rows=4),
+    "legal_basis": Text(_("Provision violated (empty: as registered)"), max_length=4000),
+    "penalty_basis": Text(_("Penalty provision (empty: as registered)"), max_length=4000),
+    "is_complex": Custom(
+        flag_form_field(_("Complex or major case (collective discussion, Art. 57)"), "is_complex"),
+        kept_flag_api_field,
+    ),
+    "major_public_interest": Custom(
+        flag_form_field(_("Involves major public interest (legal review, Art. 58)"), "major_public_interest"),
+        kept_flag_api_field,
+    ),
     "first_violation": Custom(
         flag_form_field(_("First minor violation, corrected in time (Art. 33)")), flag_api_field
     ),

@@ -41,6 +41,17 @@ def step_of(case):
     return BY_STATUS.get(case.status, "")
 
 
+def step_condition(step):
+    """`step_of` as a condition on (status, procedure), for the database to filter by before the queue is
+    cut to its length; None for a step the cases do not have."""
+    if step == "case_file_with_bureau":
+        return Q(status=S.DECIDED, procedure=Procedure.SIMPLE)
+    if step == "case_serve":
+        return Q(status=S.DECIDED) & ~Q(procedure=Procedure.SIMPLE)
+    statuses = sorted(status for status, key in BY_STATUS.items() if key == step)
+    return Q(status__in=statuses) if statuses else None
+
+
 def _steps(user):
     if not user.roles & (HANDLERS | LINE):
         return []
@@ -54,6 +65,11 @@ def cases_waiting(user, step=""):
     if not roles & (HANDLERS | LINE):
         return []
     visible = Case.objects.visible_to(user)
+    if step:
+        condition = step_condition(step)
+        if condition is None:
+            return []
+        visible = visible.filter(condition)
     wanted = Q()
     if roles & HANDLERS:
         wanted |= (Q(handler=user) | Q(co_handler=user)) & Q(status__in=sorted(OPEN_STATUSES))
@@ -82,8 +98,6 @@ def cases_waiting(user, step=""):
     items = []
     for case in rows:
         key = step_of(case)
-        if step and key != step:
-            continue
         items.append(
             WorkItem(
                 title=f"{case.number} {case.party.name}",

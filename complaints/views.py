@@ -19,6 +19,7 @@ from enforcement.catalog.cached import category_groups
 from enforcement.exports import csv_response
 from enforcement.files.pending import KeptUploads
 from enforcement.files.views import serve_attachment, too_large, upload_view
+from enforcement.filters import filter_list, query_without
 from enforcement.keyset import paginate
 from enforcement.org.cached import grids_for, units_for
 from enforcement.org.permissions import can_edit_city_wide, city_admin_required
@@ -53,7 +54,7 @@ def _complaint_for(request, pk, *, detail=False):
 @replica_reads
 def complaint_list(request):
     base = Complaint.objects.visible_to(request.user).for_list_rows()
-    filterset, queryset = _filtered(request, base)
+    filterset, queryset = filter_list(ComplaintFilterSet, request, base)
     ordering_key = ORDERINGS.key_for(request.GET.get("ordering"))
     try:
         ordering = ORDERINGS.get(ordering_key)
@@ -65,7 +66,7 @@ def complaint_list(request):
             **paging_for(request, request.GET, ordering, queryset.db),
         )
     except ValidationError:
-        return redirect(f"{reverse('complaints:list')}?{_without(request.GET, 'cursor')}")
+        return redirect(f"{reverse('complaints:list')}?{query_without(request.GET, 'cursor')}")
     rows = [(c, complainant_for(c, request.user, export=False)) for c in page.rows]
     form = filterset.form
     for name in ("q", "due", "received_from", "received_to", "satisfaction"):
@@ -92,33 +93,12 @@ def complaint_list(request):
             "units": units_for(request.user),
             "grids": grids_for(request.user),
             "more_filters_open": more,
-            "first_query": _without(request.GET, "cursor"),
+            "first_query": query_without(request.GET, "cursor"),
             "can_register": can_register(request.user),
             "can_patrol": can_register(request.user, Channel.PATROL),
             "from_replica": reads_replica(),
         },
     )
-
-
-def _filtered(request, base):
-    """The list's FilterSet on the query string (empty "any" choices dropped); invalid filters match nothing
-    and show their errors, rather than quietly showing everything."""
-    params = request.GET.copy()
-    for key in list(params):
-        values = [v for v in params.getlist(key) if v.strip()]
-        if values:
-            params.setlist(key, values)
-        else:
-            del params[key]
-    filterset = ComplaintFilterSet(params, queryset=base, request=request)
-    return filterset, (filterset.qs if filterset.is_valid() else base.none())
-
-
-def _without(params, *names):
-    params = params.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 # --- intake ------------------------------------------------------------------------------------------------
@@ -416,7 +396,7 @@ def complaint_export(request):
     """The filtered list as CSV (enforcement/exports.py: UTF-8 with BOM, formula-like cells neutralised). The
     complainant is masked for everyone in an export (举报人保密), whatever their role."""
     base = Complaint.objects.visible_to(request.user).for_list()
-    _filterset, queryset = _filtered(request, base)
+    _filterset, queryset = filter_list(ComplaintFilterSet, request, base)
     complaints = queryset.order_by("-received_at", "-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000)
     header = [
         _("Number"),

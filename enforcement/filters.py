@@ -83,3 +83,26 @@ class FilterBackend(rest_filters.DjangoFilterBackend):
     """The API's filter backend (settings): a viewset's `filterset_fields` are bounded too."""
 
     filterset_base = BoundedAPIFilterSet
+
+
+# --- a list page's filters on its query string (every app's browser list and its CSV export) ----------------
+def filter_list(filterset_class, request, base):
+    """(the FilterSet, the rows it matches) for a list page's query string: empty "any" choices dropped; an
+    invalid filter matches nothing and shows its errors, rather than quietly showing everything."""
+    params = request.GET.copy()
+    for key in list(params):
+        values = [v for v in params.getlist(key) if v.strip()]
+        if values:
+            params.setlist(key, values)
+        else:
+            del params[key]
+    filterset = filterset_class(params, queryset=base, request=request)
+    return filterset, (filterset.qs if filterset.is_valid() else base.none())
+
+
+def query_without(params, *names):
+    """The query string `params` without `names` (a list's first page: without its cursor)."""
+    params = params.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()

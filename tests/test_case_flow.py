@@ -137,9 +137,16 @@ def test_a_general_case_from_a_complaint_to_the_archive(demo):
     assert case["status"] == "review"
     step("squad_leader", case_id, "decide_review", expect=409, decision="approved")  # not a legal reviewer
     step("legal_reviewer", case_id, "decide_review", decision="approved", opinion="事实清楚，适用法律正确")
+    # The advance notice is issued and served on the party; the notice counts from then (Art. 44, 64).
+    notice = issue("officer", case_id, "advance_notice")
+    served = people["officer"].post(
+        reverse("api:document-service", args=[notice["id"]]),
+        {"method": "in_person", "recipient": "赵大伟"},
+        format="json",
+    )
+    assert served.status_code in (200, 201), served.json()
     case = step("officer", case_id, "notify")
     assert case["status"] == "notified"
-    notice = issue("officer", case_id, "advance_notice")
     step("officer2", case_id, "record_statement", statement="当事人称系临时堆放，请求从轻处罚。")
     step("officer", case_id, "request_hearing")
     # The decision cannot be made before the requested hearing is held (Art. 64).

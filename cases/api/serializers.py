@@ -117,7 +117,10 @@ class PartySerializer(serializers.ModelSerializer):
 
     def _id_number(self, obj):
         request = self.context.get("request")
-        return id_number_for(obj, getattr(request, "user", None), full=self.full_id_number)
+        return id_number_for(obj, getattr(request, "user", None), full=self.reads_in_full())
+
+    def reads_in_full(self):
+        return self.full_id_number
 
     def get_id_number(self, obj) -> str:
         return self._id_number(obj)[0]
@@ -146,13 +149,35 @@ class PartyCaseSerializer(serializers.Serializer):
 
 
 class PartyDetailSerializer(PartySerializer):
-    full_id_number = True
+    """A party's own page: the ID number in full for a case role who sees one of the party's cases or
+    registered the party (the view's `full_id_number`, views.party_standing), masked otherwise."""
+
     cases = serializers.SerializerMethodField(
         help_text=_("The party's latest cases you may see, newest first.")
     )
+    earlier_cases_citywide = serializers.SerializerMethodField(
+        help_text=_("The party's decided cases in the whole city (0: a first violation); only counted.")
+    )
+    earlier_cases_in_scope = serializers.SerializerMethodField(
+        help_text=_("Of those, the decided cases in your units.")
+    )
 
     class Meta(PartySerializer.Meta):
-        fields = PartySerializer.Meta.fields + ["cases", "updated_at"]
+        fields = PartySerializer.Meta.fields + [
+            "cases",
+            "earlier_cases_citywide",
+            "earlier_cases_in_scope",
+            "updated_at",
+        ]
+
+    def reads_in_full(self):
+        return self.context.get("full_id_number", False)
+
+    def get_earlier_cases_citywide(self, obj) -> int:
+        return self.context.get("earlier_cases_citywide", 0)
+
+    def get_earlier_cases_in_scope(self, obj) -> int:
+        return self.context.get("earlier_cases_in_scope", 0)
 
     @extend_schema_field(PartyCaseSerializer(many=True))
     def get_cases(self, obj):

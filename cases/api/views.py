@@ -30,6 +30,7 @@ from ..exports import export_cases
 from ..filtersets import ORDERINGS, CaseFilterSet, PartyFilterSet
 from ..models import Case, CaseEvidence, Party
 from ..permissions import CASE_ROLES
+from ..views import party_standing
 from ..workflow import WORKFLOW
 from .serializers import (
     EARLIER_CASES,
@@ -160,8 +161,9 @@ class CaseViewSet(
 class PartyViewSet(ScopedModelViewSet):
     """Parties (当事人): the city's one register, searched at every new case (`q`: an ID number, a credit
     code, a phone, the beginning of a name). POST registers one, or answers the party already registered with
-    that ID number or credit code (200). The detail lists the party's earlier cases you may see. ID numbers are
-    masked in the list for everyone; in full on the detail for the case roles."""
+    that ID number or credit code (200). The detail lists the party's earlier cases you may see and counts their
+    decided cases city-wide. ID numbers are masked in the list for everyone; in full on the detail for the case
+    roles who see one of the party's cases or registered the party."""
 
     queryset = Party.objects.all()
     filterset_class = PartyFilterSet
@@ -190,7 +192,14 @@ class PartyViewSet(ScopedModelViewSet):
             .select_related("category")
             .order_by("-registered_at", "-id")[:EARLIER_CASES]
         )
-        context = {**self.get_serializer_context(), "party_cases": list(earlier)}
+        standing = party_standing(party, self.request.user)
+        context = {
+            **self.get_serializer_context(),
+            "party_cases": list(earlier),
+            "full_id_number": standing.full,
+            "earlier_cases_citywide": standing.earlier_citywide,
+            "earlier_cases_in_scope": standing.earlier_in_scope,
+        }
         return Response(PartyDetailSerializer(party, context=context).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):

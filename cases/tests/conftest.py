@@ -50,3 +50,18 @@ def _fresh_caches():
     reset_cache()
     yield
     cache.clear()
+
+
+def give_notice(case, by, *, statement="当事人无异议"):
+    """The advance notice as the law has it (Art. 44): issued, served on the party, then `notify`; and the
+    party's statement recorded (Art. 45), so that the decision need not wait for the statement period."""
+    from enforcement.documents.services import issue_document, record_service
+
+    from .. import services
+
+    document = issue_document(case, "advance_notice", by=by)
+    record_service(document, by=by, method="in_person", recipient=case.party.name)
+    case = services.notify(case, by=by)
+    if statement:
+        case = services.record_statement(case, by=by, statement=statement)
+    return case

@@ -24,7 +24,7 @@ from .. import rules, services
 from ..choices import TRANSITIONS, CaseStatus
 from ..identity import id_number_check_char
 from ..models import Case, CaseApproval, CaseEvidence, Party
-from .conftest import JPEG
+from .conftest import JPEG, give_notice
 from .factories import CaseFactory, OrganisationFactory, PartyFactory
 
 S = CaseStatus
@@ -106,7 +106,7 @@ def notified(p, party, category, fine="500", co_handler=None, **fields):
     review = CaseApproval.objects.get(case=case, decision="pending")
     reviewer = p.reviewer if review.kind == "case_legal_review" else p.leader
     case = services.decide_review(case, by=reviewer, decision="approved", opinion="同意")
-    return services.notify(case, by=p.officer)
+    return give_notice(case, p.officer)
 
 
 def simple_payload(party, category, **overrides):
@@ -284,7 +284,21 @@ def test_a_general_case_through_its_actions(api_as, p, person, category):
     assert reported.status_code == 200, reported.json()
     assert reported.json()["penalties"]["notified"][0]["amount"] == "500.00"
     assert leader.post(act(case, "decide_review"), {"decision": "approved"}, format="json").status_code == 200
+    refused = officer.post(act(case, "notify"), {}, format="json")  # the notice is issued and served first
+    assert refused.status_code == 409 and "Art. 44" in refused.json()["detail"]
+    notice = officer.post(
+        reverse("api:case-documents", args=[case.pk]), {"doc_type": "advance_notice"}, format="json"
+    )
+    assert notice.status_code == 201, notice.json()
+    served = officer.post(
+        reverse("api:document-service", args=[notice.json()["id"]]),
+        {"method": "in_person", "recipient": case.party.name},
+        format="json",
+    )
+    assert served.status_code in (200, 201), served.json()
     assert officer.post(act(case, "notify"), {}, format="json").json()["status"] == "notified"
+    stated = officer.post(act(case, "record_statement"), {"statement": "无异议"}, format="json")
+    assert stated.status_code == 200
     assert (
         officer.post(
             act(case, "request_decision"),
@@ -301,6 +315,7 @@ def test_a_general_case_through_its_actions(api_as, p, person, category):
     assert head.get(detail(case)).json()["allowed_actions"] == [
         "decide",
         "decide_no_penalty",
+        "transfer",  # Art. 27, 57(4): to the police, even after the notice
         "revoke_filing",
     ]
     decided = head.post(
@@ -750,7 +765,8 @@ def test_id_numbers_are_masked_in_the_party_list_for_everyone(api_as, p, person)
         assert row["id_number_masked"] is True
 
 
-def test_the_party_detail_shows_the_full_id_number_to_case_roles_only(api_as, p, person):
+def test_the_party_detail_shows_the_full_id_number_to_case_roles_only(api_as, p, person, category):
+    CaseFactory(unit=p.officer.unit, party=person, category=category)  # each of them sees this case
     for user in (p.officer, p.leader, p.reviewer, p.head):
         assert api_as(user).get(party_url(person)).json()["id_number"] == person.id_number
     seen = api_as(p.statistician).get(party_url(person)).json()
@@ -772,6 +788,40 @@ def test_the_party_detail_lists_their_earlier_cases_in_scope(api_as, p, person, 
     assert row["category"]["id"] == category.pk and row["registered_at"]
 
 
+def test_the_party_detail_masks_the_id_number_of_a_party_with_no_case_in_your_units(
+    api_as, make_user, p, category, district_b
+):
+    other = make_user("officer", unit=district_b, username="officer-b")
+    party = PartyFactory(id_number=id_number(7), created_by=other)
+    CaseFactory(unit=district_b, party=party, category=category)
+    for user in (p.officer, p.leader, p.reviewer):  # ids are sequential: no reading the register in full
+        body = api_as(user).get(party_url(party)).json()
+        assert body["id_number"] == party.masked_id_number and body["id_number_masked"] is True
+    assert api_as(other).get(party_url(party)).json()["id_number"] == party.id_number
+    mine = PartyFactory(id_number=id_number(8), created_by=p.officer)  # registered it: no case yet
+    assert api_as(p.officer).get(party_url(mine)).json()["id_number"] == mine.id_number
+    assert api_as(p.leader).get(party_url(mine)).json()["id_number"] == mine.masked_id_number
+    CaseFactory(unit=p.officer.unit, party=party, category=category)
+    assert api_as(p.leader).get(party_url(party)).json()["id_number"] == party.id_number
+
+
+def test_the_party_detail_counts_their_decided_cases_city_wide(api_as, p, person, category, district_b):
+    client = api_as(p.officer)
+    body = client.get(party_url(person)).json()
+    assert (body["earlier_cases_citywide"], body["earlier_cases_in_scope"]) == (0, 0)  # a first violation
+    decided = timezone.now() - timedelta(days=20)
+    elsewhere = CaseFactory(
+        unit=district_b, party=person, category=category, status=S.CLOSED, decided_at=decided
+    )
+    CaseFactory(unit=district_b, party=person, category=category)  # not decided
+    mine = CaseFactory(
+        unit=p.officer.unit, party=person, category=category, status=S.DECIDED, decided_at=decided
+    )
+    body = client.get(party_url(person)).json()
+    assert (body["earlier_cases_citywide"], body["earlier_cases_in_scope"]) == (2, 1)
+    assert [row["id"] for row in body["cases"]] == [mine.pk] and elsewhere.number not in str(body)
+
+
 def test_registering_a_party_twice_answers_the_first(api_as, p):
     client = api_as(p.officer)
     data = {
@@ -783,9 +833,12 @@ def test_registering_a_party_twice_answers_the_first(api_as, p):
     first = client.post(PARTIES, data, format="json")
     assert first.status_code == 201, first.json()
     assert first.json()["id_number"] == id_number(5)  # normalised, and in full for an officer
-    again = api_as(p.leader).post(PARTIES, {**data, "name": "林某某"}, format="json")
+    again = api_as(p.leader).post(PARTIES, data, format="json")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     assert again.json()["name"] == "林某"
+    # The same number typed with another name is not silently taken for that party: the clerk is told whose it is.
+    other = api_as(p.leader).post(PARTIES, {**data, "name": "林某某"}, format="json")
+    assert other.status_code == 400 and "林某" in other.json()["id_number"][0]
     assert Party.objects.count() == 1
 
 

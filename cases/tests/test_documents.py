@@ -19,11 +19,11 @@ from enforcement.documents.rendering import paper_date, paper_moment
 from enforcement.documents.services import issuable, issue_document, record_service, void_document
 from enforcement.workflow.exceptions import TransitionNotAllowed
 
-from .. import services
+from .. import rules, services
 from ..choices import CaseStatus
 from ..documents import chinese_count, yuan_in_capitals
 from ..models import Case, CaseApproval
-from .conftest import JPEG
+from .conftest import JPEG, give_notice
 from .factories import PartyFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,9 @@ STEP = {
     "officers (Administrative Penalty Law, Art. 42, 55).",
     "inspection_record": "A site inspection record is made while the case is being investigated, by its two "
     "investigating officers (Administrative Penalty Law, Art. 42, 55).",
-    "advance_notice": "The advance notice of penalty is issued once the advance notice has been given on the case, "
-    "after its review (Administrative Penalty Law, Art. 44).",
+    "advance_notice": "The advance notice of penalty is issued once the investigation report has been approved "
+    "(and, for a complex or major case, the collective discussion), before the party is notified (Administrative "
+    "Penalty Law, Art. 44, 57).",
     "hearing_notice": "A hearing notice is issued once a hearing has been scheduled, before it is held "
     "(Administrative Penalty Law, Art. 64).",
     "hearing_record": "The hearing record is issued once the hearing has been held (Administrative Penalty Law, "
@@ -217,7 +218,7 @@ def to_review(case, p, fine):
 
 
 def to_notified(case, p, fine=Decimal("500")):
-    return services.notify(to_review(to_investigating(case, p), p, fine), by=p["officer"])
+    return give_notice(to_review(to_investigating(case, p), p, fine), p["officer"])
 
 
 def to_decided(case, p, fine=Decimal("400")):
@@ -431,9 +432,9 @@ def test_the_investigation_records_while_investigating(people, party, category):
     )
     issued(case, "inspection_record", p["leader"], "见证人签名")
     refused(case, "advance_notice", p["officer"], STEP["advance_notice"])
-    # Once the report is submitted, the investigation's papers are no longer made.
+    # Once the report is submitted, the investigation's papers are no longer made (the notice now is).
     case = to_review(case, p, Decimal("500"))
-    for doc_type in ("inquiry_record", "inspection_record", "advance_notice"):
+    for doc_type in ("inquiry_record", "inspection_record"):
         refused(case, doc_type, p["officer"], STEP[doc_type])
 
 
@@ -447,11 +448,13 @@ def test_the_order_to_correct_once_the_case_carries_one(people, party, category)
     issued(case, "correction_order", p["head"], CORRECTION)  # not once: it may be given again
 
 
-def test_the_advance_notice_once_notified(people, party, category):
+def test_the_advance_notice_once_the_report_is_approved_and_before_the_notice_is_given(
+    people, party, category
+):
     p = people
-    case = to_review(to_investigating(open_lead(p, party, category), p), p, Decimal("500"))
+    case = to_investigating(open_lead(p, party, category), p)
     refused(case, "advance_notice", p["officer"], STEP["advance_notice"])
-    case = services.notify(case, by=p["officer"])
+    case = to_review(case, p, Decimal("500"))  # the report approved: the notice is issued, then served
     document = issued(
         case,
         "advance_notice",
@@ -463,9 +466,15 @@ def test_the_advance_notice_once_notified(people, party, category):
         "第四十五条",
         "陈述和申辩",
     )
-    assert document.values["hearing_request_due"] == ""
+    assert "三个工作日内" in document.html  # the statement period (Art. 45, 62)
     assert "要求举行听证" not in document.html  # a fine of 500 yuan gives no right to a hearing (Art. 63)
     refused(case, "advance_notice", p["officer"], ALREADY)
+    assert "notify" not in case.allowed_actions(p["officer"])  # not served yet
+    from enforcement.documents.services import record_service
+
+    record_service(document, by=p["officer"], method="in_person", recipient="陈某某")
+    case = services.notify(case, by=p["officer"])
+    assert case.notified_at == document.service.effective_at and case.hearing_request_due_at is None
     for doc_type in ("penalty_decision", "proof_of_service", "hearing_notice", "hearing_record"):
         refused(case, doc_type, p["officer"], STEP[doc_type])
 
@@ -473,17 +482,16 @@ def test_the_advance_notice_once_notified(people, party, category):
 def test_the_hearing_papers(people, party, category):
     p = people
     case = to_notified(open_lead(p, party, category), p, fine=Decimal("5000"))  # a large fine (Art. 63)
-    notice = issued(
-        case,
-        "advance_notice",
-        p["officer"],
+    notice = Document.objects.of(case).get(doc_type="advance_notice")  # issued and served before the notice
+    for text in (
         "罚款人民币5000.00元（大写：伍仟元整）",
         "要求举行听证",
         "五个工作日内",
         "第六十三条、第六十四条",
-        paper_date(case.hearing_request_due_at),
-    )
-    assert notice.values["hearing_request_due"] == paper_date(case.hearing_request_due_at)
+    ):
+        assert text in notice.html, text
+    # The window counts from when the party received the notice (Art. 64: 告知后五日内).
+    assert case.hearing_request_due_at == rules.hearing_request_due(notice.service.effective_at)
     refused(case, "hearing_notice", p["officer"], STEP["hearing_notice"])
     case = services.request_hearing(case, by=p["officer"])
     refused(case, "hearing_notice", p["officer"], STEP["hearing_notice"])  # requested, not yet scheduled

@@ -13,7 +13,7 @@ from enforcement.approvals.services import inbox_for
 from .. import services
 from ..choices import CaseStatus
 from ..models import CaseApproval
-from .conftest import JPEG
+from .conftest import JPEG, give_notice
 from .factories import PartyFactory
 
 S = CaseStatus
@@ -66,8 +66,8 @@ def test_general_case_from_lead_to_archive(people, category, district_a):
     assert review.kind == "case_report_review"
     case = services.decide_review(case, by=p["leader"], decision="approved", opinion="同意")
     assert case.status == S.REVIEW
-    case = services.notify(case, by=p["officer"])
-    assert case.status == S.NOTIFIED and case.hearing_request_due_at > case.notified_at
+    case = give_notice(case, p["officer"], statement="")
+    assert case.status == S.NOTIFIED and case.hearing_request_due_at is None  # 500 yuan: no hearing right
     case = services.record_statement(case, by=p["officer2"], statement="当事人无异议")
     case = services.request_decision(
         case,

@@ -26,7 +26,7 @@ from .. import rules, services
 from ..choices import CaseStatus
 from ..models import Case, CaseApproval, CaseEvidence, CasePenalty, Party
 from ..workflow import WORKFLOW
-from .conftest import JPEG
+from .conftest import JPEG, give_notice
 from .factories import OrganisationFactory, PartyFactory
 
 S = CaseStatus
@@ -101,7 +101,7 @@ def walk(
         if case.status == S.DISCUSSION:
             case = services.decide_discussion(case, by=p["head"], decision=APPROVED, opinion="集体讨论同意")
     if stop >= 5:
-        case = services.notify(case, by=p[handler])
+        case = give_notice(case, p[handler])
     return Case.objects.get(pk=case.pk)
 
 
@@ -617,7 +617,7 @@ def test_a_complex_case_goes_through_the_collective_discussion(people, category)
         p["head"],
         "经集体讨论，同意",
     )
-    case = services.notify(case, by=p["officer"])
+    case = give_notice(case, p["officer"])
     assert case.status == S.NOTIFIED
 
 

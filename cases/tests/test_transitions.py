@@ -121,6 +121,8 @@ def prepare(slug, status, *, request, actor, outsider=False):
         "handler": officer,
         "co_handler": officer2,
         "registered_by": officer,
+        "legal_basis": "《城市市容和环境卫生管理条例》第十四条",
+        "penalty_basis": "《城市市容和环境卫生管理条例》第三十六条",
         "filed_at": filed,
         "decision_due_at": rules.decision_due(filed),
     }
@@ -131,7 +133,7 @@ def prepare(slug, status, *, request, actor, outsider=False):
     if slug == "request_hearing":
         fields["notified_at"] = now - timedelta(hours=1)
         fields["hearing_request_due_at"] = rules.hearing_request_due(fields["notified_at"])
-    if slug in ("schedule_hearing", "record_hearing"):
+    if slug in ("schedule_hearing", "record_hearing", "withdraw_hearing"):
         fields["hearing_requested_at"] = now - timedelta(days=1)
     if slug == "record_hearing":
         fields["hearing_at"] = now - timedelta(hours=1)
@@ -173,6 +175,10 @@ def prepare(slug, status, *, request, actor, outsider=False):
         _approval(case, REPORT_REVIEW_KIND, officer, APPROVED, supervisor)
         if status == S.DISCUSSION:
             _approval(case, DISCUSSION_KIND, officer, APPROVED, make_user("bureau_head", unit=district_a))
+        if status in (S.REVIEW, S.DISCUSSION):  # the notice issued and served on the party (Art. 44)
+            _penalty(case, PenaltyStage.NOTIFIED, "500")
+            notice = issue_document(Case.objects.get(pk=case.pk), "advance_notice", by=supervisor)
+            record_service(notice, by=supervisor, method="in_person", recipient="当事人")
     elif slug == "request_hearing":
         _penalty(case, PenaltyStage.NOTIFIED, "5000")  # above the large-fine threshold (Art. 63)
     elif slug == "request_decision":
@@ -194,6 +200,7 @@ def prepare(slug, status, *, request, actor, outsider=False):
     hearing_day = calendar.add_working_days(timezone.localdate(), 8)
     inputs = {
         "request_filing": {"reason": "证据初步确凿"},
+        "withdraw_hearing": {"reason": "当事人书面撤回听证申请"},
         "decide_filing": {"decision": REJECTED, "opinion": "请补充材料"},
         "not_file": {"reason": "不构成违法"},
         "assign_officers": {

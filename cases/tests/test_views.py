@@ -363,22 +363,65 @@ def test_party_page_masks_the_id_number_for_intake_and_shows_it_to_case_roles(pe
     assert f'data-id="{party.pk}"' in search and ID_NUMBER not in search.split("<table", 1)[1]
 
 
-def test_party_page_says_first_violation_or_repeat_offender_from_cases_in_scope(
+def test_party_page_counts_earlier_decided_cases_city_wide_without_showing_them(
     people, category, district_a, district_b
 ):
     party = PartyFactory(created_by=people["officer"])
     client = browser(people["officer"])
     assert "first violation" in client.get(party.get_absolute_url()).content.decode()
-    CaseFactory(party=party, unit=district_b, category=category, registered_by=people["other"])
-    CaseFactory(party=party, unit=district_b, category=category, registered_by=people["other"])
-    page = client.get(party.get_absolute_url()).content.decode()
-    assert "first violation" in page and "Repeat offender" not in page  # district B's cases are not in scope
-    mine = [
-        CaseFactory(party=party, unit=district_a, category=category, registered_by=people["officer"])
+    decided = timezone.now() - timedelta(days=30)
+    theirs = [
+        CaseFactory(
+            party=party,
+            unit=district_b,
+            category=category,
+            registered_by=people["other"],
+            status=S.CLOSED,
+            decided_at=decided,
+        )
         for _ in range(2)
     ]
+    CaseFactory(party=party, unit=district_b, category=category, status=S.LEAD)  # not decided: not counted
     page = client.get(party.get_absolute_url()).content.decode()
-    assert "Repeat offender: 2 cases" in page and all(case.number in page for case in mine)
+    # District B's decisions make the party a repeat offender here too, but its cases stay in district B.
+    assert "first violation" not in page
+    assert "Repeat offender: 2 earlier decided cases (0 in your units)" in page
+    assert not any(case.number in page for case in theirs)
+    mine = [
+        CaseFactory(party=party, unit=district_a, category=category, status=S.DECIDED, decided_at=decided),
+        CaseFactory(party=party, unit=district_a, category=category, status=S.INVESTIGATING),
+    ]
+    page = client.get(party.get_absolute_url()).content.decode()
+    assert "Repeat offender: 3 earlier decided cases (1 in your units)" in page
+    assert all(case.number in page for case in mine)
+
+
+def test_party_search_lists_id_numbers_masked_even_for_case_roles(people, category, district_a):
+    party = PartyFactory(id_number=ID_NUMBER, name="陈小明", created_by=people["officer"])
+    CaseFactory(party=party, unit=district_a, category=category)
+    for user in (people["officer"], people["leader"], people["head"]):
+        page = browser(user).get(reverse("cases:parties"), {"q": "陈小"}).content.decode()
+        table = page.split("<table", 1)[1]
+        assert f'data-id="{party.pk}"' in table and party.masked_id_number in table
+        assert ID_NUMBER not in table
+
+
+def test_party_page_shows_the_full_id_number_only_to_who_sees_one_of_their_cases(
+    people, category, district_a, district_b
+):
+    party = PartyFactory(id_number=ID_NUMBER, created_by=people["other"])
+    CaseFactory(party=party, unit=district_b, category=category)
+    url = party.get_absolute_url()
+    for user in (people["officer"], people["leader"]):  # case roles of district A: none of the party's cases
+        page = browser(user).get(url).content.decode()
+        assert ID_NUMBER not in page and party.masked_id_number in page and "masked" in page
+    assert ID_NUMBER in browser(people["other"]).get(url).content.decode()  # district B's officer
+    registered = PartyFactory(id_number="110105194912310037", created_by=people["officer"])
+    assert (
+        "110105194912310037" in browser(people["officer"]).get(registered.get_absolute_url()).content.decode()
+    )
+    CaseFactory(party=party, unit=district_a, category=category)
+    assert ID_NUMBER in browser(people["leader"]).get(url).content.decode()
 
 
 def test_party_lookup_answers_json_with_masked_identifiers(people):
@@ -441,6 +484,39 @@ def test_list_query_count_is_constant(people, category, district_a, squad_a, dja
     assert counts[0] == counts[1], counts
 
 
+def test_list_search_by_a_common_name_finds_every_party_s_cases(people, category, district_a):
+    # More parties share the beginning of the name than any fixed cut of the register would keep.
+    Party.objects.bulk_create(
+        Party(party_type="individual", name=f"王某{n:03d}", created_by=people["officer"]) for n in range(250)
+    )
+    last = Party.objects.get(name="王某249")
+    case = CaseFactory(unit=district_a, category=category, party=last)
+    page = browser(people["officer"]).get(LIST, {"q": "王某"}).content.decode()
+    assert f'data-id="{case.pk}"' in page
+    phone = PartyFactory(phone="13712345678", created_by=people["officer"])  # the register's own search
+    by_phone = CaseFactory(unit=district_a, category=category, party=phone)
+    page = browser(people["officer"]).get(LIST, {"q": "13712345678"}).content.decode()
+    assert f'data-id="{by_phone.pk}"' in page and f'data-id="{case.pk}"' not in page
+
+
+def test_the_lists_share_the_platform_query_string_filter(people, rf):
+    from complaints.filtersets import ComplaintFilterSet
+    from complaints.models import Complaint
+    from enforcement.filters import filter_list, query_without
+
+    from ..filtersets import CaseFilterSet
+
+    request = rf.get(LIST, {"procedure": "", "status": ["", "lead"], "cursor": "abc"})
+    request.user = people["officer"]
+    filterset, rows = filter_list(CaseFilterSet, request, Case.objects.all())
+    assert filterset.is_valid() and dict(filterset.data.lists()) == {"status": ["lead"], "cursor": ["abc"]}
+    assert query_without(request.GET, "cursor") == "procedure=&status=&status=lead"
+    request = rf.get("/complaints/", {"unit": "not-a-number"})
+    request.user = people["officer"]
+    filterset, rows = filter_list(ComplaintFilterSet, request, Complaint.objects.all())
+    assert not filterset.is_valid() and "unit" in filterset.errors and rows.query.is_empty()
+
+
 def test_export_downloads_the_filtered_cases(people, category, district_a):
     simple = CaseFactory(unit=district_a, category=category, procedure=Procedure.SIMPLE, status=S.DECIDED)
     CaseFactory(unit=district_a, category=category, procedure=Procedure.GENERAL)
@@ -467,3 +543,49 @@ def test_cases_navigation_is_for_case_roles(people):
     assert LIST in [item["url"] for item in browser(people["officer"]).get(LIST).context["nav_items"]]
     intake_nav = browser(people["intake"]).get(reverse("home")).context["nav_items"]
     assert LIST not in [item["url"] for item in intake_nav]
+
+
+# --- the work queue --------------------------------------------------------------------------------------
+def test_work_queue_filters_by_step_before_it_is_cut_to_length(people, category, district_a):
+    from enforcement.org.workqueue import MAX_ITEMS_PER_PROVIDER
+
+    from ..workqueue import cases_waiting
+
+    officer, party = people["officer"], PartyFactory(created_by=people["officer"])
+    soon = timezone.now() + timedelta(days=1)
+    for _ in range(MAX_ITEMS_PER_PROVIDER * 2 + 5):  # more than the queue reads, all due earlier
+        CaseFactory(
+            unit=district_a,
+            category=category,
+            party=party,
+            handler=officer,
+            status=S.INVESTIGATING,
+            due_at=soon,
+        )
+    later = soon + timedelta(days=5)
+    notified = CaseFactory(
+        unit=district_a, category=category, party=party, handler=officer, status=S.NOTIFIED, due_at=later
+    )
+    simple = CaseFactory(
+        unit=district_a,
+        category=category,
+        party=party,
+        handler=officer,
+        status=S.DECIDED,
+        procedure=Procedure.SIMPLE,
+        due_at=later,
+    )
+    general = CaseFactory(
+        unit=district_a, category=category, party=party, handler=officer, status=S.DECIDED, due_at=later
+    )
+
+    def urls(step):
+        items = cases_waiting(officer, step=step)
+        assert {item.step for item in items} <= {step}
+        return [item.url for item in items]
+
+    assert urls("case_notified") == [notified.get_absolute_url()]
+    assert urls("case_file_with_bureau") == [simple.get_absolute_url()]
+    assert urls("case_serve") == [general.get_absolute_url()]
+    assert len(urls("case_investigate")) == MAX_ITEMS_PER_PROVIDER
+    assert urls("no_such_step") == []

@@ -15,7 +15,8 @@ who decides (`decider_roles`, one of the named sets in org/choices.py) and who m
 requester (separation of duties): `excluded_fields` names the subject's user fields whose holders are
 excluded (e.g. the handler of a complaint does not approve more time for themselves). A kind with a rule
 that fields cannot express (two investigating officers, a reviewer) overrides `excluded_deciders` and
-`excluded_filter` in a subclass."""
+`excluded_filter` in a subclass. `open_subjects` (a filter on the subject) keeps the requests on records that
+have ended out of the inbox."""
 
 from dataclasses import dataclass
 from functools import cached_property, reduce
@@ -34,6 +35,9 @@ class ApprovalKind:
     subject_field: str
     decider_roles: frozenset
     excluded_fields: tuple = ()
+    # The subjects whose requests still wait (e.g. a case not yet ended): a request left pending on a record
+    # that ended another way (a case transferred during its review) is no longer in anyone's inbox.
+    open_subjects: Q | None = None
 
     @cached_property
     def model_class(self):

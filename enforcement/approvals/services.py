@@ -200,7 +200,10 @@ class ApprovalInbox:
     def _branch(self, kinds):
         first = kinds[0]
         model, user = first.model_class, self.user
-        visible = first.subject_model._default_manager.visible_to(user).order_by().values("pk")
+        visible = first.subject_model._default_manager.visible_to(user)
+        if first.open_subjects is not None:
+            visible = visible.filter(first.open_subjects)
+        visible = visible.order_by().values("pk")
         allowed = []
         for kind in kinds:
             excluded = kind.excluded_filter(user)

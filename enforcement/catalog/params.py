@@ -109,6 +109,12 @@ DEFAULTS = {
         _("Administrative Penalty Law, Art. 64(1)"),
         _("A hearing is requested within this many working days of the advance notice"),
     ),
+    "statement_working_days": _p(
+        "3",
+        WD,
+        _("Administrative Penalty Law, Art. 45, 62; bureau rule"),
+        _("The party states and defends within this many working days of receiving the advance notice"),
+    ),
     "hearing_notice_working_days": _p(
         "7",
         WD,
