@@ -4,14 +4,11 @@ with its approval chain, evidence, action forms, documents and timeline, and the
 Every page reads cases through `Case.objects.visible_to(request.user)` (out of scope → 404) and every change
 goes through the same service function as the API (cases/services.py)."""
 
-from typing import NamedTuple
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +33,7 @@ from .choices import CaseStatus, PenaltyStage, Procedure
 from .filtersets import ORDERINGS, CaseFilterSet
 from .forms import EvidenceForm, LeadForm, OnTheSpotForm, PartySearchForm, party_field
 from .models import Case, CaseEvidence, Party
-from .permissions import id_number_for, identifier_for
+from .permissions import id_number_for, identifier_for, party_standing
 from .workflow import WORKFLOW
 
 PAGE_SIZE = 25
@@ -58,32 +55,6 @@ def _case_for(request, pk, *, detail=False):
 
 def can_open_cases(user):
     return user.has_role(*services.REGISTER_ROLES)
-
-
-class PartyStanding(NamedTuple):
-    """What `user` reads of a party on its own page (the page and the API alike)."""
-
-    full: bool  # the ID number in full: the user sees one of the party's cases, or registered the party
-    earlier_citywide: int  # the party's decided cases in the whole city (counted, never shown)
-    earlier_in_scope: int  # of them, those in the user's units
-
-
-def party_standing(party, user):
-    """Two counting queries on the (party, registered_at) index. The full ID number is for whoever works on
-    one of the party's cases or registered them, not for every case role of the city (ids are sequential:
-    the whole register would read); whether the party offends again is the city's count (a first violation,
-    Administrative Penalty Law Art. 33), while the cases themselves stay in their units."""
-    decided = Q(decided_at__isnull=False)
-    mine = (
-        Case.objects.visible_to(user)
-        .filter(party=party)
-        .aggregate(seen=Count("pk"), decided=Count("pk", filter=decided))
-    )
-    return PartyStanding(
-        full=bool(mine["seen"]) or party.created_by_id == user.pk,
-        earlier_citywide=Case.objects.filter(decided, party=party).count(),
-        earlier_in_scope=mine["decided"],
-    )
 
 
 # --- list ----------------------------------------------------------------------------------------------
@@ -341,9 +312,11 @@ def _decision_document(case):
 def _detail_context(request, case, *, bound=None, evidence_form=None):
     user = request.user
     approvals = sorted(case.approvals.all(), key=lambda a: (a.requested_at, a.pk))
+    # Art. 33: whether the party offended before is the city's count (the cases stay in their units).
     earlier = (
-        Case.objects.visible_to(user)
-        .filter(party_id=case.party_id, registered_at__lt=case.registered_at)
+        Case.objects.filter(
+            party_id=case.party_id, registered_at__lt=case.registered_at, decided_at__isnull=False
+        )
         .exclude(pk=case.pk)
         .count()
     )

@@ -29,8 +29,7 @@ from ..choices import Procedure
 from ..exports import export_cases
 from ..filtersets import ORDERINGS, CaseFilterSet, PartyFilterSet
 from ..models import Case, CaseEvidence, Party
-from ..permissions import CASE_ROLES
-from ..views import party_standing
+from ..permissions import CASE_ROLES, party_standing
 from ..workflow import WORKFLOW
 from .serializers import (
     EARLIER_CASES,

@@ -186,3 +186,41 @@ def test_a_number_registered_to_another_name_is_not_taken_for_that_party(people)
             by=p["officer"], party_type="individual", name="李大壮", id_number="11010519491231002X"
         )
     assert "陈小明" in words(info.value)
+
+
+def test_the_case_page_counts_the_partys_earlier_cases_in_the_whole_city(
+    people, category, district_b, client
+):
+    from .factories import CaseFactory
+
+    p = people
+    party = PartyFactory(created_by=p["officer"])
+    CaseFactory(  # decided in another district: counted, never shown
+        party=party,
+        unit=district_b,
+        status=S.CLOSED,
+        decided_at=timezone.now() - timedelta(days=100),
+        registered_at=timezone.now() - timedelta(days=101),
+    )
+    case = walk(p, category, "lead", party=party)
+    client.force_login(p["officer"])
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Earlier cases: 1" in page and "a first violation" not in page
+
+
+@pytest.mark.parametrize(
+    "threshold", [2000, 3]
+)  # the literal list of ids, and the subquery past the threshold
+def test_the_list_search_finds_every_matching_partys_cases(people, category, monkeypatch, threshold):
+    from .. import filtersets
+    from ..filtersets import CaseFilterSet
+
+    monkeypatch.setattr(filtersets, "PARTY_IDS", threshold)
+    p = people
+    cases = [
+        walk(p, category, "lead", party=PartyFactory(created_by=p["officer"], name=f"王秀{n}"))
+        for n in range(5)
+    ]
+    walk(p, category, "lead", party=PartyFactory(created_by=p["officer"], name="李四"))
+    found = CaseFilterSet({"q": "王秀"}, queryset=Case.objects.all()).qs
+    assert set(found.values_list("pk", flat=True)) == {c.pk for c in cases}
