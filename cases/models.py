@@ -207,6 +207,22 @@ class CaseQuerySet(ScopedQuerySet):
         )
 
 
+# The people a case's page names beyond for_detail()'s joins, loaded in one query (attach_people), not one
+# query each nor four more joins in a query that already joins nine tables.
+MORE_PEOPLE = ("registered_by", "reported_by", "decided_by", "bureau_filed_by")
+
+
+def attach_people(case):
+    from enforcement.org.models import User
+
+    people = User.objects.in_bulk({getattr(case, f"{name}_id") for name in MORE_PEOPLE} - {None})
+    for name in MORE_PEOPLE:
+        pk = getattr(case, f"{name}_id")
+        if pk is not None:
+            setattr(case, name, people[pk])
+    return case
+
+
 LIST_COLUMNS = (
     "version",
     "number",

@@ -32,7 +32,7 @@ from . import services
 from .choices import CaseStatus, PenaltyStage, Procedure
 from .filtersets import ORDERINGS, CaseFilterSet
 from .forms import EvidenceForm, LeadForm, OnTheSpotForm, PartySearchForm, party_field
-from .models import Case, CaseEvidence, Party
+from .models import Case, CaseEvidence, Party, attach_people
 from .permissions import id_number_for, identifier_for, party_standing
 from .workflow import WORKFLOW
 
@@ -50,7 +50,9 @@ ENDED = frozenset(
 def _case_for(request, pk, *, detail=False):
     """Through the one scoping rule: out of scope reads as missing (404)."""
     cases = Case.objects.visible_to(request.user)
-    return get_object_or_404(cases.for_detail() if detail else cases, pk=pk)
+    if not detail:
+        return get_object_or_404(cases, pk=pk)
+    return attach_people(get_object_or_404(cases.for_detail(), pk=pk))
 
 
 def can_open_cases(user):
