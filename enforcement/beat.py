@@ -7,7 +7,9 @@ beat embedded in a worker (`-B`) would not come back. Here a tick that cannot re
 and is tried again after BEAT_MAX_INTERVAL seconds; a beat that finds its lock gone (expired while it was
 stalled, or Redis restarted empty) takes it again before it sends anything, waiting as a standby if
 another beat took it meanwhile; then it stores the schedule again (a Redis restarted empty lost it).
-Sending nothing while in doubt is safe: the next sweep makes up for it."""
+Sending nothing while in doubt is safe: the next sweep makes up for it. A beat that starts while Redis is
+down (redbeat stores the schedule in the scheduler's constructor, and a failure there ended the beat process
+— an embedded `-B` beat silently, its worker living on) stores it once Redis answers."""
 
 import logging
 
@@ -18,6 +20,21 @@ logger = logging.getLogger(__name__)
 
 
 class ResilientRedBeatScheduler(RedBeatScheduler):
+    schedule_stored = False
+
+    def setup_schedule(self):
+        """Stores the schedule's entries in Redis; when Redis cannot be reached, the first tick that reaches it
+        does (see tick)."""
+        try:
+            super().setup_schedule()
+        except RedisError as error:
+            logger.warning(
+                "beat: Redis unreachable at start-up (%s); the schedule is stored once it is back", error
+            )
+            self.schedule_stored = False
+            return
+        self.schedule_stored = True
+
     def take_lock(self):
         """Blocks until this beat holds the lock (redbeat's own start-up step, again), then stores the
         schedule's entries again: a Redis restarted empty has lost them (their last run times are kept
@@ -35,6 +52,10 @@ class ResilientRedBeatScheduler(RedBeatScheduler):
         try:
             if self.lock_key and self.lock is None:  # Redis was down when beat started
                 self.take_lock()
+            if not self.schedule_stored:  # Redis was down when the scheduler was made, up when it locked
+                self.setup_schedule()
+                if not self.schedule_stored:
+                    return self.max_interval
             try:
                 return super().tick(*args, **kwargs)
             except LockError:

@@ -192,6 +192,28 @@ def test_two_beats_outlive_a_redis_restart_and_one_sends_afterwards(tmp_path, pr
         server.stop()
 
 
+def test_a_beat_started_while_redis_is_down_sends_once_it_is_back(tmp_path, processes):
+    """redbeat stores the schedule when its scheduler is made: a beat started during an outage (a worker's
+    embedded beat, started a moment after the worker) ended there, and never sent anything again."""
+    server = RedisServer(tmp_path)
+    server.start()
+    url = server.url
+    server.stop()
+    try:
+        env = {**FAST, "CELERY_TASK_DEFAULT_QUEUE": "celery"}
+        beat = processes("beat", "beat-early", env, url)
+        time.sleep(3)
+        assert beat.process.poll() is None, beat.log()  # alive through the outage
+        server.start()
+        lane = {"redis": redis.Redis(port=server.port), "queue": "celery"}
+        wait_for(lambda: len(sweeps_sent(lane)) >= 2, "sweeps once Redis is back", 30)
+        assert beat.process.poll() is None
+    finally:
+        for process in processes.started:
+            process.kill()
+        server.stop()
+
+
 @needs_redis
 def test_two_beats_and_a_worker_send_each_reminder_once(lane, processes, people, squad_a):  # noqa: F811
     ids = overdue_complaints(
