@@ -261,7 +261,7 @@ def same_act_problem(case, kinds):
     decided means this act has been fined."""
     if K.FINE not in kinds:
         return None
-    from .models import Case, CasePenalty
+    from .models import CasePenalty
 
     other = (
         CasePenalty.objects.filter(
@@ -277,7 +277,6 @@ def same_act_problem(case, kinds):
     )
     if other is None:
         return None
-    del Case
     return _(
         "This act has already been fined in case %(number)s: one act gets one fine (Administrative Penalty "
         "Law, Art. 29)."
