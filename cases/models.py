@@ -466,7 +466,11 @@ class Case(VersionedModel):
         """The deadline that runs now (for lists and the work queue)."""
         if self.status == S.LEAD:
             return self.filing_due_at
-        if self.status == S.NOTIFIED and self.hearing_at and not self.hearing_held_at:
+        if (
+            self.status == S.NOTIFIED
+            and self.hearing_at
+            and not (self.hearing_held_at or self.hearing_withdrawn_at)
+        ):
             return min(self.hearing_at, self.decision_due_at or self.hearing_at)
         if self.status in DECISION_LIVE:
             return self.decision_due_at

@@ -196,8 +196,6 @@ def proposal_problems(proposal, case):
     if not kinds or unknown:
         errors["penalty_kinds"] = _("Choose at least one penalty from the list.")
         return errors
-    if K.WARNING in kinds and len(kinds) > 1 and K.FINE in kinds:
-        pass  # a warning and a fine together are lawful (Art. 9)
     if K.FINE in kinds:
         if proposal.fine is None or proposal.fine <= 0:
             errors["fine"] = _("Give the amount of the fine, in yuan.")

@@ -163,7 +163,7 @@ INPUTS = {
         flag_form_field(_("First minor violation, corrected in time (Art. 33)")), flag_api_field
     ),
     "transferred_to": Text(_("Transferred to (the receiving authority)"), max_length=200, rows=1),
-    "days": Integer(_("Extension, in days"), max_value=30),
+    "days": Integer(_("Extension, in days")),  # the longest is a legal parameter, checked by the service
     "handler": Custom(
         person_form_field(_("Investigating officer"), "officer", "squad_leader"), person_api_field
     ),
