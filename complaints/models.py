@@ -119,15 +119,9 @@ PEOPLE = ("handler", "received_by", "replied_by")
 
 def attach_people(complaint):
     """Sets the complaint's handler, received_by and replied_by from one query."""
-    from enforcement.org.models import User
+    from enforcement.org.models import attach_users
 
-    ids = {getattr(complaint, f"{name}_id") for name in PEOPLE} - {None}
-    people = User.objects.in_bulk(ids)
-    for name in PEOPLE:
-        pk = getattr(complaint, f"{name}_id")
-        if pk is not None:
-            setattr(complaint, name, people[pk])
-    return complaint
+    return attach_users(complaint, PEOPLE)
 
 
 def next_complaint_number(moment=None):

@@ -28,7 +28,7 @@ from .. import services
 from ..choices import Procedure
 from ..exports import export_cases
 from ..filtersets import ORDERINGS, CaseFilterSet, PartyFilterSet
-from ..models import Case, CaseEvidence, Party
+from ..models import Case, CaseEvidence, Party, attach_people
 from ..permissions import CASE_ROLES, party_standing
 from ..workflow import WORKFLOW
 from .serializers import (
@@ -45,8 +45,6 @@ from .serializers import (
 
 # Who writes cases and parties: the roles that work on cases. Each action's own roles are the table's.
 CASE_WRITE_ROLES = tuple(sorted(CASE_ROLES))
-# The people a detail names beyond for_detail()'s joins: one query, not one per person.
-DETAIL_PEOPLE = ("registered_by", "reported_by", "decided_by", "bureau_filed_by")
 LIST_ACTIONS = ("list", "export")
 
 
@@ -86,7 +84,11 @@ class CaseViewSet(
             return queryset.for_list_rows()
         if self.action == "export":
             return queryset
-        return queryset.for_detail().select_related(*DETAIL_PEOPLE)
+        return queryset.for_detail()
+
+    def get_object(self):
+        case = super().get_object()
+        return attach_people(case) if self.action == "retrieve" else case
 
     def filter_queryset(self, queryset):
         if self.action not in LIST_ACTIONS:
@@ -110,7 +112,7 @@ class CaseViewSet(
         return self._detail(case)
 
     def _detail(self, case, code=status.HTTP_200_OK):
-        fresh = Case.objects.for_detail().select_related(*DETAIL_PEOPLE).get(pk=case.pk)
+        fresh = attach_people(Case.objects.for_detail().get(pk=case.pk))
         return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})

@@ -169,3 +169,48 @@ def test_a_failed_sweep_moves_no_mark(make_inspection, monkeypatch):
     assert SweepMark.objects.get(kind="inspection_visit").swept_at == visit_mark
     monkeypatch.undo()
     assert send_due_reminders(local(2026, 11, 24, 9, 5)).reminders == 1
+
+
+def test_the_cached_statement_selects_what_the_queryset_selects_and_is_compiled_once_per_shape(
+    make_inspection, monkeypatch
+):
+    """The sweep fills each kind's compiled statement with its own moments (`candidate_ids`): at every
+    three-hourly moment across National Day, full and between sweeps, it returns the ids the queryset built
+    afresh returns, and nothing is compiled again for a shape already seen."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from enforcement.notifications import sweep
+    from enforcement.workdays.calendar import get_calendar
+
+    start = local(2026, 9, 28, 0, 30)
+    for i in range(18):
+        make_inspection(
+            end_of(2026, 9, 29) + timedelta(days=i % 11, hours=5 * i),
+            opened_at=start - timedelta(days=40 if i % 3 == 0 else 2),
+        )
+    Inspection.objects.update(updated_at=start + timedelta(days=3))
+    monkeypatch.setattr(sweep, "_statements", {})
+    compiled = []
+    real_compile = sweep._compile
+    monkeypatch.setattr(sweep, "_compile", lambda *a: compiled.append(a[3]) or real_compile(*a))
+    confs = sweep.effective_settings()
+    calendar = get_calendar()
+    kinds = [kind for kind in registry.all_kinds() if kind.model_class is Inspection]
+    assert kinds
+    found = 0
+    for n in range(1, 8 * 14):
+        now, before = start + timedelta(hours=3 * n), start + timedelta(hours=3 * n - 3)
+        for kind in kinds:
+            conf = confs[kind.slug]
+            content_type = ContentType.objects.get_for_model(Inspection)
+            after = sweep.level_conditions(kind, conf, now, calendar)
+            since = sweep.level_conditions(kind, conf, before, calendar)
+            for previous in (None, since):
+                expected = sorted(sweep.candidates(kind, after, content_type, previous))
+                got = sorted(sweep.candidate_ids(kind, conf, after, content_type, previous))
+                assert got == expected, (kind.slug, now, previous is None)
+                found += len(got)
+    assert found > 50  # the moments crossed warnings, overdue notices and escalations
+    assert all(statement is not False for statement in sweep._statements.values())
+    # One compilation per (kind, shape), however many sweeps.
+    assert len(compiled) == len(sweep._statements) < len(kinds) * 8
