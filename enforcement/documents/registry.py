@@ -57,6 +57,9 @@ class DocumentSpec:
     # None: all of them. `read_message` says why the others may not.
     may_read: Callable | None = None  # user -> bool
     read_message: Promise | str = ""
+    # Called as `served(record, service)` once a proof of service is recorded, inside its transaction (e.g. a
+    # demand to pay starts the 10 working days of 行政强制法 Art. 54); what it raises rolls the service back.
+    served: Callable | None = None
 
     @property
     def document_type(self):

@@ -253,6 +253,8 @@ def record_service(document, *, by, **fields):
 
         service.effective_at = served_effective_at(service.method, service.served_at)
         service.save()
+        if spec.served is not None:
+            spec.served(record, service)
         after = {
             "document": locked.pk,
             "method": service.method,

@@ -125,7 +125,7 @@ class Workflow:
                 },
             )
         if transition.guard is not None and not transition.guard.allows(obj, user):
-            return Refusal(409, str(transition.guard.message))
+            return Refusal(409, transition.guard.words(obj, user))
         return None
 
     def allowed_actions(self, obj, user):

@@ -14,9 +14,16 @@ class Guard:
 
     method: str
     message: Promise | str
+    # A model method `obj.explain(user) -> str | None` giving the particular reason, when the message alone
+    # would be too general (a closing refused because the fine is still being collected).
+    explain: str | None = None
 
     def allows(self, obj, user):
         return getattr(obj, self.method)(user)
+
+    def words(self, obj, user):
+        particular = getattr(obj, self.explain)(user) if self.explain else None
+        return str(particular or self.message)
 
 
 @dataclass(frozen=True)
