@@ -4,6 +4,7 @@ From the shell (migrates first; refuses a database whose name does not contain "
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cg_bench .venv/bin/python -m bench.generate
     ... -m bench.generate --complaints 200000 --seed 7 --end 2026-11-25T18:00+08:00
+    ... -m bench.generate --penalties-only     # the penalties stage (3c) alone, on the cases already loaded
 
 From Python (e.g. the reminders' benchmark), on whatever database Django is connected to:
 
@@ -30,6 +31,8 @@ What it does, in one transaction:
    approval records (pending where the data ends) and audit events; a fifth of the general cases come from a
    complaint (ComplaintLink). Every deadline is `cases.rules`' (memoised per local date), `due_at` is
    `Case.live_due_at`'s (`_CaseStream`);
+3c. then the penalties (`generate_penalties`): an execution with its instalment, payments and ledger state
+   for every fine not paid in cash, deferrals, reconsiderations and lawsuits, seizures with their items;
 4. on PostgreSQL with `fast` (default for loads of 100,000 complaints and more): foreign-key and
    append-only triggers are off for the load (`session_replication_role = replica`, superuser only) and
    the secondary indexes of the big tables (complaints, audit events, the case tables; partial ones
@@ -368,6 +371,7 @@ class Summary:
     cases: int = 0
     case_events: int = 0
     case_counts: dict = field(default_factory=dict)  # _CaseStream.summary: parties, by procedure, by status…
+    penalties: dict = field(default_factory=dict)  # generate_penalties' counts
 
     def lines(self):
         yield f"complaints {self.complaints:,}, audit events {self.events:,}, open {self.open:,}, overdue {self.overdue:,}"
@@ -385,6 +389,8 @@ class Summary:
                 f"events {self.case_events:,}"
             )
             yield "cases by status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(c["by_status"].items()))
+        if self.penalties:
+            yield penalty_line(self.penalties)
         yield "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())
 
 
@@ -2646,7 +2652,11 @@ def _flush_bench_tables(connection):
     from enforcement.org.models import Grid, OrgUnit, User, UserRole
 
     case_models = [CasePenalty, CaseEvidence, CaseApproval, ComplaintLink, Case, Party]
-    models = case_models + [AuditEvent, Complaint, NumberCounter, UserRole, Grid, User, OrgUnit]
+    models = (
+        _penalty_models()
+        + case_models
+        + [AuditEvent, Complaint, NumberCounter, UserRole, Grid, User, OrgUnit]
+    )
     tables = [m._meta.db_table for m in models]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
     allow_truncate(connection)  # the audit table refuses TRUNCATE otherwise; this is the bench's own database
@@ -2839,6 +2849,10 @@ def generate(
         summary.seconds["cases"] = time.monotonic() - cases_started
         _log(log, f"loaded {written:,} cases, {summary.case_events:,} of their events", started)
 
+        penalties_started = time.monotonic()
+        summary.penalties = generate_penalties(seed=seed, end=end, log=log, started=started)
+        summary.seconds["penalties"] = time.monotonic() - penalties_started
+
         if dropped:
             index_started = time.monotonic()
             with connection.cursor() as cursor:
@@ -2855,7 +2869,10 @@ def generate(
 
     analyze_started = time.monotonic()
     with connection.cursor() as cursor:
-        for table in big_tables + ["org_orgunit", "org_user", "org_grid", "catalog_violationcategory"]:
+        penalty_tables = [m._meta.db_table for m in _penalty_models()]
+        for table in (
+            big_tables + penalty_tables + ["org_orgunit", "org_user", "org_grid", "catalog_violationcategory"]
+        ):
             if postgres and not connection.in_atomic_block:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
             else:
@@ -2866,9 +2883,644 @@ def generate(
     summary.events = event_count
     summary.by_status = by_status
     summary.open, summary.overdue = open_count, overdue
-    summary.digest = writer.digest.hexdigest() + case_writer.digest.hexdigest()[:16]
+    summary.digest = (
+        writer.digest.hexdigest()
+        + case_writer.digest.hexdigest()[:16]
+        + summary.penalties.get("digest", "")[:16]
+    )
     _log(log, "done", started)
     return summary
+
+
+# --- the penalties (issue 12) -------------------------------------------------------------------------------
+RECENT_UNPAID_DAYS = 150  # the simple cases' bank-paid fines of the last five months: still awaiting payment
+DEFERRAL_SHARE = 0.02  # of the live executions: an approved deferral of 2 or 3 instalments (Art. 66)
+LATE_PAID_SHARE = (
+    0.15  # of the fines paid whose case closed after the due date: paid late, with the surcharge
+)
+REVIEW_SHARE = 0.014  # of the general cases' executions: about 150 reconsiderations and lawsuits
+PENDING_REVIEW_SHARE = 0.2
+SEIZURE_SHARE = 0.01  # of all cases: about 5,000 seizures and sealings, on general cases
+SEIZURE_DAYS = 30  # 行政强制法 Art. 25
+BANKS = ["ICBC", "ABC", "BOC", "CCB", "BOCOM", "PSBC"]
+SEIZED = {
+    "vehicle": ["三轮车", "电动三轮车", "流动餐车", "人力板车", "小型货车"],
+    "goods": ["水果", "服装", "小商品", "蔬菜", "广告牌", "遮阳伞", "烧烤食材", "花卉盆景"],
+    "equipment": ["液化气罐", "烧烤炉", "折叠桌椅", "音响设备", "切割机", "电焊机", "搅拌机"],
+}
+SEIZURE_NOTES = {
+    "returned": "当事人已接受处理，解除扣押，物品已当场退还。",
+    "confiscated": "依法予以没收，已登记入库。",
+}
+EXECUTION_COLUMNS = [
+    "id", "version", "status", "decision_number", "payment_code", "fine", "original_fine", "served_on",
+    "due_on", "due_at", "rate_bp", "fine_fen", "outstanding_fen", "fine_paid_fen", "surcharge_paid_fen",
+    "accrued_micro", "state_day", "paused", "surcharge_started_at", "court", "court_reference", "end_reason",
+    "ended_at", "opened_at", "updated_at", "case_id", "handler_id", "unit_id",
+]  # fmt: skip
+INSTALMENT_COLUMNS = [
+    "id", "schedule_no", "current", "due_on", "due_day", "amount", "outstanding_fen", "effective_on",
+    "execution_id",
+]  # fmt: skip
+PAYMENT_COLUMNS = [
+    "id", "channel", "reference", "amount", "paid_on", "payer", "recorded_at", "note", "execution_id",
+    "recorded_by_id",
+]  # fmt: skip
+DEFERRAL_COLUMNS = [
+    "id", "kind", "requested_by_id", "requested_at", "reason", "decision", "decided_by_id", "decided_at",
+    "opinion", "due_dates", "execution_id",
+]  # fmt: skip
+REVIEW_COLUMNS = [
+    "id", "kind", "body", "filed_on", "window_ends_on", "late", "hearing_on", "outcome", "outcome_on", "note",
+    "recorded_at", "case_id", "recorded_by_id", "unit_id",
+]  # fmt: skip
+SEIZURE_COLUMNS = [
+    "id", "version", "kind", "status", "custody_place", "seized_on", "limit_on", "limit_at", "extended_days",
+    "ended_at", "end_note", "updated_at", "case_id", "created_by_id", "unit_id",
+]  # fmt: skip
+SEIZED_ITEM_COLUMNS = ["id", "kind", "description", "quantity", "seizure_id"]
+SEIZURE_APPROVAL_COLUMNS = [
+    "id", "kind", "requested_by_id", "requested_at", "reason", "decision", "decided_by_id", "decided_at",
+    "opinion", "days", "seizure_id",
+]  # fmt: skip
+
+
+def _penalty_models():
+    from penalties.models import (
+        Execution,
+        ExecutionApproval,
+        Instalment,
+        Payment,
+        Publication,
+        Review,
+        SeizedItem,
+        Seizure,
+        SeizureApproval,
+        StatementImport,
+        StatementLine,
+    )
+
+    # Children first (the order SQLite's DELETE needs).
+    return [
+        StatementLine,
+        Payment,
+        StatementImport,
+        Instalment,
+        ExecutionApproval,
+        Execution,
+        Review,
+        SeizedItem,
+        SeizureApproval,
+        Seizure,
+        Publication,
+    ]
+
+
+def _flush_penalty_tables(connection):
+    from django.core.management.color import no_style
+
+    tables = [m._meta.db_table for m in _penalty_models()]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True):
+            cursor.execute(sql)
+
+
+class _PenaltyLaw:
+    """penalties.rules' deadlines, memoised per local date of service (each is the end of a local day
+    computed from that date), returned aware."""
+
+    def __init__(self):
+        from penalties import rules
+
+        self.rules = rules
+        self._memo = {}
+
+    def due(self, rule, served_at, *args):
+        from enforcement.workdays import calendar
+
+        key = (rule, calendar.local_date(served_at), args)
+        if key not in self._memo:
+            self._memo[key] = getattr(self.rules, rule)(*args, served_at)
+        return self._memo[key]
+
+
+def _utc_text(moment):
+    return None if moment is None else _ts(moment.astimezone(UTC).replace(tzinfo=None))
+
+
+def _bool(value):
+    return "1" if value else "0"
+
+
+def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
+    """The penalties stage (issue 12), on the cases already loaded (inside the caller's transaction; the
+    penalties tables are emptied first). For every case with a decided fine not paid in cash on the spot — a
+    simple case's fine paid at the bank, every general case's fine — one Execution, its single Instalment
+    (due 15 days after service, `penalties.rules.payment_due`), its payments and its ledger state as
+    `penalties.services.apply_history` computes it from that history (so the stored state is the ledger's,
+    not the generator's arithmetic):
+    - closed and archived cases were paid in full, most in time, LATE_PAID_SHARE after the due date with
+      the surcharge (in one payment, or the fine first and the surcharge a few days later) — except the
+      simple cases served in the last RECENT_UNPAID_DAYS, left unpaid or partly paid, with the cases still
+      executing: tens of thousands of executions awaiting payment, many late, some capped;
+    - DEFERRAL_SHARE of the live ones have an approved deferral (ExecutionApproval) of 2–3 instalments;
+    - reconsiderations and lawsuits on REVIEW_SHARE of the general cases' executions, mostly upheld, some
+      pending (the surcharge paused, Art. 73); late filings flagged as `rules.review_is_late` says;
+    - seizures and sealings (SEIZURE_SHARE of all cases, on general ones) with their items, mostly returned,
+      some confiscated, those still within their period held; a few extended once by 30 days (approved).
+    No audit events. Deterministic: the same cases, `seed` and `end` give the same rows. Returns the counts."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from cases.models import Case
+    from enforcement.org.models import OrgUnit, User
+    from enforcement.workdays import calendar
+    from penalties import ledger, services
+    from penalties.models import DEFERRAL_KIND, SEIZURE_EXTENSION_KIND
+
+    started = started or time.monotonic()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+    _flush_penalty_tables(connection)
+    if end is None:
+        end = Case.objects.aggregate(end=Max("updated_at"))["end"]
+    if end is None:
+        return {}
+    end_day = calendar.local_date(end)
+    rng = random.Random(seed * 1_000_003 + 12)
+    rand, law = rng.random, _PenaltyLaw()
+    rate_bp = law.rules.rate_bp()
+
+    # Org: each unit's district (its path's first two steps) and that district's bureau head.
+    units = list(OrgUnit.objects.values_list("id", "path", "code"))
+    district_of_path = {path: code for _id, path, code in units if path.count(".") == 2}
+    heads = dict(
+        User.objects.filter(username__endswith=".bureau_head").values_list("username", "id")
+    )  # bench.d01.bureau_head, …
+    district_index, head_of = {}, {}
+    for pk, path, _code in units:
+        code = district_of_path.get(path[:18], "bench-d01")
+        index = int(code.rsplit("d", 1)[1][:2]) - 1 if "-d" in code else 0
+        district_index[pk] = index
+        head_of[pk] = heads.get(f"bench.d{index + 1:02d}.bureau_head") or heads.get("bench.city.bureau_head")
+
+    fined = (
+        Case.objects.filter(fine_decided__gt=0, served_at__isnull=False, paid_on_spot=False)
+        .exclude(procedure="general", status__in=["decided", "revoked"])
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "procedure",
+            "status",
+            "unit_id",
+            "handler_id",
+            "registered_by_id",
+            "fine_decided",
+            "served_at",
+            "closed_at",
+            "number",
+            "party__name",
+        )  # fmt: skip
+    )
+    rows = list(fined)
+    _log(log, f"penalties: {len(rows):,} cases with a fine to collect", started)
+    # Reviews: on the general cases' executions; the pending ones (the surcharge paused) on live ones only.
+    general_served = [r for r in rows if r[1] == "general"]
+    live_general = [r for r in general_served if r[2] in ("served", "executing")]
+    review_count = max(2, round(len(general_served) * REVIEW_SHARE)) if general_served else 0
+    pending_count = min(len(live_general), max(1, round(review_count * PENDING_REVIEW_SHARE)))
+    reviewed = {r[0]: True for r in rng.sample(live_general, pending_count)}
+    others = [r for r in general_served if r[0] not in reviewed]
+    for r in rng.sample(others, min(len(others), review_count - pending_count)):
+        reviewed[r[0]] = False
+    writer = _Writer(connection, threaded=False)  # the law's answers (rules.py) are read meanwhile
+    out = {key: [] for key in ("execution", "instalment", "payment", "deferral", "review")}
+    counts = {
+        "by_status": {},
+        "late": 0,
+        "capped": 0,
+        "paused": 0,
+        "deferrals": 0,
+        "payments": 0,
+        "pending_reviews": 0,
+    }
+    next_id = {"instalment": 1, "payment": 1, "deferral": 1, "review": 1}
+    tz = timezone.get_default_timezone()
+
+    def moment(day, hours=0.0):  # 10:00 local on `day`, plus `hours`
+        return datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=10 + hours)
+
+    def flush(force=False):
+        if force or len(out["execution"]) >= 20_000:
+            from penalties.models import Execution, ExecutionApproval, Instalment, Payment, Review
+
+            for key, model, columns in (
+                ("execution", Execution, EXECUTION_COLUMNS),
+                ("instalment", Instalment, INSTALMENT_COLUMNS),
+                ("payment", Payment, PAYMENT_COLUMNS),
+                ("deferral", ExecutionApproval, DEFERRAL_COLUMNS),
+                ("review", Review, REVIEW_COLUMNS),
+            ):
+                if out[key]:
+                    writer.write(model._meta.db_table, columns, out[key])
+                    out[key] = []
+
+    def new_id(kind):
+        value = next_id[kind]
+        next_id[kind] += 1
+        return value
+
+    def owed_on(schedules, payments, pauses, day):
+        return ledger.replay(schedules, payments, pauses, rate_bp=rate_bp, upto=day).owed_fen(day)
+
+    for (
+        case_id,
+        procedure,
+        status,
+        unit_id,
+        handler_id,
+        registrar,
+        fine,
+        served_at,
+        closed_at,
+        number,
+        payer,
+    ) in rows:
+        handler_id = handler_id or registrar
+        served_on = calendar.local_date(served_at)
+        due_at = law.due("payment_due", served_at)
+        due_on = calendar.local_date(due_at)
+        fine_fen = ledger.to_fen(fine)
+        schedules = [
+            ledger.Schedule(
+                served_on.toordinal(), (ledger.Instalment(due_on.toordinal(), fine_fen),), fine_fen
+            )
+        ]
+        instalment_rows = [
+            SimpleNamespace(
+                id=new_id("instalment"),
+                schedule_no=1,
+                due_on=due_on,
+                due_day=due_on.toordinal(),
+                amount=fine,
+                outstanding_fen=fine_fen,
+                effective_on=served_on,
+                current=True,
+            )  # fmt: skip
+        ]
+        ended = status in ("closed", "archived") and not (
+            procedure == "simple" and (end_day - served_on).days < RECENT_UNPAID_DAYS
+        )
+        pauses, payments = [], []  # ledger inputs
+        # Reviews (general cases): filed within the windows, mostly upheld; pending ones only on live ones.
+        if case_id in reviewed:
+            pending = reviewed[case_id] and not ended
+            kind = "reconsideration" if rand() < 0.75 else "litigation"
+            window_end = law.due("review_window_end", served_at, kind)
+            window_day = calendar.local_date(window_end)
+            span = max(
+                1, min((window_day - served_on).days, (end_day - served_on).days - (0 if pending else 40))
+            )
+            filed_on = served_on + timedelta(days=1 + int(rand() * span))
+            if rand() < 0.05:
+                filed_on = window_day + timedelta(days=1 + int(rand() * 10))  # late: flagged, not refused
+            filed_on = min(filed_on, end_day)
+            outcome = "pending"
+            outcome_on = None
+            if not pending:
+                outcome_on = min(end_day, filed_on + timedelta(days=20 + int(rand() * 50)))
+                outcome = "upheld" if rand() < 0.9 else "dismissed"
+            district = DISTRICT_NAMES[district_index.get(unit_id, 0)][0]
+            body = "江州市人民政府" if kind == "reconsideration" else f"江州市{district}人民法院"
+            hearing_on = None
+            if kind == "litigation":
+                hearing_on = filed_on + timedelta(days=30 + int(rand() * 30))
+                if outcome_on is not None:
+                    hearing_on = min(hearing_on, outcome_on)
+            out["review"].append(
+                [
+                    str(new_id("review")),
+                    kind,
+                    body,
+                    filed_on.isoformat(),
+                    window_day.isoformat(),
+                    _bool(law.rules.review_is_late(kind, served_at, filed_on)),
+                    hearing_on.isoformat() if hearing_on else None,
+                    outcome,
+                    outcome_on.isoformat() if outcome_on else None,
+                    "",
+                    _utc_text(moment(filed_on, 1)),
+                    str(case_id),
+                    str(handler_id),
+                    str(unit_id),
+                ]  # fmt: skip
+            )
+            counts["pending_reviews"] += outcome == "pending"
+            pauses.append((filed_on.toordinal(), outcome_on.toordinal() if outcome_on else None))
+        deferral = None
+        if ended:
+            close_day = min(end_day, calendar.local_date(closed_at) if closed_at else end_day)
+            close_day = max(close_day, served_on)
+            late = close_day > due_on and rand() < LATE_PAID_SHARE
+            if late:
+                day = due_on + timedelta(days=1 + int(rand() * (close_day - due_on).days))
+            else:
+                day = served_on + timedelta(
+                    days=int(rand() * ((min(close_day, due_on) - served_on).days + 1))
+                )
+            owed = owed_on(schedules, [], pauses, day)
+            if late and owed > fine_fen and day < close_day and rand() < 0.3:
+                payments.append(ledger.Payment(day.toordinal(), fine_fen))  # the fine, then the surcharge
+                day += timedelta(days=1 + int(rand() * (close_day - day).days))
+                owed = owed_on(schedules, payments, pauses, day)
+            payments.append(ledger.Payment(day.toordinal(), owed))
+        else:
+            if rand() < DEFERRAL_SHARE and (end_day - served_on).days >= 3:
+                approved_on = min(end_day, due_on, served_on + timedelta(days=2 + int(rand() * 10)))
+                dues = [due_on + timedelta(days=30 * k) for k in range(1, (2 if rand() < 0.6 else 3) + 1)]
+                parts = ledger.split_schedule(approved_on.toordinal(), fine_fen, dues)
+                schedules.append(ledger.Schedule(approved_on.toordinal(), parts, fine_fen))
+                for row in instalment_rows:
+                    row.current = False
+                for due, part in zip(dues, parts, strict=True):
+                    instalment_rows.append(
+                        SimpleNamespace(
+                            id=new_id("instalment"),
+                            schedule_no=2,
+                            due_on=due,
+                            due_day=due.toordinal(),
+                            amount=ledger.to_yuan(part.amount_fen),
+                            outstanding_fen=part.amount_fen,
+                            effective_on=approved_on,
+                            current=True,
+                        )  # fmt: skip
+                    )
+                # The instalments fallen due are mostly paid on time; the last one stays open.
+                for due, part in list(zip(dues, parts, strict=True))[:-1]:
+                    if due <= end_day and rand() < 0.8:
+                        day = max(approved_on, due - timedelta(days=int(rand() * 6)))
+                        payments.append(ledger.Payment(day.toordinal(), part.amount_fen))
+                deferral = (approved_on, dues)
+            else:
+                last = min(end_day, due_on + timedelta(days=30))
+                draw = rand()
+                if draw < 0.35 and last >= served_on:
+                    day = served_on + timedelta(days=int(rand() * ((last - served_on).days + 1)))
+                    part = max(100, int(fine_fen * (0.2 + 0.6 * rand())) // 1000 * 1000)  # whole 10 yuan
+                    if part < fine_fen:
+                        payments.append(ledger.Payment(day.toordinal(), part))
+                elif draw < 0.42 and end_day > due_on + timedelta(days=1):
+                    # The fine paid late, the surcharge still owed.
+                    day = due_on + timedelta(days=1 + int(rand() * (end_day - due_on).days))
+                    payments.append(ledger.Payment(day.toordinal(), fine_fen))
+        execution = SimpleNamespace(
+            rate_bp=rate_bp, status="awaiting", surcharge_started_at=None, due_on=due_on, due_at=due_at,
+            ended_at=None, end_reason="",
+        )  # fmt: skip
+        state, _changed = services.apply_history(
+            execution, schedules, payments, pauses, None, instalment_rows, today=end_day
+        )
+        pay_moments = []
+        for payment in payments:
+            paid_on = date.fromordinal(payment.day)
+            recorded = min(end, moment(paid_on, 24 + rand() * 8))  # the next day's statement
+            pay_moments.append(recorded)
+            bank = BANKS[int(rand() * len(BANKS))]
+            pk = new_id("payment")
+            channel = "bank" if procedure == "simple" or rand() < 0.7 else "platform"
+            out["payment"].append(
+                [
+                    str(pk),
+                    channel,
+                    f"{bank}{paid_on:%Y%m%d}{pk:09d}",
+                    _money_text(ledger.to_yuan(payment.amount_fen)),
+                    paid_on.isoformat(),
+                    payer or "",
+                    _utc_text(recorded),
+                    "",
+                    str(case_id),
+                    str(handler_id),
+                ]  # fmt: skip
+            )
+        if execution.status == "paid":
+            execution.ended_at = max(pay_moments)
+        if deferral is not None:
+            approved_on, dues = deferral
+            out["deferral"].append(
+                [
+                    str(new_id("deferral")),
+                    DEFERRAL_KIND,
+                    str(handler_id),
+                    _utc_text(moment(approved_on, -48)),
+                    "当事人经济困难，申请分期缴纳罚款。",
+                    "approved",
+                    str(head_of.get(unit_id)),
+                    _utc_text(moment(approved_on)),
+                    "同意分期缴纳。",
+                    json_dumps([d.isoformat() for d in dues]),
+                    str(case_id),
+                ]  # fmt: skip
+            )
+            counts["deferrals"] += 1
+        for row in instalment_rows:
+            out["instalment"].append(
+                [
+                    str(row.id),
+                    str(row.schedule_no),
+                    _bool(row.current),
+                    row.due_on.isoformat(),
+                    str(row.due_day),
+                    _money_text(row.amount),
+                    str(row.outstanding_fen),
+                    row.effective_on.isoformat(),
+                    str(case_id),
+                ]  # fmt: skip
+            )
+        updated = max([served_at, *pay_moments])
+        out["execution"].append(
+            [
+                str(case_id),
+                str(1 + len(payments) + (1 if deferral else 0)),
+                execution.status,
+                number,
+                services.payment_code_for(case_id),
+                _money_text(fine),
+                _money_text(fine),
+                served_on.isoformat(),
+                execution.due_on.isoformat(),
+                _utc_text(execution.due_at),
+                str(rate_bp),
+                str(state.fine_fen),
+                str(execution.outstanding_fen),
+                str(execution.fine_paid_fen),
+                str(execution.surcharge_paid_fen),
+                str(execution.accrued_micro),
+                str(execution.state_day),
+                _bool(execution.paused),
+                _utc_text(execution.surcharge_started_at),
+                "",
+                "",
+                "",
+                _utc_text(execution.ended_at),
+                _utc_text(served_at),
+                _utc_text(updated),
+                str(case_id),
+                str(handler_id),
+                str(unit_id),
+            ]  # fmt: skip
+        )
+        by_status = counts["by_status"]
+        by_status[execution.status] = by_status.get(execution.status, 0) + 1
+        counts["payments"] += len(payments)
+        counts["paused"] += execution.paused
+        if execution.status == "awaiting":
+            surcharge = state.surcharge_fen(end_day)
+            counts["late"] += surcharge > 0
+            counts["capped"] += surcharge == state.fine_fen
+        flush()
+    flush(force=True)
+    counts["executions"] = len(rows)
+    counts["reviews"] = next_id["review"] - 1
+    _log(log, f"penalties: {len(rows):,} executions, {counts['payments']:,} payments", started)
+
+    # Seizures and sealings, on general cases past the lead stage (the items are held as evidence).
+    seizable = list(
+        Case.objects.filter(procedure="general")
+        .exclude(status__in=["lead", "not_filed", "transferred"])
+        .order_by("pk")
+        .values_list("pk", "unit_id", "handler_id", "registered_by_id", "registered_at")
+    )
+    total_cases = Case.objects.count()
+    seizures, items, approvals = [], [], []
+    item_id = 0
+    chosen = sorted(rng.sample(seizable, min(len(seizable), round(total_cases * SEIZURE_SHARE))))
+    for seizure_id, (case_id, unit_id, handler_id, registrar, registered_at) in enumerate(chosen, start=1):
+        by = handler_id or registrar
+        seized_on = min(end_day, calendar.local_date(registered_at) + timedelta(days=int(rand() * 2)))
+        kind = "seal" if rand() < 0.15 else "seize"
+        limit_on = seized_on + timedelta(days=SEIZURE_DAYS)
+        extended = rand() < 0.06
+        if extended:
+            asked = moment(limit_on - timedelta(days=3))
+            approvals.append(
+                [
+                    str(len(approvals) + 1),
+                    SEIZURE_EXTENSION_KIND,
+                    str(by),
+                    _utc_text(asked),
+                    "案情复杂，需进一步调查取证，申请延长扣押期限。",
+                    "approved",
+                    str(head_of.get(unit_id)),
+                    _utc_text(asked + timedelta(hours=20)),
+                    "同意延长三十日。",
+                    str(SEIZURE_DAYS),
+                    str(seizure_id),
+                ]  # fmt: skip
+            )
+            limit_on += timedelta(days=SEIZURE_DAYS)
+        ends_on = seized_on + timedelta(days=3 + int(rand() * ((limit_on - seized_on).days - 3)))
+        if ends_on > end_day or (limit_on >= end_day and rand() < 0.7):
+            status, ended_at = "held", None
+        else:
+            status = "confiscated" if rand() < 0.15 else "returned"
+            ended_at = min(end, moment(ends_on, 4 + rand() * 5))
+        district = DISTRICT_NAMES[district_index.get(unit_id, 0)][0]
+        seizures.append(
+            [
+                str(seizure_id),
+                "1" if not extended else "2",
+                kind,
+                status,
+                f"江州市{district}城市管理综合执法局暂扣物品仓库"
+                if kind == "seize"
+                else "违法经营场所（就地查封）",
+                seized_on.isoformat(),
+                limit_on.isoformat(),
+                _utc_text(calendar.end_of_day(limit_on)),
+                str(SEIZURE_DAYS if extended else 0),
+                _utc_text(ended_at),
+                SEIZURE_NOTES.get(status, ""),
+                _utc_text(ended_at or moment(seized_on, 2)),
+                str(case_id),
+                str(by),
+                str(unit_id),
+            ]  # fmt: skip
+        )
+        for _ in range(1 + int(rand() * 3)):
+            item_id += 1
+            item_kind = "equipment" if kind == "seal" else ("vehicle", "goods", "equipment")[int(rand() * 3)]
+            names = SEIZED[item_kind]
+            quantity = (
+                1
+                if item_kind == "vehicle"
+                else (1 + int(rand() * 6) if item_kind == "equipment" else 5 + int(rand() * 100))
+            )
+            items.append(
+                [str(item_id), item_kind, names[int(rand() * len(names))], str(quantity), str(seizure_id)]
+            )
+    from penalties.models import SeizedItem, Seizure, SeizureApproval
+
+    for model, columns, data in (
+        (Seizure, SEIZURE_COLUMNS, seizures),
+        (SeizedItem, SEIZED_ITEM_COLUMNS, items),
+        (SeizureApproval, SEIZURE_APPROVAL_COLUMNS, approvals),
+    ):
+        if data:
+            writer.write(model._meta.db_table, columns, data)
+    writer.close()
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), _penalty_models()):
+            cursor.execute(sql)
+    counts["seizures"], counts["seized_items"], counts["seizure_extensions"] = (
+        len(seizures),
+        len(items),
+        len(approvals),
+    )
+    counts["seizures_by_status"] = {}
+    for row in seizures:
+        counts["seizures_by_status"][row[3]] = counts["seizures_by_status"].get(row[3], 0) + 1
+    counts["digest"] = writer.digest.hexdigest()
+    _log(log, f"penalties: {len(seizures):,} seizures with {len(items):,} items", started)
+    return counts
+
+
+def penalty_line(c):
+    statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(c["by_status"].items()))
+    seized = ", ".join(f"{k} {v:,}" for k, v in sorted(c["seizures_by_status"].items()))
+    return (
+        f"executions {c['executions']:,} ({statuses}; awaiting late {c['late']:,}, capped {c['capped']:,}, "
+        f"paused {c['paused']:,}), payments {c['payments']:,}, deferrals {c['deferrals']:,}, reviews "
+        f"{c['reviews']:,} ({c['pending_reviews']:,} pending), seizures {c['seizures']:,} ({seized}; "
+        f"{c['seizure_extensions']:,} extended), seized items {c['seized_items']:,}"
+    )
+
+
+def penalties_only(*, seed=DEFAULT_SEED, end=None, log=print):
+    """`--penalties-only`: the penalties stage alone on the city already loaded (its tables emptied first),
+    then ANALYZE. `end` defaults to the cases' last update (so a rerun gives the same rows)."""
+    from django.db import connection, transaction
+
+    started = time.monotonic()
+    with transaction.atomic():
+        counts = generate_penalties(seed=seed, end=end, log=log, started=started)
+    with connection.cursor() as cursor:
+        for model in _penalty_models():
+            cursor.execute(
+                f"VACUUM (ANALYZE) {model._meta.db_table}"
+                if connection.vendor == "postgresql"
+                else f"ANALYZE {model._meta.db_table}"
+            )
+    if counts:
+        print(penalty_line(counts))
+    print(f"seconds: penalties {time.monotonic() - started:.1f}")
+    return counts
 
 
 # --- command line ------------------------------------------------------------------------------------------
@@ -2885,6 +3537,11 @@ def main(argv=None):
     parser.add_argument("--full-history-share", type=float, default=0.10)
     parser.add_argument("--no-migrate", action="store_true")
     parser.add_argument("--force", action="store_true", help="load into a database not named *bench*")
+    parser.add_argument(
+        "--penalties-only",
+        action="store_true",
+        help="only (re)generate the penalties stage on the cases already loaded (--seed, --end apply)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings.local")
@@ -2903,6 +3560,9 @@ def main(argv=None):
     end = parse_datetime(args.end) if args.end else None
     if args.end and (end is None or end.tzinfo is None):
         sys.exit("--end must be an ISO moment with its offset, e.g. 2026-11-25T18:00+08:00")
+    if args.penalties_only:
+        penalties_only(seed=args.seed, end=end)
+        return
     summary = generate(
         args.complaints,
         seed=args.seed,

@@ -184,7 +184,7 @@ DECISION_SERVED = _guard(
         "(Administrative Penalty Law, Art. 61)."
     ),
 )
-CLOSING_REQUESTABLE = _guard("can_request_closing", NOTHING_PENDING)
+CLOSING_REQUESTABLE = Guard("can_request_closing", NOTHING_PENDING, explain="closing_refusal")
 CLOSING_DECIDABLE = _guard(
     "can_decide_closing",
     _(

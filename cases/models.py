@@ -568,6 +568,9 @@ class Case(VersionedModel):
     def can_request_closing(self, user):
         return _rules().can_request_closing(self, user)
 
+    def closing_refusal(self, user):
+        return _rules().closing_refusal(self)
+
     def can_decide_closing(self, user):
         return _rules().can_decide_closing(self, user)
 

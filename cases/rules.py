@@ -619,10 +619,26 @@ def can_record_service(case, user):
     return document is not None and hasattr(document, "service")
 
 
+# Checks other apps add on what must be finished before a case closes: `check(case) -> words or None`
+# (penalties: a fine still being collected). Cases do not know those apps; they ask them here.
+CLOSING_CHECKS = []
+
+
+def closing_refusal(case):
+    """Why the case cannot be proposed for closing yet, in words, when another app holds it; else None."""
+    for check in CLOSING_CHECKS:
+        words = check(case)
+        if words:
+            return words
+    return None
+
+
 def can_request_closing(case, user):
     # A simple case whose fine is paid at the bank waits in `executing` and is closed the same way.
-    return (case.procedure == Procedure.GENERAL or case.status == "executing") and _none_pending(
-        case, CLOSING_KIND
+    return (
+        (case.procedure == Procedure.GENERAL or case.status == "executing")
+        and _none_pending(case, CLOSING_KIND)
+        and closing_refusal(case) is None
     )
 
 

@@ -42,6 +42,7 @@ from .choices import (
 from .identity import normalise_credit_code, normalise_id_number
 from .models import REVIEW_KINDS, Case, CaseEvidence, CasePenalty, Party, next_case_number
 from .rules import Proposal
+from .signals import fine_payable
 from .workflow import WORKFLOW
 
 S = CaseStatus
@@ -310,6 +311,8 @@ def decide_on_the_spot(
         _save_new(case, by, verb="decide_on_the_spot")
         _save_penalties(case, PenaltyStage.DECIDED, proposal)
         _issue_if_declared(case, "on_the_spot_decision", by)
+        if case.fine_decided and not case.paid_on_spot:
+            fine_payable.send(sender=Case, case=case, by=by)  # paid at the bank within 15 days (Art. 67)
     return case
 
 
@@ -754,6 +757,8 @@ def serve(case, *, by, note="", version=None):
     def change(c):
         document = rules.decision_document(c)
         c.served_at = document.service.effective_at
+        if c.fine_decided:
+            fine_payable.send(sender=Case, case=c, by=by)
 
     return WORKFLOW.run(case, "serve", by=by, change=change, version=version, note=note)
 

@@ -334,6 +334,7 @@ def _detail_context(request, case, *, bound=None, evidence_form=None):
         "evidence_form": evidence_form or EvidenceForm(),
         "can_add_evidence": user.has_role(*services.EVIDENCE_ROLES) and case.status not in ENDED,
         "decision_document": _decision_document(case) if case.procedure == Procedure.SIMPLE else None,
+        "execution": getattr(case, "execution", None),  # the fine's collection (penalties), if any
     }
 
 

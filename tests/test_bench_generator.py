@@ -100,6 +100,7 @@ def test_generator_loads_a_consistent_city_and_is_deterministic(db):
     assert not events.exclude(actor__in=User.objects.all()).exists()
 
     _check_cases(summary)
+    _check_penalties(summary)
 
     again = generate(2000, seed=7, end=END, fast=True, log=None)
     assert again.digest == summary.digest  # complaints and cases alike
@@ -193,3 +194,42 @@ def _check_cases(summary):
     )
     assert not CaseApproval.objects.exclude(case__in=Case.objects.all()).exists()
     assert not CaseEvidence.objects.exclude(uploaded_by__in=User.objects.all()).exists()
+
+
+def _check_penalties(summary):
+    """The penalties stage: one execution per case with a fine not paid in cash, its stored state the
+    ledger's replay of its history (and the SQL figures the same as Python's), the closed cases paid,
+    reviews and seizures where they belong."""
+    from penalties import services
+    from penalties.models import Execution, Review, SeizedItem, Seizure
+
+    counts = summary.penalties
+    owing = Case.objects.filter(fine_decided__gt=0, served_at__isnull=False, paid_on_spot=False).exclude(
+        procedure="general", status__in=["decided", "revoked"]
+    )
+    assert Execution.objects.count() == counts["executions"] == owing.count() > 0
+    today = timezone.localdate(END)
+    executions = Execution.objects.with_money(today).select_related("case").prefetch_related("instalments")
+    by_status = {}
+    for e in executions:
+        by_status[e.status] = by_status.get(e.status, 0) + 1
+        state = services.replay(e, upto=today)  # raises Overpayment if a payment was above what was owed
+        assert (e.fine_paid_fen, e.surcharge_paid_fen) == (state.fine_paid_fen, state.surcharge_paid_fen)
+        assert e.outstanding_fen == state.fine_outstanding_fen, e.pk
+        assert e.surcharge_fen == state.surcharge_fen(today) == e.state().surcharge_fen(today), e.pk
+        assert e.owed_fen == state.owed_fen(today), e.pk
+        assert (e.status == "paid") == (state.owed_fen(today) == 0), e.pk
+        assert e.due_on >= e.served_on and e.case.unit_id == e.unit_id
+        if e.status == "paid":
+            assert e.ended_at is not None and e.payments.exists()
+    assert by_status == counts["by_status"]
+    assert by_status.get("awaiting") and by_status.get("paid")
+    for review in Review.objects.select_related("case"):
+        assert review.case.procedure == "general" and review.filed_on >= timezone.localdate(
+            review.case.served_at
+        )
+    assert Seizure.objects.count() == counts["seizures"] == round(500 * 0.01)
+    assert SeizedItem.objects.count() == counts["seized_items"] >= counts["seizures"]
+    for seizure in Seizure.objects.all():
+        assert seizure.limit_on > seizure.seized_on
+        assert (seizure.status == "held") == (seizure.ended_at is None)

@@ -207,6 +207,21 @@ def test_a_general_case_from_a_complaint_to_the_archive(demo):
     assert served.status_code in (200, 201), served.json()
     assert step("officer", case_id, "serve")["status"] == "served"
     assert step("officer", case_id, "execute")["status"] == "executing"
+    # The fine is collected before the case closes: the bank's payment recorded on its execution.
+    step("officer", case_id, "request_closing", expect=409, reason="罚款尚未缴清")
+    execution = people["officer"].get(f"/api/v1/penalties/?q={decision['number']}").json()["results"][0]
+    assert Decimal(execution["owed"]) == Decimal("4000.00") and execution["status"] == "awaiting"
+    paid = people["officer"].post(
+        f"/api/v1/penalties/{execution['id']}/record_payment/",
+        {
+            "amount": "4000.00",
+            "paid_on": timezone.localdate().isoformat(),
+            "channel": "bank",
+            "reference": "ICBC-1",
+        },
+        format="json",
+    )
+    assert paid.status_code == 200 and paid.json()["status"] == "paid", paid.json()
     step("officer", case_id, "request_closing", reason="罚款已缴清，违法行为已改正")
     closing = issue("officer", case_id, "closing_report")
     assert step("squad_leader", case_id, "decide_closing", decision="approved")["status"] == "closed"

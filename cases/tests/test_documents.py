@@ -23,7 +23,7 @@ from .. import rules, services
 from ..choices import CaseStatus
 from ..documents import chinese_count, yuan_in_capitals
 from ..models import Case, CaseApproval
-from .conftest import JPEG, give_notice
+from .conftest import JPEG, give_notice, pay_in_full
 from .factories import PartyFactory
 
 pytestmark = pytest.mark.django_db
@@ -605,7 +605,7 @@ def test_the_closing_report_once_closing_is_proposed(people, party, category):
     case = services.execute(services.serve(reload(case), by=p["officer"]), by=p["officer"])
     refused(case, "closing_report", p["officer"], STEP["closing_report"])
     summary = "当事人已于缴款期限内到银行缴纳罚款400元，占道物品已清理"
-    case = services.request_closing(case, by=p["officer"], reason=summary)
+    case = services.request_closing(pay_in_full(case, p["officer"]), by=p["officer"], reason=summary)
     report = issued(
         case,
         "closing_report",

@@ -15,7 +15,7 @@ from enforcement.workflow.exceptions import TransitionNotAllowed
 from .. import rules, services
 from ..choices import CaseStatus
 from ..models import Case
-from .conftest import give_notice
+from .conftest import give_notice, pay_in_full
 from .factories import PartyFactory
 from .test_services import ORDER, age, make_people, on_the_spot, photo, walk, words
 
@@ -165,6 +165,9 @@ def test_a_simple_case_paid_at_the_bank_is_closed_through_its_closing(people, ca
     case = on_the_spot(p, category, fine=Decimal("150"))
     case = services.acknowledge_filing(case, by=p["leader"])
     assert case.status == S.EXECUTING
+    with pytest.raises(TransitionNotAllowed, match="still being collected"):
+        services.request_closing(case, by=p["officer"], reason="罚款已缴清")
+    case = pay_in_full(case, p["officer"])
     case = services.request_closing(case, by=p["officer"], reason="罚款已缴清")
     case = services.decide_closing(case, by=p["leader"], decision="approved")
     assert case.status == S.CLOSED

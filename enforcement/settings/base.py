@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "complaints",
     "complaints.open311",
     "cases",
+    "penalties",
     "campaigns",
 ]
 
@@ -332,6 +333,18 @@ SPECTACULAR_SETTINGS = {
         "FileKindEnum": "enforcement.files.choices.FileKind",
         "CaseStatusEnum": "cases.choices.CaseStatus",
         "CaseSourceEnum": "cases.choices.CaseSource",
+        # The penalties' (their field names — status, kind, channel, outcome — are shared with other apps):
+        "ExecutionStatusEnum": "penalties.choices.ExecutionStatus",
+        "SeizureStatusEnum": "penalties.choices.SeizureStatus",
+        "SeizureEndingEnum": "penalties.api.serializers.SEIZURE_ENDINGS",
+        "StatementLineStatusEnum": "penalties.models.LineStatus",
+        "ReviewKindEnum": "penalties.choices.ReviewKind",
+        "ReviewOutcomeEnum": "penalties.choices.ReviewOutcome",
+        "ReviewOutcomeGivenEnum": "penalties.api.serializers.OUTCOMES",
+        "SeizureKindEnum": "penalties.choices.SeizureKind",
+        "SeizedItemKindEnum": "penalties.choices.ItemKind",
+        "PaymentChannelEnum": "penalties.choices.PaymentChannel",
+        "StatementChannelEnum": "penalties.api.serializers.STATEMENT_CHANNELS",
     },
 }
 

@@ -15,7 +15,7 @@ DEMO_PASSWORD = "Demo-2026!"
 
 # Later seeders, run after the org units and the catalogue: dotted paths of modules with a `seed()`
 # function, e.g. "complaints.demo".
-EXTRA_SEEDERS = ["complaints.demo", "complaints.demo_reminders", "cases.demo"]
+EXTRA_SEEDERS = ["complaints.demo", "complaints.demo_reminders", "cases.demo", "penalties.demo"]
 
 
 class Command(BaseCommand):

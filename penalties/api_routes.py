@@ -1,0 +1,10 @@
+"""The penalties' part of /api/v1/ (collected by enforcement/api.py from every installed app)."""
+
+from .api.views import ExecutionViewSet, ReviewViewSet, SeizureViewSet, StatementImportViewSet
+
+ROUTES = [
+    ("penalties", ExecutionViewSet, "execution"),
+    ("reviews", ReviewViewSet, "review"),
+    ("seizures", SeizureViewSet, "seizure"),
+    ("payments/imports", StatementImportViewSet, "statementimport"),
+]

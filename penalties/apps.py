@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PenaltiesConfig(AppConfig):
+    name = "penalties"
+    verbose_name = _("Penalties and execution")
+
+    def ready(self):
+        from . import approvals, deadlines, services  # noqa: F401 - register kinds, the workflow's actions

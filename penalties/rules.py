@@ -1,0 +1,157 @@
+"""The law of execution, each rule once with its article (PRODUCT §4). Periods are the platform calendar's
+(`due_after`): a period's last day that is a holiday moves to the next working day (民法典 Art. 203); the
+Administrative Coercion Law's periods of ten days or less are working days (行政强制法 Art. 69)."""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from enforcement.approvals.services import may_decide
+from enforcement.catalog.params import get_int, get_param
+from enforcement.workdays import calendar
+from enforcement.workdays.periods import PeriodUnit
+
+from . import ledger
+from .choices import ExecutionStatus, ReviewKind, ReviewOutcome
+
+E = ExecutionStatus
+
+
+def _day(moment):
+    return calendar.local_date(moment)
+
+
+def payment_due(served_at):
+    """Art. 67: a fine is paid within `payment_days` (15) of the decision's service."""
+    return calendar.due_after(served_at, get_int("payment_days"), PeriodUnit.DAYS)
+
+
+def rate_bp():
+    """Art. 72(1): the daily surcharge, in basis points of what is unpaid (3 % → 300)."""
+    return ledger.rate_basis_points(get_param("late_surcharge_percent_per_day"))
+
+
+def review_window_end(kind, served_at):
+    """The last moment to file: a reconsideration within `reconsideration_days` (60, 行政复议法 Art. 20), a
+    lawsuit within `litigation_months` (6, 行政诉讼法 Art. 46), both from service."""
+    if kind == ReviewKind.RECONSIDERATION:
+        return calendar.due_after(served_at, get_int("reconsideration_days"), PeriodUnit.DAYS)
+    return calendar.due_after(served_at, get_int("litigation_months"), PeriodUnit.MONTHS)
+
+
+def appeal_windows_close(served_at):
+    """When neither a reconsideration nor a lawsuit can be brought any more: the later of the two ends."""
+    return max(review_window_end(kind, served_at) for kind in ReviewKind.values)
+
+
+def court_window(served_at):
+    """行政强制法 Art. 53: court enforcement is applied for within `court_enforcement_application_months` (3)
+    after the appeal periods ended: (the first day it may be applied for, the end of the last day)."""
+    closes = appeal_windows_close(served_at)
+    return _day(closes) + timezone.timedelta(days=1), calendar.due_after(
+        closes, get_int("court_enforcement_application_months"), PeriodUnit.MONTHS
+    )
+
+
+def demand_wait_end(demand_served_at):
+    """行政强制法 Art. 54: the application waits until 10 (working, Art. 69) days after the demand to pay
+    (催告书) was served and the party still has not paid."""
+    return calendar.due_after(
+        demand_served_at, get_int("court_enforcement_wait_working_days"), PeriodUnit.WORKING_DAYS
+    )
+
+
+def demand_document(execution):
+    """The demand to pay issued on the execution and served (its proof of service recorded), or None."""
+    from enforcement.documents.models import Document
+
+    return (
+        Document.objects.of(execution)
+        .live()
+        .filter(doc_type="demand_to_pay", service__isnull=False)
+        .select_related("service")
+        .order_by("-issued_at")
+        .first()
+    )
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def court_problem(execution, now=None):
+    """Why court enforcement cannot be applied for now (行政强制法 Art. 53, 54), in words, or None."""
+    now = now or timezone.now()
+    if execution.status != E.AWAITING:
+        return _("Court enforcement is applied for only while a fine is unpaid.")
+    if execution.outstanding_fen == 0 and execution.state().owed_fen(_day(now)) == 0:
+        return _("Nothing is owed on this penalty.")
+    if execution.case.reviews.filter(outcome=ReviewOutcome.PENDING).exists():
+        return _(
+            "A reconsideration or lawsuit against the decision is pending: the court is applied to only "
+            "after it is decided (Administrative Coercion Law, Art. 53)."
+        )
+    demand = demand_document(execution)
+    if demand is None:
+        return _(
+            "Issue a demand to pay (催告书) and record its service first (Administrative Coercion Law, "
+            "Art. 54)."
+        )
+    waited = demand_wait_end(demand.service.effective_at)
+    if now <= waited:
+        return _(
+            "The party has until %(date)s to pay after the demand was served: the court may be applied to "
+            "from the next day (Administrative Coercion Law, Art. 54: 10 working days)."
+        ) % {"date": _when(waited)}
+    served_at = execution.case.served_at
+    opens, closes = court_window(served_at)
+    if _day(now) < opens:
+        return _(
+            "The party may still apply for reconsideration or sue until %(date)s: court enforcement is "
+            "applied for only after these periods end (Administrative Coercion Law, Art. 53)."
+        ) % {"date": _when(appeal_windows_close(served_at))}
+    if now > closes:
+        return _(
+            "The three months to apply for court enforcement ended on %(date)s (Administrative Coercion "
+            "Law, Art. 53)."
+        ) % {"date": _when(closes)}
+    return None
+
+
+def review_is_late(kind, served_at, filed_on):
+    """A filing after its period is recorded and flagged, not refused: the body decides whether to hear it."""
+    return filed_on > _day(review_window_end(kind, served_at))
+
+
+def deferral_problem(execution, due_dates, today=None):
+    """Art. 66: a deferral or instalments are granted on the party's application, with the bureau's
+    approval; the new due dates must be after today and in order."""
+    today = today or timezone.localdate()
+    if not due_dates:
+        return _("Give at least one new due date.")
+    if len(set(due_dates)) != len(due_dates):
+        return _("Each instalment needs its own due date.")
+    if min(due_dates) <= today:
+        return _("The new due dates must be after today.")
+    if execution.outstanding_fen == 0:
+        return _("The fine is paid: there is nothing to defer.")
+    if len(due_dates) > execution.outstanding_fen:
+        return _("There are more instalments than fen owed.")
+    return None
+
+
+def can_request_deferral(execution, user):
+    from enforcement.approvals.services import pending_for
+
+    from .approvals import DEFERRAL
+
+    return execution.outstanding_fen > 0 and pending_for(execution, DEFERRAL) is None
+
+
+def can_decide_deferral(execution, user):
+    from enforcement.approvals.services import pending_for
+
+    from .approvals import DEFERRAL
+
+    pending = pending_for(execution, DEFERRAL)
+    return pending is not None and may_decide(DEFERRAL, pending, execution, user)
