@@ -146,13 +146,15 @@ def replay(schedules, payments, pauses, *, rate_bp, upto, revoked_from=None):
     )
     events = []  # (day, order, kind, payload): pauses change before payments of the same day count
     for s in schedules[1:]:
-        events.append((s.from_day, 0, "schedule", s))
+        # A new schedule shares what is unpaid of its fine when it comes into force, after that day's
+        # payments: a payment recorded later but dated before it is counted first, never twice or lost.
+        events.append((s.from_day, 4, "schedule", s))
     for start, end in pauses:
         events.append((day_number(start), 1, "pause", None))
         if end is not None:
             events.append((day_number(end), 1, "resume", None))
     if revoked_from is not None:
-        events.append((day_number(revoked_from), 2, "revoke", None))
+        events.append((day_number(revoked_from), 5, "revoke", None))  # after that day's payments
     for p in payments:
         events.append((p.day, 3, "payment", p))
     events.sort(key=lambda e: (e[0], e[1]))
@@ -163,7 +165,9 @@ def replay(schedules, payments, pauses, *, rate_bp, upto, revoked_from=None):
         _advance(state, day)
         if kind == "schedule":
             state.fine_fen = payload.fine_fen
-            state.outstanding = [(i.due_day, i.amount_fen) for i in payload.instalments]
+            unpaid = max(0, payload.fine_fen - state.fine_paid_fen)
+            due_days = [i.due_day for i in payload.instalments]
+            state.outstanding = [(i.due_day, i.amount_fen) for i in split_schedule(day, unpaid, due_days)]
         elif kind == "pause":
             open_pauses += 1
             state.paused = True

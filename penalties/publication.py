@@ -36,6 +36,24 @@ def redacted_party(party):
     return {"name": (name[:1] + "某" * max(1, len(name) - 1)) if name else "", "identity": ""}
 
 
+def redacted_text(text, party):
+    """Free text with the individual party's full name, ID number, phone and address replaced by their
+    redacted forms (clerks write "当事人张三（身份证号…）" in the facts)."""
+    text = text or ""
+    if party is None or party.party_type == "organisation":
+        return text
+    hidden = redacted_party(party)["name"]
+    for secret, shown in (
+        (party.id_number, "（身份证号码略）"),
+        (party.phone, "（电话略）"),
+        (party.address, "（住址略）"),
+        (party.name, hidden),
+    ):
+        if secret and secret.strip():
+            text = text.replace(secret.strip(), shown)
+    return text
+
+
 def _values(case):
     from enforcement.documents.models import Document
 
@@ -61,7 +79,7 @@ def _values(case):
         "unit": case.unit.name,
         "party": redacted_party(case.party),
         "category": case.category.name if case.category_id else "",
-        "facts": case.facts,
+        "facts": redacted_text(case.facts, case.party),
         "legal_basis": case.legal_basis,
         "penalty_basis": case.penalty_basis,
         "penalties": penalties,

@@ -16,7 +16,7 @@ from enforcement.org.models import in_scope
 from enforcement.workflow.exceptions import TransitionNotAllowed
 
 from . import ledger, publication, rules, services
-from .choices import LIVE, MONEY_DESK, ReviewKind, ReviewOutcome
+from .choices import LIVE, MONEY_DESK, ExecutionStatus, ReviewKind, ReviewOutcome
 from .models import Execution, Review
 
 OUTCOME = ReviewOutcome
@@ -142,7 +142,8 @@ def record_outcome(review, *, by, outcome, outcome_on, varied_fine=None, note=""
 
 def _refresh(case, execution=None):
     execution = execution or _execution(case)
-    if execution is not None and execution.status in LIVE:
+    # A paid one too: a revocation after payment ends it as revoked (the payment is to be refunded).
+    if execution is not None and (execution.status in LIVE or execution.status == ExecutionStatus.PAID):
         services.refresh(execution)
         execution.save()
 

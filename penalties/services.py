@@ -179,9 +179,18 @@ def apply_history(execution, schedules, payments, pauses, revoked, rows, *, toda
         + [s.from_day for s in schedules]
         + [d for start, end in pauses for d in (start, end) if d is not None]
     )
-    state = ledger.replay(
-        schedules, payments, pauses, rate_bp=execution.rate_bp, upto=last_event, revoked_from=revoked
-    )
+    try:
+        state = ledger.replay(
+            schedules, payments, pauses, rate_bp=execution.rate_bp, upto=last_event, revoked_from=revoked
+        )
+    except ledger.Overpayment as exc:  # a back-dated review or outcome lowered what an earlier day owed
+        raise TransitionNotAllowed(
+            _(
+                "With this change the payment of %(date)s would be more than was then owed (%(owed)s yuan): "
+                "record the refund of the difference first."
+            )
+            % {"date": date_format(date.fromordinal(exc.day), "DATE_FORMAT"), "owed": _yuan(exc.owed_fen)}
+        ) from None
     execution.state_day = state.day
     execution.fine_fen = state.fine_fen
     execution.outstanding_fen = state.fine_outstanding_fen
@@ -200,7 +209,7 @@ def apply_history(execution, schedules, payments, pauses, revoked, rows, *, toda
     if unpaid:
         execution.due_on = unpaid[0].due_on
         execution.due_at = calendar.end_of_day(unpaid[0].due_on)
-    if state.stopped and execution.status in LIVE:
+    if state.stopped and execution.status != E.REVOKED:  # revoked, even once paid: to be refunded
         execution.status, execution.ended_at = E.REVOKED, timezone.now()
         execution.end_reason = _("The penalty was revoked.")
     elif execution.status in LIVE and state.owed_fen(today) == 0:
@@ -235,6 +244,14 @@ def payment_problem(execution, amount, paid_on, today=None):
             execution, upto=paid_on, extra_payment=ledger.Payment(paid_on.toordinal(), ledger.to_fen(amount))
         )
     except ledger.Overpayment as exc:
+        if exc.day != paid_on.toordinal():  # this payment would make a later one too large
+            return _(
+                "Dated %(date)s, this payment would make the payment of %(later)s more than was then owed: "
+                "check the dates of both."
+            ) % {
+                "date": date_format(paid_on, "DATE_FORMAT"),
+                "later": date_format(date.fromordinal(exc.day), "DATE_FORMAT"),
+            }
         return _(
             "%(amount)s yuan is more than was owed on %(date)s: %(owed)s yuan (the fine still unpaid and "
             "the surcharge to that day). A payment above what is owed is not recorded."
@@ -315,6 +332,9 @@ def decide_deferral(execution, *, by, decision, opinion="", version=None):
             return {}
         today = timezone.localdate()
         dates = [date.fromisoformat(d) for d in approval.due_dates]
+        problem = rules.deferral_problem(e, dates, today)
+        if problem:  # e.g. the dates asked for have passed while the request waited
+            raise TransitionNotAllowed(problem + " " + _("Ask for new due dates."))
         state = replay(e, upto=today)
         _new_schedule(e, today, state.fine_outstanding_fen, dates, e.fine)
         refresh(e)

@@ -216,3 +216,51 @@ def test_a_published_decision_hides_the_individual_and_is_withdrawn_when_varied(
         publication.withdraw(published, by=p["head"], reason="")
     publication.withdraw(published, by=p["head"], reason="复议决定变更处罚")
     assert published.values["decision_number"] not in client.get("/public/decisions/").content.decode()
+
+
+def test_a_revocation_after_payment_ends_the_execution_as_revoked(people, category):
+    p = people
+    case = served_case(p, category, fine="500")
+    execution = Execution.objects.get(case=case)
+    execution = pay(execution, p["officer"], "500", "P-1")
+    assert execution.status == E.PAID
+    review = reviews.file_review(
+        case, by=p["officer"], kind="litigation", body="区人民法院", filed_on=today()
+    )
+    reviews.record_outcome(review, by=p["officer"], outcome="revoked", outcome_on=today())
+    assert fresh(execution).status == E.REVOKED  # not counted as collected
+
+
+def test_a_back_dated_review_that_would_make_a_payment_too_large_is_refused_in_words(people, category):
+    p = people
+    case = served_case(p, category, fine="1000")
+    execution = age_execution(Execution.objects.get(case=case), 25)
+    case = type(case).objects.get(pk=case.pk)
+    due = execution.due_on
+    pay(execution, p["officer"], "1100", "P-2", due + timedelta(days=10))  # 1,300 owed then
+    with pytest.raises(TransitionNotAllowed, match="refund"):
+        reviews.file_review(
+            case, by=p["officer"], kind="reconsideration", body="区政府", filed_on=due + timedelta(days=1)
+        )
+    assert not case.reviews.exists()
+
+
+def test_the_public_facts_do_not_name_the_individual(people, category):
+    from penalties.publication import redacted_text
+
+    party = type(
+        "P",
+        (),
+        {
+            "party_type": "individual",
+            "name": "张三丰",
+            "id_number": "110105194912310029",
+            "phone": "13600001111",
+            "address": "禅城区祖庙路1号",
+        },
+    )()
+    text = redacted_text(
+        "当事人张三丰（身份证号110105194912310029，住禅城区祖庙路1号，电话13600001111）占道经营", party
+    )
+    assert "张三丰" not in text and "110105194912310029" not in text and "13600001111" not in text
+    assert "祖庙路1号" not in text and "张某某" in text

@@ -226,3 +226,37 @@ def test_to_fen_takes_decimals_of_at_most_two_places():
     with pytest.raises(ValueError):
         ledger.rate_basis_points(Decimal("2.555"))
     assert ledger.rate_basis_points(Decimal("2.5")) == 250
+
+
+# --- a new schedule shares what is unpaid when it comes into force (review of session 6) -----------------
+def _fine_schedule(fen=100_000, due=15):
+    from penalties.ledger import Instalment, Schedule
+
+    return Schedule(from_day=0, instalments=(Instalment(due, fen),), fine_fen=fen)
+
+
+def test_a_payment_on_the_day_a_deferral_comes_into_force_is_counted_once():
+    from penalties.ledger import Instalment, Payment, Schedule, replay
+
+    deferral = Schedule(
+        from_day=10, instalments=(Instalment(40, 40_000), Instalment(70, 40_000)), fine_fen=100_000
+    )
+    state = replay([_fine_schedule(), deferral], [Payment(10, 20_000)], [], rate_bp=300, upto=10)
+    assert state.fine_outstanding_fen == 80_000
+    assert state.outstanding == [(40, 40_000), (70, 40_000)]
+
+
+def test_a_payment_dated_before_a_schedule_but_recorded_after_it_is_not_lost():
+    from penalties.ledger import Instalment, Payment, Schedule, replay
+
+    deferral = Schedule(from_day=10, instalments=(Instalment(40, 100_000),), fine_fen=100_000)
+    state = replay([_fine_schedule(), deferral], [Payment(5, 10_000)], [], rate_bp=300, upto=20)
+    assert (state.fine_paid_fen, state.fine_outstanding_fen) == (10_000, 90_000)
+
+
+def test_a_fine_varied_on_an_earlier_day_than_a_payment_owes_the_new_fine_less_that_payment():
+    from penalties.ledger import Instalment, Payment, Schedule, replay
+
+    varied = Schedule(from_day=20, instalments=(Instalment(15, 80_000),), fine_fen=80_000)
+    state = replay([_fine_schedule(), varied], [Payment(30, 30_000)], [(16, 20)], rate_bp=300, upto=30)
+    assert state.fine_outstanding_fen == 50_000
