@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.choices import CaseStatus
 from enforcement.workflow.exceptions import TransitionNotAllowed
-from penalties import publication, reviews, seizures, services
+from penalties import imports, publication, reviews, seizures, services
 from penalties.choices import ExecutionStatus, SeizureStatus
 from penalties.models import Execution, Payment, Publication, SeizedItem, Seizure
 
@@ -86,7 +86,21 @@ def test_the_whole_path_partly_paid_late_paused_upheld_paid_closed(people, categ
     with pytest.raises(TransitionNotAllowed, match="more than was owed"):
         pay(execution, p["officer"], owed + D("0.01"), "B-2")
     assert Payment.objects.filter(execution=execution).count() == 1
-    execution = pay(fresh(execution), p["officer"], owed, "B-2")
+    # The rest arrives in the bank's statement, matched by the payment code; importing it again adds nothing.
+    statement = (
+        "交易流水号,金额,交易日期,付款人,缴款码\n"
+        f"B-2,{owed},{today().isoformat()},当事人,{execution.payment_code}\n"
+    ).encode()
+    unit = execution.unit
+    assert (
+        imports.import_statement(statement, "bank.csv", by=p["leader"], unit=unit, channel="bank").recorded
+        == 1
+    )
+    assert (
+        imports.import_statement(statement, "bank.csv", by=p["leader"], unit=unit, channel="bank").recorded
+        == 0
+    )
+    execution = fresh(execution)
     assert execution.status == E.PAID and execution.money()["owed"] == D("0.00")
     # Now the case may be closed.
     case = case_services.execute(type(case).objects.get(pk=case.pk), by=p["officer"])
