@@ -138,18 +138,23 @@ def history(execution, instalments=None, payments=None, reviews=None):
     return schedule_list, payments, pauses, revoked, instalments
 
 
-def replay(execution, upto=None, extra_payment=None):
-    schedules, payments, pauses, revoked, _rows = history(execution)
-    if extra_payment is not None:
-        payments.append(extra_payment)
-    upto = upto or timezone.localdate()
-    # Never before the last event, as `apply_history` stores it (a pause or revocation included).
-    last_event = max(
+def _last_event(schedules, payments, pauses):
+    """The day of the history's last event (payment, schedule, pause or its end): the state is stored as of
+    it, and the SQL figure runs on from it."""
+    return max(
         [p.day for p in payments]
         + [s.from_day for s in schedules]
         + [d for start, end in pauses for d in (start, end) if d is not None],
         default=0,
     )
+
+
+def replay(execution, upto=None, extra_payment=None):
+    schedules, payments, pauses, revoked, _rows = history(execution)
+    if extra_payment is not None:
+        payments.append(extra_payment)
+    upto = upto or timezone.localdate()
+    last_event = _last_event(schedules, payments, pauses)  # never before it, as `apply_history` stores it
     return ledger.replay(
         schedules,
         payments,
@@ -173,12 +178,7 @@ def apply_history(execution, schedules, payments, pauses, revoked, rows, *, toda
     """Sets the ledger's state on `execution` (unsaved) from its history; returns (state, the instalment rows
     whose outstanding changed, unsaved)."""
     today = today or timezone.localdate()
-    # The state as of the last event (payments may be dated ahead of a slow clock: never before them).
-    last_event = max(
-        [p.day for p in payments]
-        + [s.from_day for s in schedules]
-        + [d for start, end in pauses for d in (start, end) if d is not None]
-    )
+    last_event = _last_event(schedules, payments, pauses)
     try:
         state = ledger.replay(
             schedules, payments, pauses, rate_bp=execution.rate_bp, upto=last_event, revoked_from=revoked

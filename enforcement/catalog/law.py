@@ -1,7 +1,7 @@
 """Small pure rules of the Administrative Penalty Law (行政处罚法, 2021) and the Administrative Coercion
 Law (行政强制法), applied to the legal parameters of `params`. Money is Decimal yuan, never float."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -55,16 +55,6 @@ def is_large_confiscation(value, party):
     the right to a hearing."""
     value, party = _money(value), _party(party)
     return value is not None and value > get_param(f"large_confiscation_{party}")
-
-
-def late_surcharge(fine, days_late):
-    """Art. 72(1): 3 % of the fine for each day late, never more than the fine itself. Yuan, 2 places."""
-    fine = _money(fine)
-    if days_late <= 0 or not fine:
-        return Decimal("0.00")
-    rate = get_param("late_surcharge_percent_per_day") / Decimal(100)
-    surcharge = min(fine * rate * days_late, fine)
-    return surcharge.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def add_years(day, years):

@@ -292,3 +292,17 @@ def test_the_sql_figures_equal_the_python_ones_day_by_day(people, category):
     final = Execution.objects.with_money(today() + timedelta(days=34)).get(pk=made["instalments"].pk)
     assert final.owed_fen > final.outstanding_fen > 0
     assert ledger.to_yuan(Execution.objects.with_money().get(pk=made["revoked"].pk).owed_fen) == D("0.00")
+
+
+def test_the_daily_rate_is_the_legal_parameters_when_the_collection_opens(people, category):
+    """Art. 72(1) lets the rate be set (3 % by default): a fine opened after a change accrues at the new rate;
+    one opened before keeps its own."""
+    from enforcement.catalog.tests.test_law import set_param
+
+    before = Execution.objects.get(case=served_case(people, category, fine="1000"))
+    set_param("late_surcharge_percent_per_day", "1")
+    after = Execution.objects.get(case=served_case(people, category, fine="1000"))
+    assert (before.rate_bp, after.rate_bp) == (300, 100)
+    day = after.due_on + timedelta(days=33)
+    assert after.money(day)["surcharge"] == Decimal("330.00")
+    assert before.money(day)["surcharge"] == Decimal("990.00")

@@ -104,37 +104,6 @@ class TestLargeFine:
         assert law.is_large_confiscation(D("50000"), "organisation") is False
 
 
-class TestLateSurcharge:
-    """Art. 72(1): 3 % of the fine per day late, never more than the fine."""
-
-    def test_grows_by_three_percent_a_day(self):
-        assert law.late_surcharge(D("1000"), 1) == D("30.00")
-        assert law.late_surcharge(D("1000"), 10) == D("300.00")
-
-    def test_day_33_is_under_the_cap_and_day_34_hits_it(self):
-        assert law.late_surcharge(D("1000"), 33) == D("990.00")
-        assert law.late_surcharge(D("1000"), 34) == D("1000.00")
-        assert law.late_surcharge(D("1000"), 400) == D("1000.00")
-
-    def test_rounds_half_up_to_the_fen(self):
-        # 3 % of 0.50 = 0.015 → 0.02 (ROUND_HALF_UP), not 0.01 (banker's rounding)
-        assert law.late_surcharge(D("0.50"), 1) == D("0.02")
-        assert law.late_surcharge(D("333.33"), 1) == D("10.00")  # 9.9999 → 10.00
-
-    def test_nothing_before_the_due_date(self):
-        assert law.late_surcharge(D("1000"), 0) == D("0.00")
-        assert law.late_surcharge(D("1000"), -3) == D("0.00")
-
-    def test_a_changed_rate_changes_the_surcharge(self):
-        set_param("late_surcharge_percent_per_day", "1")
-        assert law.late_surcharge(D("1000"), 33) == D("330.00")
-
-    def test_result_is_decimal_with_two_places(self):
-        result = law.late_surcharge(D("200"), 5)
-        assert isinstance(result, Decimal)
-        assert result.as_tuple().exponent == -2
-
-
 class TestLimitation:
     """Art. 36: two years; five where life, health or financial safety was harmed."""
 
