@@ -23,8 +23,8 @@ from enforcement.audit.models import AuditAction, AuditEvent
 from enforcement.bulk import update_rows
 from enforcement.org.models import in_scope
 
-from . import ledger, services
-from .choices import LIVE, MONEY_DESK, ExecutionStatus, PaymentChannel
+from . import services
+from .choices import MONEY_DESK, PaymentChannel
 from .models import Execution, Instalment, LineStatus, Payment, Review, StatementImport, StatementLine
 from .statements import parse_statement
 
@@ -152,34 +152,24 @@ def _record_chunk(record, pks, per_execution, by, channel, today, problems):
         execution = executions[pk]
         taken = []
         for line in sorted(per_execution[pk], key=lambda item: (item.paid_on, item.line_no)):
-            message = _line_problem(execution, line, today)
+            # The same checks as a payment recorded by hand, on the history loaded for the whole chunk.
+            rows = (instalments[pk], [*payments[pk], *taken], reviews[pk])
+            message = services.payment_problem(execution, line.amount, line.paid_on, today, history_rows=rows)
             if message is None:
-                payment = Payment(
-                    execution=execution,
-                    channel=channel,
-                    reference=line.reference,
-                    amount=line.amount,
-                    paid_on=line.paid_on,
-                    payer=line.payer,
-                    recorded_by=by,
-                    statement=record,
-                    recorded_at=now,
-                )
-                history = services.history(
-                    execution, instalments[pk], [*payments[pk], *taken, payment], reviews[pk]
-                )
-                try:
-                    ledger.replay(
-                        *history[:3], rate_bp=execution.rate_bp, upto=today, revoked_from=history[3]
+                taken.append(
+                    Payment(
+                        execution=execution,
+                        channel=channel,
+                        reference=line.reference,
+                        amount=line.amount,
+                        paid_on=line.paid_on,
+                        payer=line.payer,
+                        recorded_by=by,
+                        statement=record,
+                        recorded_at=now,
                     )
-                except ledger.Overpayment as exc:
-                    message = _("%(amount)s yuan is more than was owed on that day: %(owed)s yuan.") % {
-                        "amount": line.amount,
-                        "owed": ledger.to_yuan(exc.owed_fen),
-                    }
-                else:
-                    taken.append(payment)
-            if message is not None:
+                )
+            else:
                 problems.append(_problem(record, line, LineStatus.REFUSED, message))
         if not taken:
             continue
@@ -217,20 +207,6 @@ def _record_chunk(record, pks, per_execution, by, channel, today, problems):
     update_rows(Instalment, changed_rows, ["outstanding_fen"])
     AuditEvent.objects.bulk_create(events, batch_size=CHUNK)
     return len(new_payments)
-
-
-def _line_problem(execution, line, today):
-    if execution.status == ExecutionStatus.REVOKED:
-        return _("The penalty was revoked: nothing is owed on it.")
-    if execution.status not in LIVE:
-        return _("The penalty is no longer being collected (%(status)s).") % {
-            "status": execution.get_status_display()
-        }
-    if line.paid_on > today:
-        return _("The payment is dated in the future.")
-    if line.paid_on < execution.served_on:
-        return _("The payment is dated before the decision was served.")
-    return None
 
 
 def resolve_line(line, *, by, execution=None, note=""):

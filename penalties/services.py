@@ -149,8 +149,8 @@ def _last_event(schedules, payments, pauses):
     )
 
 
-def replay(execution, upto=None, extra_payment=None):
-    schedules, payments, pauses, revoked, _rows = history(execution)
+def replay(execution, upto=None, extra_payment=None, history_rows=None):
+    schedules, payments, pauses, revoked, _rows = history(execution, *(history_rows or ()))
     if extra_payment is not None:
         payments.append(extra_payment)
     upto = upto or timezone.localdate()
@@ -221,9 +221,10 @@ def apply_history(execution, schedules, payments, pauses, revoked, rows, *, toda
 
 
 # --- payments ---------------------------------------------------------------------------------------------
-def payment_problem(execution, amount, paid_on, today=None):
+def payment_problem(execution, amount, paid_on, today=None, history_rows=None):
     """Why this payment cannot be recorded, in words, or None: a revoked or ended penalty, a payment dated
-    before the decision was served or in the future, more than is owed on its day (with the surcharge)."""
+    before the decision was served or in the future, more than is owed on its day (with the surcharge).
+    `history_rows` (instalments, payments, reviews) when loaded already, for many executions at once."""
     today = today or timezone.localdate()
     if execution.status == E.REVOKED:
         return _("This penalty was revoked: nothing is owed, and a payment is not recorded on it.")
@@ -241,7 +242,10 @@ def payment_problem(execution, amount, paid_on, today=None):
         }
     try:
         replay(
-            execution, upto=paid_on, extra_payment=ledger.Payment(paid_on.toordinal(), ledger.to_fen(amount))
+            execution,
+            upto=paid_on,
+            extra_payment=ledger.Payment(paid_on.toordinal(), ledger.to_fen(amount)),
+            history_rows=history_rows,
         )
     except ledger.Overpayment as exc:
         if exc.day != paid_on.toordinal():  # this payment would make a later one too large
