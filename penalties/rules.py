@@ -2,6 +2,8 @@
 (`due_after`): a period's last day that is a holiday moves to the next working day (民法典 Art. 203); the
 Administrative Coercion Law's periods of ten days or less are working days (行政强制法 Art. 69)."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -48,7 +50,7 @@ def court_window(served_at):
     """行政强制法 Art. 53: court enforcement is applied for within `court_enforcement_application_months` (3)
     after the appeal periods ended: (the first day it may be applied for, the end of the last day)."""
     closes = appeal_windows_close(served_at)
-    return _day(closes) + timezone.timedelta(days=1), calendar.due_after(
+    return _day(closes) + timedelta(days=1), calendar.due_after(
         closes, get_int("court_enforcement_application_months"), PeriodUnit.MONTHS
     )
 
