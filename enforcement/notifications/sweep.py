@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -401,7 +401,7 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=Fals
                 _sweep_batch(
                     kind, conditions, ids[start : start + batch_size], content_type, now, resolver, result
                 )
-    _mark_swept(now, swept)
+    _mark_swept(now, swept, unmarked={slug for slug, _f, _p in swept} - set(marks))
     if result.reminders:
         logger.info(
             "Reminder sweep at %s: %s reminders, %s deliveries", now, result.reminders, result.deliveries
@@ -409,39 +409,34 @@ def send_due_reminders(now=None, *, batch_size=BATCH_SIZE, kinds=None, full=Fals
     return result
 
 
-def _mark_swept(now, swept):
+def _mark_swept(now, swept, unmarked=None):
     """Records that every reminder due at `now` exists for the kinds swept (`[(slug, full, fingerprint)]`;
-    their batches have committed). Marks only move forward: of two sweeps at once, the later moment stays."""
+    their batches have committed). Marks only move forward: of two sweeps at once, the later moment stays.
+    Between full sweeps this is one UPDATE (the sweep runs every minute: a read-lock-write of every mark
+    cost more than the candidate queries)."""
     if not swept:
         return
+    slugs = [slug for slug, _full, _print in swept]
     with transaction.atomic():
-        marks = {
-            m.kind: m
-            for m in SweepMark.objects.select_for_update().filter(kind__in=[k for k, _f, _p in swept])
-        }
-        missing = [
-            SweepMark(kind=slug, swept_at=now, full_at=now, fingerprint=fingerprint)
-            for slug, _full, fingerprint in swept
-            if slug not in marks
+        # A kind swept for the first time (`unmarked`: those without a mark when the sweep began; None: any);
+        # a concurrent sweep may create it first (then its row stays).
+        new = [
+            SweepMark(kind=slug, swept_at=now, full_at=now, fingerprint=fp)
+            for slug, _f, fp in swept
+            if unmarked is None or slug in unmarked
         ]
-        if missing:
-            try:
-                with transaction.atomic():
-                    SweepMark.objects.bulk_create(missing)
-            except (
-                IntegrityError
-            ):  # a concurrent sweep created them first: the next sweep reads from its mark
-                pass
+        if new:
+            SweepMark.objects.bulk_create(new, ignore_conflicts=True)
+        SweepMark.objects.filter(kind__in=slugs, swept_at__lt=now).update(swept_at=now)
+        fulls = {}
         for slug, full, fingerprint in swept:
-            mark = marks.get(slug)
-            if mark is None:
-                continue
-            if full and now >= mark.full_at:
-                # A full sweep vouches for the settings and calendar it read with.
-                mark.full_at, mark.fingerprint = now, fingerprint
-            mark.swept_at = max(mark.swept_at, now)
-        if marks:
-            SweepMark.objects.bulk_update(marks.values(), ["swept_at", "full_at", "fingerprint"])
+            if full:
+                fulls.setdefault(fingerprint, []).append(slug)
+        for fingerprint, kinds in fulls.items():
+            # A full sweep vouches for the settings and calendar it read with.
+            SweepMark.objects.filter(kind__in=kinds, full_at__lte=now).update(
+                full_at=now, fingerprint=fingerprint
+            )
 
 
 def _sweep_batch(kind, conditions, ids, content_type, now, resolver, result):
