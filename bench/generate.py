@@ -32,7 +32,11 @@ What it does, in one transaction:
    complaint (ComplaintLink). Every deadline is `cases.rules`' (memoised per local date), `due_at` is
    `Case.live_due_at`'s (`_CaseStream`);
 3c. then the penalties (`generate_penalties`): an execution with its instalment, payments and ledger state
-   for every fine not paid in cash, deferrals, reconsiderations and lawsuits, seizures with their items;
+   for every fine not paid in cash, deferrals, court applications and enforcement, reconsiderations and
+   lawsuits (some decisions varied or revoked), seizures with their items, orders to demolish carried out
+   (`_demolition_plan`, which the general cases' closing waits for), published decisions, and the audit
+   events of these steps (an earlier run's removed first, which takes a superuser: the table is
+   append-only);
 4. on PostgreSQL with `fast` (default for loads of 100,000 complaints and more): foreign-key and
    append-only triggers are off for the load (`session_replication_role = replica`, superuser only) and
    the secondary indexes of the big tables (complaints, audit events, the case tables; partial ones
@@ -58,6 +62,7 @@ import sys
 import threading
 import time
 from array import array
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -319,6 +324,9 @@ CATEGORY_WEIGHTS = {
     "0102": 2,
     "1101": 2,
 }
+# The general procedure's categories, where they differ from CATEGORY_WEIGHTS: illegal construction (违法建设,
+# 02xx) is about a third of a bureau's general cases, each decided with an order to demolish (责令限期拆除).
+GENERAL_WEIGHTS = {"0201": 30, "0202": 10, "0203": 6, "0204": 2}
 URGENT_WEIGHT = 0.3
 CHANNEL_WEIGHTS = {
     "hotline_12345": 42,
@@ -1296,7 +1304,7 @@ CASE_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-PENALTY_COLUMNS = ["id", "case_id", "stage", "kind", "amount", "detail"]
+PENALTY_COLUMNS = ["id", "case_id", "stage", "kind", "amount", "detail", "area", "deadline_days"]
 EVIDENCE_COLUMNS = [
     "id",
     "file",
@@ -1521,7 +1529,7 @@ class _CaseStream:
         categories = city.case_categories
         weights = [(c, CATEGORY_WEIGHTS.get(c["code"], 1)) for c in categories]
         self.simple_table = _table([(c, w) for c, w in weights if c["simple"]])
-        self.general_table = _table(weights)
+        self.general_table = _table([(c, GENERAL_WEIGHTS.get(c["code"], w)) for c, w in weights])
         district_table = _table(list(enumerate(DISTRICT_WEIGHTS[: len(city.districts)])))
         hour_table = _table(list(enumerate(HOUR_WEIGHTS)), 2400)
         days, counts, end_local = _day_counts(dl, self.start, self.end, self.n)
@@ -1823,7 +1831,7 @@ class _CaseStream:
         )
         self._count("simple", status, due)
         penalty = self._next("penalty")
-        chunk["penalties"].append((str(penalty), str(pk), "decided", kind, _money_text(fine), ""))
+        chunk["penalties"].append((str(penalty), str(pk), "decided", kind, _money_text(fine), "", None, None))
         self.summary["penalties"] += 1
         repr_ = f"{number} {facts[:23]}…"
         self._event(
@@ -2218,12 +2226,15 @@ class _CaseStream:
             if category["code"] in ("0601", "0602", "0701", "0901") and rand() < 0.3:
                 kinds.append("confiscate_property")
                 value = self.Decimal(200 + 100 * int(rand() * 30))
+            order = _demolition_plan(self.seed, pk) if "demolish" in kinds else None
             proposal = self.law.rules.Proposal(
                 kinds,
                 fine if "fine" in kinds else None,
                 value,
                 "",
                 CORRECTIONS[int(rand() * len(CORRECTIONS))],
+                order.area if order else None,
+                order.days if order else None,
             )
             subject = _CaseFacts(party_type, is_complex, public)
 
@@ -2409,7 +2420,15 @@ class _CaseStream:
             ):  # lowered after the statement (never raised, Art. 45)
                 low = category[f"min_{party_type}"] or self.Decimal(0)
                 decided_fine = max(low, (decided_fine * self.Decimal("0.8")).quantize(self.Decimal("1")))
-            final = self.law.rules.Proposal(decided_kinds, decided_fine, value, "", proposal.correction_order)
+            final = self.law.rules.Proposal(
+                decided_kinds,
+                decided_fine,
+                value,
+                "",
+                proposal.correction_order,
+                proposal.demolish_area,
+                proposal.demolish_days,
+            )
             move(at, a, "request_decision", "notified", "拟作出行政处罚决定，报请审批。")
             decided = at + timedelta(days=0.5 + rand() * 3)
             decided = self._approval(
@@ -2446,6 +2465,8 @@ class _CaseStream:
                     break
                 move(at, a, "execute", "executing")
             at += timedelta(days=5 + rand() * 50)
+            if order is not None:  # the case closes once the structure is down (penalties.demolitions)
+                at = max(at, moments["served_at"] + timedelta(days=order.done_by + 1 + rand() * 5))
             if not go(at):
                 break
             move(at, a, "request_closing", status, "处罚决定已执行完毕，申请结案。")
@@ -2505,8 +2526,18 @@ class _CaseStream:
 
     def _penalty(self, chunk, case_id, stage, kind, proposal):
         pk = self._next("penalty")
+        demolish = kind == "demolish"
         chunk["penalties"].append(
-            (str(pk), str(case_id), stage, kind, _money_text(proposal.amount_of(kind)), "")
+            (
+                str(pk),
+                str(case_id),
+                stage,
+                kind,
+                _money_text(proposal.amount_of(kind)),
+                "",
+                _money_text(proposal.demolish_area) if demolish else None,
+                str(proposal.demolish_days) if demolish else None,
+            )
         )
         self.summary["penalties"] += 1
 
@@ -2597,7 +2628,8 @@ class _Writer:
         else:
             for row in rows:
                 self.digest.update("\t".join(["\\N" if v is None else v for v in row]).encode())
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+            names = ", ".join(self.connection.ops.quote_name(c) for c in columns)  # "values" is a keyword
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
             with self.connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
 
@@ -2850,7 +2882,7 @@ def generate(
         _log(log, f"loaded {written:,} cases, {summary.case_events:,} of their events", started)
 
         penalties_started = time.monotonic()
-        summary.penalties = generate_penalties(seed=seed, end=end, log=log, started=started)
+        summary.penalties = generate_penalties(seed=seed, end=end, log=log, started=started, fresh=True)
         summary.seconds["penalties"] = time.monotonic() - penalties_started
 
         if dropped:
@@ -2893,13 +2925,98 @@ def generate(
 
 
 # --- the penalties (issue 12) -------------------------------------------------------------------------------
+DEMOLITION_DAYS = [7, 10, 15, 15, 15, 20, 30, 30, 30, 45, 60]  # the decision's days to demolish, from service
+DEMOLITION_FATES = [  # (share, fate): how an order to demolish is carried out
+    (0.50, "party"),  # by the party within the decision's deadline
+    (0.12, "late"),  # by the party after it, before any notice
+    (0.16, "noticed"),  # by the party within the public notice's deadline (公告)
+    (0.22, "forced"),  # by force after the notice and the appeal periods (行政强制法 Art. 44)
+]
+HOLIDAY_SLACK_DAYS = 10  # the most a deadline moves off a holiday (民法典 Art. 203), plus a day of time zone
+APPEAL_MONTHS_DAYS = 186  # six months (行政诉讼法 Art. 46) as days, at most
+NOTICE_DAYS = 10  # enforcement.catalog.params `demolition_notice_days`: the deadline a public notice gives
+
+
+@dataclass(frozen=True)
+class _DemolitionPlan:
+    area: object  # Decimal m²
+    days: int
+    fate: str
+    party_day: int  # "party": the day after service it is down
+    late_days: int  # "late": days after the deadline
+    notice_gap: int  # days after the deadline the public notice is given
+    notice_party_day: int  # "noticed": the day of the notice period it is down
+    forced_after: int  # "forced": days after the first day force is allowed
+    share_down: float  # of the area ordered, demolished (mostly all)
+
+    @property
+    def done_by(self):
+        """Days after service by which the structure is down at the latest (the case's closing waits for it;
+        penalties' dates are computed from the same plan, within this bound)."""
+        deadline = self.days + HOLIDAY_SLACK_DAYS
+        notice_end = deadline + self.notice_gap + NOTICE_DAYS
+        return {
+            "party": self.party_day,
+            "late": deadline + self.late_days,
+            "noticed": deadline + self.notice_gap + self.notice_party_day,
+            "forced": max(notice_end, APPEAL_MONTHS_DAYS + HOLIDAY_SLACK_DAYS) + 1 + self.forced_after,
+        }[self.fate]
+
+
+def _demolition_plan(seed, case_id):
+    """An order to demolish of case `case_id`: the structure (5-800 m², most of them small sheds, rooftop
+    additions and enclosures), the days given, and how it ends — drawn from the case's own stream so the cases
+    stage (which closes the case once it is down) and the penalties stage agree without sharing a stream."""
+    from decimal import Decimal
+
+    r = random.Random(f"demolition-{seed}-{case_id}").random
+    area = Decimal(round((5 + 795 * r() ** 2.2) * 2) / 2).quantize(Decimal("0.01"))
+    days = DEMOLITION_DAYS[int(r() * len(DEMOLITION_DAYS))]
+    draw, fate = r(), DEMOLITION_FATES[-1][1]
+    for share, name in DEMOLITION_FATES:
+        if draw < share:
+            fate = name
+            break
+        draw -= share
+    return _DemolitionPlan(
+        area=area,
+        days=days,
+        fate=fate,
+        party_day=1 + int(r() * days),
+        late_days=1 + int(r() * 20),
+        notice_gap=3 + int(r() * 22),
+        notice_party_day=1 + int(r() * NOTICE_DAYS),
+        forced_after=3 + int(r() * 60),
+        share_down=1.0 if r() < 0.88 else 0.7 + 0.29 * r(),
+    )
+
+
 RECENT_UNPAID_DAYS = 150  # the simple cases' bank-paid fines of the last five months: still awaiting payment
 DEFERRAL_SHARE = 0.02  # of the live executions: an approved deferral of 2 or 3 instalments (Art. 66)
 LATE_PAID_SHARE = (
     0.15  # of the fines paid whose case closed after the due date: paid late, with the surcharge
 )
-REVIEW_SHARE = 0.014  # of the general cases' executions: about 150 reconsiderations and lawsuits
+REVIEW_SHARE = 0.03  # of the general cases' executions and orders to demolish: reconsiderations, lawsuits
 PENDING_REVIEW_SHARE = 0.2
+VARIED_SHARE = 0.08  # of the decided reviews: the fine lowered (on live executions)
+REVOKED_SHARE = 0.05  # of the decided reviews: the decision revoked
+REVIEW_NOTES = {
+    "varied": "经审查，原处罚决定罚款数额明显不当，予以变更。",
+    "revoked": "认定事实不清、证据不足，决定撤销原行政处罚决定。",
+}
+COURT_SHARE = 0.35  # of the unpaid fines whose window to apply to the court has opened (行政强制法 Art. 53)
+COURT_ENFORCED_NOTE = "人民法院裁定准予强制执行，已执行完毕。"
+PUBLICATION_SHARE = 0.10  # of the general cases' penalty decisions: published (Art. 48)
+WITHDRAW_REASONS = {
+    "varied": "该行政处罚决定已被依法变更，依法撤回公开。",
+    "revoked": "该行政处罚决定已被依法撤销，依法撤回公开。",
+    "declared_unlawful": "该行政处罚决定已被确认违法，依法撤回公开。",
+}
+DEMOLITION_NOTES = {
+    "notice": "当事人逾期未自行拆除，依法予以公告，限期自行拆除。",
+    "demolished": "当事人已自行拆除，经现场核查属实。",
+    "forced": "公告期满当事人仍未拆除，且未申请行政复议、提起行政诉讼，依法组织强制拆除。",
+}
 SEIZURE_SHARE = 0.01  # of all cases: about 5,000 seizures and sealings, on general cases
 SEIZURE_DAYS = 30  # 行政强制法 Art. 25
 BANKS = ["ICBC", "ABC", "BOC", "CCB", "BOCOM", "PSBC"]
@@ -2916,11 +3033,12 @@ EXECUTION_COLUMNS = [
     "id", "version", "status", "decision_number", "payment_code", "fine", "original_fine", "served_on",
     "due_on", "due_at", "rate_bp", "fine_fen", "outstanding_fen", "fine_paid_fen", "surcharge_paid_fen",
     "accrued_micro", "state_day", "paused", "surcharge_started_at", "court", "court_reference", "end_reason",
-    "ended_at", "opened_at", "updated_at", "case_id", "handler_id", "unit_id",
+    "ended_at", "opened_at", "updated_at", "case_id", "handler_id", "unit_id", "court_applied_at",
+    "court_window_opens_on", "court_window_closes_on", "court_due_at", "demand_due_at",
 ]  # fmt: skip
 INSTALMENT_COLUMNS = [
     "id", "schedule_no", "current", "due_on", "due_day", "amount", "outstanding_fen", "effective_on",
-    "execution_id",
+    "execution_id", "schedule_fine",
 ]  # fmt: skip
 PAYMENT_COLUMNS = [
     "id", "channel", "reference", "amount", "paid_on", "payer", "recorded_at", "note", "execution_id",
@@ -2932,7 +3050,16 @@ DEFERRAL_COLUMNS = [
 ]  # fmt: skip
 REVIEW_COLUMNS = [
     "id", "kind", "body", "filed_on", "window_ends_on", "late", "hearing_on", "outcome", "outcome_on", "note",
-    "recorded_at", "case_id", "recorded_by_id", "unit_id",
+    "recorded_at", "case_id", "recorded_by_id", "unit_id", "varied_fine",
+]  # fmt: skip
+DEMOLITION_COLUMNS = [
+    "id", "version", "status", "decision_number", "area_ordered", "deadline_on", "deadline_at", "notice_on",
+    "notice_deadline_on", "notice_deadline_at", "demolished_on", "area_demolished", "ended_at", "end_note",
+    "opened_at", "updated_at", "case_id", "handler_id", "unit_id",
+]  # fmt: skip
+PUBLICATION_COLUMNS = [
+    "id", "case_id", "unit_id", "status", "values", "published_at", "published_by_id", "withdraw_due_at",
+    "withdrawn_at", "withdrawn_by_id", "withdraw_reason", "handler_id", "updated_at",
 ]  # fmt: skip
 SEIZURE_COLUMNS = [
     "id", "version", "kind", "status", "custody_place", "seized_on", "limit_on", "limit_at", "extended_days",
@@ -2947,6 +3074,7 @@ SEIZURE_APPROVAL_COLUMNS = [
 
 def _penalty_models():
     from penalties.models import (
+        Demolition,
         Execution,
         ExecutionApproval,
         Instalment,
@@ -2973,7 +3101,37 @@ def _penalty_models():
         SeizureApproval,
         Seizure,
         Publication,
+        Demolition,
     ]
+
+
+def _flush_penalty_events(connection, models):
+    """Empties the penalties' audit events of an earlier run (`--penalties-only`): the audit table refuses
+    DELETE (append-only, audit migration 0002) except to a session that fires no triggers, which takes a
+    superuser — this is the bench's own database."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from enforcement.audit.models import AuditEvent
+
+    table = AuditEvent._meta.db_table
+    ids = ", ".join(str(ContentType.objects.get_for_model(m).pk) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE content_type_id IN ({ids}) LIMIT 1")
+        if cursor.fetchone() is None:
+            return
+        if connection.vendor != "postgresql":
+            cursor.execute(f"DELETE FROM {table} WHERE content_type_id IN ({ids})")
+            return
+        if not _is_superuser(cursor):
+            raise RuntimeError(
+                "The penalties' audit events of an earlier run can be removed only as a superuser (the audit "
+                "table is append-only): reload the whole city, or run as a superuser."
+            )
+        cursor.execute("SHOW session_replication_role")
+        role = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(f"DELETE FROM {table} WHERE content_type_id IN ({ids})")
+        cursor.execute(f"SET LOCAL session_replication_role = {role}")
 
 
 def _flush_penalty_tables(connection):
@@ -3003,6 +3161,15 @@ class _PenaltyLaw:
             self._memo[key] = getattr(self.rules, rule)(*args, served_at)
         return self._memo[key]
 
+    def at(self, rule, moment, *args):
+        """The same for the rules that take the moment first: `rule(moment, *args)`."""
+        from enforcement.workdays import calendar
+
+        key = (rule, "at", calendar.local_date(moment), args)
+        if key not in self._memo:
+            self._memo[key] = getattr(self.rules, rule)(moment, *args)
+        return self._memo[key]
+
 
 def _utc_text(moment):
     return None if moment is None else _ts(moment.astimezone(UTC).replace(tzinfo=None))
@@ -3012,7 +3179,7 @@ def _bool(value):
     return "1" if value else "0"
 
 
-def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
+def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None, fresh=False):
     """The penalties stage (issue 12), on the cases already loaded (inside the caller's transaction; the
     penalties tables are emptied first). For every case with a decided fine not paid in cash on the spot — a
     simple case's fine paid at the bank, every general case's fine — one Execution, its single Instalment
@@ -3024,22 +3191,72 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
       simple cases served in the last RECENT_UNPAID_DAYS, left unpaid or partly paid, with the cases still
       executing: tens of thousands of executions awaiting payment, many late, some capped;
     - DEFERRAL_SHARE of the live ones have an approved deferral (ExecutionApproval) of 2–3 instalments;
-    - reconsiderations and lawsuits on REVIEW_SHARE of the general cases' executions, mostly upheld, some
-      pending (the surcharge paused, Art. 73); late filings flagged as `rules.review_is_late` says;
+    - reconsiderations and lawsuits on REVIEW_SHARE of the general cases' executions and orders to
+      demolish, mostly upheld, some pending (the surcharge paused, Art. 73); late filings flagged as `rules.review_is_late` says;
     - seizures and sealings (SEIZURE_SHARE of all cases, on general ones) with their items, mostly returned,
-      some confiscated, those still within their period held; a few extended once by 30 days (approved).
-    No audit events. Deterministic: the same cases, `seed` and `end` give the same rows. Returns the counts."""
+      some confiscated, those still within their period held; a few extended once by 30 days (approved);
+    - the window to apply to the court on every execution (行政强制法 Art. 53); for COURT_SHARE of the unpaid
+      ones whose window opened, a demand to pay served, its 10 working days, the application (court_applied)
+      and, for most applied long enough ago, the court's enforcement (enforced);
+    - reviews' outcomes: VARIED_SHARE varied (a lower fine in force, a new schedule from the outcome, as
+      `reviews.record_outcome` does; only on live executions), REVOKED_SHARE revoked (the execution revoked);
+    - orders to demolish (`penalties.models.Demolition`) for the decided `demolish` penalties of the served
+      cases, carried out as `_demolition_plan` says (the plan the cases stage waited for before closing):
+      by the party in time or late, after a public notice, or by force once Art. 44 allows it; ended by a
+      revoked decision;
+    - published decisions (Art. 48) of PUBLICATION_SHARE of the general cases' decisions, redacted as
+      `penalties.publication` does, withdrawn after a decision was varied or revoked;
+    - the audit events of each step as the services write them: open_execution, record_payment,
+      apply_to_court, record_enforced, file_review, review_outcome, open_demolition, give_notice,
+      record_demolished, revoke_demolition, publish, withdraw_publication (an earlier run's are removed).
+    Deterministic: the same cases, `seed` and `end` give the same rows (the orders to demolish agree with
+    the cases' closing only with the `seed` the cases were loaded with). Returns the counts."""
+    with _calendar_pinned():
+        return _generate_penalties(seed=seed, end=end, log=log, started=started, fresh=fresh)
+
+
+@contextmanager
+def _calendar_pinned():
+    """The working-day calendar without its freshness check (one query per deadline computed, most of the
+    stage's fixed cost): it cannot change inside the stage's transaction."""
+    from enforcement.workdays import calendar
+
+    check, stamp = calendar._stamp, calendar._stamp()
+    calendar._stamp = lambda: stamp
+    try:
+        yield
+    finally:
+        calendar._stamp = check
+
+
+def _generate_penalties(*, seed, end, log, started, fresh):
+    from decimal import Decimal
     from types import SimpleNamespace
 
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.db.models import Max
     from django.utils import timezone
 
-    from cases.models import Case
+    from cases.choices import PenaltyKind
+    from cases.models import Case, CasePenalty
+    from enforcement.audit.models import AuditEvent
     from enforcement.org.models import OrgUnit, User
     from enforcement.workdays import calendar
+    from enforcement.workdays.periods import PeriodUnit
     from penalties import ledger, services
-    from penalties.models import DEFERRAL_KIND, SEIZURE_EXTENSION_KIND
+    from penalties.choices import ReviewKind, ReviewOutcome
+    from penalties.models import (
+        DEFERRAL_KIND,
+        SEIZURE_EXTENSION_KIND,
+        Demolition,
+        Execution,
+        ExecutionApproval,
+        Instalment,
+        Payment,
+        Publication,
+        Review,
+    )
 
     started = started or time.monotonic()
     postgres = connection.vendor == "postgresql"
@@ -3047,6 +3264,8 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL TIME ZONE 'UTC'")
     _flush_penalty_tables(connection)
+    if not fresh:  # (`fresh`: the audit table was emptied with the rest of the load)
+        _flush_penalty_events(connection, [Execution, Review, Demolition, Publication])
     if end is None:
         end = Case.objects.aggregate(end=Max("updated_at"))["end"]
     if end is None:
@@ -3089,17 +3308,56 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
     )
     rows = list(fined)
     _log(log, f"penalties: {len(rows):,} cases with a fine to collect", started)
-    # Reviews: on the general cases' executions; the pending ones (the surcharge paused) on live ones only.
-    general_served = [r for r in rows if r[1] == "general"]
-    live_general = [r for r in general_served if r[2] in ("served", "executing")]
-    review_count = max(2, round(len(general_served) * REVIEW_SHARE)) if general_served else 0
-    pending_count = min(len(live_general), max(1, round(review_count * PENDING_REVIEW_SHARE)))
-    reviewed = {r[0]: True for r in rng.sample(live_general, pending_count)}
-    others = [r for r in general_served if r[0] not in reviewed]
-    for r in rng.sample(others, min(len(others), review_count - pending_count)):
-        reviewed[r[0]] = False
+    # Orders to demolish (opened when the decision is served, penalties.demolitions.open_demolition).
+    orders = list(
+        CasePenalty.objects.filter(
+            stage="decided",
+            kind="demolish",
+            area__isnull=False,
+            deadline_days__isnull=False,
+            case__served_at__isnull=False,
+        )
+        .order_by("case_id")
+        .values_list(
+            "case_id",
+            "case__status",
+            "case__unit_id",
+            "case__handler_id",
+            "case__registered_by_id",
+            "case__served_at",
+            "case__closed_at",
+            "case__number",
+            "area",
+            "deadline_days",
+        )  # fmt: skip
+    )
+    fined_ids = {r[0] for r in rows}
+    # Reviews: on the general cases' executions and orders to demolish; the pending ones (the surcharge
+    # paused) on live ones only; some decisions varied (a lower fine, on live executions: a paid one keeps its
+    # fine, the difference refunded off the platform) or revoked.
+    live_statuses = ("served", "executing")
+    pool = sorted(
+        [(r[0], r[2]) for r in rows if r[1] == "general"]
+        + [(o[0], o[1]) for o in orders if o[0] not in fined_ids]
+    )
+    live_pool = [p for p in pool if p[1] in live_statuses]
+    review_count = min(len(pool), max(4, round(len(pool) * REVIEW_SHARE)))
+    variable = [p for p in live_pool if p[0] in fined_ids]
+    varied_count = min(len(variable), max(1, round(review_count * VARIED_SHARE)))
+    planned = {case_id: "varied" for case_id, _status in rng.sample(variable, varied_count)}
+    waiting = [p for p in live_pool if p[0] not in planned]
+    pending_count = min(len(waiting), max(1, round(review_count * PENDING_REVIEW_SHARE)))
+    planned.update({case_id: "pending" for case_id, _status in rng.sample(waiting, pending_count)})
+    others = [p for p in pool if p[0] not in planned]
+    decided_reviews = sorted(rng.sample(others, min(len(others), review_count - len(planned))))
+    for case_id, _status in decided_reviews:
+        planned[case_id] = None  # upheld or dismissed, drawn with the review
+    for case_id, _status in rng.sample(
+        decided_reviews, min(len(decided_reviews), max(1, round(len(decided_reviews) * REVOKED_SHARE)))
+    ):
+        planned[case_id] = "revoked"
     writer = _Writer(connection, threaded=False)  # the law's answers (rules.py) are read meanwhile
-    out = {key: [] for key in ("execution", "instalment", "payment", "deferral", "review")}
+    out = {key: [] for key in ("execution", "instalment", "payment", "deferral", "review", "event")}
     counts = {
         "by_status": {},
         "late": 0,
@@ -3108,26 +3366,62 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
         "deferrals": 0,
         "payments": 0,
         "pending_reviews": 0,
+        "reviews_by_outcome": {},
+        "demands": 0,
+        "events": 0,
     }
     next_id = {"instalment": 1, "payment": 1, "deferral": 1, "review": 1}
     tz = timezone.get_default_timezone()
+    event_columns, event_extra = _columns(AuditEvent, CASE_EVENT_COLUMNS)
+    ct = {
+        model: str(ContentType.objects.get_for_model(model).pk)
+        for model in (Case, Execution, Review, Demolition, Publication)
+    }
+    copy_text = (lambda text: text.replace("\\", "\\\\")) if postgres else (lambda text: text)
 
     def moment(day, hours=0.0):  # 10:00 local on `day`, plus `hours`
         return datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=10 + hours)
 
+    def json_text(value):  # JSON for COPY; the hot events' JSON comes written already (sorted keys)
+        if value is None or isinstance(value, str):
+            return value
+        return copy_text(json_dumps(value))
+
+    def event(at, actor, model, object_id, repr_, action, verb, before, after, note="", root=None):
+        """One audit event as `enforcement.audit.services.record_event` writes it (`root`: the case, for a
+        child record's event)."""
+        out["event"].append(
+            (
+                at if isinstance(at, str) else _utc_text(min(at, end)),  # (given as text: not after the end)
+                str(actor) if actor else None,
+                ct[model],
+                str(object_id),
+                repr_[:200],
+                action,
+                verb,
+                "ui",
+                json_text(before),
+                json_text(after),
+                note,
+                ct[Case] if root else None,
+                str(root) if root else None,
+            )
+            + event_extra
+        )
+
     def flush(force=False):
         if force or len(out["execution"]) >= 20_000:
-            from penalties.models import Execution, ExecutionApproval, Instalment, Payment, Review
-
             for key, model, columns in (
                 ("execution", Execution, EXECUTION_COLUMNS),
                 ("instalment", Instalment, INSTALMENT_COLUMNS),
                 ("payment", Payment, PAYMENT_COLUMNS),
                 ("deferral", ExecutionApproval, DEFERRAL_COLUMNS),
                 ("review", Review, REVIEW_COLUMNS),
+                ("event", AuditEvent, event_columns),
             ):
                 if out[key]:
                     writer.write(model._meta.db_table, columns, out[key])
+                    counts["events"] += len(out[key]) if key == "event" else 0
                     out[key] = []
 
     def new_id(kind):
@@ -3135,9 +3429,83 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
         next_id[kind] += 1
         return value
 
-    def owed_on(schedules, payments, pauses, day):
-        return ledger.replay(schedules, payments, pauses, rate_bp=rate_bp, upto=day).owed_fen(day)
+    def _yuan(fen):
+        return f"{ledger.to_yuan(fen)}"
 
+    def owed_on(schedules, payments, pauses, day, revoked=None):
+        return ledger.replay(
+            schedules, payments, pauses, rate_bp=rate_bp, upto=day, revoked_from=revoked
+        ).owed_fen(day)
+
+    def make_review(case_id, unit_id, handler_id, served_at, live):
+        """The case's reconsideration or lawsuit as planned: filed within the windows (5 % late), decided
+        20-70 days later unless pending (on live cases only)."""
+        served_on = calendar.local_date(served_at)
+        pending = planned[case_id] == "pending" and live
+        kind = "reconsideration" if rand() < 0.75 else "litigation"
+        window_day = calendar.local_date(law.due("review_window_end", served_at, kind))
+        span = max(1, min((window_day - served_on).days, (end_day - served_on).days - (0 if pending else 40)))
+        filed_on = served_on + timedelta(days=1 + int(rand() * span))
+        if rand() < 0.05:
+            filed_on = window_day + timedelta(days=1 + int(rand() * 10))  # late: flagged, not refused
+        filed_on = min(filed_on, end_day)
+        outcome, outcome_on = "pending", None
+        if not pending:
+            outcome_on = min(end_day, filed_on + timedelta(days=20 + int(rand() * 50)))
+            outcome = planned[case_id] or ("upheld" if rand() < 0.9 else "dismissed")
+        district = DISTRICT_NAMES[district_index.get(unit_id, 0)][0]
+        hearing_on = None
+        if kind == "litigation":
+            hearing_on = filed_on + timedelta(days=30 + int(rand() * 30))
+            if outcome_on is not None:
+                hearing_on = min(hearing_on, outcome_on)
+        return SimpleNamespace(
+            id=new_id("review"), case_id=case_id, unit_id=unit_id, by=handler_id, kind=kind, served_at=served_at,
+            body="江州市人民政府" if kind == "reconsideration" else f"江州市{district}人民法院",
+            filed_on=filed_on, window_day=window_day, hearing_on=hearing_on, outcome=outcome,
+            outcome_on=outcome_on, varied_fine=None,
+        )  # fmt: skip
+
+    def write_review(r):
+        late = law.rules.review_is_late(r.kind, r.served_at, r.filed_on)
+        note = REVIEW_NOTES.get(r.outcome, "")
+        out["review"].append(
+            [
+                str(r.id),
+                r.kind,
+                r.body,
+                r.filed_on.isoformat(),
+                r.window_day.isoformat(),
+                _bool(late),
+                r.hearing_on.isoformat() if r.hearing_on else None,
+                r.outcome,
+                r.outcome_on.isoformat() if r.outcome_on else None,
+                note,
+                _utc_text(moment(r.filed_on, 1)),
+                str(r.case_id),
+                str(r.by),
+                str(r.unit_id),
+                _money_text(r.varied_fine),
+            ]  # fmt: skip
+        )
+        counts["pending_reviews"] += r.outcome == "pending"
+        outcomes = counts["reviews_by_outcome"]
+        outcomes[r.outcome] = outcomes.get(r.outcome, 0) + 1
+        audit = {"kind": r.kind, "body": r.body, "filed_on": r.filed_on.isoformat(), "late": late}
+        repr_ = f"{ReviewKind(r.kind).label} {r.body} ({ReviewOutcome(r.outcome).label})"
+        event(
+            moment(r.filed_on, 1), r.by, Review, r.id, repr_, "create", "file_review", None,
+            {**audit, "outcome": "pending"}, root=r.case_id,
+        )  # fmt: skip
+        if r.outcome != "pending":
+            varied = {"varied_fine": _money_text(r.varied_fine)} if r.varied_fine is not None else {}
+            event(
+                moment(r.outcome_on, 2), r.by, Review, r.id, repr_, "update", "review_outcome", None,
+                {**audit, "outcome": r.outcome, **varied}, note=note, root=r.case_id,
+            )  # fmt: skip
+
+    review_of = {}  # case id → its review (the orders to demolish read them)
+    court_windows = {}  # (served on, last outcome on) → the window to apply to the court, and its texts
     for (
         case_id,
         procedure,
@@ -3156,6 +3524,7 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
         due_at = law.due("payment_due", served_at)
         due_on = calendar.local_date(due_at)
         fine_fen = ledger.to_fen(fine)
+        served_text = _utc_text(served_at)
         schedules = [
             ledger.Schedule(
                 served_on.toordinal(), (ledger.Instalment(due_on.toordinal(), fine_fen),), fine_fen
@@ -3171,59 +3540,58 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
                 outstanding_fen=fine_fen,
                 effective_on=served_on,
                 current=True,
+                schedule_fine=None,
             )  # fmt: skip
         ]
         ended = status in ("closed", "archived") and not (
             procedure == "simple" and (end_day - served_on).days < RECENT_UNPAID_DAYS
         )
         pauses, payments = [], []  # ledger inputs
-        # Reviews (general cases): filed within the windows, mostly upheld; pending ones only on live ones.
-        if case_id in reviewed:
-            pending = reviewed[case_id] and not ended
-            kind = "reconsideration" if rand() < 0.75 else "litigation"
-            window_end = law.due("review_window_end", served_at, kind)
-            window_day = calendar.local_date(window_end)
-            span = max(
-                1, min((window_day - served_on).days, (end_day - served_on).days - (0 if pending else 40))
+        review = revoked = varied_fine = None
+        if case_id in planned:  # (general cases)
+            review = review_of[case_id] = make_review(case_id, unit_id, handler_id, served_at, not ended)
+            pauses.append(
+                (review.filed_on.toordinal(), review.outcome_on.toordinal() if review.outcome_on else None)
             )
-            filed_on = served_on + timedelta(days=1 + int(rand() * span))
-            if rand() < 0.05:
-                filed_on = window_day + timedelta(days=1 + int(rand() * 10))  # late: flagged, not refused
-            filed_on = min(filed_on, end_day)
-            outcome = "pending"
-            outcome_on = None
-            if not pending:
-                outcome_on = min(end_day, filed_on + timedelta(days=20 + int(rand() * 50)))
-                outcome = "upheld" if rand() < 0.9 else "dismissed"
-            district = DISTRICT_NAMES[district_index.get(unit_id, 0)][0]
-            body = "江州市人民政府" if kind == "reconsideration" else f"江州市{district}人民法院"
-            hearing_on = None
-            if kind == "litigation":
-                hearing_on = filed_on + timedelta(days=30 + int(rand() * 30))
-                if outcome_on is not None:
-                    hearing_on = min(hearing_on, outcome_on)
-            out["review"].append(
-                [
-                    str(new_id("review")),
-                    kind,
-                    body,
-                    filed_on.isoformat(),
-                    window_day.isoformat(),
-                    _bool(law.rules.review_is_late(kind, served_at, filed_on)),
-                    hearing_on.isoformat() if hearing_on else None,
-                    outcome,
-                    outcome_on.isoformat() if outcome_on else None,
-                    "",
-                    _utc_text(moment(filed_on, 1)),
-                    str(case_id),
-                    str(handler_id),
-                    str(unit_id),
-                ]  # fmt: skip
-            )
-            counts["pending_reviews"] += outcome == "pending"
-            pauses.append((filed_on.toordinal(), outcome_on.toordinal() if outcome_on else None))
+            if review.outcome == "revoked":
+                revoked = review.outcome_on  # nothing owed from then (what was paid is refunded)
+            elif review.outcome == "varied":
+                varied_fine = Decimal(int(fine * Decimal(0.4 + 0.4 * rand())) // 50 * 50)
+                if 0 < varied_fine < fine:
+                    review.varied_fine = varied_fine
+                else:
+                    review.outcome, varied_fine = "upheld", None
         deferral = None
-        if ended:
+        if varied_fine is not None:
+            # services: the fine in force (the first schedule's too, `history`) and a schedule of what is
+            # unpaid of it from the outcome, on the current due date. The party awaited the outcome to pay.
+            varied_fen = ledger.to_fen(varied_fine)
+            outcome_day = review.outcome_on
+            schedules = [
+                ledger.Schedule(schedules[0].from_day, schedules[0].instalments, varied_fen),
+                ledger.Schedule(
+                    outcome_day.toordinal(), ledger.split_schedule(outcome_day.toordinal(), varied_fen, [due_on]),
+                    varied_fen,
+                ),
+            ]  # fmt: skip
+            instalment_rows[0].current = False
+            instalment_rows.append(
+                SimpleNamespace(
+                    id=new_id("instalment"),
+                    schedule_no=2,
+                    due_on=due_on,
+                    due_day=due_on.toordinal(),
+                    amount=varied_fine,
+                    outstanding_fen=varied_fen,
+                    effective_on=outcome_day,
+                    current=True,
+                    schedule_fine=varied_fine,
+                )  # fmt: skip
+            )
+            day = outcome_day + timedelta(days=1 + int(rand() * 15))
+            if day <= end_day and rand() < 0.5:
+                payments.append(ledger.Payment(day.toordinal(), owed_on(schedules, [], pauses, day)))
+        elif ended:
             close_day = min(end_day, calendar.local_date(closed_at) if closed_at else end_day)
             close_day = max(close_day, served_on)
             late = close_day > due_on and rand() < LATE_PAID_SHARE
@@ -3233,14 +3601,14 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
                 day = served_on + timedelta(
                     days=int(rand() * ((min(close_day, due_on) - served_on).days + 1))
                 )
-            owed = owed_on(schedules, [], pauses, day)
+            owed = owed_on(schedules, [], pauses, day, revoked)
             if late and owed > fine_fen and day < close_day and rand() < 0.3:
                 payments.append(ledger.Payment(day.toordinal(), fine_fen))  # the fine, then the surcharge
                 day += timedelta(days=1 + int(rand() * (close_day - day).days))
-                owed = owed_on(schedules, payments, pauses, day)
+                owed = owed_on(schedules, payments, pauses, day, revoked)
             payments.append(ledger.Payment(day.toordinal(), owed))
         else:
-            if rand() < DEFERRAL_SHARE and (end_day - served_on).days >= 3:
+            if rand() < DEFERRAL_SHARE and (end_day - served_on).days >= 3 and review is None:
                 approved_on = min(end_day, due_on, served_on + timedelta(days=2 + int(rand() * 10)))
                 dues = [due_on + timedelta(days=30 * k) for k in range(1, (2 if rand() < 0.6 else 3) + 1)]
                 parts = ledger.split_schedule(approved_on.toordinal(), fine_fen, dues)
@@ -3258,6 +3626,7 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
                             outstanding_fen=part.amount_fen,
                             effective_on=approved_on,
                             current=True,
+                            schedule_fine=None,
                         )  # fmt: skip
                     )
                 # The instalments fallen due are mostly paid on time; the last one stays open.
@@ -3278,37 +3647,128 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
                     # The fine paid late, the surcharge still owed.
                     day = due_on + timedelta(days=1 + int(rand() * (end_day - due_on).days))
                     payments.append(ledger.Payment(day.toordinal(), fine_fen))
+        if revoked is not None:  # nobody pays a revoked penalty
+            payments = [p for p in payments if p.day <= revoked.toordinal()]
+        payments = [p for p in payments if p.amount_fen > 0]
         execution = SimpleNamespace(
             rate_bp=rate_bp, status="awaiting", surcharge_started_at=None, due_on=due_on, due_at=due_at,
             ended_at=None, end_reason="",
         )  # fmt: skip
         state, _changed = services.apply_history(
-            execution, schedules, payments, pauses, None, instalment_rows, today=end_day
+            execution, schedules, payments, pauses, revoked, instalment_rows, today=end_day
         )
+        # The window to apply to the court (行政强制法 Art. 53): from service, or from the review's outcome.
+        last_outcome = review.outcome_on if review is not None else None
+        key = (served_on, last_outcome)
+        if key not in court_windows:
+            opens, closes = law.at("court_window", served_at, last_outcome)
+            court_windows[key] = (
+                opens,
+                closes,
+                opens.isoformat(),
+                f"{calendar.local_date(closes)}",
+                _utc_text(closes),
+            )
+        court_opens, court_closes, opens_text, closes_day_text, closes_text = court_windows[key]
         pay_moments = []
-        for payment in payments:
+        paid_so_far, outstanding_before = 0, schedules[-1].fine_fen
+        for index, payment in enumerate(payments):
             paid_on = date.fromordinal(payment.day)
             recorded = min(end, moment(paid_on, 24 + rand() * 8))  # the next day's statement
+            recorded_text = _utc_text(recorded)
             pay_moments.append(recorded)
             bank = BANKS[int(rand() * len(BANKS))]
             pk = new_id("payment")
             channel = "bank" if procedure == "simple" or rand() < 0.7 else "platform"
+            reference = f"{bank}{paid_on:%Y%m%d}{pk:09d}"
+            amount = _money_text(ledger.to_yuan(payment.amount_fen))
             out["payment"].append(
                 [
                     str(pk),
                     channel,
-                    f"{bank}{paid_on:%Y%m%d}{pk:09d}",
-                    _money_text(ledger.to_yuan(payment.amount_fen)),
+                    reference,
+                    amount,
                     paid_on.isoformat(),
                     payer or "",
-                    _utc_text(recorded),
+                    recorded_text,
                     "",
                     str(case_id),
                     str(handler_id),
                 ]  # fmt: skip
             )
+            # record_payment's event (the workflow's transition): the money before and after it.
+            if index == len(payments) - 1:
+                after_outstanding, to_status = state.fine_outstanding_fen, execution.status
+                if to_status == "revoked":  # later: was it paid in full then?
+                    then = ledger.replay(schedules, payments, pauses, rate_bp=rate_bp, upto=payment.day)
+                    to_status = "paid" if then.owed_fen(payment.day) == 0 else "awaiting"
+            else:
+                after_outstanding = ledger.replay(
+                    schedules, payments[: index + 1], pauses, rate_bp=rate_bp, upto=payment.day
+                ).fine_outstanding_fen
+                to_status = "awaiting"
+            before = (
+                f'{{"outstanding": "{_yuan(outstanding_before)}", "paid": "{_yuan(paid_so_far)}", '
+                '"status": "awaiting"}'
+            )
+            paid_so_far += payment.amount_fen
+            after = (
+                f'{{"amount": "{amount}", "outstanding": "{_yuan(after_outstanding)}", "paid": '
+                f'"{_yuan(paid_so_far)}", "paid_on": "{paid_on.isoformat()}", "reference": "{reference}", '
+                f'"status": "{"paid" if to_status == "paid" else "awaiting"}"}}'
+            )
+            event(recorded_text, handler_id, Execution, case_id, f"{number} {fine}", "transition", "record_payment",
+                  before, after)  # fmt: skip
+            outstanding_before = after_outstanding
         if execution.status == "paid":
             execution.ended_at = max(pay_moments)
+        elif execution.status == "revoked":
+            execution.ended_at = min(end, moment(revoked, 2))
+        court_applied_at = demand_due_at = None
+        steps = []  # (moment, verb, from, to, note) of the court
+        if (
+            execution.status == "awaiting"
+            and not execution.paused
+            and court_opens < end_day
+            and state.owed_fen(end_day) > 0
+            and rand() < COURT_SHARE
+        ):
+            # A demand to pay (催告书) served once the party stopped paying, its 10 working days (Art. 54),
+            # then the application within the window (Art. 53); the court's ruling weeks or months later.
+            last_paid = max([due_on] + [date.fromordinal(p.day) for p in payments])
+            demand_on = max(last_paid, court_opens - timedelta(days=30)) + timedelta(
+                days=1 + int(rand() * 20)
+            )
+            if demand_on <= end_day:
+                counts["demands"] += 1
+                demand_due_at = law.at("demand_wait_end", moment(demand_on, 3))
+                apply_on = max(
+                    court_opens, calendar.local_date(demand_due_at) + timedelta(days=1)
+                ) + timedelta(days=int(rand() * 25))
+                if apply_on <= min(end_day, calendar.local_date(court_closes)):
+                    district = DISTRICT_NAMES[district_index.get(unit_id, 0)][0]
+                    execution.court = f"江州市{district}人民法院"
+                    execution.court_reference = f"（{apply_on.year}）江{district_index.get(unit_id, 0) + 1:02d}01行审{case_id % 9000 + 100}号"
+                    court_applied_at = min(end, moment(apply_on, 3))
+                    execution.status = "court_applied"
+                    steps.append((court_applied_at, "apply_to_court", "awaiting", "court_applied", ""))
+                    ruled_on = apply_on + timedelta(days=30 + int(rand() * 120))
+                    if ruled_on <= end_day and rand() < 0.6:
+                        execution.status, execution.ended_at = "enforced", min(end, moment(ruled_on, 5))
+                        execution.end_reason = COURT_ENFORCED_NOTE
+                        steps.append(
+                            (
+                                execution.ended_at,
+                                "record_enforced",
+                                "court_applied",
+                                "enforced",
+                                COURT_ENFORCED_NOTE,
+                            )
+                        )
+        for at, verb, frm, to, note in steps:
+            event(at, head_of.get(unit_id), Execution, case_id, f"{number} {fine}", "transition", verb,
+                  {"status": frm}, {"status": to, **({"court": execution.court} if verb == "apply_to_court" else {})},
+                  note)  # fmt: skip
         if deferral is not None:
             approved_on, dues = deferral
             out["deferral"].append(
@@ -3339,17 +3799,24 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
                     str(row.outstanding_fen),
                     row.effective_on.isoformat(),
                     str(case_id),
+                    _money_text(row.schedule_fine),
                 ]  # fmt: skip
             )
-        updated = max([served_at, *pay_moments])
+        if review is not None:
+            write_review(review)
+        updated = max(
+            [served_at, *pay_moments, *(s[0] for s in steps)]
+            + ([execution.ended_at] if execution.ended_at else [])
+        )
+        in_force = varied_fine if varied_fine is not None else fine
         out["execution"].append(
             [
                 str(case_id),
-                str(1 + len(payments) + (1 if deferral else 0)),
+                str(1 + len(payments) + (1 if deferral else 0) + len(steps)),
                 execution.status,
                 number,
                 services.payment_code_for(case_id),
-                _money_text(fine),
+                _money_text(in_force),
                 _money_text(fine),
                 served_on.isoformat(),
                 execution.due_on.isoformat(),
@@ -3363,17 +3830,25 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
                 str(execution.state_day),
                 _bool(execution.paused),
                 _utc_text(execution.surcharge_started_at),
-                "",
-                "",
-                "",
+                getattr(execution, "court", ""),
+                getattr(execution, "court_reference", ""),
+                execution.end_reason,
                 _utc_text(execution.ended_at),
-                _utc_text(served_at),
+                served_text,
                 _utc_text(updated),
                 str(case_id),
                 str(handler_id),
                 str(unit_id),
+                _utc_text(court_applied_at),
+                opens_text,
+                closes_day_text,
+                closes_text,
+                _utc_text(demand_due_at),
             ]  # fmt: skip
         )
+        # open_execution's event, at service (by the officer who served the decision).
+        event(served_text, handler_id, Execution, case_id, f"{number} {fine}", "create", "open_execution", None,
+              f'{{"due_on": "{due_on.isoformat()}", "fine": "{fine}", "outstanding": "{_yuan(fine_fen)}"}}')  # fmt: skip
         by_status = counts["by_status"]
         by_status[execution.status] = by_status.get(execution.status, 0) + 1
         counts["payments"] += len(payments)
@@ -3385,8 +3860,261 @@ def generate_penalties(*, seed=DEFAULT_SEED, end=None, log=print, started=None):
         flush()
     flush(force=True)
     counts["executions"] = len(rows)
-    counts["reviews"] = next_id["review"] - 1
     _log(log, f"penalties: {len(rows):,} executions, {counts['payments']:,} payments", started)
+
+    # Orders to demolish, as planned with the case (`_demolition_plan`, whose bound the case's closing
+    # waited for): down by the party, or after a public notice (公告) by force once the notice's deadline and
+    # the appeal periods have passed and no review is pending (行政强制法 Art. 44); ended by a revocation.
+    demolitions, notice_days, area_by = [], NOTICE_DAYS, {}  # area_by: (year, district) → m² down
+    for (
+        case_id, status, unit_id, handler_id, registrar, served_at, _closed_at, number, area, days,
+    ) in orders:  # fmt: skip
+        by = handler_id or registrar
+        plan = _demolition_plan(seed, case_id)
+        review = review_of.get(case_id)
+        if review is None and case_id in planned:
+            review = review_of[case_id] = make_review(
+                case_id, unit_id, by, served_at, status in live_statuses
+            )
+            write_review(review)
+        served_on = calendar.local_date(served_at)
+        deadline_at = law.at("demolition_deadline", served_at, days)
+        deadline_on = calendar.local_date(deadline_at)
+        notice_on = notice_deadline_on = done_on = None
+        forced = False
+        if plan.fate == "party":
+            done_on = served_on + timedelta(days=plan.party_day)
+        elif plan.fate == "late":
+            done_on = deadline_on + timedelta(days=plan.late_days)
+        else:
+            notice_on = deadline_on + timedelta(days=plan.notice_gap)
+            notice_deadline_on = notice_on + timedelta(days=notice_days)
+            if plan.fate == "noticed":
+                done_on = notice_on + timedelta(days=plan.notice_party_day)
+            else:
+                allowed = max(
+                    notice_deadline_on, calendar.local_date(law.at("appeal_windows_close", served_at))
+                )
+                done_on = allowed + timedelta(days=1 + plan.forced_after)
+                # Not while a review is pending, nor before its outcome can no longer be challenged: then the
+                # party pulled it down himself under the notice.
+                filed = review is not None and review.filed_on <= done_on
+                decided_before = filed and review.outcome_on is not None and review.outcome_on < done_on
+                forced = not filed or (
+                    decided_before
+                    and done_on
+                    > calendar.local_date(law.at("appeal_windows_close", served_at, review.outcome_on))
+                )
+        revoked_on = review.outcome_on if review is not None and review.outcome == "revoked" else None
+        if revoked_on is not None and revoked_on < done_on:
+            done_on, forced = None, False
+            if notice_on is not None and notice_on >= revoked_on:
+                notice_on = notice_deadline_on = None
+        if notice_on is not None and notice_on > end_day:
+            notice_on = notice_deadline_on = None
+        steps = [(served_at, "create", "open_demolition", "")]
+        if notice_on is not None:
+            steps.append((moment(notice_on, 1), "update", "give_notice", DEMOLITION_NOTES["notice"]))
+        status, area_down, ended_at, note = ("noticed" if notice_on else "ordered"), None, None, ""
+        if done_on is not None and done_on <= end_day:
+            status = "forced" if forced else "demolished"
+            share = Decimal(str(round(plan.share_down, 3)))  # mostly all of it; to the half m²
+            area_down = min(area, max(Decimal("0.5"), (area * share * 2).to_integral_value() / 2))
+            area_down = area_down.quantize(Decimal("0.01"))
+            ended_at, note = min(end, moment(done_on, 6)), DEMOLITION_NOTES[status]
+            steps.append((ended_at, "update", "record_demolished", note))
+        elif revoked_on is not None:
+            status, ended_at, note = "revoked", min(end, moment(revoked_on, 2)), ""
+            steps.append((ended_at, "update", "revoke_demolition", ""))
+            done_on = None
+        else:
+            done_on = None
+        pk = len(demolitions) + 1
+        audit = {"status": "ordered", "area_ordered": str(area), "deadline_on": deadline_on.isoformat()}
+        repr_ = f"{number} {area} m²"
+        for at, action, verb, step_note in steps:
+            if verb == "give_notice":
+                audit.update(status="noticed", notice_on=notice_on.isoformat(),
+                             notice_deadline_on=notice_deadline_on.isoformat())  # fmt: skip
+            elif verb == "record_demolished":
+                audit.update(status=status, demolished_on=done_on.isoformat(), area_demolished=str(area_down))
+            elif verb == "revoke_demolition":
+                audit.update(status="revoked")
+            event(at, by if verb != "revoke_demolition" else review.by, Demolition, pk, repr_, action, verb,
+                  None, dict(audit), note=step_note, root=case_id)  # fmt: skip
+        demolitions.append(
+            [
+                str(pk),
+                str(len(steps)),
+                status,
+                number,
+                _money_text(area),
+                deadline_on.isoformat(),
+                _utc_text(deadline_at),
+                notice_on.isoformat() if notice_on else None,
+                notice_deadline_on.isoformat() if notice_deadline_on else None,
+                _utc_text(calendar.end_of_day(notice_deadline_on)) if notice_deadline_on else None,
+                done_on.isoformat() if done_on else None,
+                _money_text(area_down),
+                _utc_text(ended_at),
+                note,
+                _utc_text(served_at),
+                _utc_text(steps[-1][0]),
+                str(case_id),
+                str(by),
+                str(unit_id),
+            ]  # fmt: skip
+        )
+        counts.setdefault("demolitions_by_status", {})
+        counts["demolitions_by_status"][status] = counts["demolitions_by_status"].get(status, 0) + 1
+        if area_down is not None:
+            year_district = (done_on.year, district_index.get(unit_id, 0))
+            area_by[year_district] = area_by.get(year_district, 0) + area_down
+    counts["demolitions"] = len(demolitions)
+    counts["area_demolished"] = sum(area_by.values(), Decimal(0))
+    counts["area_by_district_year"] = {f"{y}-d{d + 1:02d}": str(m2) for (y, d), m2 in sorted(area_by.items())}
+    # Whole district-years: the data's span in years, times the districts with any order.
+    years = max(
+        1.0, (end_day - min((calendar.local_date(o[5]) for o in orders), default=end_day)).days / 365.25
+    )
+    districts = len({district_index.get(o[2], 0) for o in orders}) or 1
+    counts["area_per_district_year"] = float(counts["area_demolished"]) / (years * districts)
+    counts["reviews"] = next_id["review"] - 1
+    flush(force=True)
+    _log(
+        log,
+        f"penalties: {len(demolitions):,} orders to demolish, {counts['area_demolished']:,} m² down",
+        started,
+    )
+
+    # Published decisions (Art. 48): a share of the general cases' penalty decisions, by the bureau head a few
+    # days after the decision, the party redacted as `penalties.publication` does; those whose decision was
+    # varied or revoked withdrawn within 3 working days (or still due to be).
+    from penalties import publication as publishing
+
+    changed = {
+        r.case_id: r for r in review_of.values() if r.outcome in ("varied", "revoked", "declared_unlawful")
+    }
+    decided = list(
+        Case.objects.filter(procedure="general", decided_at__isnull=False)
+        .exclude(status__in=["revoked", "transferred", "no_penalty", "not_filed"])
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "number",
+            "unit_id",
+            "unit__name",
+            "decided_at",
+            "facts",
+            "legal_basis",
+            "penalty_basis",
+            "category__name",
+            "major_public_interest",
+            "party__party_type",
+            "party__name",
+            "party__credit_code",
+            "party__id_number",
+            "party__phone",
+            "party__address",
+        )  # fmt: skip
+    )
+    chosen = [
+        row
+        for row in decided
+        if rand() < (0.8 if row[9] else 0.6 if row[0] in changed else PUBLICATION_SHARE)
+    ]
+    if changed and not any(row[0] in changed for row in chosen):  # a tiny city: one withdrawal still
+        chosen = sorted(chosen + [next(row for row in decided if row[0] in changed)])
+    decided_penalties = {}
+    for case_id, kind, amount in (
+        CasePenalty.objects.filter(stage="decided", case_id__in=[row[0] for row in chosen])
+        .order_by("case_id", "id")
+        .values_list("case_id", "kind", "amount")
+    ):
+        decided_penalties.setdefault(case_id, []).append(
+            {
+                "kind": kind,
+                "label": str(PenaltyKind(kind).label),
+                "amount": str(amount) if amount is not None else "",
+            }
+        )
+    publications = []
+    for row in chosen:
+        case_id, number, unit_id, unit_name, decided_at, facts, legal_basis, penalty_basis, category = row[:9]
+        party = SimpleNamespace(
+            party_type=row[10],
+            name=row[11],
+            credit_code=row[12],
+            id_number=row[13],
+            phone=row[14],
+            address=row[15],
+        )
+        published_at = moment(
+            calendar.local_date(decided_at) + timedelta(days=1 + int(rand() * 6)), 5 + rand() * 3
+        )
+        review = changed.get(case_id)
+        changed_at = moment(review.outcome_on, 2) if review is not None else None
+        if changed_at is not None and changed_at > end:
+            changed_at = None  # recorded after the end of the data
+        if published_at > end or (changed_at is not None and changed_at <= published_at):
+            continue  # not yet, or a decision no longer as decided
+        head = head_of.get(unit_id)
+        values = {
+            "decision_number": number,
+            "decided_on": calendar.local_date(decided_at).isoformat(),
+            "unit": unit_name,
+            "party": publishing.redacted_party(party),
+            "category": category or "",
+            "facts": publishing.redacted_text(facts, party),
+            "legal_basis": legal_basis,
+            "penalty_basis": penalty_basis,
+            "penalties": decided_penalties.get(case_id, []),
+        }
+        status, due, withdrawn_at, withdrawn_by, reason = "published", None, None, None, ""
+        pk = len(publications) + 1
+        event(published_at, head, Publication, pk, number, "create", "publish", None, {"status": "published"},
+              root=case_id)  # fmt: skip
+        if changed_at is not None:
+            due = calendar.get_calendar().due_after(
+                changed_at, publishing.WITHDRAW_WORKING_DAYS, PeriodUnit.WORKING_DAYS
+            )
+            at = changed_at + (due - changed_at) * (0.2 + 0.7 * rand())
+            if at <= end:
+                status, withdrawn_at, withdrawn_by = "withdrawn", at, head
+                reason = WITHDRAW_REASONS[review.outcome]
+                event(at, head, Publication, pk, number, "update", "withdraw_publication", None,
+                      {"status": "withdrawn"}, note=reason, root=case_id)  # fmt: skip
+        publications.append(
+            [
+                str(pk),
+                str(case_id),
+                str(unit_id),
+                status,
+                copy_text(json_dumps(values)),
+                _utc_text(published_at),
+                str(head),
+                _utc_text(due),
+                _utc_text(withdrawn_at),
+                str(withdrawn_by) if withdrawn_by else None,
+                reason,
+                str(head),
+                _utc_text(withdrawn_at or published_at),
+            ]  # fmt: skip
+        )
+    counts["publications"] = len(publications)
+    counts["withdrawn"] = sum(row[3] == "withdrawn" for row in publications)
+    for model, columns, data in (
+        (Demolition, DEMOLITION_COLUMNS, demolitions),
+        (Publication, PUBLICATION_COLUMNS, publications),
+    ):
+        if data:
+            writer.write(model._meta.db_table, columns, data)
+    flush(force=True)
+    _log(
+        log,
+        f"penalties: {len(publications):,} published decisions, {counts['events']:,} audit events",
+        started,
+    )
 
     # Seizures and sealings, on general cases past the lead stage (the items are held as evidence).
     seizable = list(
@@ -3498,8 +4226,16 @@ def penalty_line(c):
         f"executions {c['executions']:,} ({statuses}; awaiting late {c['late']:,}, capped {c['capped']:,}, "
         f"paused {c['paused']:,}), payments {c['payments']:,}, deferrals {c['deferrals']:,}, reviews "
         f"{c['reviews']:,} ({c['pending_reviews']:,} pending), seizures {c['seizures']:,} ({seized}; "
-        f"{c['seizure_extensions']:,} extended), seized items {c['seized_items']:,}"
+        f"{c['seizure_extensions']:,} extended), seized items {c['seized_items']:,}; reviews by outcome "
+        f"{_counted(c['reviews_by_outcome'])}; demands {c['demands']:,}; orders to demolish "
+        f"{c['demolitions']:,} ({_counted(c.get('demolitions_by_status', {}))}; {c['area_demolished']:,} m² "
+        f"demolished, {c['area_per_district_year']:,.0f} m² per district and year); published decisions "
+        f"{c['publications']:,} ({c['withdrawn']:,} withdrawn); audit events {c['events']:,}"
     )
+
+
+def _counted(by):
+    return ", ".join(f"{k} {v:,}" for k, v in sorted(by.items()))
 
 
 def penalties_only(*, seed=DEFAULT_SEED, end=None, log=print):

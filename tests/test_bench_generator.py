@@ -2,10 +2,11 @@
 itself, 2 million complaints, is run by hand: bench/README.md.)"""
 
 import datetime as dt
+import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from bench.generate import DISTRICTS, GRIDS_PER_SQUADRON, SQUADRONS_PER_DISTRICT, cases_for, generate
@@ -218,7 +219,10 @@ def _check_penalties(summary):
         assert e.outstanding_fen == state.fine_outstanding_fen, e.pk
         assert e.surcharge_fen == state.surcharge_fen(today) == e.state().surcharge_fen(today), e.pk
         assert e.owed_fen == state.owed_fen(today), e.pk
-        assert (e.status == "paid") == (state.owed_fen(today) == 0), e.pk
+        if e.status == "revoked":  # nothing owed once revoked (what was paid is refunded)
+            assert state.stopped and e.case.reviews.filter(outcome="revoked").exists(), e.pk
+        else:
+            assert (e.status == "paid") == (state.owed_fen(today) == 0), e.pk
         assert e.due_on >= e.served_on and e.case.unit_id == e.unit_id
         if e.status == "paid":
             assert e.ended_at is not None and e.payments.exists()
@@ -228,8 +232,158 @@ def _check_penalties(summary):
         assert review.case.procedure == "general" and review.filed_on >= timezone.localdate(
             review.case.served_at
         )
-    assert Seizure.objects.count() == counts["seizures"] == round(500 * 0.01)
+    assert Seizure.objects.count() == counts["seizures"] == round(Case.objects.count() * 0.01)
     assert SeizedItem.objects.count() == counts["seized_items"] >= counts["seizures"]
     for seizure in Seizure.objects.all():
         assert seizure.limit_on > seizure.seized_on
         assert (seizure.status == "held") == (seizure.ended_at is None)
+    _check_penalty_steps(counts)
+
+
+def test_penalties_stage_at_a_larger_scale(db):
+    """8,000 cases (240 general): every new kind of record of the penalties stage at least once — court
+    applications and enforcement, varied and revoked decisions, orders to demolish in each status, published
+    decisions withdrawn — with the figures the app computes."""
+    summary = generate(2000, seed=7, end=END, fast=True, log=None, cases=8000)
+    counts = summary.penalties
+    _check_penalties(summary)
+    _check_penalty_steps(counts)
+    assert counts["by_status"].get("court_applied") and counts["by_status"].get("enforced")
+    assert counts["reviews_by_outcome"].get("varied") and counts["reviews_by_outcome"].get("revoked")
+    assert {"ordered", "noticed", "demolished", "forced"} <= set(counts["demolitions_by_status"])
+    assert counts["withdrawn"] > 0
+
+
+def _check_penalty_steps(counts):
+    """Court applications, reviews' outcomes, orders to demolish, publications and the steps' audit events:
+    consistent with the models' constraints, the rules' deadlines and each other."""
+    from penalties import rules
+    from penalties.models import Demolition, Execution, Instalment, Payment, Publication, Review
+
+    tz = timezone.get_default_timezone()
+    today = timezone.localdate(END)
+
+    def day(moment):
+        return timezone.localtime(moment, tz).date()
+
+    # The court (行政强制法 Art. 53-54): in the window, after the demand's 10 working days; the ruling after.
+    court_or_reviewed = Q(court_applied_at__isnull=False) | Q(case__reviews__isnull=False)
+    sample = list(Execution.objects.filter(court_or_reviewed).distinct()) + list(
+        Execution.objects.all()[:200]
+    )
+    for e in sample:
+        last = rules.last_outcome_on(e.case)
+        opens, closes = rules.court_window(e.case.served_at, last)
+        assert (e.court_window_opens_on, e.court_window_closes_on, e.court_due_at) == (
+            opens,
+            day(closes),
+            closes,
+        )
+        if e.status in ("court_applied", "enforced"):
+            assert e.court and e.court_reference and e.demand_due_at < e.court_applied_at <= END, e.pk
+            assert opens <= day(e.court_applied_at) <= day(closes), e.pk
+            assert not e.payments.filter(paid_on__gt=day(e.court_applied_at)).exists()
+        else:
+            assert not (e.court or e.court_applied_at), e.pk
+        if e.status == "enforced":
+            assert e.court_applied_at < e.ended_at <= END and e.end_reason
+    # Reviews: a varied one lowered the fine in force, with a schedule of its own from the outcome.
+    for review in Review.objects.exclude(outcome="pending").select_related("case"):
+        assert review.filed_on <= review.outcome_on <= today
+        execution = Execution.objects.filter(case=review.case).first()
+        if review.outcome == "varied":
+            assert execution is not None and 0 < review.varied_fine < execution.original_fine
+            assert execution.fine == review.varied_fine
+            current = Instalment.objects.get(execution=execution, current=True)
+            assert current.schedule_fine == review.varied_fine and current.effective_on == review.outcome_on
+        else:
+            assert review.varied_fine is None
+        if review.outcome == "revoked" and execution is not None:
+            assert execution.status == "revoked" and execution.ended_at is not None
+            assert not execution.payments.filter(paid_on__gt=review.outcome_on).exists()
+
+    # Orders to demolish: one per served decision ordering one, its dates in the order Art. 44 sets.
+    orders = CasePenalty.objects.filter(stage="decided", kind="demolish", case__served_at__isnull=False)
+    demolitions = list(Demolition.objects.select_related("case"))
+    assert len(demolitions) == counts["demolitions"] == orders.count() > 0
+    by_status = {}
+    for d in demolitions:
+        by_status[d.status] = by_status.get(d.status, 0) + 1
+        order = orders.get(case=d.case)
+        assert order.area == d.area_ordered and 5 <= d.area_ordered <= 800 and 7 <= order.deadline_days <= 60
+        assert d.deadline_at == rules.demolition_deadline(d.case.served_at, order.deadline_days), d.pk
+        assert d.deadline_on == day(d.deadline_at) and d.opened_at == d.case.served_at
+        assert d.unit_id == d.case.unit_id and d.decision_number == d.case.number
+        if d.notice_on:
+            assert d.deadline_on < d.notice_on < d.notice_deadline_on <= day(d.notice_deadline_at)
+            assert d.notice_on <= today
+        assert (d.status in ("demolished", "forced")) == (d.demolished_on is not None), d.pk
+        assert (d.status in ("demolished", "forced")) == (d.area_demolished is not None), d.pk
+        assert (d.status in ("ordered", "noticed")) == (d.ended_at is None), d.pk
+        assert (d.status == "noticed") == (d.notice_on is not None and d.ended_at is None), d.pk
+        if d.demolished_on:
+            assert (
+                day(d.case.served_at) < d.demolished_on <= today and 0 < d.area_demolished <= d.area_ordered
+            )
+        if d.status == "forced":  # after the notice's deadline, the appeal periods and six months
+            assert d.notice_on and d.demolished_on > d.notice_deadline_on
+            before = d.case.reviews.exclude(outcome="pending").filter(outcome_on__lt=d.demolished_on)
+            last = before.order_by("-outcome_on").values_list("outcome_on", flat=True).first()
+            assert d.demolished_on > day(rules.appeal_windows_close(d.case.served_at, last)), d.pk
+            assert d.demolished_on > day(d.case.served_at) + dt.timedelta(days=182)
+            assert not d.case.reviews.filter(filed_on__lte=d.demolished_on, outcome="pending").exists()
+        if d.status == "revoked":
+            assert d.case.reviews.filter(outcome="revoked", outcome_on__lte=day(d.ended_at)).exists()
+        if d.case.status in ("closed", "archived"):  # the case closes once the structure is down
+            assert not d.is_live and d.ended_at <= d.case.closed_at, d.pk
+    assert by_status == counts["demolitions_by_status"]
+    # Mostly the whole structure down.
+    down = [d for d in demolitions if d.area_demolished is not None]
+    assert sum(d.area_demolished == d.area_ordered for d in down) >= 0.7 * len(down)
+
+    # Publications (Art. 48): after the decision, redacted; withdrawn within 3 working days of a change.
+    publications = list(Publication.objects.select_related("case__party"))
+    assert len(publications) == counts["publications"] > 0
+    for p in publications:
+        assert p.case.decided_at < p.published_at <= END and p.values["decision_number"] == p.case.number
+        party = p.case.party
+        if party.party_type == "individual" and len(party.name) > 1:
+            assert party.name not in json.dumps(p.values, ensure_ascii=False)
+        assert p.values["penalties"], p.pk
+        if p.status == "withdrawn":
+            assert p.published_at < p.withdrawn_at <= p.withdraw_due_at and p.withdraw_reason
+            assert p.case.reviews.filter(outcome__in=["varied", "revoked", "declared_unlawful"]).exists()
+        else:
+            assert p.withdrawn_at is None
+    assert sum(p.status == "withdrawn" for p in publications) == counts["withdrawn"]
+
+    # The steps' audit events, as the services write them.
+    def events(model, verb):
+        return AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(model), verb=verb)
+
+    case_type = ContentType.objects.get_for_model(Case)
+    assert events(Execution, "open_execution").count() == Execution.objects.count()
+    assert events(Execution, "record_payment").count() == Payment.objects.count() == counts["payments"]
+    assert events(Execution, "apply_to_court").count() == Execution.objects.exclude(court="").count()
+    assert events(Review, "file_review").count() == Review.objects.count()
+    assert events(Review, "review_outcome").count() == Review.objects.exclude(outcome="pending").count()
+    assert events(Demolition, "open_demolition").count() == len(demolitions)
+    assert events(Demolition, "record_demolished").count() == len(down)
+    assert events(Demolition, "give_notice").count() == sum(d.notice_on is not None for d in demolitions)
+    assert events(Publication, "publish").count() == len(publications)
+    assert not events(Demolition, "open_demolition").exclude(root_content_type=case_type).exists()
+    penalty_events = AuditEvent.objects.filter(
+        content_type__in=[
+            ContentType.objects.get_for_model(m) for m in (Execution, Review, Demolition, Publication)
+        ]
+    )
+    assert penalty_events.count() == counts["events"] and not penalty_events.filter(at__gt=END).exists()
+    assert not penalty_events.exclude(actor__in=User.objects.all()).exists()
+    paid = set(
+        events(Execution, "record_payment").filter(after__status="paid").values_list("object_id", flat=True)
+    )
+    assert {str(pk) for pk in Execution.objects.filter(status="paid").values_list("pk", flat=True)} <= paid
+    assert paid <= {
+        str(pk)
+        for pk in Execution.objects.filter(status__in=["paid", "revoked"]).values_list("pk", flat=True)
+    }
