@@ -192,6 +192,8 @@ def penalty_text(penalties):
             words += f"人民币{yuan(penalty.amount)}元（大写：{yuan_in_capitals(yuan(penalty.amount))}）"
         elif penalty.kind == K.CONFISCATE_PROPERTY and penalty.amount is not None:
             words += f"（价值人民币{yuan(penalty.amount)}元）"
+        elif penalty.kind == K.DEMOLISH and penalty.area is not None:
+            words += f"（违法建筑面积{penalty.area}平方米，限自本决定书送达之日起{penalty.deadline_days}日内自行拆除）"
         parts.append(words)
     return "；".join(parts)
 
@@ -215,10 +217,14 @@ def _person(user):
     return (user.full_name or user.username) if user is not None else ""
 
 
-def _party(case):
+def party_context(case):
     """Who the paper is addressed to, with the full identity number (the paper identifies the party; lists and
     exports mask it)."""
-    party = case.party
+    return party_values(case.party)
+
+
+def party_values(party):
+    """A register party as the papers address it (`party_context` for a case's)."""
     organisation = party.is_organisation
     return {
         "party_name": party.name,
@@ -276,7 +282,7 @@ def _live_number(case, doc_type):
 # --- contexts -------------------------------------------------------------------------------------------------
 def on_the_spot_context(case):
     officer, certificate = _officer(case.handler)
-    values = {**_party(case), **_case(case), **_penalties(case, PenaltyStage.DECIDED), **_appeal()}
+    values = {**party_context(case), **_case(case), **_penalties(case, PenaltyStage.DECIDED), **_appeal()}
     if case.paid_on_spot:
         payment = f"当场收缴罚款，罚款收据编号：{case.receipt_no}（《中华人民共和国行政处罚法》第六十八条、第七十条）。"
     elif values["has_fine"]:
@@ -302,7 +308,7 @@ def on_the_spot_context(case):
 def filing_approval_context(case):
     request = _approval(case, FILING_KIND, ApprovalDecision.APPROVED)
     return {
-        **_party(case),
+        **party_context(case),
         **_case(case),
         "source": SOURCE_WORDS.get(case.source, case.source),
         "registered_at": paper_date(case.registered_at),
@@ -317,7 +323,7 @@ def filing_approval_context(case):
 
 
 def record_form_context(case):
-    return {**_party(case), **_case(case), **_investigators(case)}
+    return {**party_context(case), **_case(case), **_investigators(case)}
 
 
 def advance_notice_context(case):
@@ -325,7 +331,7 @@ def advance_notice_context(case):
 
     hearing = hearing_qualifies(case)
     return {
-        **_party(case),
+        **party_context(case),
         **_case(case),
         **_penalties(case, PenaltyStage.NOTIFIED),
         **_investigators(case),
@@ -338,7 +344,7 @@ def advance_notice_context(case):
 
 def hearing_notice_context(case):
     return {
-        **_party(case),
+        **party_context(case),
         **_case(case),
         "hearing_at": paper_moment(case.hearing_at),
         "hearing_place": case.hearing_place,
@@ -366,7 +372,7 @@ def penalty_decision_context(case):
         for index, item in enumerate(items, start=1)
     ]
     return {
-        **_party(case),
+        **party_context(case),
         **_case(case),
         **_penalties(case, PenaltyStage.DECIDED),
         **_appeal(),
@@ -382,7 +388,7 @@ def penalty_decision_context(case):
 
 def proof_of_service_context(case):
     return {
-        **_party(case),
+        **party_context(case),
         "case_number": case.number,
         "decision_number": _live_number(case, "penalty_decision"),
     }
@@ -392,7 +398,7 @@ def closing_report_context(case):
     closing = _approval(case, CLOSING_KIND, ApprovalDecision.PENDING, ApprovalDecision.APPROVED)
     approved = closing is not None and closing.decision == ApprovalDecision.APPROVED
     return {
-        **_party(case),
+        **party_context(case),
         **_case(case),
         **_penalties(case, PenaltyStage.DECIDED),
         "filed_at": paper_date(case.filed_at),
@@ -409,7 +415,7 @@ def closing_report_context(case):
 
 
 def correction_order_context(case):
-    return {**_party(case), **_case(case), "correction_order": case.correction_order}
+    return {**party_context(case), **_case(case), "correction_order": case.correction_order}
 
 
 # --- steps ----------------------------------------------------------------------------------------------------

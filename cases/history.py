@@ -20,6 +20,12 @@ def proposal_text(value):
         amount = value.get("fine") if kind == PenaltyKind.FINE else None
         if kind in (PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_PROPERTY):
             amount = value.get("confiscation_value")
+        if kind == PenaltyKind.DEMOLISH and value.get("demolish_area"):
+            label = _("%(penalty)s: %(area)s m² within %(days)s days") % {
+                "penalty": label,
+                "area": value["demolish_area"],
+                "days": value.get("demolish_days"),
+            }
         parts.append(
             _("%(penalty)s %(amount)s yuan") % {"penalty": label, "amount": amount} if amount else label
         )

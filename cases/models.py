@@ -590,6 +590,9 @@ class CasePenalty(models.Model):
     kind = models.CharField(_("penalty"), max_length=20, choices=PenaltyKind.choices)
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **MONEY)  # a fine, a value
     detail = models.TextField(_("detail"), blank=True)  # items, the licence, the structure
+    # An order to demolish (责令限期拆除): the structure's area and the days given to demolish it from service.
+    area = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(_("days to demolish"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("penalty")
@@ -603,6 +606,10 @@ class CasePenalty(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0), name="case_penalty_amount"
+            ),
+            models.CheckConstraint(
+                condition=Q(area__isnull=True) | Q(area__gt=0, kind=PenaltyKind.DEMOLISH),
+                name="case_penalty_area",
             ),
         ]
 

@@ -128,7 +128,16 @@ class Proposal:
     """A penalty proposed or decided: its kinds, the fine, the value confiscated, the detail, the order to
     correct. Money is Decimal yuan, 2 places."""
 
-    def __init__(self, kinds=(), fine=None, confiscation_value=None, detail="", correction_order=""):
+    def __init__(
+        self,
+        kinds=(),
+        fine=None,
+        confiscation_value=None,
+        detail="",
+        correction_order="",
+        demolish_area=None,
+        demolish_days=None,
+    ):
         self.kinds = [str(k) for k in kinds]
         self.fine = Decimal(fine) if fine not in (None, "") else None
         self.confiscation_value = (
@@ -136,18 +145,25 @@ class Proposal:
         )
         self.detail = (detail or "").strip()
         self.correction_order = (correction_order or "").strip()
+        # An order to demolish (责令限期拆除): the area of the structure, in m², and the days the party has to
+        # demolish it himself, counted from service.
+        self.demolish_area = _decimal_or_none(demolish_area)
+        self.demolish_days = _int_or_none(demolish_days)
 
     @classmethod
     def of(cls, case, stage):
         rows = case.penalties_at(stage)
         fine = next((p.amount for p in rows if p.kind == K.FINE), None)
         value = next((p.amount for p in rows if p.kind in (K.CONFISCATE_GAINS, K.CONFISCATE_PROPERTY)), None)
+        demolish = next((p for p in rows if p.kind == K.DEMOLISH), None)
         return cls(
             [p.kind for p in rows],
             fine,
             value,
             next((p.detail for p in rows if p.detail), ""),
             case.correction_order,
+            demolish.area if demolish else None,
+            demolish.deadline_days if demolish else None,
         )
 
     @classmethod
@@ -158,6 +174,8 @@ class Proposal:
             data.get("confiscation_value"),
             data.get("detail", ""),
             data.get("correction_order", ""),
+            data.get("demolish_area"),
+            data.get("demolish_days"),
         )
 
     def as_json(self):
@@ -169,6 +187,8 @@ class Proposal:
             else None,
             "detail": self.detail,
             "correction_order": self.correction_order,
+            "demolish_area": str(self.demolish_area) if self.demolish_area is not None else None,
+            "demolish_days": self.demolish_days,
         }
 
     @property
@@ -181,6 +201,24 @@ class Proposal:
         if kind in (K.CONFISCATE_GAINS, K.CONFISCATE_PROPERTY):
             return self.confiscation_value
         return None
+
+
+def _decimal_or_none(value):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return Decimal("NaN")
+
+
+def _int_or_none(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _in_fen(amount):
@@ -212,10 +250,32 @@ def proposal_problems(proposal, case):
         errors["confiscation_value"] = _("Give the value of what is confiscated, in yuan.")
     elif confiscating and not _in_fen(proposal.confiscation_value):
         errors["confiscation_value"] = _("Amounts are in yuan with at most two decimal places.")
+    errors.update(demolition_order_problems(proposal))
     if not proposal.correction_order:
         errors["correction_order"] = _(
             "Every penalty goes with an order to correct the violation (Administrative Penalty Law, Art. 28)."
         )
+    return errors
+
+
+def demolition_order_problems(proposal):
+    """责令限期拆除: the decision names the structure's area (m², two decimals) and the days the party has to
+    demolish it himself (at least 1; the law sets no fixed period, the bureau's parameter the longest)."""
+    errors = {}
+    area, days = proposal.demolish_area, proposal.demolish_days
+    if K.DEMOLISH not in proposal.kinds:
+        if area is not None or days is not None:
+            errors["demolish_area"] = _("An area and a deadline are given only with an order to demolish.")
+        return errors
+    if area is None or not area.is_finite() or area <= 0 or area != area.quantize(Decimal("0.01")):
+        errors["demolish_area"] = _(
+            "Give the area of the structure to demolish in square metres, e.g. 35.5 (at most two decimals)."
+        )
+    longest = get_int("demolition_max_days")
+    if days is None or days < 1 or days > longest:
+        errors["demolish_days"] = _(
+            "Give the days the party has to demolish it himself, from 1 to %(days)s, counted from service."
+        ) % {"days": longest}
     return errors
 
 
@@ -251,6 +311,19 @@ def not_more_than_notified_problem(decided, notified):
                 "The decision may not be heavier than the advance notice: %(new)s yuan is more than the "
                 "%(old)s yuan notified (Administrative Penalty Law, Art. 45)."
             ) % {"new": _yuan(new), "old": _yuan(old)}
+    if K.DEMOLISH in decided.kinds and K.DEMOLISH in notified.kinds:
+        area, notified_area = decided.demolish_area, notified.demolish_area
+        if area is not None and notified_area is not None and area > notified_area:
+            return _(
+                "The decision may not be heavier than the advance notice: %(new)s m² to demolish is more than "
+                "the %(old)s m² notified (Administrative Penalty Law, Art. 45)."
+            ) % {"new": area, "old": notified_area}
+        days, notified_days = decided.demolish_days, notified.demolish_days
+        if days is not None and notified_days is not None and days < notified_days:
+            return _(
+                "The decision may not be heavier than the advance notice: %(new)s days to demolish is shorter "
+                "than the %(old)s days notified (Administrative Penalty Law, Art. 45)."
+            ) % {"new": days, "old": notified_days}
     return None
 
 

@@ -36,13 +36,14 @@ from .choices import (
     CaseSource,
     CaseStatus,
     EvidenceType,
+    PenaltyKind,
     PenaltyStage,
     Procedure,
 )
 from .identity import normalise_credit_code, normalise_id_number
 from .models import REVIEW_KINDS, Case, CaseEvidence, CasePenalty, Party, next_case_number
 from .rules import Proposal
-from .signals import fine_payable
+from .signals import decision_served, fine_payable
 from .workflow import WORKFLOW
 
 S = CaseStatus
@@ -332,10 +333,17 @@ def _issue_if_declared(case, doc_type, by):
 
 def _save_penalties(case, stage, proposal):
     CasePenalty.objects.filter(case=case, stage=stage).delete()
+    demolish = PenaltyKind.DEMOLISH
     CasePenalty.objects.bulk_create(
         [
             CasePenalty(
-                case=case, stage=stage, kind=kind, amount=proposal.amount_of(kind), detail=proposal.detail
+                case=case,
+                stage=stage,
+                kind=kind,
+                amount=proposal.amount_of(kind),
+                detail=proposal.detail,
+                area=proposal.demolish_area if kind == demolish else None,
+                deadline_days=proposal.demolish_days if kind == demolish else None,
             )
             for kind in dict.fromkeys(proposal.kinds)
         ]
@@ -411,8 +419,10 @@ def assign_officers(case, *, by, handler, co_handler, version=None):
 
 
 # --- investigation, review, discussion, notice ------------------------------------------------------------
-def _proposal_from(case, penalty_kinds, fine, confiscation_value, penalty_detail, correction_order):
-    proposal = Proposal(penalty_kinds or [], fine, confiscation_value, penalty_detail, correction_order)
+def _proposal_from(case, penalty_kinds, fine, confiscation_value, penalty_detail, correction_order, demolish):
+    proposal = Proposal(
+        penalty_kinds or [], fine, confiscation_value, penalty_detail, correction_order, *demolish
+    )
     errors = rules.proposal_problems(proposal, case)
     if errors:
         raise ValidationError(errors)
@@ -433,6 +443,8 @@ def submit_report(
     correction_order,
     fine=None,
     confiscation_value=None,
+    demolish_area=None,
+    demolish_days=None,
     penalty_detail="",
     facts="",
     legal_basis="",
@@ -468,7 +480,13 @@ def submit_report(
             if value is not None:
                 setattr(c, name, bool(value))
         proposal = _proposal_from(
-            c, penalty_kinds, fine, confiscation_value, penalty_detail, correction_order
+            c,
+            penalty_kinds,
+            fine,
+            confiscation_value,
+            penalty_detail,
+            correction_order,
+            (demolish_area, demolish_days),
         )
         c.report, c.reported_at, c.reported_by = _text(report), timezone.now(), by
         c.correction_order = proposal.correction_order
@@ -619,6 +637,8 @@ def request_decision(
     reason,
     fine=None,
     confiscation_value=None,
+    demolish_area=None,
+    demolish_days=None,
     penalty_detail="",
     version=None,
 ):
@@ -632,7 +652,13 @@ def request_decision(
     def change(c):
         _investigator_only(c, by)
         proposal = _proposal_from(
-            c, penalty_kinds, fine, confiscation_value, penalty_detail, correction_order
+            c,
+            penalty_kinds,
+            fine,
+            confiscation_value,
+            penalty_detail,
+            correction_order,
+            (demolish_area, demolish_days),
         )
         problem = rules.decision_problems(c, proposal)
         if problem:
@@ -759,6 +785,7 @@ def serve(case, *, by, note="", version=None):
         c.served_at = document.service.effective_at
         if c.fine_decided:
             fine_payable.send(sender=Case, case=c, by=by)
+        decision_served.send(sender=Case, case=c, by=by)
 
     return WORKFLOW.run(case, "serve", by=by, change=change, version=version, note=note)
 

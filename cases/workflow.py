@@ -109,6 +109,45 @@ def person_api_field(required):
     )
 
 
+def area_form_field(required, user, case):
+    return forms.DecimalField(
+        label=_("Area to demolish (m²)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Only with an order to demolish."),
+        error_messages={"invalid": _("Give the area in square metres, e.g. 35.5.")},
+    )
+
+
+def area_api_field(required):
+    return serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text=_("Only with an order to demolish: the structure's area, in m²."),
+    )
+
+
+def days_form_field(required, user, case):
+    return forms.IntegerField(
+        label=_("Days to demolish it, from service"),
+        required=False,
+        min_value=1,
+        help_text=_("Only with an order to demolish."),
+    )
+
+
+def days_api_field(required):
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("Only with an order to demolish: the days the party has, counted from service."),
+    )
+
+
 def flag_form_field(label, field=None):
     """A yes/no input; with `field`, it starts as the case has it (a report confirms or corrects the flag)."""
 
@@ -140,6 +179,8 @@ INPUTS = {
     "penalty_kinds": Custom(kinds_form_field, kinds_api_field),
     "fine": Custom(money_form_field(_("Fine (yuan)")), money_api_field),
     "confiscation_value": Custom(money_form_field(_("Value confiscated (yuan)")), money_api_field),
+    "demolish_area": Custom(area_form_field, area_api_field),
+    "demolish_days": Custom(days_form_field, days_api_field),
     "penalty_detail": Text(_("Details of the penalty (items, licence, structure)"), max_length=4000),
     "correction_order": Text(_("Order to correct (what the party must do, by when)"), max_length=4000),
     "statement": Text(_("The party's statement and defence"), max_length=20000, rows=4),

@@ -51,16 +51,8 @@ def _required(**values):
 
 # --- intake ------------------------------------------------------------------------------------------
 def grid_for_point(lat, lng):
-    """The grid whose bounding box holds the point (the smallest-coded one if boxes overlap)."""
-    if lat is None or lng is None:
-        return None
-    return (
-        Grid.objects.filter(
-            is_active=True, min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng
-        )
-        .order_by("code")
-        .first()
-    )
+    """The grid whose bounding box holds the point (the platform's `Grid.objects.containing`)."""
+    return Grid.objects.containing(lat, lng)
 
 
 def register_complaint(

@@ -7,4 +7,4 @@ class PenaltiesConfig(AppConfig):
     verbose_name = _("Penalties and execution")
 
     def ready(self):
-        from . import approvals, deadlines, services  # noqa: F401 - register kinds, the workflow's actions
+        from . import approvals, deadlines, demolitions, services  # noqa: F401 - register kinds, the workflow's actions

@@ -54,6 +54,20 @@ class SeizureStatus(models.TextChoices):
     CONFISCATED = "confiscated", _("Confiscated")  # 已没收
 
 
+class DemolitionStatus(models.TextChoices):
+    """An order to demolish (责令限期拆除) carried out: by the party within the decision's deadline, or, after a
+    public notice with a deadline and the appeal periods, by force (行政强制法 Art. 44)."""
+
+    ORDERED = "ordered", _("Ordered, for the party to demolish")  # 限期自行拆除
+    NOTICED = "noticed", _("Public notice given")  # 已公告
+    DEMOLISHED = "demolished", _("Demolished by the party")  # 当事人自行拆除
+    FORCED = "forced", _("Demolished by force")  # 依法强制拆除
+    REVOKED = "revoked", _("Order revoked")  # 决定被撤销
+
+
+DEMOLITION_LIVE = frozenset({DemolitionStatus.ORDERED, DemolitionStatus.NOTICED})
+
+
 class ItemKind(models.TextChoices):
     VEHICLE = "vehicle", _("Vehicles")  # 车辆
     GOODS = "goods", _("Goods")  # 物品

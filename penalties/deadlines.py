@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from enforcement.notifications.registry import DeadlineKind, register
 from enforcement.org.choices import Role
 
-from .choices import ExecutionStatus, SeizureStatus
+from .choices import DemolitionStatus, ExecutionStatus, SeizureStatus
 from .models import PublicationStatus
 
 E = ExecutionStatus
@@ -80,5 +80,32 @@ PUBLICATION_WITHDRAWAL = register(
         changed_field="updated_at",
         handler_fields=("handler",),
         fallback_roles=(Role.BUREAU_HEAD,),
+    )
+)
+DEMOLITION_DEADLINE = register(
+    DeadlineKind(
+        slug="demolition_deadline",
+        label=_("The party's deadline to demolish an illegal structure"),
+        model="penalties.Demolition",
+        due_field="deadline_at",
+        live_statuses={DemolitionStatus.ORDERED},
+        met_field="ended_at",
+        start_field="opened_at",
+        changed_field="updated_at",
+        handler_fields=("handler",),
+        fallback_roles=FALLBACK,
+    )
+)
+DEMOLITION_NOTICE = register(
+    DeadlineKind(
+        slug="demolition_notice",
+        label=_("Deadline of a public notice to demolish (then a forced demolition, Art. 44)"),
+        model="penalties.Demolition",
+        due_field="notice_deadline_at",
+        live_statuses={DemolitionStatus.NOTICED},
+        met_field="ended_at",
+        changed_field="updated_at",
+        handler_fields=("handler",),
+        fallback_roles=FALLBACK,
     )
 )

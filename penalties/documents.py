@@ -6,17 +6,20 @@ issuer's language: its words here are the paper's own, not translated.
   of 行政处罚法 Art. 72 to the day of issue) are frozen in the document. Once it is served, the 10 working days
   before the court may be applied to run (services.note_demand_served).
 - 查封（扣押）决定书 and 物品清单 (行政强制法 Art. 24): on a seizure while it is held.
+- 限期拆除公告 (行政强制法 Art. 44): on an order to demolish once its public notice is recorded, with the
+  notice's deadline for the party to demolish the structure himself.
 """
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents import PAPERS_READ_BY, _party, chinese_count, day_of, yuan, yuan_in_capitals
+from cases.documents import PAPERS_READ_BY, chinese_count, day_of, party_context, yuan, yuan_in_capitals
 from cases.permissions import sees_id_numbers
 from enforcement.catalog.params import get_int
 from enforcement.documents.registry import DocumentSpec, Field, Step, register
+from enforcement.workdays import calendar
 
-from .choices import HANDLERS, ExecutionStatus, ItemKind, SeizureKind, SeizureStatus
+from .choices import HANDLERS, DemolitionStatus, ExecutionStatus, ItemKind, SeizureKind, SeizureStatus
 
 ISSUERS = HANDLERS  # the unit's officers and squad leaders
 
@@ -47,7 +50,7 @@ def demand_context(execution):
     money = execution.money(today)
     case = execution.case
     return {
-        **_party(case),
+        **party_context(case),
         "case_number": case.number,
         "decision_number": execution.decision_number,
         "served_on": day_of(execution.served_on),
@@ -75,7 +78,15 @@ def _demand_served(execution, service):
 
     locked = Execution.objects.select_for_update().select_related("case").get(pk=execution.pk)
     note_demand_served(locked)
-    locked.save(update_fields=["demand_due_at", "court_due_at", "updated_at"])
+    locked.save(
+        update_fields=[
+            "demand_due_at",
+            "court_due_at",
+            "court_window_opens_on",
+            "court_window_closes_on",
+            "updated_at",
+        ]
+    )
 
 
 DEMAND_TO_PAY = register(
@@ -125,7 +136,7 @@ def _items_text(seizure):
 def seizure_context(seizure):
     case = seizure.case
     return {
-        **_party(case),
+        **party_context(case),
         "case_number": case.number,
         "category": case.category.name,
         "facts": case.facts,
@@ -178,3 +189,54 @@ def seizure_document(doc_type, fields):
 
 SEIZURE_DECISION = seizure_document("seizure_decision", SEIZURE_FIELDS)
 SEIZURE_LIST = seizure_document("seizure_list", (*SEIZURE_FIELDS, Field("items", _("seized items"))))
+
+
+# --- the order to demolish's public notice --------------------------------------------------------------------
+def _noticed(demolition):
+    return demolition.status == DemolitionStatus.NOTICED
+
+
+def demolition_notice_context(demolition):
+    case = demolition.case
+    return {
+        **party_context(case),
+        "case_number": case.number,
+        "category": case.category.name,
+        "place": case.address,  # where the structure stands, as the case records it
+        "decision_number": demolition.decision_number,
+        "served_on": day_of(calendar.local_date(case.served_at)) if case.served_at else "",
+        "area": f"{demolition.area_ordered:.2f}",
+        "deadline_on": day_of(demolition.deadline_on),
+        "notice_on": day_of(demolition.notice_on),
+        "notice_deadline_on": day_of(demolition.notice_deadline_on),
+        "reconsideration_period": chinese_count(get_int("reconsideration_days")) + "日",
+        "litigation_period": chinese_count(get_int("litigation_months")) + "个月",
+    }
+
+
+DEMOLITION_NOTICE = register(
+    DocumentSpec(
+        type="demolition_notice",
+        model="penalties.Demolition",
+        step=Step(
+            _noticed,
+            _(
+                "The public notice to demolish is issued once the notice and its deadline are recorded on the "
+                "order, while the structure still stands (Administrative Coercion Law, Art. 44)."
+            ),
+        ),
+        fields=(
+            Field("party_name", _("party")),
+            Field("decision_number", _("penalty decision")),
+            Field("place", _("place of the structure"), required=False),
+            Field("area", _("area to demolish (m²)")),
+            Field("notice_deadline_on", _("deadline of the public notice")),
+        ),
+        context=demolition_notice_context,
+        template="penalties/documents/demolition_notice.html",
+        roles=ISSUERS,
+        once=True,
+        may_read=sees_id_numbers,
+        read_message=PAPERS_READ_BY,
+    )
+)

@@ -1,6 +1,7 @@
-"""The penalties pages' forms: the unpaid list's filters, a statement upload and the settling of its problem
-lines, a reconsideration or lawsuit and its outcome, a seizure with its items and its extension and end.
-Forms collect input; the services (services.py, imports.py, reviews.py, seizures.py) decide and write."""
+"""The penalties pages' forms: a statement upload and the settling of its problem lines, a reconsideration or
+lawsuit and its outcome, a seizure with its items and its extension and end, an order to demolish's public
+notice and demolition (the lists' filters: filtersets.py). Forms collect input; the services (services.py,
+imports.py, reviews.py, seizures.py, demolitions.py) decide and write."""
 
 from decimal import Decimal
 
@@ -14,17 +15,9 @@ from cases.workflow import MONEY_MESSAGES
 from enforcement.approvals.choices import DECISION_ACTIONS
 from enforcement.org.forms import BootstrapFormMixin
 
-from .choices import ExecutionStatus, ItemKind, PaymentChannel, ReviewKind, ReviewOutcome, SeizureKind
+from .choices import ItemKind, PaymentChannel, ReviewKind, ReviewOutcome, SeizureKind
 from .models import Execution
 from .workflow import DATE_MESSAGES
-
-LIVE_CHOICE = "live"
-STATUS_CHOICES = [
-    ("", _("Any")),
-    (LIVE_CHOICE, _("Still being collected")),
-    *ExecutionStatus.choices,
-]
-MIN_TERM_CHARS = 2
 
 
 def date_field(label, *, required=True):
@@ -34,36 +27,6 @@ def date_field(label, *, required=True):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages=DATE_MESSAGES,
     )
-
-
-class ExecutionFilterForm(BootstrapFormMixin, forms.Form):
-    """The unpaid list's filters: status, overdue, a decision number or payment code."""
-
-    q = forms.CharField(
-        label=_("Decision number or payment code"),
-        required=False,
-        min_length=MIN_TERM_CHARS,
-        max_length=64,
-    )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def filter(self, queryset, today):
-        data = self.cleaned_data
-        status = data.get("status")
-        if status == LIVE_CHOICE:
-            queryset = queryset.filter(status__in=(ExecutionStatus.AWAITING, ExecutionStatus.COURT_APPLIED))
-        elif status:
-            queryset = queryset.filter(status=status)
-        if data.get("overdue"):
-            queryset = queryset.filter(
-                status__in=(ExecutionStatus.AWAITING, ExecutionStatus.COURT_APPLIED), due_on__lt=today
-            )
-        term = (data.get("q") or "").strip()
-        if term:
-            # Both are exact codes printed on the decision: an index probe each, no text search.
-            queryset = queryset.filter(Q(decision_number=term) | Q(payment_code=term))
-        return queryset
 
 
 class StatementUploadForm(BootstrapFormMixin, forms.Form):
@@ -203,4 +166,33 @@ class EndSeizureForm(BootstrapFormMixin, forms.Form):
         label=pgettext_lazy("seizure", "Ended by"),
         choices=[("returned", _("Returned")), ("confiscated", _("Confiscated"))],
     )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- orders to demolish ---------------------------------------------------------------------------------
+AREA_WORDS = _("Give the area demolished in square metres, e.g. 35.5 (at most two decimals).")
+AREA_MESSAGES = {"invalid": AREA_WORDS, "required": AREA_WORDS}
+
+
+class _VersionedForm(BootstrapFormMixin, forms.Form):
+    """Carries the version of the order the page showed: a change made meanwhile is refused (409)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DemolitionNoticeForm(_VersionedForm):
+    notice_on = date_field(_("Public notice on"))
+    deadline_on = date_field(_("Deadline the notice gives"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DemolishedForm(_VersionedForm):
+    demolished_on = date_field(_("Demolished on"))
+    # The service checks the area (rules.area_problem) and says what is wrong in the clerk's words.
+    area = forms.DecimalField(
+        label=_("Area demolished (m²)"),
+        error_messages=AREA_MESSAGES,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+    )
+    by_force = forms.BooleanField(label=_("Demolished by force (Art. 44)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

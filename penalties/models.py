@@ -21,6 +21,8 @@ from enforcement.versioning import VersionedModel
 
 from . import ledger
 from .choices import (
+    DEMOLITION_LIVE,
+    DemolitionStatus,
     ExecutionStatus,
     ItemKind,
     PaymentChannel,
@@ -433,6 +435,66 @@ class Seizure(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("penalties:seizure", args=[self.pk])
+
+
+class Demolition(VersionedModel):
+    """An order to demolish (责令限期拆除) and how it was carried out: the structure's area and the party's own
+    deadline from the decision, then either the party's demolition or a public notice with a new deadline
+    (公告) and, once that and the appeal periods have passed, a forced demolition (行政强制法 Art. 44). The
+    area demolished is what the statistics count."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="demolition")
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+")  # the case's unit
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=DemolitionStatus.choices, default=DemolitionStatus.ORDERED
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    area_ordered = models.DecimalField(_("area ordered (m²)"), max_digits=12, decimal_places=2)
+    deadline_on = models.DateField(_("to demolish by"))
+    deadline_at = models.DateTimeField()  # the end of deadline_on, for the sweep
+    notice_on = models.DateField(_("public notice on"), null=True, blank=True)
+    notice_deadline_on = models.DateField(_("notice deadline"), null=True, blank=True)
+    notice_deadline_at = models.DateTimeField(null=True, blank=True)
+    demolished_on = models.DateField(_("demolished on"), null=True, blank=True)
+    area_demolished = models.DecimalField(
+        _("area demolished (m²)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_note = models.TextField(_("note"), blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order to demolish")
+        verbose_name_plural = _("orders to demolish")
+        ordering = ["deadline_on", "id"]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"], name="demolition_deadline"),
+            models.Index(fields=["status", "notice_deadline_at"], name="demolition_notice_deadline"),
+            models.Index(fields=["status", "unit", "deadline_on"], name="demolition_live"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_ordered__gt=0), name="demolition_area_ordered"),
+            models.CheckConstraint(
+                condition=Q(area_demolished__isnull=True) | Q(area_demolished__gt=0),
+                name="demolition_area_demolished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_number or self.case_id} {self.area_ordered} m²"
+
+    def get_absolute_url(self):
+        return reverse("penalties:demolition", args=[self.pk])
+
+    @property
+    def is_live(self):
+        return self.status in DEMOLITION_LIVE
 
 
 class SeizedItem(models.Model):

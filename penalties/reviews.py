@@ -15,7 +15,7 @@ from enforcement.audit.services import record_event
 from enforcement.org.models import in_scope
 from enforcement.workflow.exceptions import TransitionNotAllowed
 
-from . import ledger, publication, rules, services
+from . import demolitions, ledger, publication, rules, services
 from .choices import LIVE, MONEY_DESK, ExecutionStatus, ReviewKind, ReviewOutcome
 from .models import Execution, Review
 
@@ -128,6 +128,9 @@ def record_outcome(review, *, by, outcome, outcome_on, varied_fine=None, note=""
             execution.fine = varied_fine
         if outcome in (OUTCOME.VARIED, OUTCOME.REVOKED, OUTCOME.DECLARED_UNLAWFUL):
             publication.decision_changed(locked.case)  # withdrawn within 3 working days (Art. 48)
+        if execution is not None:
+            services.set_court_window(execution)  # from when the outcome is final (Art. 53)
+        demolitions.review_decided(locked.case, outcome, by=by)
         record_event(
             locked,
             AuditAction.UPDATE,

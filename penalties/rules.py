@@ -3,6 +3,7 @@
 Administrative Coercion Law's periods of ten days or less are working days (行政强制法 Art. 69)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +15,7 @@ from enforcement.workdays import calendar
 from enforcement.workdays.periods import PeriodUnit
 
 from . import ledger
-from .choices import ExecutionStatus, ReviewKind, ReviewOutcome
+from .choices import DemolitionStatus, ExecutionStatus, ReviewKind, ReviewOutcome
 
 E = ExecutionStatus
 
@@ -41,15 +42,34 @@ def review_window_end(kind, served_at):
     return calendar.due_after(served_at, get_int("litigation_months"), PeriodUnit.MONTHS)
 
 
-def appeal_windows_close(served_at):
-    """When neither a reconsideration nor a lawsuit can be brought any more: the later of the two ends."""
-    return max(review_window_end(kind, served_at) for kind in ReviewKind.values)
+def appeal_windows_close(served_at, last_outcome_on=None):
+    """When neither a reconsideration nor a lawsuit can be brought any more: the later of the two ends from
+    service — or, once a reconsideration or lawsuit has been decided, `appeal_after_outcome_days` (15) after
+    its latest outcome, when the party may still sue against the reconsideration's decision (行政诉讼法
+    Art. 45) or appeal the judgment (Art. 85), if that is later."""
+    closes = max(review_window_end(kind, served_at) for kind in ReviewKind.values)
+    if last_outcome_on is not None:
+        after = calendar.due_after(
+            calendar.end_of_day(last_outcome_on), get_int("appeal_after_outcome_days"), PeriodUnit.DAYS
+        )
+        closes = max(closes, after)
+    return closes
 
 
-def court_window(served_at):
+def last_outcome_on(case):
+    """The date of the latest decided reconsideration or lawsuit against the case's decision, or None."""
+    return (
+        case.reviews.exclude(outcome=ReviewOutcome.PENDING)
+        .order_by("-outcome_on")
+        .values_list("outcome_on", flat=True)
+        .first()
+    )
+
+
+def court_window(served_at, last_outcome_on=None):
     """行政强制法 Art. 53: court enforcement is applied for within `court_enforcement_application_months` (3)
     after the appeal periods ended: (the first day it may be applied for, the end of the last day)."""
-    closes = appeal_windows_close(served_at)
+    closes = appeal_windows_close(served_at, last_outcome_on)
     return _day(closes) + timedelta(days=1), calendar.due_after(
         closes, get_int("court_enforcement_application_months"), PeriodUnit.MONTHS
     )
@@ -105,13 +125,13 @@ def court_problem(execution, now=None):
             "The party has until %(date)s to pay after the demand was served: the court may be applied to "
             "from the next day (Administrative Coercion Law, Art. 54: 10 working days)."
         ) % {"date": _when(waited)}
-    served_at = execution.case.served_at
-    opens, closes = court_window(served_at)
+    served_at, decided_on = execution.case.served_at, last_outcome_on(execution.case)
+    opens, closes = court_window(served_at, decided_on)
     if _day(now) < opens:
         return _(
             "The party may still apply for reconsideration or sue until %(date)s: court enforcement is "
             "applied for only after these periods end (Administrative Coercion Law, Art. 53)."
-        ) % {"date": _when(appeal_windows_close(served_at))}
+        ) % {"date": _when(appeal_windows_close(served_at, decided_on))}
     if now > closes:
         return _(
             "The three months to apply for court enforcement ended on %(date)s (Administrative Coercion "
@@ -157,3 +177,81 @@ def can_decide_deferral(execution, user):
 
     pending = pending_for(execution, DEFERRAL)
     return pending is not None and may_decide(DEFERRAL, pending, execution, user)
+
+
+# --- orders to demolish (责令限期拆除; 行政强制法 Art. 44) ---------------------------------------------------
+D = DemolitionStatus
+
+
+def demolition_deadline(served_at, days):
+    """The decision gives the party `days` from its service to demolish the structure himself: the end of
+    that day (a last day that is a holiday moves to the next working day, 民法典 Art. 203)."""
+    return calendar.due_after(served_at, days, PeriodUnit.DAYS)
+
+
+def notice_problem(demolition, notice_on, deadline_on, today=None):
+    """行政强制法 Art. 44: before a forced demolition the bureau gives public notice (公告) with a deadline
+    for the party to demolish it himself — once the decision's own deadline has passed undone."""
+    today = today or timezone.localdate()
+    if demolition.status != D.ORDERED:
+        return _("A public notice is given once, while the structure still stands.")
+    if notice_on is None or notice_on > today:
+        return _("Give the day of the public notice (not in the future).")
+    if notice_on <= _day(demolition.deadline_at):
+        return _(
+            "The party has until %(date)s to demolish it himself as the decision orders: the public notice "
+            "comes after that day (Administrative Coercion Law, Art. 44)."
+        ) % {"date": _when(demolition.deadline_at)}
+    if deadline_on is None or deadline_on <= notice_on:
+        return _(
+            "The public notice gives the party a deadline to demolish it himself, after the day of the notice "
+            "(Administrative Coercion Law, Art. 44)."
+        )
+    return None
+
+
+def forced_demolition_problem(demolition, demolished_on, today=None):
+    """行政强制法 Art. 44: a forced demolition only after the public notice's deadline has passed and only
+    once the party can no longer apply for reconsideration or sue (nor has a case pending)."""
+    today = today or timezone.localdate()
+    if demolition.status != D.NOTICED:
+        return _(
+            "A structure is demolished by force only after a public notice with a deadline (Administrative "
+            "Coercion Law, Art. 44)."
+        )
+    if demolished_on is None or demolished_on > today:
+        return _("Give the day of the demolition (not in the future).")
+    if demolished_on <= _day(demolition.notice_deadline_at):
+        return _(
+            "The public notice gives the party until %(date)s to demolish it himself: a forced demolition "
+            "comes after that day (Administrative Coercion Law, Art. 44)."
+        ) % {"date": _when(demolition.notice_deadline_at)}
+    case = demolition.case
+    if case.reviews.filter(outcome=ReviewOutcome.PENDING).exists():
+        return _(
+            "A reconsideration or lawsuit against the decision is pending: the structure is not demolished by "
+            "force until it is decided (Administrative Coercion Law, Art. 44)."
+        )
+    closes = appeal_windows_close(case.served_at, last_outcome_on(case))
+    if demolished_on <= _day(closes):
+        return _(
+            "The party may still apply for reconsideration or sue until %(date)s: a forced demolition comes "
+            "only after these periods end (Administrative Coercion Law, Art. 44)."
+        ) % {"date": _when(closes)}
+    return None
+
+
+def demolished_problem(demolition, demolished_on, area, today=None):
+    """What the party demolished himself: on a day after service, not in the future, an area in m²."""
+    today = today or timezone.localdate()
+    if demolition.status not in (D.ORDERED, D.NOTICED):
+        return _("This order to demolish has already ended.")
+    if demolished_on is None or demolished_on > today or demolished_on < _day(demolition.case.served_at):
+        return _("Give the day of the demolition: after the decision was served, not in the future.")
+    return area_problem(area)
+
+
+def area_problem(area):
+    if area is None or not area.is_finite() or area <= 0 or area != area.quantize(Decimal("0.01")):
+        return _("Give the area demolished in square metres, e.g. 35.5 (at most two decimals).")
+    return None

@@ -60,6 +60,7 @@ def open_execution(case, *, by):
     due_on = calendar.local_date(due_at)
     served_on = calendar.local_date(case.served_at)
     fine_fen = ledger.to_fen(case.fine_decided)
+    court_opens, court_closes = rules.court_window(case.served_at)
     execution = Execution.objects.create(
         case_id=case.pk,
         unit_id=case.unit_id,
@@ -76,6 +77,10 @@ def open_execution(case, *, by):
         outstanding_fen=fine_fen,
         state_day=served_on.toordinal(),
         opened_at=case.served_at,
+        # The window to apply to the court (Art. 53), as nothing is appealed yet: set_court_window.
+        court_window_opens_on=court_opens,
+        court_window_closes_on=calendar.local_date(court_closes),
+        court_due_at=court_closes,
     )
     Instalment.objects.create(
         execution=execution,
@@ -126,8 +131,10 @@ def history(execution, instalments=None, payments=None, reviews=None):
         ledger.Schedule(
             from_day=rows[0].effective_on.toordinal(),
             instalments=tuple(ledger.Instalment(r.due_day, ledger.to_fen(r.amount)) for r in rows),
+            # The fine in force from the schedule on: the decided fine until a variation's schedule says
+            # otherwise (a varied penalty changes what is owed from then on, not the surcharge before it).
             fine_fen=ledger.to_fen(
-                rows[0].schedule_fine if rows[0].schedule_fine is not None else execution.fine
+                rows[0].schedule_fine if rows[0].schedule_fine is not None else execution.original_fine
             ),
         )
         for _no, rows in sorted(schedules.items())
@@ -222,22 +229,29 @@ def apply_history(execution, schedules, payments, pauses, revoked, rows, *, toda
 
 # --- payments ---------------------------------------------------------------------------------------------
 def payment_problem(execution, amount, paid_on, today=None, history_rows=None):
-    """Why this payment cannot be recorded, in words, or None: a revoked or ended penalty, a payment dated
-    before the decision was served or in the future, more than is owed on its day (with the surcharge).
-    `history_rows` (instalments, payments, reviews) when loaded already, for many executions at once."""
+    """Why this payment cannot be recorded, in words, or None (`payment_refusal` says on which input)."""
+    refusal = payment_refusal(execution, amount, paid_on, today, history_rows)
+    return refusal[1] if refusal else None
+
+
+def payment_refusal(execution, amount, paid_on, today=None, history_rows=None):
+    """(input, words) or None: a revoked or ended penalty (input None: the penalty's state, 409), a payment
+    dated before the decision was served or in the future ("paid_on"), more than is owed on its day with the
+    surcharge ("amount"; both 400). `history_rows` (instalments, payments, reviews) when loaded already, for
+    many executions at once."""
     today = today or timezone.localdate()
     if execution.status == E.REVOKED:
-        return _("This penalty was revoked: nothing is owed, and a payment is not recorded on it.")
+        return None, _("This penalty was revoked: nothing is owed, and a payment is not recorded on it.")
     if execution.status not in LIVE:
-        return _("This penalty is no longer being collected (%(status)s).") % {
+        return None, _("This penalty is no longer being collected (%(status)s).") % {
             "status": execution.get_status_display()
         }
     if amount is None or amount <= 0:
-        return _("A payment is more than 0 yuan.")
+        return "amount", _("A payment is more than 0 yuan.")
     if paid_on > today:
-        return _("A payment cannot be dated in the future.")
+        return "paid_on", _("A payment cannot be dated in the future.")
     if paid_on < execution.served_on:
-        return _("A payment cannot be dated before the decision was served (%(date)s).") % {
+        return "paid_on", _("A payment cannot be dated before the decision was served (%(date)s).") % {
             "date": date_format(execution.served_on, "DATE_FORMAT")
         }
     try:
@@ -249,14 +263,14 @@ def payment_problem(execution, amount, paid_on, today=None, history_rows=None):
         )
     except ledger.Overpayment as exc:
         if exc.day != paid_on.toordinal():  # this payment would make a later one too large
-            return _(
+            return "paid_on", _(
                 "Dated %(date)s, this payment would make the payment of %(later)s more than was then owed: "
                 "check the dates of both."
             ) % {
                 "date": date_format(paid_on, "DATE_FORMAT"),
                 "later": date_format(date.fromordinal(exc.day), "DATE_FORMAT"),
             }
-        return _(
+        return "amount", _(
             "%(amount)s yuan is more than was owed on %(date)s: %(owed)s yuan (the fine still unpaid and "
             "the surcharge to that day). A payment above what is owed is not recorded."
         ) % {"amount": amount, "date": date_format(paid_on, "DATE_FORMAT"), "owed": _yuan(exc.owed_fen)}
@@ -264,9 +278,12 @@ def payment_problem(execution, amount, paid_on, today=None, history_rows=None):
 
 
 def _add_payment(execution, *, by, amount, paid_on, channel, reference, payer="", note="", statement=None):
-    problem = payment_problem(execution, amount, paid_on)
-    if problem:
-        raise TransitionNotAllowed(problem)
+    refusal = payment_refusal(execution, amount, paid_on)
+    if refusal:
+        field, problem = refusal
+        if field is None:
+            raise TransitionNotAllowed(problem)
+        raise ValidationError({field: problem})  # this payment's amount or date: 400, under its input
     reference = (reference or "").strip()
     if not reference:
         raise ValidationError({"reference": _("Give the bank's or the platform's reference of the payment.")})
@@ -403,7 +420,17 @@ def note_demand_served(execution):
     demand = rules.demand_document(execution)
     if demand is not None:
         execution.demand_due_at = rules.demand_wait_end(demand.service.effective_at)
-        execution.court_due_at = rules.court_window(execution.case.served_at)[1]
+        set_court_window(execution)
+
+
+def set_court_window(execution):
+    """The window to apply for court enforcement (行政强制法 Art. 53), from the decision's service or, once a
+    reconsideration or lawsuit has been decided, from when its outcome can no longer be challenged."""
+    case = execution.case
+    opens, closes = rules.court_window(case.served_at, rules.last_outcome_on(case))
+    execution.court_window_opens_on = opens
+    execution.court_window_closes_on = calendar.local_date(closes)
+    execution.court_due_at = closes  # reminded of once the demand is served (deadlines.COURT_WINDOW)
 
 
 # --- the case's closing waits for the money -------------------------------------------------------------

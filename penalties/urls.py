@@ -20,4 +20,7 @@ urlpatterns = [
     path("seizures/", views.seizure_list, name="seizures"),
     path("seizures/<int:pk>/", views.seizure_detail, name="seizure"),
     path("seizures/<int:pk>/<slug:step>/", views.seizure_step, name="seizure-step"),
+    path("demolitions/", views.demolition_list, name="demolitions"),
+    path("demolitions/<int:pk>/", views.demolition_detail, name="demolition"),
+    path("demolitions/<int:pk>/<slug:step>/", views.demolition_step, name="demolition-step"),
 ]

@@ -1,15 +1,18 @@
 """The browser pages of the penalties (PRODUCT §4): the unpaid list with the live surcharge, an execution's
 page (money, schedule, payments, the deferral asked, the workflow's actions, documents, timeline), bank
-statement imports and their problem lines, reconsiderations and lawsuits, seizures.
+statement imports and their problem lines, reconsiderations and lawsuits, seizures, orders to demolish.
 
 Every page reads through `visible_to(request.user)` (out of scope → 404); every change goes through the same
-service function as the API (services.py, imports.py, reviews.py, seizures.py)."""
+service function as the API (services.py, imports.py, reviews.py, seizures.py, demolitions.py)."""
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +22,9 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case as CaseRecord
 from enforcement.approvals.services import may_decide, pending_for
+from enforcement.catalog.params import get_int
 from enforcement.files.views import too_large, upload_view
+from enforcement.filters import filter_list
 from enforcement.versioning import StaleEdit
 from enforcement.workflow.exceptions import TransitionNotAllowed
 from enforcement.workflow.forms import action_form_class, action_forms
@@ -27,11 +32,21 @@ from enforcement.workflow.views import add_errors, submit_action
 
 from . import ledger
 from .approvals import DEFERRAL, SEIZURE_EXTENSION
-from .choices import HANDLERS, LIVE, MONEY_DESK, ReviewOutcome, SeizureStatus
+from .choices import (
+    DEMOLITION_LIVE,
+    HANDLERS,
+    LIVE,
+    MONEY_DESK,
+    DemolitionStatus,
+    ReviewOutcome,
+    SeizureStatus,
+)
+from .filtersets import DemolitionFilterSet, ExecutionFilterSet
 from .forms import (
+    DemolishedForm,
+    DemolitionNoticeForm,
     DismissLineForm,
     EndSeizureForm,
-    ExecutionFilterForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
     OutcomeForm,
@@ -41,7 +56,16 @@ from .forms import (
     SeizureForm,
     StatementUploadForm,
 )
-from .models import Execution, LineStatus, Review, SeizedItem, Seizure, StatementImport, StatementLine
+from .models import (
+    Demolition,
+    Execution,
+    LineStatus,
+    Review,
+    SeizedItem,
+    Seizure,
+    StatementImport,
+    StatementLine,
+)
 from .statements import StatementError
 from .workflow import WORKFLOW
 
@@ -49,8 +73,22 @@ PAGE_SIZE = 25
 RECENT_IMPORTS = 20
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _paged(request, queryset):
+    """A list page's context: its page of `queryset` and that page's rows."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "rows": page.object_list}
+
+
+def _filtered_page(request, filterset_class, base):
+    """A filtered list's context: the filters' form (filtersets.py, the API's too: an invalid filter matches
+    nothing and says why), the status chosen and the page of the rows matched."""
+    filterset, rows = filter_list(filterset_class, request, base)
+    return {"form": filterset.form, "selected_status": request.GET.getlist("status"), **_paged(request, rows)}
+
+
+def _live_first(live):
+    """0 for a record still in progress (status in `live`), 1 for an ended one: the lists sort on it."""
+    return Case(When(status__in=sorted(live), then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 def _page_number(request):
@@ -62,42 +100,52 @@ def _refusal(exc):
     return str(getattr(exc, "message", None) or exc)
 
 
+REFUSALS = (TransitionNotAllowed, PermissionDenied)
+CONFLICTS = (*REFUSALS, StaleEdit)  # a step on a record's page: refused as it stands now (409)
+
+
+def _submit(form, call, *, valid=True, refused=REFUSALS, status=400):
+    """`call(form.cleaned_data)` — the service — if the form (and `valid`: its formset) is valid: (its answer,
+    None); else (None, the status to answer) with why said on the form: bad input under its fields (400),
+    a refusal of `refused` above them (`status`)."""
+    if not (form.is_valid() and valid):
+        return None, 400
+    try:
+        return call(form.cleaned_data), None
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None, 400
+    except refused as exc:
+        form.add_error(None, _refusal(exc))
+        return None, status
+
+
+def _initial_case(request):
+    """A new record's form starts on the case `?case=<number>` names, when the user may see it."""
+    number = request.GET.get("case") and _case_number(request, request.GET["case"])
+    return {"case": number} if number else {}
+
+
 # --- the unpaid list ---------------------------------------------------------------------------------------
 @login_required
 def execution_list(request):
     """Live executions first (the oldest due first), then the ended ones; the surcharge and what is owed
     computed by the database for the whole page (`with_money`: one query, not one per row)."""
     today = timezone.localdate()
-    form = ExecutionFilterForm(request.GET or None)
     rows = (
         Execution.objects.visible_to(request.user)
         .with_money(today)
         .select_related("case")
-        .annotate(
-            ended=Case(
-                When(status__in=sorted(LIVE), then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
+        .annotate(ended=_live_first(LIVE))
         .order_by("ended", "due_on", "id")  # live first, the oldest due first
     )
-    if form.is_bound:
-        rows = form.filter(rows, today) if form.is_valid() else rows.none()
-    page = _page(request, rows)
-    for row in page.object_list:
+    context = _filtered_page(request, ExecutionFilterSet, rows)
+    for row in context["rows"]:
         row.surcharge = ledger.to_yuan(row.surcharge_fen)
         row.owed = ledger.to_yuan(row.owed_fen)
         row.late = row.status in LIVE and row.due_on < today
-    return render(
-        request,
-        "penalties/list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": page.object_list,
-            "today": today,
-            "can_import": request.user.has_role(*MONEY_DESK),
-        },
-    )
+    context.update(today=today, can_import=request.user.has_role(*MONEY_DESK))
+    return render(request, "penalties/list.html", context)
 
 
 # --- one execution ----------------------------------------------------------------------------------------
@@ -266,30 +314,22 @@ def line_resolve(request, pk, line_id, how):
         form, attribute = RecordLineForm(request.POST, user=request.user, prefix=prefix), "record_form"
     else:
         form, attribute = DismissLineForm(request.POST, prefix=prefix), "dismiss_form"
-    status = 400
-    if form.is_valid():
-        try:
-            resolve_line(
-                line,
-                by=request.user,
-                execution=getattr(form, "execution", None),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except (TransitionNotAllowed, PermissionDenied, StaleEdit) as exc:
-            form.add_error(None, _refusal(exc))
-            status = 409
-        else:
-            done = (
-                _("Line %(line)s recorded on the penalty.")
-                if how == "record"
-                else _("Line %(line)s dismissed.")
-            )
-            messages.success(request, done % {"line": line.line_no})
-            return redirect(f"{reverse('penalties:import', args=[record.pk])}?page={_page_number(request)}")
+    _line, failed = _submit(
+        form,
+        lambda data: resolve_line(
+            line, by=request.user, execution=getattr(form, "execution", None), note=data.get("note", "")
+        ),
+        refused=CONFLICTS,
+        status=409,
+    )
+    if not failed:
+        done = (
+            _("Line %(line)s recorded on the penalty.") if how == "record" else _("Line %(line)s dismissed.")
+        )
+        messages.success(request, done % {"line": line.line_no})
+        return redirect(f"{reverse('penalties:import', args=[record.pk])}?page={_page_number(request)}")
     context = _import_context(request, record, bound=(line.pk, attribute, form))
-    return render(request, "penalties/import_detail.html", context, status=status)
+    return render(request, "penalties/import_detail.html", context, status=failed)
 
 
 # --- reconsiderations and lawsuits ------------------------------------------------------------------------
@@ -298,60 +338,40 @@ def review_list(request):
     from .reviews import file_review
 
     can_file = request.user.has_role(*MONEY_DESK)
-    initial = {}
-    if request.GET.get("case"):
-        case = _case_number(request, request.GET["case"])
-        initial = {"case": case} if case else {}
-    form = ReviewForm(request.POST or None, user=request.user, initial=initial)
-    status = 200
+    form = ReviewForm(request.POST or None, user=request.user, initial=_initial_case(request))
+    failed = None
     if request.method == "POST":
         if not can_file:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                review = file_review(
-                    data["case"],
-                    by=request.user,
-                    kind=data["kind"],
-                    body=data["body"],
-                    filed_on=data["filed_on"],
-                    hearing_on=data.get("hearing_on"),
-                    note=data.get("note", ""),
+        review, failed = _submit(
+            form,
+            lambda data: file_review(
+                data["case"],
+                by=request.user,
+                kind=data["kind"],
+                body=data["body"],
+                filed_on=data["filed_on"],
+                hearing_on=data.get("hearing_on"),
+                note=data.get("note", ""),
+            ),
+        )
+        if not failed:
+            if review.late:
+                messages.warning(
+                    request,
+                    _(
+                        "Recorded, and flagged as filed after its period: the body decides whether to hear it."
+                    ),
                 )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except (TransitionNotAllowed, PermissionDenied) as exc:
-                form.add_error(None, _refusal(exc))
             else:
-                if review.late:
-                    messages.warning(
-                        request,
-                        _(
-                            "Recorded, and flagged as filed after its period: the body decides whether to hear it."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("Reconsideration or lawsuit recorded."))
-                return redirect("penalties:review", review.pk)
-        status = 400
+                messages.success(request, _("Reconsideration or lawsuit recorded."))
+            return redirect("penalties:review", review.pk)
     reviews = Review.objects.visible_to(request.user).select_related("case")
     pending = request.GET.get("pending") == "1"
     if pending:
         reviews = reviews.filter(outcome=ReviewOutcome.PENDING)
-    page = _page(request, reviews)
-    return render(
-        request,
-        "penalties/reviews.html",
-        {
-            "page": page,
-            "rows": page.object_list,
-            "form": form,
-            "can_file": can_file,
-            "pending": pending,
-        },
-        status=status,
-    )
+    context = {**_paged(request, reviews), "form": form, "can_file": can_file, "pending": pending}
+    return render(request, "penalties/reviews.html", context, status=failed or 200)
 
 
 def _case_number(request, number):
@@ -373,35 +393,30 @@ def review_detail(request, pk):
     )
     can_decide = review.outcome == ReviewOutcome.PENDING and request.user.has_role(*MONEY_DESK)
     form = OutcomeForm(request.POST or None)
-    status = 200
+    failed = None
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                record_outcome(
-                    review,
-                    by=request.user,
-                    outcome=data["outcome"],
-                    outcome_on=data["outcome_on"],
-                    varied_fine=data.get("varied_fine"),
-                    note=data.get("note", ""),
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except (TransitionNotAllowed, PermissionDenied) as exc:
-                form.add_error(None, _refusal(exc))
-            else:
-                messages.success(request, _("Outcome recorded."))
-                return redirect("penalties:review", review.pk)
-        status = 400
+        _review, failed = _submit(
+            form,
+            lambda data: record_outcome(
+                review,
+                by=request.user,
+                outcome=data["outcome"],
+                outcome_on=data["outcome_on"],
+                varied_fine=data.get("varied_fine"),
+                note=data.get("note", ""),
+            ),
+        )
+        if not failed:
+            messages.success(request, _("Outcome recorded."))
+            return redirect("penalties:review", review.pk)
     execution = Execution.objects.filter(case_id=review.case_id).first()
     return render(
         request,
         "penalties/review_detail.html",
         {"review": review, "form": form, "can_decide": can_decide, "execution": execution},
-        status=status,
+        status=failed or 200,
     )
 
 
@@ -411,55 +426,42 @@ def seizure_list(request):
     from .seizures import seize, seized_counts
 
     can_seize = request.user.has_role(*HANDLERS)
-    initial = {}
-    if request.GET.get("case"):
-        case = _case_number(request, request.GET["case"])
-        initial = {"case": case} if case else {}
-    form = SeizureForm(request.POST or None, user=request.user, initial=initial)
+    form = SeizureForm(request.POST or None, user=request.user, initial=_initial_case(request))
     items = SeizedItemFormSet(request.POST or None, prefix="items")
-    status = 200
+    failed = None
     if request.method == "POST":
         if not can_seize:
             raise PermissionDenied
-        if form.is_valid() & items.is_valid():
-            data = form.cleaned_data
-            try:
-                seizure = seize(
-                    data["case"],
-                    by=request.user,
-                    kind=data["kind"],
-                    custody_place=data["custody_place"],
-                    seized_on=data["seized_on"],
-                    items=[item for item in (f.item() for f in items) if item],
-                    note=data.get("note", ""),
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)  # the item rows' error ("items") shows above the form
-            except (TransitionNotAllowed, PermissionDenied) as exc:
-                form.add_error(None, _refusal(exc))
-            else:
-                messages.success(request, _("Seizure recorded."))
-                return redirect(seizure)
-        status = 400
+        # The item rows' error from the service ("items") shows above the form.
+        seizure, failed = _submit(
+            form,
+            lambda data: seize(
+                data["case"],
+                by=request.user,
+                kind=data["kind"],
+                custody_place=data["custody_place"],
+                seized_on=data["seized_on"],
+                items=[item for item in (f.item() for f in items) if item],
+                note=data.get("note", ""),
+            ),
+            valid=items.is_valid(),
+        )
+        if not failed:
+            messages.success(request, _("Seizure recorded."))
+            return redirect(seizure)
     seizures = Seizure.objects.visible_to(request.user).select_related("case")
     held = request.GET.get("held") == "1"
     if held:
         seizures = seizures.filter(status=SeizureStatus.HELD)
-    page = _page(request, seizures)
-    return render(
-        request,
-        "penalties/seizures.html",
-        {
-            "page": page,
-            "rows": page.object_list,
-            "form": form,
-            "items": items,
-            "can_seize": can_seize,
-            "held": held,
-            "counts": _counts(seized_counts(seizures)),
-        },
-        status=status,
-    )
+    context = {
+        **_paged(request, seizures),
+        "form": form,
+        "items": items,
+        "can_seize": can_seize,
+        "held": held,
+        "counts": _counts(seized_counts(seizures)),
+    }
+    return render(request, "penalties/seizures.html", context, status=failed or 200)
 
 
 def _counts(counts):
@@ -518,35 +520,170 @@ def seizure_step(request, pk, step):
         raise Http404
     seizure = _seizure_for(request, pk)
     form = forms[step](request.POST)
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if step == "extend":
-                seizures.request_extension(seizure, by=request.user, days=data["days"], reason=data["reason"])
-                done = _("Extension requested. The bureau head decides.")
-            elif step == "decide":
-                seizures.decide_extension(
-                    seizure, by=request.user, decision=data["decision"], opinion=data.get("opinion", "")
-                )
-                done = _("Extension decided.")
-            else:
-                seizures.end_seizure(
-                    seizure, by=request.user, outcome=data["outcome"], note=data.get("note", "")
-                )
-                done = _("Seizure ended.")
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except (TransitionNotAllowed, PermissionDenied, StaleEdit) as exc:
-            form.add_error(None, _refusal(exc))
-            status = 409
-        else:
-            messages.success(request, done)
-            return redirect(seizure)
+
+    def take_step(data):  # → what is said once it is done
+        if step == "extend":
+            seizures.request_extension(seizure, by=request.user, days=data["days"], reason=data["reason"])
+            return _("Extension requested. The bureau head decides.")
+        if step == "decide":
+            seizures.decide_extension(
+                seizure, by=request.user, decision=data["decision"], opinion=data.get("opinion", "")
+            )
+            return _("Extension decided.")
+        seizures.end_seizure(seizure, by=request.user, outcome=data["outcome"], note=data.get("note", ""))
+        return _("Seizure ended.")
+
+    done, failed = _submit(form, take_step, refused=CONFLICTS, status=409)
+    if not failed:
+        messages.success(request, done)
+        return redirect(seizure)
     seizure = _seizure_for(request, pk)
     return render(
         request,
         "penalties/seizure_detail.html",
         _seizure_context(request, seizure, bound=(step, form)),
-        status=status,
+        status=failed,
+    )
+
+
+# --- orders to demolish ---------------------------------------------------------------------------------
+@login_required
+def demolition_list(request):
+    """The orders still being carried out first (the nearest deadline first: the notice's once it is given),
+    then the ended ones; filtered by status, overdue, a decision or case number or the party's name."""
+    today = timezone.localdate()
+    rows = (
+        Demolition.objects.visible_to(request.user)
+        .select_related("case__party")
+        .annotate(
+            ended=_live_first(DEMOLITION_LIVE), due_on=Coalesce(F("notice_deadline_on"), F("deadline_on"))
+        )
+        .order_by("ended", "due_on", "id")
+    )
+    context = _filtered_page(request, DemolitionFilterSet, rows)
+    for row in context["rows"]:
+        row.late = row.status in DEMOLITION_LIVE and row.due_on < today
+    return render(request, "penalties/demolitions.html", {**context, "today": today})
+
+
+def _demolition_for(request, pk):
+    demolitions = Demolition.objects.visible_to(request.user).select_related("case__party", "handler")
+    return get_object_or_404(demolitions, pk=pk)
+
+
+DEMOLITION_STEPS = {"notice": DemolitionNoticeForm, "demolish": DemolishedForm}
+
+
+def _demolition_forms(request, demolition):
+    """The live actions' empty forms, with their defaults: the notice today with the parameter's period
+    (Art. 44), the demolition today over the whole area ordered."""
+    if demolition.status not in DEMOLITION_LIVE or not request.user.has_role(*HANDLERS):
+        return {"notice": None, "demolish": None}
+    today = timezone.localdate()
+    notice = None
+    if demolition.status == DemolitionStatus.ORDERED:
+        notice = DemolitionNoticeForm(
+            initial={
+                "notice_on": today,
+                "deadline_on": today + timedelta(days=get_int("demolition_notice_days")),
+                "version": demolition.version,
+            },
+            prefix="notice",
+        )
+    demolish = DemolishedForm(
+        initial={"demolished_on": today, "area": demolition.area_ordered, "version": demolition.version},
+        prefix="demolish",
+    )
+    return {"notice": notice, "demolish": demolish}
+
+
+def _demolition_context(request, demolition, *, bound=None, if_offered=False):
+    """`bound`: (step, the submitted form) shown again in place of the empty one — `if_offered`: only if the
+    order's state still offers that step (after a 409 the state may have moved on)."""
+    from . import rules
+
+    forms = _demolition_forms(request, demolition)
+    if bound is not None and (forms[bound[0]] is not None or not if_offered):
+        forms[bound[0]] = bound[1]
+    force_problem = None
+    if forms["demolish"] is not None:
+        force_problem = rules.forced_demolition_problem(demolition, timezone.localdate())
+    return {
+        "demolition": demolition,
+        "case": demolition.case,
+        "notice_form": forms["notice"],
+        "demolish_form": forms["demolish"],
+        "force_problem": force_problem,
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def demolition_detail(request, pk):
+    demolition = _demolition_for(request, pk)
+    return render(request, "penalties/demolition_detail.html", _demolition_context(request, demolition))
+
+
+@login_required
+@require_POST
+def demolition_step(request, pk, step):
+    """give_notice or record_demolished (demolitions.py), from the order's page: a refusal is said on the form
+    with what was typed (400); a change made meanwhile is said above it (409)."""
+    from . import demolitions
+
+    if step not in DEMOLITION_STEPS:
+        raise Http404
+    demolition = _demolition_for(request, pk)
+    form = DEMOLITION_STEPS[step](request.POST, prefix=step)
+
+    def take_step(data):  # → what is said once it is done
+        if step == "notice":
+            demolitions.give_notice(
+                demolition,
+                by=request.user,
+                notice_on=data["notice_on"],
+                deadline_on=data["deadline_on"],
+                note=data.get("note", ""),
+                version=data.get("version"),
+            )
+            return _("Public notice recorded.")
+        demolitions.record_demolished(
+            demolition,
+            by=request.user,
+            demolished_on=data["demolished_on"],
+            area=data["area"],
+            by_force=data.get("by_force", False),
+            note=data.get("note", ""),
+            version=data.get("version"),
+        )
+        return _("Demolition recorded.")
+
+    try:
+        done, failed = _submit(form, take_step, refused=(TransitionNotAllowed,))
+    except PermissionDenied as exc:
+        form.add_error(
+            None, _refusal(exc) or _("Your role does not allow this step on an order to demolish.")
+        )
+        failed = 403
+    except StaleEdit:
+        # Shown afresh, with what was typed on the current version: sending it again applies it.
+        messages.error(request, StaleEdit.message)
+        demolition = _demolition_for(request, pk)
+        posted = request.POST.copy()
+        posted[f"{step}-version"] = str(demolition.version)
+        form = DEMOLITION_STEPS[step](posted, prefix=step)
+        return render(
+            request,
+            "penalties/demolition_detail.html",
+            _demolition_context(request, demolition, bound=(step, form), if_offered=True),
+            status=409,
+        )
+    if not failed:
+        messages.success(request, done)
+        return redirect(demolition)
+    return render(
+        request,
+        "penalties/demolition_detail.html",
+        _demolition_context(request, demolition, bound=(step, form)),
+        status=failed,
     )

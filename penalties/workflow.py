@@ -121,3 +121,13 @@ PUBLICATION_STEPS = Workflow(
     {},
     steps={"publish": _("Decision published"), "withdraw_publication": _("Publication withdrawn")},
 )
+DEMOLITION_STEPS = Workflow(
+    "penalties.Demolition",
+    {},
+    steps={
+        "open_demolition": _("Order to demolish in force (decision served)"),
+        "give_notice": _("Public notice to demolish given"),
+        "record_demolished": _("Demolition recorded"),
+        "revoke_demolition": _("Order to demolish revoked with the decision"),
+    },
+)

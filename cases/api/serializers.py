@@ -305,6 +305,15 @@ class CasePenaltySerializer(serializers.Serializer):
     kind_label = serializers.CharField(source="get_kind_display")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     detail = serializers.CharField()
+    area = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("An order to demolish: the area, in m²."),
+    )
+    deadline_days = serializers.IntegerField(
+        allow_null=True, help_text=_("An order to demolish: the days given to demolish, from service.")
+    )
 
 
 class CasePenaltiesSerializer(serializers.Serializer):

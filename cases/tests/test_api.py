@@ -216,7 +216,16 @@ def test_an_officer_decides_on_the_spot(api_as, p, person, category):
     )
     assert body["penalties"] == {
         "notified": [],
-        "decided": [{"kind": "fine", "kind_label": "Fine", "amount": "50.00", "detail": ""}],
+        "decided": [
+            {
+                "kind": "fine",
+                "kind_label": "Fine",
+                "amount": "50.00",
+                "detail": "",
+                "area": None,
+                "deadline_days": None,
+            }
+        ],
     }
     assert body["allowed_actions"] == ["hand_over_cash"]
     assert {d["kind"] for d in body["deadlines"]} == {"case_cash_handover", "case_bureau_filing"}
@@ -323,7 +332,14 @@ def test_a_general_case_through_its_actions(api_as, p, person, category):
     ).json()
     assert (decided["status"], decided["fine_decided"]) == ("decided", "400.00")
     assert decided["penalties"]["decided"] == [
-        {"kind": "fine", "kind_label": "Fine", "amount": "400.00", "detail": ""}
+        {
+            "kind": "fine",
+            "kind_label": "Fine",
+            "amount": "400.00",
+            "detail": "",
+            "area": None,
+            "deadline_days": None,
+        }
     ]
     chain = [
         (a["kind"], a["kind_label"], a["decision"], a["requested_by"]["name"]) for a in decided["approvals"]

@@ -267,10 +267,11 @@ AMOUNTS = {PenaltyKind.FINE: ("500", None), PenaltyKind.CONFISCATE_GAINS: (None,
 def test_every_penalty_without_an_order_to_correct_is_refused(district_a, category, kind):
     case = CaseFactory(unit=district_a, category=category)
     amount, value = AMOUNTS.get(kind, (None, "800" if kind == PenaltyKind.CONFISCATE_PROPERTY else None))
-    proposal = Proposal([kind], amount, value, "", " ")
+    demolish = ("35.5", 30) if kind == PenaltyKind.DEMOLISH else (None, None)
+    proposal = Proposal([kind], amount, value, "", " ", *demolish)
     errors = rules.proposal_problems(proposal, case)
     assert list(errors) == ["correction_order"] and "Art. 28" in errors["correction_order"]
-    assert rules.proposal_problems(Proposal([kind], amount, value, "", ORDER), case) == {}
+    assert rules.proposal_problems(Proposal([kind], amount, value, "", ORDER, *demolish), case) == {}
 
 
 @pytest.mark.parametrize("amount", ["-1", "0", "150.005"])

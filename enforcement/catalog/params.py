@@ -195,12 +195,39 @@ DEFAULTS = {
         _("Administrative Coercion Law, Art. 25"),
         _("Longest single extension of a seizure or sealing, approved by the bureau head"),
     ),
+    "rectification_max_days": _p(
+        "90",
+        D,
+        _("Administrative Penalty Law, Art. 28"),
+        _("Longest period a rectification notice gives the party to correct the violation"),
+    ),
+    "demolition_max_days": _p(
+        "180",
+        D,
+        _("Administrative Penalty Law, Art. 28; Administrative Coercion Law, Art. 44"),
+        _("Longest period an order to demolish gives the party to demolish the structure himself"),
+    ),
+    "demolition_notice_days": _p(
+        "10",
+        D,
+        _("Administrative Coercion Law, Art. 44"),
+        _("Period a public notice gives the party to demolish before a forced demolition (the default)"),
+    ),
     # --- appeals -------------------------------------------------------------------------------------
     "reconsideration_days": _p(
         "60",
         D,
         _("Administrative Reconsideration Law, Art. 20"),
         _("An application for administrative reconsideration is made within this many days"),
+    ),
+    "appeal_after_outcome_days": _p(
+        "15",
+        D,
+        _("Administrative Litigation Law, Art. 45 and 85"),
+        _(
+            "After a reconsideration is decided the party may sue, and after a judgment appeal, within this many "
+            "days"
+        ),
     ),
     "litigation_months": _p(
         "6",

@@ -47,6 +47,7 @@ TYPES = {
         DocumentType("demand_to_pay", _("Demand to pay"), "催", "催告书"),
         DocumentType("seizure_decision", _("Seizure decision"), "扣", "查封（扣押）决定书"),
         DocumentType("seizure_list", _("Seizure list"), "扣清", "查封（扣押）物品清单"),
+        DocumentType("demolition_notice", _("Public notice to demolish"), "拆告", "限期拆除公告"),
         # Campaigns (PRODUCT §7).
         DocumentType("rectification_notice", _("Rectification notice"), "整", "责令限期整改通知书"),
     ]

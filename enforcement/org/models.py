@@ -35,7 +35,11 @@ def in_scope(user, obj):
         return False
     if user.sees_all_units:
         return True
-    field = type(obj)._default_manager.get_queryset().scope_field
+    queryset = type(obj)._default_manager.get_queryset()
+    units_of = getattr(queryset, "scope_units_of", None)
+    if units_of is not None:  # a record carried by several units (a campaign and the units taking part)
+        return not units_of(obj).isdisjoint(user.scope_unit_ids)
+    field = queryset.scope_field
     unit_id = obj.pk if field == "id" else getattr(obj, f"{field}_id")
     return unit_id in user.scope_unit_ids
 
@@ -152,6 +156,17 @@ class OrgUnit(VersionedModel):
 
 class GridQuerySet(ScopedQuerySet):
     scope_field = "unit"
+
+    def containing(self, lat, lng):
+        """The active grid whose bounding box holds the point (the smallest-coded one if boxes overlap), or
+        None: how intake, cases and campaign items derive the grid from a map point."""
+        if lat is None or lng is None:
+            return None
+        return (
+            self.filter(is_active=True, min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng)
+            .order_by("code")
+            .first()
+        )
 
 
 class Grid(VersionedModel):

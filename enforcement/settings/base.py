@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
         # The penalties' (their field names — status, kind, channel, outcome — are shared with other apps):
         "ExecutionStatusEnum": "penalties.choices.ExecutionStatus",
         "SeizureStatusEnum": "penalties.choices.SeizureStatus",
+        "DemolitionStatusEnum": "penalties.choices.DemolitionStatus",
         "SeizureEndingEnum": "penalties.api.serializers.SEIZURE_ENDINGS",
         "StatementLineStatusEnum": "penalties.models.LineStatus",
         "ReviewKindEnum": "penalties.choices.ReviewKind",

@@ -1,7 +1,10 @@
-"""The penalties' API shapes (PRODUCT §4): executions with their live money, reviews, seizures and statement
-imports. Money is Decimal yuan with 2 places, never a float; the list's figures come from `with_money()`
+"""The penalties' API shapes (PRODUCT §4): executions with their live money, reviews, seizures, orders to
+demolish and statement imports. Money is Decimal yuan with 2 places, never a float; the list's figures come from `with_money()`
 (annotated in SQL), the detail's from `Execution.money()`."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,14 +12,26 @@ from rest_framework import serializers
 from cases.models import Case
 from enforcement.approvals.choices import DECISION_ACTIONS
 from enforcement.approvals.services import pending_for
+from enforcement.catalog.params import get_int
 from enforcement.viewsets import ScopedRelatedField
 from enforcement.workflow.api import allowed_actions_field
 
 from .. import ledger
 from ..approvals import DEFERRAL
-from ..choices import ItemKind, PaymentChannel, ReviewKind, ReviewOutcome, SeizureKind, SeizureStatus
+from ..choices import (
+    DEMOLITION_LIVE,
+    HANDLERS,
+    DemolitionStatus,
+    ItemKind,
+    PaymentChannel,
+    ReviewKind,
+    ReviewOutcome,
+    SeizureKind,
+    SeizureStatus,
+)
 from ..models import (
     MONEY,
+    Demolition,
     Execution,
     ExecutionApproval,
     Instalment,
@@ -317,6 +332,133 @@ class SeizureDecisionSerializer(serializers.Serializer):
 class SeizureEndSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=SEIZURE_ENDINGS)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- orders to demolish ---------------------------------------------------------------------------------
+AREA = {"max_digits": 12, "decimal_places": 2}
+DEMOLITION_ACTIONS = ("notice", "demolished")  # POST <id>/<action>/
+
+
+def demolition_actions(demolition, user, today=None):
+    """The steps `user` may take now on an order to demolish: the public notice once the decision's deadline
+    has passed with the structure standing (行政强制法 Art. 44), the demolition recorded while it runs."""
+    from .. import rules
+
+    if user is None or not (user.roles & HANDLERS) or demolition.status not in DEMOLITION_LIVE:
+        return []
+    today = today or timezone.localdate()
+    actions = []
+    if rules.notice_problem(demolition, today, today + timedelta(days=1), today) is None:
+        actions.append("notice")
+    return [*actions, "demolished"]
+
+
+class DemolitionSerializer(serializers.ModelSerializer):
+    """An order to demolish: the area and deadline the decision gave, the public notice and its deadline, and
+    what was demolished (m², two decimals)."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    party_name = serializers.CharField(source="case.party.name", read_only=True)
+    place = serializers.CharField(source="case.address", read_only=True)
+    overdue = serializers.SerializerMethodField(
+        help_text=_("Its current deadline (the decision's, or the public notice's) has passed undone.")
+    )
+
+    class Meta:
+        model = Demolition
+        fields = [
+            "id",
+            "case",
+            "case_number",
+            "party_name",
+            "place",
+            "unit",
+            "decision_number",
+            "status",
+            "status_label",
+            "area_ordered",
+            "deadline_on",
+            "notice_on",
+            "notice_deadline_on",
+            "demolished_on",
+            "area_demolished",
+            "overdue",
+            "version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, obj):
+        due = obj.notice_deadline_at if obj.status == DemolitionStatus.NOTICED else obj.deadline_at
+        return obj.status in DEMOLITION_LIVE and due is not None and due < timezone.now()
+
+
+class DemolitionDetailSerializer(DemolitionSerializer):
+    handler = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(DemolitionSerializer.Meta):
+        fields = [
+            *DemolitionSerializer.Meta.fields,
+            "handler",
+            "deadline_at",
+            "notice_deadline_at",
+            "opened_at",
+            "ended_at",
+            "end_note",
+            "updated_at",
+            "allowed_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(REF_SCHEMA)
+    def get_handler(self, obj):
+        return _person(obj.handler)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=DEMOLITION_ACTIONS)))
+    def get_allowed_actions(self, obj):
+        request = self.context.get("request")
+        return demolition_actions(obj, request.user) if request else []
+
+
+class DemolitionNoticeSerializer(serializers.Serializer):
+    notice_on = serializers.DateField(help_text=_("The day the public notice was given."))
+    deadline_on = serializers.DateField(
+        required=False,
+        help_text=_(
+            "The last day the notice gives the party to demolish it himself; by default the legal parameter's "
+            "days after the notice."
+        ),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you read (or send If-Match); a newer one answers 409.")
+    )
+
+    def validate(self, attrs):
+        if attrs.get("deadline_on") is None:
+            try:
+                attrs["deadline_on"] = attrs["notice_on"] + timedelta(days=get_int("demolition_notice_days"))
+            except OverflowError:  # a day at the calendar's end: not one a notice is given on
+                raise serializers.ValidationError(
+                    {"notice_on": _("Give the day of the public notice (not in the future).")}
+                ) from None
+        return attrs
+
+
+class DemolitionDoneSerializer(serializers.Serializer):
+    demolished_on = serializers.DateField(help_text=_("The day the structure was demolished."))
+    area = serializers.DecimalField(**AREA, help_text=_("The area demolished, in m²."))
+    by_force = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Demolished by force, after the public notice's deadline and the appeal periods."),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you read (or send If-Match); a newer one answers 409.")
+    )
 
 
 # --- statement imports ----------------------------------------------------------------------------------

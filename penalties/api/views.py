@@ -1,17 +1,16 @@
-"""The penalties' API (PRODUCT §4): `/api/v1/penalties/`, `/api/v1/reviews/`, `/api/v1/seizures/` and
-`/api/v1/payments/imports/`.
+"""The penalties' API (PRODUCT §4): `/api/v1/penalties/`, `/api/v1/reviews/`, `/api/v1/seizures/`,
+`/api/v1/demolitions/` and `/api/v1/payments/imports/`.
 
 An execution is never edited through the API: it changes only through its workflow's actions,
-`POST /api/v1/penalties/<id>/<action>/`, each answering with its detail. Reviews, seizures and imports are
-created and moved on through their services (penalties/reviews.py, seizures.py, imports.py). Refusals are
+`POST /api/v1/penalties/<id>/<action>/`, each answering with its detail. Reviews, seizures, orders to
+demolish and imports are created and moved on through their services (penalties/reviews.py, seizures.py,
+demolitions.py, imports.py). Refusals are
 mapped by the central exception handler: out of scope 404, a role 403, the procedure or the law 409 (the
 message names the article), bad input 400."""
 
-import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -21,18 +20,22 @@ from rest_framework.response import Response
 
 from enforcement.api_utils import StandardPagination
 from enforcement.audit.api import TimelineMixin
-from enforcement.filters import IdFilter
-from enforcement.keyset import KeysetPagination, Ordering, Orderings
+from enforcement.documents.api import RecordDocumentsMixin
+from enforcement.keyset import KeysetPagination
 from enforcement.org.models import OrgUnit
 from enforcement.viewsets import ScopedModelViewSet
 from enforcement.workflow.api import ACTION_PREFIX, WorkflowActionsMixin
 
-from .. import imports, reviews, seizures
-from ..choices import HANDLERS, LIVE, MONEY_DESK, ExecutionStatus, ItemKind
-from ..forms import MIN_TERM_CHARS
-from ..models import Execution, Payment, Review, Seizure, StatementImport, StatementLine
+from .. import demolitions, imports, reviews, seizures
+from ..choices import HANDLERS, MONEY_DESK, ItemKind
+from ..filtersets import EXECUTION_ORDERINGS, DemolitionFilterSet, ExecutionFilterSet
+from ..models import Demolition, Execution, Payment, Review, Seizure, StatementImport, StatementLine
 from ..workflow import WORKFLOW
 from .serializers import (
+    DemolitionDetailSerializer,
+    DemolitionDoneSerializer,
+    DemolitionNoticeSerializer,
+    DemolitionSerializer,
     ExecutionDetailSerializer,
     ExecutionListSerializer,
     LineResolveSerializer,
@@ -55,53 +58,6 @@ SEIZURE_WRITE_ROLES = tuple(sorted({*HANDLERS, *MONEY_DESK}))  # the bureau head
 
 
 # --- executions ---------------------------------------------------------------------------------------
-class ExecutionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="search",
-        label=_("Search"),
-        min_length=MIN_TERM_CHARS,
-        help_text=_("The decision number or the payment code, exactly as printed."),
-    )
-    status = django_filters.MultipleChoiceFilter(
-        choices=ExecutionStatus.choices, label=_("Status"), distinct=False
-    )
-    unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"))
-
-    class Meta:
-        model = Execution
-        fields = []
-
-    def search(self, queryset, name, value):
-        term = (value or "").strip()
-        # Both are exact codes printed on the decision: an index probe each, no text search.
-        return queryset.filter(Q(decision_number=term) | Q(payment_code=term)) if term else queryset
-
-    def filter_unit(self, queryset, name, value):
-        user = getattr(self.request, "user", None)
-        if user is not None and user.is_authenticated and user.unit_id == value:
-            return queryset.filter(unit_id__in=user.scope_unit_ids)
-        path = OrgUnit.objects.filter(pk=value).values("path")[:1]
-        ids = list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
-        return queryset.filter(unit_id__in=ids)
-
-    def filter_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        # Past its due date with something still owed (owed_fen: with_money's annotation).
-        return queryset.filter(status__in=sorted(LIVE), due_on__lt=timezone.localdate(), owed_fen__gt=0)
-
-
-# The live list by due date walks the `execution_live` index (status, unit, due_on).
-ORDERINGS = Orderings(
-    {
-        "due_on": (_("Due date, oldest first"), Ordering("due_on", descending=False)),
-        "-due_on": (_("Due date, newest first"), Ordering("due_on", descending=True)),
-    },
-    default="due_on",
-)
-
-
 class ExecutionViewSet(TimelineMixin, WorkflowActionsMixin, ScopedModelViewSet):
     """Fine executions (罚款的执行): what is owed today, with the surcharge of Art. 72 computed live. Every
     step is `POST /api/v1/penalties/<id>/<action>/` (record a payment, request or decide a deferral, apply
@@ -113,7 +69,7 @@ class ExecutionViewSet(TimelineMixin, WorkflowActionsMixin, ScopedModelViewSet):
     filterset_class = ExecutionFilterSet
     filter_backends = [DjangoFilterBackend]
     pagination_class = KeysetPagination
-    orderings = ORDERINGS
+    orderings = EXECUTION_ORDERINGS
     write_roles = WRITE_ROLES
     http_method_names = ["get", "post", "head", "options"]  # no create, PUT, PATCH or DELETE: the actions
 
@@ -260,6 +216,83 @@ class SeizureViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], url_path="end")
     def end(self, request, pk=None):
         return self._step(request, SeizureEndSerializer, seizures.end_seizure)
+
+
+# --- orders to demolish -------------------------------------------------------------------------------
+class DemolitionPagination(StandardPagination):
+    """The page of orders to demolish, with the m² demolished over all those listed (not only this page's)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.area_demolished = demolitions.demolished_area(queryset)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["area_demolished"] = f"{self.area_demolished:.2f}"
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        page["properties"]["area_demolished"] = {
+            "type": "string",
+            "format": "decimal",
+            "description": "The m² demolished (by the parties and by force), over every order listed.",
+        }
+        page.setdefault("required", []).append("area_demolished")
+        return page
+
+
+class DemolitionViewSet(RecordDocumentsMixin, ScopedModelViewSet):
+    """Orders to demolish (责令限期拆除, 行政强制法 Art. 44), opened when a decision ordering one is served.
+    `<id>/notice/` records the public notice (公告) and its deadline, once the decision's own has passed;
+    `<id>/demolished/` records the structure demolished by the party, or by force (`by_force`) once the notice's
+    deadline and the appeal periods have passed. Each takes the `version` you read (or If-Match): a newer one
+    answers 409. `<id>/documents/` issues the public notice's paper."""
+
+    queryset = Demolition.objects.select_related("case__party", "handler")
+    filterset_class = DemolitionFilterSet
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = DemolitionPagination
+    write_roles = tuple(sorted(HANDLERS))
+    http_method_names = ["get", "post", "head", "options"]
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset  # an order is found by its id alone
+        return super().filter_queryset(queryset)
+
+    def get_serializer_class(self):
+        return {
+            "list": DemolitionSerializer,
+            "notice": DemolitionNoticeSerializer,
+            "demolished": DemolitionDoneSerializer,
+        }.get(self.action, DemolitionDetailSerializer)
+
+    @extend_schema(exclude=True)
+    def create(self, request, *args, **kwargs):
+        # Opened by the service of the decision (demolitions.open_demolition), never by hand.
+        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+
+    def _step(self, request, serializer_class, step):
+        demolition = self.get_object()
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        inputs = dict(serializer.validated_data)
+        body_version = inputs.pop("version", None)
+        version = request.headers.get("If-Match") or body_version
+        done = step(demolition, by=request.user, version=version, **inputs)
+        fresh = self.get_queryset().get(pk=done.pk)
+        return Response(DemolitionDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=DemolitionNoticeSerializer, responses=DemolitionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="notice")
+    def notice(self, request, pk=None):
+        return self._step(request, DemolitionNoticeSerializer, demolitions.give_notice)
+
+    @extend_schema(request=DemolitionDoneSerializer, responses=DemolitionDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="demolished")
+    def demolished(self, request, pk=None):
+        return self._step(request, DemolitionDoneSerializer, demolitions.record_demolished)
 
 
 # --- bank statements ----------------------------------------------------------------------------------

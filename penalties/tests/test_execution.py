@@ -114,9 +114,9 @@ def test_partial_payments_add_up_and_paying_everything_ends_it_as_paid(people, c
     assert money["surcharge"] == D("30.00") * late
     assert money["owed"] == D("499.50") + D("30.00") * late
     # More than owed (the fine unpaid and the surcharge): refused, naming the amount owed; nothing written.
-    with pytest.raises(TransitionNotAllowed) as info:
+    with pytest.raises(ValidationError) as info:  # this payment's amount: 400, under the amount
         pay(execution, p["officer"], money["owed"] + D("0.01"), "B-3")
-    assert f"{money['owed']} yuan" in str(info.value)
+    assert f"{money['owed']} yuan" in info.value.message_dict["amount"][0]
     assert Payment.objects.filter(execution=execution).count() == 2
     assert fresh(execution).outstanding_fen == 49_950
     # The same bank reference twice is refused too.
@@ -136,9 +136,10 @@ def test_partial_payments_add_up_and_paying_everything_ends_it_as_paid(people, c
 def test_a_payment_dated_in_the_future_or_before_service_is_refused(people, category):
     p = people
     execution = opened(p, category, days_ago=3)
-    with pytest.raises(TransitionNotAllowed, match="future"):
+    with pytest.raises(ValidationError, match="future") as info:
         pay(execution, p["officer"], "10", "F-1", today() + timedelta(days=1))
-    with pytest.raises(TransitionNotAllowed, match="before the decision was served"):
+    assert list(info.value.message_dict) == ["paid_on"]
+    with pytest.raises(ValidationError, match="before the decision was served"):
         pay(execution, p["officer"], "10", "F-2", execution.served_on - timedelta(days=1))
     assert not Payment.objects.filter(execution=execution).exists()
 
@@ -306,3 +307,75 @@ def test_the_daily_rate_is_the_legal_parameters_when_the_collection_opens(people
     day = after.due_on + timedelta(days=33)
     assert after.money(day)["surcharge"] == Decimal("330.00")
     assert before.money(day)["surcharge"] == Decimal("990.00")
+
+
+def test_the_court_window_is_set_at_opening_and_runs_from_a_reviews_outcome_once_decided(people, category):
+    """行政强制法 Art. 53: the window opens the day after the appeal periods end (six months for a lawsuit);
+    once a reconsideration is decided the party may still sue for 15 days (行政诉讼法 Art. 45), so a late
+    outcome moves the window."""
+    from cases.models import Case
+    from penalties import reviews
+
+    case = served_case(people, category, fine="400")
+    execution = Execution.objects.get(case=case)
+    opens, closes = rules.court_window(case.served_at)
+    assert (execution.court_window_opens_on, execution.court_window_closes_on) == (
+        opens,
+        calendar.local_date(closes),
+    )
+    assert execution.court_due_at == closes
+    # Served 170 days ago: the six months end in about 12 days.
+    served_at = case.served_at - timedelta(days=170)
+    Case.objects.filter(pk=case.pk).update(served_at=served_at)
+    case.refresh_from_db()
+    services.set_court_window(execution)
+    execution.save()
+    before = fresh(execution)
+    assert before.court_window_opens_on == rules.court_window(served_at)[0]
+    review = reviews.file_review(
+        case,
+        by=people["officer"],
+        kind="reconsideration",
+        body="区政府",
+        filed_on=today() - timedelta(days=150),
+    )
+    reviews.record_outcome(review, by=people["officer"], outcome=ReviewOutcome.UPHELD, outcome_on=today())
+    moved = fresh(execution)
+    # 15 days after today's outcome is later than the six months from service.
+    after = calendar.due_after(calendar.end_of_day(today()), 15, "days")
+    assert calendar.local_date(after) > calendar.local_date(rules.appeal_windows_close(served_at))
+    assert moved.court_window_opens_on == calendar.local_date(after) + timedelta(days=1)
+    assert moved.court_window_opens_on > before.court_window_opens_on
+    assert moved.court_due_at > before.court_due_at
+
+
+def test_a_variation_changes_what_is_owed_from_its_day_not_the_surcharge_before(people, category):
+    """Art. 72 caps the surcharge at the fine in force: before the variation the decided fine (400), from
+    the variation's day the varied one (100) — not the varied fine read back into the first schedule."""
+    from penalties import reviews
+
+    p = people
+    execution = opened(p, category, fine="400", days_ago=60)  # due 45 days ago: the surcharge is capped
+    before = today() - timedelta(days=5)
+    assert execution.money(before)["surcharge"] == D("400.00")
+    review = reviews.file_review(
+        execution.case,
+        by=p["officer"],
+        kind="reconsideration",
+        body="区政府",
+        filed_on=today() - timedelta(days=2),
+    )
+    reviews.record_outcome(
+        review, by=p["officer"], outcome=ReviewOutcome.VARIED, outcome_on=today(), varied_fine=D("100")
+    )
+    varied = fresh(execution)
+    assert (varied.fine, varied.original_fine) == (D("100.00"), D("400.00"))
+    # The history as of a day before the variation: the decided fine still caps the surcharge …
+    schedules, payments, pauses, revoked, _rows = services.history(varied)
+    assert [s.fine_fen for s in schedules] == [40_000, 10_000]
+    state = ledger.replay(
+        schedules, payments, pauses, rate_bp=varied.rate_bp, upto=before, revoked_from=revoked
+    )
+    assert state.surcharge_fen(before.toordinal()) == 40_000
+    # … and from the variation on, the varied fine does.
+    assert varied.money()["surcharge"] == D("100.00")

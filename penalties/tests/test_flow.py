@@ -83,7 +83,7 @@ def test_the_whole_path_partly_paid_late_paused_upheld_paid_closed(people, categ
     assert execution.money(outcome_on + timedelta(days=1))["surcharge"] == paused_at + D("21.00")
     # The rest: the fine and the surcharge to date, in one payment; more is refused and nothing written.
     owed = execution.money()["owed"]
-    with pytest.raises(TransitionNotAllowed, match="more than was owed"):
+    with pytest.raises(ValidationError, match="more than was owed"):
         pay(execution, p["officer"], owed + D("0.01"), "B-2")
     assert Payment.objects.filter(execution=execution).count() == 1
     # The rest arrives in the bank's statement, matched by the payment code; importing it again adds nothing.
