@@ -5,6 +5,7 @@ new deadline; once that has passed, and the party can no longer apply for recons
 case pending), the demolition by force is recorded — performed by the bureau's crews, not by the system. A
 decision revoked on reconsideration or by a court ends the order. The area demolished is the statistics'."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,8 +79,15 @@ def _lock(demolition, version=None):
     return locked
 
 
-def _refuse(problem):
-    raise TransitionNotAllowed(problem)
+def _refuse(refusal):
+    """A rule's (input, words): bad input of this step is a 400 on its input, the order's state or the law a
+    409."""
+    if refusal is None:
+        return
+    field, words = refusal
+    if field is None:
+        raise TransitionNotAllowed(words)
+    raise ValidationError({field: words})
 
 
 def give_notice(demolition, *, by, notice_on, deadline_on, note="", version=None):
@@ -88,9 +96,7 @@ def give_notice(demolition, *, by, notice_on, deadline_on, note="", version=None
     _check(by, demolition)
     with transaction.atomic():
         locked = _lock(demolition, version)
-        problem = rules.notice_problem(locked, notice_on, deadline_on)
-        if problem:
-            _refuse(problem)
+        _refuse(rules.notice_refusal(locked, notice_on, deadline_on))
         locked.status = D.NOTICED
         locked.notice_on, locked.notice_deadline_on = notice_on, deadline_on
         locked.notice_deadline_at = calendar.end_of_day(deadline_on)
@@ -106,13 +112,9 @@ def record_demolished(demolition, *, by, demolished_on, area, by_force=False, no
     _check(by, demolition)
     with transaction.atomic():
         locked = _lock(demolition, version)
-        problem = rules.demolished_problem(locked, demolished_on, area)
-        if problem is None and by_force:
-            problem = rules.forced_demolition_problem(locked, demolished_on)
-        if problem:
-            if locked.status in DEMOLITION_LIVE and rules.area_problem(area) == problem:
-                raise ValidationError({"area": problem})
-            _refuse(problem)
+        _refuse(rules.demolished_refusal(locked, demolished_on, area, note))
+        if by_force:
+            _refuse(rules.forced_demolition_refusal(locked, demolished_on))
         locked.status = D.FORCED if by_force else D.DEMOLISHED
         locked.demolished_on, locked.area_demolished = demolished_on, area.quantize(Decimal("0.01"))
         locked.ended_at = timezone.now()
@@ -120,6 +122,19 @@ def record_demolished(demolition, *, by, demolished_on, area, by_force=False, no
         locked.save_versioned()
         _event(locked, by, "record_demolished", note)
     return locked
+
+
+def allowed_actions(demolition, user, today=None):
+    """The steps `user` may take now on an order to demolish, for the page and the API alike: the public notice
+    once the decision's deadline has passed with the structure standing (Art. 44), the demolition recorded
+    while the order runs."""
+    if user is None or not (user.roles & HANDLERS) or demolition.status not in DEMOLITION_LIVE:
+        return []
+    today = today or timezone.localdate()
+    actions = []
+    if rules.notice_refusal(demolition, today, today + timedelta(days=1), today) is None:
+        actions.append("notice")
+    return [*actions, "demolished"]
 
 
 def review_decided(case, outcome, *, by):

@@ -197,9 +197,15 @@ def _noticed(demolition):
 
 
 def demolition_notice_context(demolition):
+    """The notice is posted on site (张贴): the party as the public may read it (publication.redacted_party:
+    an individual's surname and 某, never the ID number, the address or the phone)."""
+    from .publication import redacted_party
+
     case = demolition.case
+    shown = redacted_party(case.party)
     return {
-        **party_context(case),
+        "party_name": shown["name"],
+        "party_credit_code": shown["identity"],
         "case_number": case.number,
         "category": case.category.name,
         "place": case.address,  # where the structure stands, as the case records it

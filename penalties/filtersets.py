@@ -8,10 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enforcement.filters import IdFilter
+from enforcement.filters import CheckboxFilter, UnitFilter
 from enforcement.keyset import Ordering, Orderings
 from enforcement.org.forms import BootstrapFormMixin
-from enforcement.org.models import OrgUnit
 
 from .choices import DEMOLITION_LIVE, LIVE, DemolitionStatus, ExecutionStatus
 from .models import Demolition, Execution
@@ -19,44 +18,6 @@ from .models import Demolition, Execution
 MIN_TERM_CHARS = 2
 MAX_TERM_CHARS = 64
 LIVE_STATUS = "live"  # a status value of both lists: every status still in progress
-
-
-def in_unit_subtree(queryset, unit_id, user):
-    """The records of the unit `unit_id` and its sub-units (your own unit: your scope, without a query)."""
-    if user is not None and user.is_authenticated and user.unit_id == unit_id:
-        return queryset.filter(unit_id__in=user.scope_unit_ids)
-    path = OrgUnit.objects.filter(pk=unit_id).values("path")[:1]
-    ids = list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
-    return queryset.filter(unit_id__in=ids)
-
-
-TICKED = (True, "on", "true", "True", "1")  # "on": what a browser sends for a ticked checkbox
-
-
-class _Checkbox(forms.CheckboxInput):
-    """A checkbox on the page, the value passed on as sent ("on", or the API's "true" and "false")."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, check_test=lambda value: value in TICKED)
-
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)  # CheckboxInput's own reading would take "0" or "no" for ticked
-
-    def format_value(self, value):
-        return None  # ticked, the page sends "on" (not "false" it may have been given)
-
-
-class CheckboxField(forms.NullBooleanField):
-    widget = _Checkbox
-
-    def to_python(self, value):
-        return True if value in TICKED else super().to_python(value)
-
-
-class CheckboxFilter(django_filters.BooleanFilter):
-    """A yes/no filter (a boolean in the API's schema) that a page renders as a checkbox."""
-
-    field_class = CheckboxField
 
 
 class FiltersForm(BootstrapFormMixin, forms.Form):
@@ -74,7 +35,7 @@ class _PenaltyListFilterSet(django_filters.FilterSet):
     subtree, overdue only."""
 
     live_statuses = frozenset()
-    unit = IdFilter(method="filter_unit", label=_("Unit (with sub-units)"))
+    unit = UnitFilter()
     overdue = CheckboxFilter(method="filter_overdue", label=_("Overdue only"))
 
     def filter_status(self, queryset, name, value):
@@ -82,9 +43,6 @@ class _PenaltyListFilterSet(django_filters.FilterSet):
         if LIVE_STATUS in statuses:
             statuses = (statuses - {LIVE_STATUS}) | self.live_statuses
         return queryset.filter(status__in=sorted(statuses))
-
-    def filter_unit(self, queryset, name, value):
-        return in_unit_subtree(queryset, value, getattr(self.request, "user", None))
 
 
 class ExecutionFilterSet(_PenaltyListFilterSet):

@@ -112,6 +112,7 @@ class OutcomeForm(BootstrapFormMixin, forms.Form):
         label=_("Outcome"), choices=[(v, label) for v, label in ReviewOutcome.choices if v != "pending"]
     )
     outcome_on = date_field(_("Outcome on"))
+    outcome_received_on = date_field(_("Received by the party on (empty: the same day)"), required=False)
     varied_fine = forms.DecimalField(
         label=_("Fine as varied (yuan)"),
         help_text=_("Only for a varied decision: the fine owed from then on."),

@@ -22,6 +22,7 @@ from enforcement.audit.context import current_source
 from enforcement.audit.models import AuditAction, AuditEvent
 from enforcement.bulk import update_rows
 from enforcement.org.models import in_scope
+from enforcement.workflow.exceptions import TransitionNotAllowed
 
 from . import services
 from .choices import MONEY_DESK, PaymentChannel
@@ -225,18 +226,23 @@ def resolve_line(line, *, by, execution=None, note=""):
                 from django.http import Http404
 
                 raise Http404(_("Not found."))
-            services.record_payment(
-                execution,
-                by=by,
-                amount=locked.amount,
-                paid_on=locked.paid_on,
-                channel=locked.statement.channel,
-                reference=locked.reference,
-                payer=locked.payer,
-                note=note
-                or _("From the statement %(file)s, line %(line)s.")
-                % {"file": locked.statement.file_name, "line": locked.line_no},
-            )
+            try:
+                services.record_payment(
+                    execution,
+                    by=by,
+                    amount=locked.amount,
+                    paid_on=locked.paid_on,
+                    channel=locked.statement.channel,
+                    reference=locked.reference,
+                    payer=locked.payer,
+                    note=note
+                    or _("From the statement %(file)s, line %(line)s.")
+                    % {"file": locked.statement.file_name, "line": locked.line_no},
+                )
+            except ValidationError as exc:
+                # The line's amount and date are the bank's, not inputs of this step: the penalty chosen
+                # cannot take this line (409, in the payment check's words).
+                raise TransitionNotAllowed(" ".join(exc.messages)) from None
             locked.payment = Payment.objects.get(channel=locked.statement.channel, reference=locked.reference)
         elif not (note or "").strip():
             raise ValidationError({"note": _("Say why this line is not recorded on a penalty.")})

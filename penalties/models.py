@@ -379,6 +379,9 @@ class Review(models.Model):
         _("outcome"), max_length=20, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING
     )
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
+    # When the decision or judgment reached the party (收到复议决定书 / 判决书送达之日): the 15 days to sue or
+    # appeal run from it (行政诉讼法 Art. 45, 85). Empty: the outcome's own day.
+    outcome_received_on = models.DateField(_("outcome received by the party on"), null=True, blank=True)
     varied_fine = models.DecimalField(_("fine as varied (yuan)"), null=True, blank=True, **MONEY)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

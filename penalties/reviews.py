@@ -91,7 +91,7 @@ def set_hearing(review, *, by, hearing_on):
     return locked
 
 
-def record_outcome(review, *, by, outcome, outcome_on, varied_fine=None, note=""):
+def record_outcome(review, *, by, outcome, outcome_on, varied_fine=None, note="", outcome_received_on=None):
     """The body's decision. `varied` needs the fine as varied (what is owed from then on); `revoked` ends the
     collection. Only a pending review gets an outcome."""
     _check(by, review.case)
@@ -101,6 +101,14 @@ def record_outcome(review, *, by, outcome, outcome_on, varied_fine=None, note=""
         raise ValidationError({"outcome_on": _("Give the date of the outcome (not in the future).")})
     if outcome_on < review.filed_on:
         raise ValidationError({"outcome_on": _("The outcome cannot be dated before the filing.")})
+    if outcome_received_on is not None and not outcome_on <= outcome_received_on <= timezone.localdate():
+        raise ValidationError(
+            {
+                "outcome_received_on": _(
+                    "The party receives the outcome on or after its day, not in the future."
+                )
+            }
+        )
     if outcome == OUTCOME.VARIED:
         if varied_fine is None:
             raise ValidationError({"varied_fine": _("Give the fine as varied.")})
@@ -117,6 +125,7 @@ def record_outcome(review, *, by, outcome, outcome_on, varied_fine=None, note=""
                     {"varied_fine": _("A varied fine is recorded when it is lower than the fine in force.")}
                 )
         locked.outcome, locked.outcome_on, locked.varied_fine = outcome, outcome_on, varied_fine
+        locked.outcome_received_on = outcome_received_on
         locked.note = "\n".join(part for part in (locked.note, note) if part)
         locked.save()
         if outcome == OUTCOME.VARIED and execution is not None and execution.status in LIVE:

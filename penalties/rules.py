@@ -43,27 +43,28 @@ def review_window_end(kind, served_at):
 
 
 def appeal_windows_close(served_at, last_outcome_on=None):
-    """When neither a reconsideration nor a lawsuit can be brought any more: the later of the two ends from
-    service — or, once a reconsideration or lawsuit has been decided, `appeal_after_outcome_days` (15) after
-    its latest outcome, when the party may still sue against the reconsideration's decision (行政诉讼法
-    Art. 45) or appeal the judgment (Art. 85), if that is later."""
-    closes = max(review_window_end(kind, served_at) for kind in ReviewKind.values)
+    """When the decision can no longer be challenged. Unchallenged: the later of the two periods from service
+    (60 days to apply for reconsideration, 6 months to sue). Once a reconsideration or lawsuit against it
+    has been decided: `appeal_after_outcome_days` (15) after the party received that outcome — to sue
+    against the reconsideration's decision (行政诉讼法 Art. 45) or appeal the judgment (Art. 85); the six
+    months from service no longer apply (the party chose the reconsideration, 行政复议法 Art. 29)."""
     if last_outcome_on is not None:
-        after = calendar.due_after(
+        return calendar.due_after(
             calendar.end_of_day(last_outcome_on), get_int("appeal_after_outcome_days"), PeriodUnit.DAYS
         )
-        closes = max(closes, after)
-    return closes
+    return max(review_window_end(kind, served_at) for kind in ReviewKind.values)
 
 
 def last_outcome_on(case):
-    """The date of the latest decided reconsideration or lawsuit against the case's decision, or None."""
-    return (
-        case.reviews.exclude(outcome=ReviewOutcome.PENDING)
-        .order_by("-outcome_on")
-        .values_list("outcome_on", flat=True)
-        .first()
-    )
+    """The day the party received the latest decided reconsideration or lawsuit against the case's decision
+    (the outcome's own day when no receipt is recorded), or None."""
+    days = [
+        received or decided
+        for received, decided in case.reviews.exclude(outcome=ReviewOutcome.PENDING).values_list(
+            "outcome_received_on", "outcome_on"
+        )
+    ]
+    return max(days, default=None)
 
 
 def court_window(served_at, last_outcome_on=None):
@@ -189,66 +190,103 @@ def demolition_deadline(served_at, days):
     return calendar.due_after(served_at, days, PeriodUnit.DAYS)
 
 
-def notice_problem(demolition, notice_on, deadline_on, today=None):
+def notice_deadline(notice_on):
+    """The deadline a public notice gives by default: `demolition_notice_days` (10) after it, a last day that
+    is a holiday moved to the next working day (民法典 Art. 203)."""
+    return calendar.local_date(
+        calendar.due_after(
+            calendar.start_of_day(notice_on), get_int("demolition_notice_days"), PeriodUnit.DAYS
+        )
+    )
+
+
+# Each check answers (input, words) — input None when the order's state or the law stops it (409), else the
+# input that is wrong (400) — or None.
+def notice_refusal(demolition, notice_on, deadline_on, today=None):
     """行政强制法 Art. 44: before a forced demolition the bureau gives public notice (公告) with a deadline
     for the party to demolish it himself — once the decision's own deadline has passed undone."""
     today = today or timezone.localdate()
     if demolition.status != D.ORDERED:
-        return _("A public notice is given once, while the structure still stands.")
+        return None, _("A public notice is given once, while the structure still stands.")
     if notice_on is None or notice_on > today:
-        return _("Give the day of the public notice (not in the future).")
+        return "notice_on", _("Give the day of the public notice (not in the future).")
     if notice_on <= _day(demolition.deadline_at):
-        return _(
+        return None, _(
             "The party has until %(date)s to demolish it himself as the decision orders: the public notice "
             "comes after that day (Administrative Coercion Law, Art. 44)."
         ) % {"date": _when(demolition.deadline_at)}
     if deadline_on is None or deadline_on <= notice_on:
-        return _(
+        return "deadline_on", _(
             "The public notice gives the party a deadline to demolish it himself, after the day of the notice "
             "(Administrative Coercion Law, Art. 44)."
         )
     return None
 
 
-def forced_demolition_problem(demolition, demolished_on, today=None):
+def notice_problem(demolition, notice_on, deadline_on, today=None):
+    refusal = notice_refusal(demolition, notice_on, deadline_on, today)
+    return refusal[1] if refusal else None
+
+
+def forced_demolition_refusal(demolition, demolished_on, today=None):
     """行政强制法 Art. 44: a forced demolition only after the public notice's deadline has passed and only
     once the party can no longer apply for reconsideration or sue (nor has a case pending)."""
     today = today or timezone.localdate()
     if demolition.status != D.NOTICED:
-        return _(
+        return None, _(
             "A structure is demolished by force only after a public notice with a deadline (Administrative "
             "Coercion Law, Art. 44)."
         )
     if demolished_on is None or demolished_on > today:
-        return _("Give the day of the demolition (not in the future).")
+        return "demolished_on", _("Give the day of the demolition (not in the future).")
     if demolished_on <= _day(demolition.notice_deadline_at):
-        return _(
+        return None, _(
             "The public notice gives the party until %(date)s to demolish it himself: a forced demolition "
             "comes after that day (Administrative Coercion Law, Art. 44)."
         ) % {"date": _when(demolition.notice_deadline_at)}
     case = demolition.case
     if case.reviews.filter(outcome=ReviewOutcome.PENDING).exists():
-        return _(
+        return None, _(
             "A reconsideration or lawsuit against the decision is pending: the structure is not demolished by "
             "force until it is decided (Administrative Coercion Law, Art. 44)."
         )
     closes = appeal_windows_close(case.served_at, last_outcome_on(case))
     if demolished_on <= _day(closes):
-        return _(
+        return None, _(
             "The party may still apply for reconsideration or sue until %(date)s: a forced demolition comes "
             "only after these periods end (Administrative Coercion Law, Art. 44)."
         ) % {"date": _when(closes)}
     return None
 
 
-def demolished_problem(demolition, demolished_on, area, today=None):
-    """What the party demolished himself: on a day after service, not in the future, an area in m²."""
+def forced_demolition_problem(demolition, demolished_on, today=None):
+    refusal = forced_demolition_refusal(demolition, demolished_on, today)
+    return refusal[1] if refusal else None
+
+
+def demolished_refusal(demolition, demolished_on, area, note="", today=None):
+    """What was demolished: on a day after service, not in the future; an area in m², never more than the
+    area ordered — less only with a note saying why (a part found lawful, a part left for another case)."""
     today = today or timezone.localdate()
     if demolition.status not in (D.ORDERED, D.NOTICED):
-        return _("This order to demolish has already ended.")
+        return None, _("This order to demolish has already ended.")
     if demolished_on is None or demolished_on > today or demolished_on < _day(demolition.case.served_at):
-        return _("Give the day of the demolition: after the decision was served, not in the future.")
-    return area_problem(area)
+        return "demolished_on", _(
+            "Give the day of the demolition: after the decision was served, not in the future."
+        )
+    problem = area_problem(area)
+    if problem:
+        return "area", problem
+    if area > demolition.area_ordered:
+        return "area", _("%(area)s m² is more than the %(ordered)s m² the decision orders demolished.") % {
+            "area": area,
+            "ordered": demolition.area_ordered,
+        }
+    if area < demolition.area_ordered and not (note or "").strip():
+        return "note", _(
+            "Less than the %(ordered)s m² ordered was demolished: say why in the note (the order then ends)."
+        ) % {"ordered": demolition.area_ordered}
+    return None
 
 
 def area_problem(area):

@@ -5,8 +5,6 @@ statement imports and their problem lines, reconsiderations and lawsuits, seizur
 Every page reads through `visible_to(request.user)` (out of scope → 404); every change goes through the same
 service function as the API (services.py, imports.py, reviews.py, seizures.py, demolitions.py)."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case as CaseRecord
 from enforcement.approvals.services import may_decide, pending_for
-from enforcement.catalog.params import get_int
 from enforcement.files.views import too_large, upload_view
 from enforcement.filters import filter_list
 from enforcement.versioning import StaleEdit
@@ -37,7 +34,6 @@ from .choices import (
     HANDLERS,
     LIVE,
     MONEY_DESK,
-    DemolitionStatus,
     ReviewOutcome,
     SeizureStatus,
 )
@@ -404,6 +400,7 @@ def review_detail(request, pk):
                 by=request.user,
                 outcome=data["outcome"],
                 outcome_on=data["outcome_on"],
+                outcome_received_on=data.get("outcome_received_on"),
                 varied_fine=data.get("varied_fine"),
                 note=data.get("note", ""),
             ),
@@ -577,15 +574,18 @@ DEMOLITION_STEPS = {"notice": DemolitionNoticeForm, "demolish": DemolishedForm}
 def _demolition_forms(request, demolition):
     """The live actions' empty forms, with their defaults: the notice today with the parameter's period
     (Art. 44), the demolition today over the whole area ordered."""
-    if demolition.status not in DEMOLITION_LIVE or not request.user.has_role(*HANDLERS):
+    from . import demolitions, rules
+
+    actions = demolitions.allowed_actions(demolition, request.user)
+    if "demolished" not in actions:
         return {"notice": None, "demolish": None}
     today = timezone.localdate()
     notice = None
-    if demolition.status == DemolitionStatus.ORDERED:
+    if "notice" in actions:
         notice = DemolitionNoticeForm(
             initial={
                 "notice_on": today,
-                "deadline_on": today + timedelta(days=get_int("demolition_notice_days")),
+                "deadline_on": rules.notice_deadline(today),
                 "version": demolition.version,
             },
             prefix="notice",

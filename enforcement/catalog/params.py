@@ -204,7 +204,7 @@ DEFAULTS = {
     "demolition_max_days": _p(
         "180",
         D,
-        _("Administrative Penalty Law, Art. 28; Administrative Coercion Law, Art. 44"),
+        _("The bureau's own standard (the law sets no limit)"),
         _("Longest period an order to demolish gives the party to demolish the structure himself"),
     ),
     "demolition_notice_days": _p(

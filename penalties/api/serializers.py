@@ -2,8 +2,6 @@
 demolish and statement imports. Money is Decimal yuan with 2 places, never a float; the list's figures come from `with_money()`
 (annotated in SQL), the detail's from `Execution.money()`."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -12,15 +10,13 @@ from rest_framework import serializers
 from cases.models import Case
 from enforcement.approvals.choices import DECISION_ACTIONS
 from enforcement.approvals.services import pending_for
-from enforcement.catalog.params import get_int
 from enforcement.viewsets import ScopedRelatedField
 from enforcement.workflow.api import allowed_actions_field
 
-from .. import ledger
+from .. import ledger, rules
 from ..approvals import DEFERRAL
 from ..choices import (
     DEMOLITION_LIVE,
-    HANDLERS,
     DemolitionStatus,
     ItemKind,
     PaymentChannel,
@@ -242,6 +238,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_label",
             "outcome_on",
+            "outcome_received_on",
             "varied_fine",
             "note",
             "recorded_by",
@@ -266,6 +263,11 @@ class ReviewCreateSerializer(serializers.Serializer):
 class ReviewOutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=OUTCOMES)
     outcome_on = serializers.DateField()
+    outcome_received_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("When the decision or judgment reached the party; empty: the outcome's day."),
+    )
     varied_fine = serializers.DecimalField(**YUAN, required=False, allow_null=True, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -340,17 +342,9 @@ DEMOLITION_ACTIONS = ("notice", "demolished")  # POST <id>/<action>/
 
 
 def demolition_actions(demolition, user, today=None):
-    """The steps `user` may take now on an order to demolish: the public notice once the decision's deadline
-    has passed with the structure standing (行政强制法 Art. 44), the demolition recorded while it runs."""
-    from .. import rules
+    from ..demolitions import allowed_actions
 
-    if user is None or not (user.roles & HANDLERS) or demolition.status not in DEMOLITION_LIVE:
-        return []
-    today = today or timezone.localdate()
-    actions = []
-    if rules.notice_problem(demolition, today, today + timedelta(days=1), today) is None:
-        actions.append("notice")
-    return [*actions, "demolished"]
+    return allowed_actions(demolition, user, today)
 
 
 class DemolitionSerializer(serializers.ModelSerializer):
@@ -439,7 +433,7 @@ class DemolitionNoticeSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs.get("deadline_on") is None:
             try:
-                attrs["deadline_on"] = attrs["notice_on"] + timedelta(days=get_int("demolition_notice_days"))
+                attrs["deadline_on"] = rules.notice_deadline(attrs["notice_on"])
             except OverflowError:  # a day at the calendar's end: not one a notice is given on
                 raise serializers.ValidationError(
                     {"notice_on": _("Give the day of the public notice (not in the future).")}

@@ -23,7 +23,7 @@ from cases.tests.test_services import walk
 from enforcement.documents.models import Document
 from enforcement.documents.services import ensure_pdf, issuable, issue_document
 from enforcement.workflow.exceptions import TransitionNotAllowed
-from penalties import demolitions
+from penalties import demolitions, rules
 from penalties.choices import DemolitionStatus
 from penalties.models import Demolition
 
@@ -181,7 +181,9 @@ def test_the_notice_gives_its_deadline_default_ten_days_and_a_stale_version_is_4
     assert response.status_code == 200, response.json()
     body = response.json()
     assert (body["status"], body["notice_on"]) == (S.NOTICED, today().isoformat())
-    assert body["notice_deadline_on"] == (today() + timedelta(days=10)).isoformat()  # demolition_notice_days
+    # demolition_notice_days (10) later, a last day on a weekend or holiday moved on (民法典 Art. 203)
+    assert body["notice_deadline_on"] == rules.notice_deadline(today()).isoformat()
+    assert rules.notice_deadline(today()) >= today() + timedelta(days=10)
     assert body["version"] == version + 1 and body["allowed_actions"] == ["demolished"]
     again = client.post(
         url(demolition, "notice"),
@@ -327,7 +329,11 @@ def test_the_notice_paper_states_the_area_the_place_and_the_deadline_in_chinese(
     assert "面积35.50平方米" in html and f"位于{demolition.case.address}的违法建筑" in html
     assert "逾期不拆除的，本局将依法强制拆除" in html and "第四十四条" in html
     assert "行政复议" in html and "行政诉讼" in html and "六十日" in html and "六个月" in html
-    assert demolition.case.party.name in html
+    # Posted on site: the individual party's surname and 某, never the ID number, the address or the phone.
+    party = demolition.case.party
+    assert party.name[0] + "某" in html and party.name not in html
+    for secret in (party.id_number, party.address, party.phone):
+        assert not secret or secret not in html
     assert "demolition_notice" not in types(demolition, p["officer"])  # once
     assert ensure_pdf(document.pk).pdf_size > 0
 

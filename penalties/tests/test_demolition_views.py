@@ -20,6 +20,7 @@ from enforcement.audit.models import AuditEvent
 from enforcement.catalog.params import get_int
 from enforcement.documents.services import issue_document, record_service
 from enforcement.workdays import calendar
+from penalties import rules
 from penalties.choices import DemolitionStatus
 from penalties.models import Demolition
 
@@ -193,14 +194,17 @@ def test_the_notice_then_the_demolition_through_the_forms(people, category):
     assert page.status_code == 200
     html = page.content.decode()
     assert demolition.case.get_absolute_url() in html and "35.50" in html
-    # The defaults: the notice today with the parameter's period; the whole area, today.
-    notice = page.context["notice_form"]
-    assert notice["notice_on"].value() == today()
-    assert notice["deadline_on"].value() == today() + timedelta(days=get_int("demolition_notice_days"))
+    # Before the party's own deadline has passed no public notice is offered (Art. 44); the whole area, today.
+    assert page.context["notice_form"] is None and 'id="notice-panel"' not in html
     assert page.context["demolish_form"]["area"].value() == D("35.50")
     assert "Demolished by force (Art. 44)" in html
 
     demolition = past_its_deadline(demolition)
+    # Then the notice today with the parameter's period, a last day on a holiday moved on (rules.notice_deadline).
+    notice = client.get(demolition.get_absolute_url()).context["notice_form"]
+    assert notice["notice_on"].value() == today()
+    assert notice["deadline_on"].value() == rules.notice_deadline(today())
+    assert rules.notice_deadline(today()) >= today() + timedelta(days=get_int("demolition_notice_days"))
     notice_deadline = today() + timedelta(days=10)
     step = reverse("penalties:demolition-step", args=[demolition.pk, "notice"])
     data = {
@@ -221,14 +225,16 @@ def test_the_notice_then_the_demolition_through_the_forms(people, category):
     assert response.context["notice_form"] is None  # given once
     assert response.context["demolish_form"] is not None
 
-    # The party demolished part of it himself.
+    # The party demolished part of it himself: less than ordered is recorded with the reason.
     step = reverse("penalties:demolition-step", args=[demolition.pk, "demolish"])
     data = {
         "demolish-demolished_on": today().isoformat(),
         "demolish-area": "30.25",
         "demolish-version": demolition.version,
     }
-    response = client.post(step, data, follow=True)
+    refused = client.post(step, data)
+    assert refused.status_code == 400 and "say why" in refused.context["demolish_form"].errors["note"][0]
+    response = client.post(step, {**data, "demolish-note": "其余5.25平方米经核实为合法建筑"}, follow=True)
     assert response.status_code == 200
     assert "Demolition recorded." in response.content.decode()
     demolition.refresh_from_db()

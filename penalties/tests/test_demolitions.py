@@ -93,6 +93,7 @@ def notice(demolition, by, notice_on, deadline_on, **kw):
 
 
 def demolish(demolition, by, on, area="35.5", **kw):
+    kw.setdefault("note", "现场核实拆除完毕")  # a partial demolition says why (rules.demolished_refusal)
     return demolitions.record_demolished(demolition, by=by, demolished_on=on, area=D(area), **kw)
 
 
@@ -189,21 +190,22 @@ def test_the_notice_comes_the_day_after_the_deadline_not_on_it(people, general_c
         "Art. 44",
         "2026",
     )
-    refused(
+    # Bad input of the step (400, on its input): a deadline not after the notice, a notice in the future.
+    error = refused(
         demolition,
-        TransitionNotAllowed,
+        ValidationError,
         lambda: notice(demolition, officer, NOTICE, NOTICE),
         "after the day of the notice",
     )
-    refused(
-        demolition, TransitionNotAllowed, lambda: notice(demolition, officer, NOTICE, NOTICE - ONE), "Art. 44"
-    )
-    refused(
+    assert list(error.message_dict) == ["deadline_on"]
+    refused(demolition, ValidationError, lambda: notice(demolition, officer, NOTICE, NOTICE - ONE), "Art. 44")
+    error = refused(
         demolition,
-        TransitionNotAllowed,
+        ValidationError,
         lambda: notice(demolition, officer, today() + ONE, today() + 11 * ONE),
         "not in the future",
     )
+    assert list(error.message_dict) == ["notice_on"]
     demolition = notice(demolition, officer, NOTICE, NOTICE + ONE, note="公告张贴于现场")
     assert demolition.status == S.NOTICED
     assert (demolition.notice_on, demolition.notice_deadline_on) == (NOTICE, NOTICE + ONE)
@@ -238,15 +240,16 @@ def test_the_partys_demolition_is_dated_from_service_to_today(people, general_ca
     p = people
     demolition = served_on(served_order(p, general_category), SERVED, p["officer"])
     officer = p["officer"]
-    refused(
+    error = refused(
         demolition,
-        TransitionNotAllowed,
+        ValidationError,
         lambda: demolish(demolition, officer, SERVED - ONE),
         "after the decision was served",
     )
+    assert list(error.message_dict) == ["demolished_on"]
     refused(
         demolition,
-        TransitionNotAllowed,
+        ValidationError,
         lambda: demolish(demolition, officer, today() + ONE),
         "not in the future",
     )
@@ -264,7 +267,28 @@ def test_the_area_demolished_is_above_zero_with_two_decimals(people, general_cat
         "square metres",
     )
     assert list(error.message_dict) == ["area"]
-    assert demolish(demolition, p["officer"], today(), "0.01").area_demolished == D("0.01")
+    assert demolish(
+        demolition, p["officer"], today(), "0.01", note="其余部分经核实为合法建筑"
+    ).area_demolished == D("0.01")
+
+
+def test_the_area_demolished_is_at_most_the_area_ordered_and_less_only_with_a_reason(
+    people, general_category
+):
+    p = people
+    demolition = Demolition.objects.get(case=served_order(p, general_category, area="35.5"))
+    officer = p["officer"]
+
+    def record(area, note=""):
+        return demolitions.record_demolished(
+            demolition, by=officer, demolished_on=today(), area=D(area), note=note
+        )
+
+    error = refused(demolition, ValidationError, lambda: record("35.51"), "more than the 35.50 m²")
+    assert list(error.message_dict) == ["area"]
+    error = refused(demolition, ValidationError, lambda: record("35.49"), "say why")
+    assert list(error.message_dict) == ["note"]
+    assert record("35.49", note="东侧0.01平方米为合法建筑").area_demolished == D("35.49")
 
 
 def test_an_order_that_ended_is_not_recorded_again(people, general_category):
@@ -328,7 +352,7 @@ def test_force_after_the_notices_deadline_and_after_the_six_months_to_sue(people
     )
     refused(
         demolition,
-        TransitionNotAllowed,
+        ValidationError,
         lambda: force(demolition, officer, today() + ONE),
         "not in the future",
     )
@@ -369,16 +393,24 @@ def test_no_forced_demolition_while_a_reconsideration_is_pending(people, general
         "pending",
         "Art. 44",
     )
-    reviews.record_outcome(review, by=p["officer"], outcome="upheld", outcome_on=date(2026, 7, 1))
-    # Upheld on 1 July: 15 days after it (16 July) is before the six months end, which stay the limit.
+    reviews.record_outcome(
+        review,
+        by=p["officer"],
+        outcome="upheld",
+        outcome_on=date(2026, 7, 1),
+        outcome_received_on=date(2026, 7, 3),
+    )
+    # Upheld on 1 July, received on Friday 3 July: the party may sue until Saturday 18 July, so Monday 20 July
+    # (行政诉讼法 Art. 45; 民法典 Art. 203) — the six months from service no longer apply, having chosen the
+    # reconsideration (行政复议法 Art. 29).
     assert fresh(demolition).status == S.NOTICED
     refused(
         demolition,
         TransitionNotAllowed,
-        lambda: force(demolition, p["officer"], SIX_MONTHS),
+        lambda: force(demolition, p["officer"], date(2026, 7, 20)),
         "may still apply",
     )
-    assert force(demolition, p["officer"], SIX_MONTHS + ONE).status == S.FORCED
+    assert force(demolition, p["officer"], date(2026, 7, 21)).status == S.FORCED
 
 
 def test_a_late_outcome_gives_the_party_15_more_days_to_sue(people, general_category):
@@ -516,9 +548,10 @@ def test_the_area_demolished_counts_only_orders_demolished_or_forced(people, gen
 def test_the_court_window_runs_from_15_days_after_a_late_outcome():
     served = at(date(2026, 3, 2))  # the six months to sue end on Wednesday 2 September
     assert rules.court_window(served)[0] == date(2026, 9, 3)
-    # Upheld on 4 May: 15 days later (19 May) is before the six months, which stay the limit.
+    # Upheld and received on 4 May: the 15 days to sue end on 19 May, and the six months from service no
+    # longer apply (the party chose the reconsideration): the window opens on 20 May for three months.
     opens, closes = rules.court_window(served, date(2026, 5, 4))
-    assert (opens, calendar.local_date(closes)) == (date(2026, 9, 3), date(2026, 12, 2))
+    assert (opens, calendar.local_date(closes)) == (date(2026, 5, 20), date(2026, 8, 19))
     # Upheld on 28 August: 15 days later is Saturday 12 September, so Monday 14 September (民法典 Art. 203).
     assert calendar.local_date(rules.appeal_windows_close(served, date(2026, 8, 28))) == date(2026, 9, 14)
     opens, closes = rules.court_window(served, date(2026, 8, 28))

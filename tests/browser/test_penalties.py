@@ -12,7 +12,6 @@ words a test reads on a page are worked out through the translation catalogue (a
 hold whether a string has its Chinese yet or not."""
 
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +21,8 @@ from playwright.sync_api import expect
 
 from cases.tests.conftest import category  # noqa: F401 - a fixture
 from cases.tests.test_services import make_people
-from enforcement.catalog.params import get_int, reset_cache
+from enforcement.catalog.params import reset_cache
+from penalties import rules
 from penalties.choices import DemolitionStatus, ExecutionStatus
 from penalties.models import Demolition, Execution, Payment, StatementImport
 from penalties.tests.conftest import served_case
@@ -308,7 +308,7 @@ def test_an_order_to_demolish_noticed_refused_by_force_too_early_then_demolished
     notice_panel.locator("summary").click()
     notice = notice_panel.locator("form.notice-form")
     expect(notice.locator('input[name="notice-notice_on"]')).to_have_value(today().isoformat())
-    notice_deadline = today() + timedelta(days=get_int("demolition_notice_days"))
+    notice_deadline = rules.notice_deadline(today())  # the parameter's period, a holiday moved on
     expect(notice.locator('input[name="notice-deadline_on"]')).to_have_value(notice_deadline.isoformat())
     notice.locator('textarea[name="notice-note"]').fill("公告张贴于现场及村委会公告栏")
     with page.expect_navigation():
