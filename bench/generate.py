@@ -5,6 +5,7 @@ From the shell (migrates first; refuses a database whose name does not contain "
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cg_bench .venv/bin/python -m bench.generate
     ... -m bench.generate --complaints 200000 --seed 7 --end 2026-11-25T18:00+08:00
     ... -m bench.generate --penalties-only     # the penalties stage (3c) alone, on the cases already loaded
+    ... -m bench.generate --campaigns-only     # the campaigns stage (3d) alone (--campaigns, --items)
 
 From Python (e.g. the reminders' benchmark), on whatever database Django is connected to:
 
@@ -37,6 +38,11 @@ What it does, in one transaction:
    (`_demolition_plan`, which the general cases' closing waits for), published decisions, and the audit
    events of these steps (an earlier run's removed first, which takes a superuser: the table is
    append-only);
+3d. then the campaigns (`generate_campaigns`, issue 13): 200 campaigns over the three years (with 2 million
+   complaints; `campaigns_for` otherwise) led by the district bureaus with 2–6 of their squadrons, partners,
+   target grids and goals, the squadrons' daily field logs with their values per measure, 100,000
+   rectification items (`items_for`) with statuses by age, the not rectified ones escalated to a case of
+   their unit registered soon after (linked one-to-one), and their audit events;
 4. on PostgreSQL with `fast` (default for loads of 100,000 complaints and more): foreign-key and
    append-only triggers are off for the load (`session_replication_role = replica`, superuser only) and
    the secondary indexes of the big tables (complaints, audit events, the case tables; partial ones
@@ -380,6 +386,7 @@ class Summary:
     case_events: int = 0
     case_counts: dict = field(default_factory=dict)  # _CaseStream.summary: parties, by procedure, by status…
     penalties: dict = field(default_factory=dict)  # generate_penalties' counts
+    campaigns: dict = field(default_factory=dict)  # generate_campaigns' counts
 
     def lines(self):
         yield f"complaints {self.complaints:,}, audit events {self.events:,}, open {self.open:,}, overdue {self.overdue:,}"
@@ -399,6 +406,8 @@ class Summary:
             yield "cases by status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(c["by_status"].items()))
         if self.penalties:
             yield penalty_line(self.penalties)
+        if self.campaigns:
+            yield campaign_line(self.campaigns)
         yield "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items())
 
 
@@ -2685,7 +2694,8 @@ def _flush_bench_tables(connection):
 
     case_models = [CasePenalty, CaseEvidence, CaseApproval, ComplaintLink, Case, Party]
     models = (
-        _penalty_models()
+        _campaign_models()
+        + _penalty_models()
         + case_models
         + [AuditEvent, Complaint, NumberCounter, UserRole, Grid, User, OrgUnit]
     )
@@ -2714,9 +2724,12 @@ def generate(
     fast=None,
     log=print,
     cases=None,
+    campaigns=None,
+    items=None,
 ):
     """Empties the bench tables and loads the benchmark city (see the module docstring). Returns a Summary.
-    `cases` defaults to `cases_for(complaints)` (500,000 with 2 million complaints)."""
+    `cases` defaults to `cases_for(complaints)` (500,000 with 2 million complaints), `campaigns` and `items`
+    to `campaigns_for(complaints)` and `items_for(complaints)` (200 and 100,000 with 2 million)."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from django.utils import timezone
@@ -2885,6 +2898,18 @@ def generate(
         summary.penalties = generate_penalties(seed=seed, end=end, log=log, started=started, fresh=True)
         summary.seconds["penalties"] = time.monotonic() - penalties_started
 
+        campaigns_started = time.monotonic()
+        summary.campaigns = generate_campaigns(
+            seed=seed,
+            end=end,
+            log=log,
+            started=started,
+            fresh=True,
+            campaigns=campaigns_for(complaints) if campaigns is None else campaigns,
+            items=items_for(complaints) if items is None else items,
+        )
+        summary.seconds["campaigns"] = time.monotonic() - campaigns_started
+
         if dropped:
             index_started = time.monotonic()
             with connection.cursor() as cursor:
@@ -2901,7 +2926,7 @@ def generate(
 
     analyze_started = time.monotonic()
     with connection.cursor() as cursor:
-        penalty_tables = [m._meta.db_table for m in _penalty_models()]
+        penalty_tables = [m._meta.db_table for m in _penalty_models() + _campaign_models()]
         for table in (
             big_tables + penalty_tables + ["org_orgunit", "org_user", "org_grid", "catalog_violationcategory"]
         ):
@@ -2919,6 +2944,7 @@ def generate(
         writer.digest.hexdigest()
         + case_writer.digest.hexdigest()[:16]
         + summary.penalties.get("digest", "")[:16]
+        + summary.campaigns.get("digest", "")[:16]
     )
     _log(log, "done", started)
     return summary
@@ -4259,6 +4285,826 @@ def penalties_only(*, seed=DEFAULT_SEED, end=None, log=print):
     return counts
 
 
+# --- the campaigns (issue 13) -------------------------------------------------------------------------------
+DEFAULT_CAMPAIGNS = (
+    200  # over the three years, with DEFAULT_COMPLAINTS; in proportion otherwise (`campaigns_for`)
+)
+DEFAULT_ITEMS = 100_000
+CAMPAIGN_KIND_WEIGHTS = [  # as often as the bureaus' summaries speak of them
+    ("street_vending", 22),
+    ("illegal_posters", 15),
+    ("illegal_construction", 15),
+    ("illegal_parking", 12),
+    ("outdoor_advertising", 10),
+    ("gas_safety", 9),
+    ("night_stalls", 9),
+    ("frontage_duties", 8),
+]
+CAMPAIGN_KIND_NAMES = {
+    "street_vending": "占道经营",
+    "illegal_posters": "“牛皮癣”小广告",
+    "illegal_construction": "违法建设",
+    "illegal_parking": "乱停放",
+    "outdoor_advertising": "户外广告",
+    "gas_safety": "燃气安全",
+    "night_stalls": "夜市摊档",
+    "frontage_duties": "门前三包",
+}
+CAMPAIGN_DAYS = {  # (shortest, longest) period
+    "street_vending": (30, 120),
+    "illegal_posters": (60, 180),
+    "illegal_construction": (60, 180),
+    "illegal_parking": (30, 90),
+    "outdoor_advertising": (30, 90),
+    "gas_safety": (20, 60),
+    "night_stalls": (30, 90),
+    "frontage_duties": (30, 90),
+}
+# What one squadron's field log records on a day, on average, per measure of the kind (measures.py): a
+# district's posters drive cleans about a million posters a year, its vending drives seize hundreds of
+# tricycles, its construction drives demolish tens of thousands of m² (the summaries' figures).
+LOG_MEANS = {
+    "street_vending": {
+        "persuasion": 25, "correction_notices": 8, "violations_handled": 4, "seized_vehicles": 0.8,
+        "seized_goods": 15, "seized_equipment": 2, "confiscated_items": 1, "workshops_closed": 0.02,
+        "person_times": 18, "vehicles_deployed": 4,
+    },
+    "night_stalls": {
+        "persuasion": 20, "correction_notices": 6, "violations_handled": 3, "seized_vehicles": 1,
+        "seized_goods": 10, "seized_equipment": 2, "confiscated_items": 0.5, "sites_inspected": 15,
+        "person_times": 15, "vehicles_deployed": 3,
+    },
+    "frontage_duties": {
+        "persuasion": 30, "correction_notices": 10, "violations_handled": 2, "seized_goods": 3,
+        "signs_removed": 1, "sites_inspected": 40, "person_times": 10, "vehicles_deployed": 2,
+    },
+    "illegal_posters": {
+        "persuasion": 5, "correction_notices": 2, "violations_handled": 1, "seized_goods": 20,
+        "posters_cleaned": 1000, "phones_suspended": 1.5, "workshops_closed": 0.05, "person_times": 20,
+        "vehicles_deployed": 4,
+    },
+    "illegal_construction": {
+        "persuasion": 3, "correction_notices": 3, "violations_handled": 1, "seized_equipment": 1,
+        "demolished_area": 45, "person_times": 25, "vehicles_deployed": 5,
+    },
+    "illegal_parking": {
+        "persuasion": 40, "correction_notices": 10, "violations_handled": 8, "seized_vehicles": 1,
+        "vehicles_cleared": 60, "person_times": 12, "vehicles_deployed": 3,
+    },
+    "outdoor_advertising": {
+        "persuasion": 5, "correction_notices": 3, "violations_handled": 1, "seized_equipment": 0.5,
+        "demolished_area": 5, "signs_removed": 3, "person_times": 10, "vehicles_deployed": 3,
+    },
+    "gas_safety": {
+        "persuasion": 8, "correction_notices": 3, "violations_handled": 1, "workshops_closed": 0.05,
+        "sites_inspected": 30, "hazards_found": 4, "person_times": 10, "vehicles_deployed": 2,
+    },
+}  # fmt: skip
+MEASURE_WORDS = {  # (what, unit) as a summary writes them (campaigns/measures.py's comments)
+    "persuasion": ("劝导教育", "人次"),
+    "correction_notices": ("发出责令整改通知书", "份"),
+    "violations_handled": ("查处违法行为", "宗"),
+    "seized_vehicles": ("暂扣车辆", "辆"),
+    "seized_goods": ("暂扣物品", "件"),
+    "seized_equipment": ("暂扣工具设备", "件"),
+    "confiscated_items": ("没收物品", "件"),
+    "demolished_area": ("拆除违法建设", "平方米"),
+    "signs_removed": ("拆除招牌、灯箱", "块"),
+    "posters_cleaned": ("清理小广告", "张"),
+    "phones_suspended": ("停机号码", "个"),
+    "workshops_closed": ("取缔窝点", "个"),
+    "vehicles_cleared": ("清理乱停放车辆", "辆"),
+    "sites_inspected": ("检查经营场所", "家"),
+    "hazards_found": ("发现隐患", "处"),
+    "person_times": ("出动执法人员", "人次"),
+    "vehicles_deployed": ("出动执法车辆", "车次"),
+}
+HEADLINE_MEASURE = {  # the goal set per unit as well as in total
+    "street_vending": "seized_vehicles",
+    "night_stalls": "correction_notices",
+    "frontage_duties": "sites_inspected",
+    "illegal_posters": "posters_cleaned",
+    "illegal_construction": "demolished_area",
+    "illegal_parking": "vehicles_cleared",
+    "outdoor_advertising": "signs_removed",
+    "gas_safety": "hazards_found",
+}
+CAMPAIGN_PARTNERS = {
+    "street_vending": ["public_security", "market_regulation", "street_office"],
+    "night_stalls": ["public_security", "market_regulation", "ecology", "street_office"],
+    "frontage_duties": ["street_office", "market_regulation"],
+    "illegal_posters": ["telecom", "public_security", "street_office"],
+    "illegal_construction": ["natural_resources", "housing", "public_security", "street_office"],
+    "illegal_parking": ["traffic_police", "public_security"],
+    "outdoor_advertising": ["market_regulation", "housing", "emergency"],
+    "gas_safety": ["emergency", "fire", "market_regulation"],
+}
+ITEM_RATE = {  # items found per field log, relative
+    "street_vending": 1.5, "night_stalls": 1.5, "frontage_duties": 1.5, "illegal_posters": 0.3,
+    "illegal_construction": 0.5, "illegal_parking": 0.8, "outdoor_advertising": 1.2, "gas_safety": 1.2,
+}  # fmt: skip
+ITEM_KINDS = {
+    "street_vending": [("stall", 70), ("shop", 30)],
+    "night_stalls": [("stall", 80), ("shop", 20)],
+    "frontage_duties": [("shop", 90), ("sign", 10)],
+    "illegal_posters": [("other", 60), ("sign", 40)],
+    "illegal_construction": [("structure", 100)],
+    "illegal_parking": [("other", 80), ("shop", 20)],
+    "outdoor_advertising": [("sign", 90), ("structure", 10)],
+    "gas_safety": [("shop", 100)],
+}
+ITEM_CATEGORIES = {  # catalogue codes (enforcement.catalog.demo) by kind of campaign
+    "street_vending": ["0701", "0702", "0703", "0602"],
+    "night_stalls": ["0502", "0701", "0602"],
+    "frontage_duties": ["0103", "0104", "0702"],
+    "illegal_posters": ["0801", "0802", "0803"],
+    "illegal_construction": ["0201", "0202", "0203", "0204"],
+    "illegal_parking": ["0401", "0703"],
+    "outdoor_advertising": ["1001", "1002", "1003"],
+    "gas_safety": ["0901", "0902"],
+}
+ITEM_FINDINGS = {
+    "stall": ["流动摊贩占道经营", "摊档超出经营范围摆卖", "占用人行道摆卖水果", "三轮车流动售卖"],
+    "shop": ["店铺出店经营，占用人行道", "门前堆放杂物", "店内违规存放瓶装液化气", "门前车辆乱停放"],
+    "structure": ["楼顶加建彩钢板房", "占用绿地搭建铁皮棚", "未经许可扩建围墙", "天台违法加建"],
+    "sign": ["擅自设置户外广告牌", "招牌破损有坠落危险", "违规设置灯箱广告", "立柱广告未经审批"],
+    "other": ["墙面乱张贴小广告", "电杆喷涂办证号码", "车辆占用消防通道停放", "共享单车堆放占道"],
+}
+ITEM_REQUIREMENTS = {
+    "stall": "立即停止占道经营，清理摊档物品，恢复道路通行。",
+    "shop": "停止出店经营，清理门前物品，落实门前三包责任。",
+    "structure": "自行拆除违法建设，恢复原状。",
+    "sign": "拆除未经审批的广告设施，消除安全隐患。",
+    "other": "清理违法张贴、涂写内容，恢复市容原貌。",
+}
+RECTIFY_DAYS = [3, 5, 7, 7, 10, 15, 15, 30, 30, 60]  # the notice's days to rectify (≤ rectification_max_days)
+ITEM_FOUND_STUCK_SHARE = 0.02  # registered, never noticed
+ITEM_OVERDUE_SHARE = 0.25  # of the notices whose deadline passed in the last 20 days: not yet re-checked
+ITEM_RECTIFIED_SHARE = 0.9
+ITEM_ESCALATED_SHARE = 0.75  # of the items not rectified, when a case of the unit is at hand
+ESCALATION_WINDOW_DAYS = 30  # a case of the item's unit registered within this after the re-check
+CANCELLED_SHARE = 0.04
+PLANNED_CAMPAIGNS = 4  # of the campaigns, planned to start after the data ends
+CAMPAIGN_COLUMNS = [
+    "id", "version", "number", "name", "kind", "status", "starts_on", "ends_on", "lead_unit_id", "partners",
+    "description", "summary", "created_by_id", "created_at", "started_at", "ended_at", "updated_at",
+]  # fmt: skip
+CAMPAIGN_UNIT_COLUMNS = ["id", "campaign_id", "unit_id"]
+GOAL_COLUMNS = ["id", "campaign_id", "measure", "unit_id", "target"]
+LOG_COLUMNS = [
+    "id", "version", "campaign_id", "unit_id", "day", "place", "note", "partners", "logged_by_id",
+    "logged_at", "updated_at",
+]  # fmt: skip
+LOG_VALUE_COLUMNS = ["id", "log_id", "measure", "value"]
+ITEM_COLUMNS = [
+    "id", "version", "campaign_id", "unit_id", "kind", "status", "party_id", "party_name", "category_id",
+    "description", "address", "lat", "lng", "grid_id", "complaint_id", "found_on", "found_by_id",
+    "requirement", "noticed_at", "deadline_on", "recheck_due_at", "rechecked_on", "rechecked_at",
+    "recheck_result", "recheck_note", "case_id", "escalated_at", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def campaigns_for(complaints):
+    return max(8, round(DEFAULT_CAMPAIGNS * complaints / DEFAULT_COMPLAINTS))
+
+
+def items_for(complaints):
+    return max(400, round(DEFAULT_ITEMS * complaints / DEFAULT_COMPLAINTS))
+
+
+def _campaign_models():
+    from campaigns.models import (
+        Campaign,
+        CampaignGoal,
+        CampaignUnit,
+        FieldLog,
+        FieldLogPhoto,
+        FieldLogValue,
+        ItemPhoto,
+        RectificationItem,
+    )
+
+    # Children first (the order SQLite's DELETE needs).
+    return [
+        ItemPhoto,
+        RectificationItem,
+        FieldLogPhoto,
+        FieldLogValue,
+        FieldLog,
+        CampaignGoal,
+        CampaignUnit,
+        Campaign.grids.through,
+        Campaign,
+    ]
+
+
+def _flush_campaign_tables(connection):
+    from django.core.management.color import no_style
+
+    from enforcement.documents.models import NumberCounter
+
+    tables = [m._meta.db_table for m in _campaign_models()]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True):
+            cursor.execute(sql)
+    NumberCounter.objects.filter(scope="campaign").delete()
+
+
+def _draw(rand, mean, decimals=0):
+    """A day's figure around `mean` (uniform from 0.2 to 1.8 times it, rounded at random so the mean holds)."""
+    x = mean * (0.2 + 1.6 * rand())
+    if decimals:
+        return round(x, decimals)
+    whole = int(x)
+    return whole + (1 if rand() < x - whole else 0)
+
+
+def generate_campaigns(
+    *, seed=DEFAULT_SEED, end=None, log=print, started=None, fresh=False, campaigns=None, items=None
+):
+    """The campaigns stage (issue 13), on the city and cases already loaded (inside the caller's transaction;
+    the campaign tables are emptied first, and with them the campaigns' number counters):
+    - `campaigns` campaigns (default DEFAULT_CAMPAIGNS) over the three years up to `end`, across districts
+      (DISTRICT_WEIGHTS) and kinds (CAMPAIGN_KIND_WEIGHTS), each led by its district bureau with 2–6 of its
+      squadrons taking part, partner departments, 2–4 target grids per squadron and goals: a total per
+      measure the kind logs (`LOG_MEANS`, only measures `campaigns.measures.for_kind` allows) and one per
+      squadron for the kind's headline measure; concluded (with a summary of the logged figures) or
+      cancelled when their period is over, active when it runs over `end`, PLANNED_CAMPAIGNS planned after it;
+    - a field log per squadron taking part on most days of the period up to the day before `end` (90 % of
+      weekdays, 60 % of weekends), its values drawn around `LOG_MEANS` (zeros left out, as the service does);
+    - `items` rectification items (default DEFAULT_ITEMS) spread over the campaigns by their logs (each on a
+      log's unit and day), the point inside one of the campaign's grids of that unit, their status by age:
+      found, noticed (deadline ahead, or overdue for the re-check), rectified, not rectified or escalated —
+      escalated only when a case of the item's unit, registered within ESCALATION_WINDOW_DAYS after the
+      re-check, is at hand (its party and category taken over, the one-to-one link; else not rectified);
+    - the audit events as the services write them: plan_campaign, start, conclude, cancel,
+      log_field_work and register_item (rooted at the campaign), issue_notice, recheck, escalate.
+    Deterministic: the same city, cases, `seed`, `end`, `campaigns` and `items` give the same rows. Returns
+    the counts."""
+    with _calendar_pinned():
+        return _generate_campaigns(
+            seed=seed, end=end, log=log, started=started, fresh=fresh, campaigns=campaigns, items=items
+        )
+
+
+def _generate_campaigns(*, seed, end, log, started, fresh, campaigns, items):
+    import bisect
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db import connection
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from campaigns import measures as campaign_measures
+    from campaigns.models import (
+        NUMBER_PREFIX,
+        Campaign,
+        CampaignGoal,
+        CampaignUnit,
+        FieldLog,
+        FieldLogValue,
+        RectificationItem,
+    )
+    from cases.models import Case
+    from enforcement.audit.models import AuditEvent
+    from enforcement.catalog.models import ViolationCategory
+    from enforcement.documents.models import NumberCounter
+    from enforcement.org.models import Grid, OrgUnit, User
+    from enforcement.workdays import calendar
+
+    started = started or time.monotonic()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+    _flush_campaign_tables(connection)
+    if not fresh:
+        _flush_penalty_events(connection, [Campaign, FieldLog, RectificationItem])
+        _log(log, "campaigns: an earlier run's rows and audit events removed", started)
+    if end is None:
+        end = Case.objects.aggregate(end=Max("updated_at"))["end"]
+    if end is None:
+        return {}
+    campaigns = DEFAULT_CAMPAIGNS if campaigns is None else campaigns
+    items = DEFAULT_ITEMS if items is None else items
+    tz = timezone.get_default_timezone()
+    end_day = calendar.local_date(end)
+    start_day = end_day - timedelta(days=round(365.25 * 3))
+    rng = random.Random(seed * 1_000_003 + 13)
+    rand = rng.random
+
+    # The city: districts with their squadrons, each squadron's grids (bounds in micro-degrees) and people.
+    units = list(
+        OrgUnit.objects.filter(code__startswith="bench-d").order_by("code").values_list("id", "code")
+    )
+    district_ids = [pk for pk, code in units if code.count("-") == 1]
+    squadrons_of = {pk: [] for pk in district_ids}
+    by_code = {code: pk for pk, code in units}
+    for pk, code in units:
+        if code.count("-") == 2:
+            squadrons_of[by_code[code.rsplit("-", 1)[0]]].append(pk)
+    if not district_ids:
+        return {}
+    grids_of = {}
+    for pk, unit_id, a, b, c, d in (
+        Grid.objects.filter(code__startswith="bench-")
+        .order_by("code")
+        .values_list("pk", "unit_id", "min_lat", "max_lat", "min_lng", "max_lng")
+    ):
+        grids_of.setdefault(unit_id, []).append(
+            (pk, int(a * 1_000_000), int(b * 1_000_000), int(c * 1_000_000), int(d * 1_000_000))
+        )
+    people = dict(User.objects.filter(username__startswith="bench.d").values_list("username", "id"))
+    codes = dict(units)
+    head_of, leader_of, officers_of = {}, {}, {}
+    for d_id in district_ids:
+        prefix = "bench." + codes[d_id].split("-")[1]  # bench.d01
+        head_of[d_id] = people[f"{prefix}.bureau_head"]
+        for s_id in squadrons_of[d_id]:
+            sprefix = f"{prefix}.{codes[s_id].split('-')[2]}"
+            leader_of[s_id] = people[f"{sprefix}.squad_leader"]
+            officers_of[s_id] = [people[f"{sprefix}.officer{n}"] for n in (1, 2, 3)] + [leader_of[s_id]]
+    district_table = _table(list(zip(district_ids, DISTRICT_WEIGHTS[: len(district_ids)], strict=True)))
+    kind_table = _table(CAMPAIGN_KIND_WEIGHTS)
+    category_of = dict(
+        ViolationCategory.objects.filter(is_active=True, parent__isnull=False).values_list("code", "pk")
+    )
+    any_category = sorted(category_of.values())
+    item_categories = {
+        kind: [category_of[c] for c in cs if c in category_of] or any_category
+        for kind, cs in ITEM_CATEGORIES.items()
+    }
+    # The cases an escalated item may be linked to: per unit, by registration (none linked yet: fresh tables).
+    cases_of = {}
+    for pk, unit_id, registered_at, party_id, category_id, number in (
+        Case.objects.filter(registered_at__date__gte=start_day, category__isnull=False)
+        .order_by("registered_at", "pk")
+        .values_list("pk", "unit_id", "registered_at", "party_id", "category_id", "number")
+    ):
+        cases_of.setdefault(unit_id, ([], []))
+        days, rows = cases_of[unit_id]
+        days.append(calendar.local_date(registered_at))
+        rows.append((pk, registered_at, party_id, category_id, number))
+    party_names = {}
+    linked = set()
+
+    def moment(day, hours=0.0):  # 09:00 local on `day`, plus `hours`; never after the end
+        return min(end, datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=9 + hours))
+
+    copy_text = (lambda text: text.replace("\\", "\\\\")) if postgres else (lambda text: text)
+
+    def j(value):
+        return copy_text(json_dumps(value))
+
+    ct = {m: str(ContentType.objects.get_for_model(m).pk) for m in (Campaign, FieldLog, RectificationItem)}
+    event_columns, event_extra = _columns(AuditEvent, CASE_EVENT_COLUMNS)
+    out = {key: [] for key in ("campaign", "unit", "grid", "goal", "log", "value", "item", "event")}
+
+    def event(at, actor, model, object_id, repr_, action, verb, before, after, note="", root=None):
+        out["event"].append(
+            (
+                _utc_text(min(at, end)), str(actor), ct[model], str(object_id), repr_[:200], action, verb,
+                "ui", None if before is None else j(before), None if after is None else j(after), note,
+                ct[Campaign] if root else None, str(root) if root else None,
+            )
+            + event_extra
+        )  # fmt: skip
+
+    # 1. The campaigns: district, kind, period, status; units, grids, partners.
+    plans = []
+    planned_count = min(PLANNED_CAMPAIGNS, campaigns // 8)
+    for n in range(campaigns):
+        district = district_table[int(rand() * len(district_table))]
+        kind = kind_table[int(rand() * len(kind_table))]
+        shortest, longest = CAMPAIGN_DAYS[kind]
+        days = shortest + int(rand() * (longest - shortest + 1))
+        if n < planned_count:
+            starts_on = end_day + timedelta(days=3 + int(rand() * 40))
+        else:
+            span = (end_day - start_day).days - 20
+            starts_on = start_day + timedelta(days=10 + int(rand() * span))
+            if kind == "night_stalls":  # the summer's night markets
+                month = min(max(starts_on.month, 5), 8)
+                starts_on = starts_on.replace(month=month, day=min(starts_on.day, 28))
+                if starts_on > end_day - DAY:
+                    starts_on = starts_on.replace(year=starts_on.year - 1)
+        plans.append((starts_on, n, district, kind, days))
+    plans.sort()
+    counters = {}
+    campaign_rows = []
+    counts = {"by_status": {}, "goals": 0, "logs": 0, "values": 0, "items_by_status": {}, "events": 0}
+    totals = {}  # (district, year, measure) -> logged
+    for campaign_id, (starts_on, _n, district, kind, days) in enumerate(plans, start=1):
+        ends_on = starts_on + timedelta(days=days - 1)
+        squadrons = sorted(
+            rng.sample(squadrons_of[district], min(len(squadrons_of[district]), 2 + int(rand() * 5)))
+        )
+        partner_pool = CAMPAIGN_PARTNERS[kind]
+        partners = sorted(rng.sample(partner_pool, 1 + int(rand() * len(partner_pool))))
+        grids = {
+            s: sorted(rng.sample(grids_of[s], min(len(grids_of[s]), 2 + int(rand() * 3)))) for s in squadrons
+        }
+        created_on = starts_on - timedelta(days=7 + int(rand() * 14))
+        status, started_at, ended_at, cancel_on = "planned", None, None, None
+        if starts_on <= end_day:
+            status, started_at = "active", moment(starts_on, -0.5)
+            if rand() < CANCELLED_SHARE:
+                cancel_on = starts_on + timedelta(days=int(rand() * days * 0.7))
+                if cancel_on < end_day:
+                    status, ended_at = "cancelled", moment(cancel_on, 8)
+            if status == "active" and ends_on < end_day:
+                conclude_on = ends_on + timedelta(days=1 + int(rand() * 5))
+                if conclude_on <= end_day and moment(conclude_on, 7) < end:
+                    status, ended_at = "concluded", moment(conclude_on, 7)
+        year = starts_on.year
+        counters[year] = counters.get(year, 0) + 1
+        number = f"{NUMBER_PREFIX}{year}{counters[year]:04d}"
+        district_name = DISTRICT_NAMES[district_ids.index(district)][0]
+        name = f"{district_name}{year}年{CAMPAIGN_KIND_NAMES[kind]}专项整治行动"
+        if starts_on.month > 6:
+            name = f"{district_name}{year}年下半年{CAMPAIGN_KIND_NAMES[kind]}专项整治行动"
+        description = f"集中{days}天，组织{len(squadrons)}个中队联合{len(partners)}个部门开展{CAMPAIGN_KIND_NAMES[kind]}专项整治。"
+        kind_measures = [m for m in campaign_measures.for_kind(kind) if m.slug in LOG_MEANS[kind]]
+        # The logs: each squadron, most days of the period up to the day before the end.
+        last_day = min(ends_on, end_day - DAY, cancel_on or ends_on)
+        logs = []
+        logged = {}
+        if status != "planned":
+            day = starts_on
+            while day <= last_day:
+                chance = 0.6 if day.weekday() >= 5 else 0.9
+                for s in squadrons:
+                    if rand() >= chance:
+                        continue
+                    values = []
+                    for m in kind_measures:
+                        value = _draw(rand, LOG_MEANS[kind][m.slug], m.decimals)
+                        if value > 0:
+                            values.append((m.slug, value, m.decimals))
+                            logged[(m.slug, s)] = logged.get((m.slug, s), 0) + value
+                            key = (district, day.year, m.slug)
+                            totals[key] = totals.get(key, 0) + value
+                    if values:
+                        logs.append((day, s, values))
+                day += DAY
+        # The goals: a total per measure, the headline one per squadron too (about what is logged in full).
+        goals = []
+        for m in kind_measures:
+            expected = LOG_MEANS[kind][m.slug] * days * 0.82
+            if expected * len(squadrons) < 1:
+                continue
+            factor = 0.8 + 0.45 * rand()
+            target = round(expected * len(squadrons) * factor, m.decimals) or 1
+            goals.append((m.slug, None, target, m.decimals))
+            if m.slug == HEADLINE_MEASURE[kind]:
+                for s in squadrons:
+                    goals.append((m.slug, s, max(round(expected * factor, m.decimals), 1), m.decimals))
+        summary = ""
+        if status == "concluded":
+            done = {}
+            for (slug, _s), value in logged.items():
+                done[slug] = done.get(slug, 0) + value
+            parts = [
+                f"{MEASURE_WORDS[slug][0]}{value:,.{campaign_measures.get(slug).decimals}f}{MEASURE_WORDS[slug][1]}"
+                for slug, value in done.items()
+            ]
+            summary = f"专项整治行动圆满完成：{'，'.join(parts[:6])}。"
+        plan = dict(
+            id=campaign_id, number=number, name=name, kind=kind, status=status, starts_on=starts_on,
+            ends_on=ends_on, district=district, squadrons=squadrons, partners=partners, grids=grids,
+            created_at=moment(created_on), started_at=started_at, ended_at=ended_at, logs=logs, goals=goals,
+            description=description, summary=summary, by=head_of[district],
+        )  # fmt: skip
+        campaign_rows.append(plan)
+        counts["by_status"][status] = counts["by_status"].get(status, 0) + 1
+
+    # 2. Rows and events of the campaigns, their units, grids, goals and logs.
+    goal_id = unit_row_id = grid_row_id = log_id = value_id = 0
+    for c in campaign_rows:
+        updated = c["ended_at"] or c["started_at"] or c["created_at"]
+        version = 1 + (c["started_at"] is not None) + (c["ended_at"] is not None)
+        out["campaign"].append(
+            [
+                str(c["id"]),
+                str(version),
+                c["number"],
+                c["name"],
+                c["kind"],
+                c["status"],
+                c["starts_on"].isoformat(),
+                c["ends_on"].isoformat(),
+                str(c["district"]),
+                j(c["partners"]),
+                c["description"],
+                c["summary"],
+                str(c["by"]),
+                _utc_text(c["created_at"]),
+                _utc_text(c["started_at"]),
+                _utc_text(c["ended_at"]),
+                _utc_text(updated),
+            ]  # fmt: skip
+        )
+        for unit_id in [c["district"], *c["squadrons"]]:
+            unit_row_id += 1
+            out["unit"].append([str(unit_row_id), str(c["id"]), str(unit_id)])
+        for s in c["squadrons"]:
+            for grid in c["grids"][s]:
+                grid_row_id += 1
+                out["grid"].append([str(grid_row_id), str(c["id"]), str(grid[0])])
+        for slug, unit_id, target, _decimals in c["goals"]:
+            goal_id += 1
+            out["goal"].append(
+                [str(goal_id), str(c["id"]), slug, None if unit_id is None else str(unit_id), f"{target:.2f}"]
+            )
+        counts["goals"] += len(c["goals"])
+        snapshot = {
+            "number": c["number"], "name": c["name"], "kind": c["kind"], "status": "planned",
+            "starts_on": c["starts_on"].isoformat(), "ends_on": c["ends_on"].isoformat(),
+            "lead_unit": c["district"], "partners": c["partners"], "units": sorted([c["district"], *c["squadrons"]]),
+            "goals": [[slug, u, f"{t:.2f}"] for slug, u, t, _d in c["goals"]],
+        }  # fmt: skip
+        event(
+            c["created_at"], c["by"], Campaign, c["id"], c["name"], "create", "plan_campaign", None, snapshot
+        )
+        if c["started_at"]:
+            event(c["started_at"], c["by"], Campaign, c["id"], c["name"], "transition", "start",
+                  {"status": "planned"}, {"status": "active", "started_at": c["started_at"].isoformat()})  # fmt: skip
+        if c["status"] == "concluded":
+            event(c["ended_at"], c["by"], Campaign, c["id"], c["name"], "transition", "conclude",
+                  {"status": "active", "summary": ""}, {"status": "concluded", "summary": c["summary"]})  # fmt: skip
+        elif c["status"] == "cancelled":
+            event(c["ended_at"], c["by"], Campaign, c["id"], c["name"], "transition", "cancel",
+                  {"status": "active"}, {"status": "cancelled"}, note="因工作安排调整，本次专项行动取消。")  # fmt: skip
+        c["log_ids"] = []
+        for day, s, values in c["logs"]:
+            log_id += 1
+            by = officers_of[s][int(rand() * len(officers_of[s]))]
+            at = moment(day, 8 + rand() * 4)
+            street = STREETS[int(rand() * len(STREETS))]
+            out["log"].append(
+                [
+                    str(log_id),
+                    "1",
+                    str(c["id"]),
+                    str(s),
+                    day.isoformat(),
+                    f"{street}沿线",
+                    f"{CAMPAIGN_KIND_NAMES[c['kind']]}专项巡查整治。",
+                    j(c["partners"][:1]),
+                    str(by),
+                    _utc_text(at),
+                    _utc_text(at),
+                ]  # fmt: skip
+            )
+            row_values = {}
+            for slug, value, decimals in values:
+                value_id += 1
+                out["value"].append([str(value_id), str(log_id), slug, f"{value:.2f}"])
+                row_values[slug] = f"{value:.2f}" if decimals else f"{value}.00"
+            event(at, by, FieldLog, log_id, f"{c['id']} {day.isoformat()} {s}", "create", "log_field_work",
+                  None, {"day": day.isoformat(), "unit": s, "values": row_values}, root=c["id"])  # fmt: skip
+            c["log_ids"].append((day, s))
+        counts["logs"] += len(c["logs"])
+        counts["values"] += sum(len(v) for _d, _s, v in c["logs"])
+        c["logs"] = None  # (the memory)
+
+    # 3. The items, spread over the campaigns by their logs.
+    weights = [len(c["log_ids"]) * ITEM_RATE[c["kind"]] for c in campaign_rows]
+    total_weight = sum(weights) or 1
+    exact = [w / total_weight * items for w in weights]
+    shares = [int(x) for x in exact]
+    for i in sorted(range(len(exact)), key=lambda i: (shares[i] - exact[i], i))[: items - sum(shares)]:
+        shares[i] += 1
+    if not any(weights):
+        shares = [0] * len(weights)
+    drafts = []
+    end_of_day = {}
+    for c, share in zip(campaign_rows, shares, strict=True):
+        kind_table_items = _table(ITEM_KINDS[c["kind"]], size=100)
+        for _ in range(share):
+            day, s = c["log_ids"][int(rand() * len(c["log_ids"]))]
+            grid = c["grids"][s][int(rand() * len(c["grids"][s]))]
+            lat = grid[1] + 1 + int(rand() * (grid[2] - grid[1] - 2))
+            lng = grid[3] + 1 + int(rand() * (grid[4] - grid[3] - 2))
+            item_kind = kind_table_items[int(rand() * len(kind_table_items))]
+            drafts.append((c, day, s, grid[0], lat, lng, item_kind))
+    drafts.sort(key=lambda d: (d[1], d[0]["id"], d[2]))  # ids in the order the items were found
+    item_rows = []
+    for item_id, (c, found_on, s, grid_id, lat, lng, item_kind) in enumerate(drafts, start=1):
+        age = (end_day - found_on).days
+        by = officers_of[s][int(rand() * len(officers_of[s]))]
+        created = moment(found_on, 1 + rand() * 6)
+        words = SHOP_WORDS
+        party_name = (
+            f"{words[int(rand() * len(words))]}{words[int(rand() * len(words))]}{SHOP_KINDS[int(rand() * len(SHOP_KINDS))]}"
+            if item_kind in ("shop", "sign")
+            else (SURNAMES[int(rand() * len(SURNAMES))] + "某" if item_kind != "other" else "")
+        )
+        findings = ITEM_FINDINGS[item_kind]
+        street = STREETS[int(rand() * len(STREETS))]
+        categories = item_categories[c["kind"]]
+        row = dict(
+            id=item_id, c=c, unit=s, kind=item_kind, status="found", party_id=None, party_name=party_name,
+            category=categories[int(rand() * len(categories))], description=findings[int(rand() * len(findings))],
+            address=f"{street}{1 + int(rand() * 300)}号", lat=lat, lng=lng, grid=grid_id, found_on=found_on,
+            by=by, created=created, requirement="", noticed_at=None, deadline_on=None, recheck_due=None,
+            rechecked_on=None, rechecked_at=None, result="", case=None, case_number="", escalated_at=None,
+        )  # fmt: skip
+        stuck = rand() < ITEM_FOUND_STUCK_SHARE
+        if not stuck and not (age <= 2 and rand() < 0.6):
+            noticed_on = min(end_day, found_on + timedelta(days=0 if rand() < 0.6 else 1 + int(rand() * 2)))
+            row["status"], row["requirement"] = "noticed", ITEM_REQUIREMENTS[item_kind]
+            row["noticed_at"] = max(created, moment(noticed_on, 2 + rand() * 6))
+            deadline_on = noticed_on + timedelta(days=RECTIFY_DAYS[int(rand() * len(RECTIFY_DAYS))])
+            row["deadline_on"] = deadline_on
+            if deadline_on not in end_of_day:
+                end_of_day[deadline_on] = calendar.end_of_day(deadline_on)
+            row["recheck_due"] = end_of_day[deadline_on]
+            overdue = deadline_on < end_day and (
+                (deadline_on > end_day - timedelta(days=20) and rand() < ITEM_OVERDUE_SHARE) or rand() < 0.01
+            )
+            if deadline_on < end_day and not overdue:
+                rechecked_on = min(end_day - DAY, deadline_on + timedelta(days=int(rand() * 4)))
+                row["rechecked_on"] = rechecked_on
+                row["rechecked_at"] = max(row["noticed_at"], moment(rechecked_on, 1 + rand() * 7))
+                rectified = rand() < ITEM_RECTIFIED_SHARE
+                row["result"] = "rectified" if rectified else "not_rectified"
+                row["status"] = row["result"]
+        item_rows.append(row)
+    # Escalations, in the order of the re-checks: a case of the unit registered soon after, not linked yet.
+    for row in sorted(
+        (r for r in item_rows if r["status"] == "not_rectified"), key=lambda r: (r["rechecked_on"], r["id"])
+    ):
+        if rand() >= ITEM_ESCALATED_SHARE or row["unit"] not in cases_of:
+            continue
+        days, rows = cases_of[row["unit"]]
+        k = bisect.bisect_right(days, row["rechecked_on"])
+        while k < len(days) and days[k] <= row["rechecked_on"] + timedelta(days=ESCALATION_WINDOW_DAYS):
+            pk, registered_at, party_id, category_id, number = rows[k]
+            if pk not in linked and registered_at <= end and registered_at > row["rechecked_at"]:
+                linked.add(pk)
+                row["status"], row["case"], row["case_number"] = "escalated", pk, number
+                row["party_id"], row["category"], row["escalated_at"] = party_id, category_id, registered_at
+                break
+            k += 1
+    if linked:
+        party_names = dict(
+            Case.objects.filter(pk__in=linked).values_list("party_id", "party__name").distinct()
+        )
+    for row in item_rows:
+        c = row["c"]
+        if row["party_id"]:
+            row["party_name"] = party_names.get(row["party_id"], row["party_name"])
+        updated = row["escalated_at"] or row["rechecked_at"] or row["noticed_at"] or row["created"]
+        version = (
+            1
+            + (row["noticed_at"] is not None)
+            + (row["rechecked_at"] is not None)
+            + (row["case"] is not None)
+        )
+        out["item"].append(
+            [
+                str(row["id"]),
+                str(version),
+                str(c["id"]),
+                str(row["unit"]),
+                row["kind"],
+                row["status"],
+                None if row["party_id"] is None else str(row["party_id"]),
+                row["party_name"],
+                str(row["category"]),
+                row["description"],
+                row["address"],
+                _micro(row["lat"]),
+                _micro(row["lng"]),
+                str(row["grid"]),
+                None,
+                row["found_on"].isoformat(),
+                str(row["by"]),
+                row["requirement"],
+                _utc_text(row["noticed_at"]),
+                row["deadline_on"] and row["deadline_on"].isoformat(),
+                _utc_text(row["recheck_due"]),
+                row["rechecked_on"] and row["rechecked_on"].isoformat(),
+                _utc_text(row["rechecked_at"]),
+                row["result"],
+                "复查已整改完毕。"
+                if row["result"] == "rectified"
+                else ("复查仍未整改。" if row["result"] else ""),
+                None if row["case"] is None else str(row["case"]),
+                _utc_text(row["escalated_at"]),
+                _utc_text(row["created"]),
+                _utc_text(updated),
+            ]  # fmt: skip
+        )
+        repr_ = f"{row['party_name'] or row['kind']} · {row['address']}"
+        event(row["created"], row["by"], RectificationItem, row["id"], repr_, "create", "register_item", None,
+              {"kind": row["kind"], "status": "found", "unit": row["unit"], "address": row["address"],
+               "found_on": row["found_on"].isoformat(), "grid": row["grid"]}, root=c["id"])  # fmt: skip
+        if row["noticed_at"]:
+            event(row["noticed_at"], row["by"], RectificationItem, row["id"], repr_, "transition", "issue_notice",
+                  {"status": "found"}, {"status": "noticed", "deadline_on": row["deadline_on"].isoformat(),
+                                        "requirement": row["requirement"]})  # fmt: skip
+        if row["rechecked_at"]:
+            event(row["rechecked_at"], row["by"], RectificationItem, row["id"], repr_, "transition", "recheck",
+                  {"status": "noticed"}, {"status": row["result"], "recheck_result": row["result"],
+                                          "rechecked_on": row["rechecked_on"].isoformat()})  # fmt: skip
+        if row["case"]:
+            event(row["escalated_at"], row["by"], RectificationItem, row["id"], repr_, "transition", "escalate",
+                  {"status": "not_rectified"}, {"status": "escalated", "case": row["case_number"]})  # fmt: skip
+        counts["items_by_status"][row["status"]] = counts["items_by_status"].get(row["status"], 0) + 1
+
+    # 4. Load.
+    _log(log, f"campaigns: {len(item_rows):,} items and {len(out['event']):,} events drawn", started)
+    writer = _Writer(connection, threaded=False)
+    for key, model, known in (
+        ("campaign", Campaign, CAMPAIGN_COLUMNS),
+        ("unit", CampaignUnit, CAMPAIGN_UNIT_COLUMNS),
+        ("grid", Campaign.grids.through, ["id", "campaign_id", "grid_id"]),
+        ("goal", CampaignGoal, GOAL_COLUMNS),
+        ("log", FieldLog, LOG_COLUMNS),
+        ("value", FieldLogValue, LOG_VALUE_COLUMNS),
+        ("item", RectificationItem, ITEM_COLUMNS),
+        ("event", AuditEvent, None),
+    ):
+        if not out[key]:
+            continue
+        if known is None:
+            columns = event_columns
+        else:
+            columns, extra = _columns(model, known)
+            if extra:
+                out[key] = [list(r) + list(extra) for r in out[key]]
+        for i in range(0, len(out[key]), 50_000):
+            writer.write(model._meta.db_table, columns, out[key][i : i + 50_000])
+    writer.close()
+    NumberCounter.objects.bulk_create(
+        [
+            NumberCounter(scope="campaign", period=str(year), last=last)
+            for year, last in sorted(counters.items())
+        ]
+    )
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), _campaign_models()):
+            cursor.execute(sql)
+    counts["campaigns"] = len(campaign_rows)
+    counts["items"] = len(item_rows)
+    counts["escalated"] = len(linked)
+    counts["events"] = len(out["event"])
+    years = {}
+    for (_district, _year, slug), value in totals.items():
+        years[slug] = max(years.get(slug, 0), value)
+    counts["most_per_district_year"] = {
+        slug: years.get(slug, 0) for slug in ("posters_cleaned", "seized_vehicles", "demolished_area")
+    }
+    counts["digest"] = writer.digest.hexdigest()
+    _log(
+        log,
+        f"campaigns: {counts['campaigns']:,} campaigns, {counts['logs']:,} logs, {counts['items']:,} items "
+        f"({counts['escalated']:,} escalated), {counts['events']:,} audit events",
+        started,
+    )
+    return counts
+
+
+def campaign_line(c):
+    most = c["most_per_district_year"]
+    return (
+        f"campaigns {c['campaigns']:,} ({_counted(c['by_status'])}), goals {c['goals']:,}, field logs "
+        f"{c['logs']:,} with {c['values']:,} values, items {c['items']:,} ({_counted(c['items_by_status'])}); "
+        f"the most a district logged in a year: posters {most['posters_cleaned']:,.0f}, vehicles seized "
+        f"{most['seized_vehicles']:,.0f}, {most['demolished_area']:,.0f} m² demolished; audit events {c['events']:,}"
+    )
+
+
+def campaigns_only(*, seed=DEFAULT_SEED, end=None, log=print, campaigns=None, items=None):
+    """`--campaigns-only`: the campaigns stage alone on the city and cases already loaded (its tables emptied
+    first), then ANALYZE. `end` defaults to the cases' last update (so a rerun gives the same rows)."""
+    from django.db import connection, transaction
+
+    started = time.monotonic()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if _is_superuser(cursor):  # as the full load: no foreign-key checks at commit (2 M of them)
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+        counts = generate_campaigns(
+            seed=seed, end=end, log=log, started=started, campaigns=campaigns, items=items
+        )
+    with connection.cursor() as cursor:
+        for model in _campaign_models():
+            cursor.execute(
+                f"VACUUM (ANALYZE) {model._meta.db_table}"
+                if connection.vendor == "postgresql"
+                else f"ANALYZE {model._meta.db_table}"
+            )
+    if counts:
+        print(campaign_line(counts))
+    print(f"seconds: campaigns {time.monotonic() - started:.1f}")
+    return counts
+
+
 # --- command line ------------------------------------------------------------------------------------------
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -4277,6 +5123,18 @@ def main(argv=None):
         "--penalties-only",
         action="store_true",
         help="only (re)generate the penalties stage on the cases already loaded (--seed, --end apply)",
+    )
+    parser.add_argument(
+        "--campaigns-only",
+        action="store_true",
+        help="only (re)generate the campaigns stage on the city and cases already loaded (--seed, --end, "
+        "--campaigns, --items apply)",
+    )
+    parser.add_argument(
+        "--campaigns", type=int, help="campaigns to load (default: 200 with 2 million complaints)"
+    )
+    parser.add_argument(
+        "--items", type=int, help="rectification items (default: 100,000 with 2 million complaints)"
     )
     args = parser.parse_args(argv)
 
@@ -4299,6 +5157,14 @@ def main(argv=None):
     if args.penalties_only:
         penalties_only(seed=args.seed, end=end)
         return
+    if args.campaigns_only:
+        campaigns_only(
+            seed=args.seed,
+            end=end,
+            campaigns=DEFAULT_CAMPAIGNS if args.campaigns is None else args.campaigns,
+            items=DEFAULT_ITEMS if args.items is None else args.items,
+        )
+        return
     summary = generate(
         args.complaints,
         seed=args.seed,
@@ -4307,6 +5173,8 @@ def main(argv=None):
         full_history_days=args.full_history_days,
         full_history_share=args.full_history_share,
         cases=args.cases,
+        campaigns=args.campaigns,
+        items=args.items,
     )
     for line in summary.lines():
         print(line)

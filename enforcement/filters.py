@@ -106,3 +106,60 @@ def query_without(params, *names):
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+# --- filters every list shares ------------------------------------------------------------------------------
+def in_unit_subtree(queryset, unit_id, user, field="unit_id"):
+    """The records of the unit `unit_id` and its sub-units: your own unit is your scope, loaded already (no
+    query); another, one query on the small unit table for its subtree (materialised path), as a literal id
+    list the records' (unit, …) index is probed with."""
+    from enforcement.org.models import OrgUnit
+
+    if user is not None and user.is_authenticated and user.unit_id == unit_id:
+        return queryset.filter(**{f"{field}__in": user.scope_unit_ids})
+    path = OrgUnit.objects.filter(pk=unit_id).values("path")[:1]
+    ids = list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+class UnitFilter(IdFilter):
+    """A unit with its sub-units (`in_unit_subtree`)."""
+
+    def __init__(self, *args, field="unit_id", **kwargs):
+        self.unit_field = field
+        kwargs.setdefault("label", _("Unit (with sub-units)"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return in_unit_subtree(qs, value, getattr(self.parent.request, "user", None), self.unit_field)
+
+
+TICKED = (True, "on", "true", "True", "1")  # "on": what a browser sends for a ticked checkbox
+
+
+class _Checkbox(forms.CheckboxInput):
+    """A checkbox on the page, the value passed on as sent ("on", or the API's "true" and "false")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: value in TICKED)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)  # CheckboxInput's own reading would take "0" or "no" for ticked
+
+    def format_value(self, value):
+        return None  # ticked, the page sends "on" (not "false" it may have been given)
+
+
+class CheckboxField(forms.NullBooleanField):
+    widget = _Checkbox
+
+    def to_python(self, value):
+        return True if value in TICKED else super().to_python(value)
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A yes/no filter (a boolean in the API's schema) that a page renders as a checkbox."""
+
+    field_class = CheckboxField

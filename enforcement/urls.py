@@ -40,6 +40,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("cases/", include("cases.urls")),
     path("penalties/", include("penalties.urls")),
+    path("campaigns/", include("campaigns.urls", namespace="campaigns")),
     path("public/decisions/", include("penalties.public")),  # 行政处罚决定公开 (Art. 48): no login
     path("documents/", include("enforcement.documents.urls")),
     path("open311/", include("complaints.open311.urls")),

@@ -3,10 +3,11 @@ itself, 2 million complaints, is run by hand: bench/README.md.)"""
 
 import datetime as dt
 import json
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from bench.generate import DISTRICTS, GRIDS_PER_SQUADRON, SQUADRONS_PER_DISTRICT, cases_for, generate
@@ -102,6 +103,7 @@ def test_generator_loads_a_consistent_city_and_is_deterministic(db):
 
     _check_cases(summary)
     _check_penalties(summary)
+    _check_campaigns(summary)
 
     again = generate(2000, seed=7, end=END, fast=True, log=None)
     assert again.digest == summary.digest  # complaints and cases alike
@@ -387,3 +389,149 @@ def _check_penalty_steps(counts):
         str(pk)
         for pk in Execution.objects.filter(status__in=["paid", "revoked"]).values_list("pk", flat=True)
     }
+
+
+def test_campaigns_stage_at_a_larger_scale(db):
+    """12 campaigns and 2,000 items on 2,000 cases: every status of an item, escalations linked to cases of
+    the item's unit, and the stage alone (`--campaigns-only`) gives the same rows again."""
+    from bench.generate import generate_campaigns
+
+    summary = generate(2000, seed=7, end=END, fast=True, log=None, cases=2000, campaigns=12, items=2000)
+    counts = summary.campaigns
+    _check_campaigns(summary)
+    assert set(counts["items_by_status"]) == {"found", "noticed", "rectified", "not_rectified", "escalated"}
+    assert counts["escalated"] > 0
+    again = generate_campaigns(seed=7, end=END, log=None, campaigns=12, items=2000)  # on its own, twice
+    assert again["digest"] == counts["digest"]
+    _check_campaigns(summary)  # the earlier run's rows and events replaced, not added to
+
+
+def _check_campaigns(summary):
+    """The campaigns stage: campaigns led by a district with its squadrons, goals the kind allows, logs in the
+    period by a unit taking part, items inside their grid with statuses consistent with their dates and
+    their cases, and the services' audit events."""
+    from bench.generate import LOG_MEANS, MEASURE_WORDS
+    from campaigns import measures
+    from campaigns.models import Campaign, CampaignGoal, CampaignUnit, FieldLog, FieldLogValue
+    from campaigns.models import RectificationItem as Item
+    from campaigns.services import progress
+    from enforcement.workdays import calendar
+
+    for kind, means in LOG_MEANS.items():  # the generator logs only what the kind's measures allow
+        assert set(means) <= {m.slug for m in measures.for_kind(kind)} and set(means) <= set(MEASURE_WORDS)
+    counts = summary.campaigns
+    tz = timezone.get_default_timezone()
+    end_day = timezone.localdate(END)
+    campaigns = list(Campaign.objects.select_related("lead_unit").prefetch_related("grids"))
+    assert len(campaigns) == counts["campaigns"] >= 8
+    by_status = dict(Campaign.objects.values_list("status").annotate(n=Count("id")))
+    assert by_status == counts["by_status"] and by_status.get("concluded") and by_status.get("planned")
+    counters = NumberCounter.objects.filter(scope="campaign")
+    assert sum(counters.values_list("last", flat=True)) == len(campaigns)
+    units_of, grids_of = {}, {}
+    for c in campaigns:
+        assert re.fullmatch(rf"ZX{c.starts_on.year}\d{{4}}", c.number), c.number
+        assert c.lead_unit.level == "district" and c.starts_on <= c.ends_on
+        units = set(CampaignUnit.objects.filter(campaign=c).values_list("unit_id", flat=True))
+        squadrons = OrgUnit.objects.filter(pk__in=units - {c.lead_unit_id})
+        assert c.lead_unit_id in units and 2 <= squadrons.count() <= 6
+        assert all(u.parent_id == c.lead_unit_id for u in squadrons)
+        units_of[c.pk] = units
+        grids_of[c.pk] = {g.pk: g for g in c.grids.all()}
+        assert grids_of[c.pk] and all(g.unit_id in units for g in grids_of[c.pk].values())
+        kind_measures = {m.slug for m in measures.for_kind(c.kind)}
+        goals = list(CampaignGoal.objects.filter(campaign=c))
+        assert goals and any(g.unit_id is None for g in goals)
+        for g in goals:
+            assert g.measure in kind_measures and g.target > 0 and (g.unit_id is None or g.unit_id in units)
+        if c.status == "planned":
+            assert c.starts_on > end_day and c.started_at is None
+            assert (
+                not FieldLog.objects.filter(campaign=c).exists()
+                and not Item.objects.filter(campaign=c).exists()
+            )
+        else:
+            assert c.starts_on <= end_day and c.started_at is not None
+        if c.status == "concluded":
+            assert c.ends_on < end_day and c.summary and c.ends_on < timezone.localdate(c.ended_at, tz)
+        if c.status in ("concluded", "cancelled"):
+            assert c.started_at < c.ended_at <= END
+        if c.status == "active":
+            assert c.ended_at is None
+        assert c.created_at <= END
+    # Field logs: a squadron taking part, a day of the period before the end, values the kind logs.
+    logs = list(FieldLog.objects.select_related("campaign"))
+    assert len(logs) == counts["logs"] > 0
+    logged_days = set()
+    for log in logs:
+        c = log.campaign
+        assert log.unit_id in units_of[c.pk] and log.unit_id != c.lead_unit_id
+        assert c.starts_on <= log.day <= c.ends_on and log.day < end_day and log.logged_at <= END
+        if c.ended_at:
+            assert log.day <= timezone.localdate(c.ended_at, tz)
+        logged_days.add((c.pk, log.unit_id, log.day))
+    assert FieldLogValue.objects.count() == counts["values"]
+    for value in FieldLogValue.objects.select_related("log__campaign")[:3000]:
+        measure = measures.get(value.measure)
+        assert measure.uses(value.log.campaign.kind) and value.value > 0
+        assert value.value == value.value.quantize(measure.step)
+    # Items: inside one of the campaign's grids of their unit, on a day the unit logged, statuses by date.
+    items = list(Item.objects.select_related("grid", "case", "campaign"))
+    assert len(items) == sum(counts["items_by_status"].values()) == counts["items"]
+    escalated = 0
+    for i in items:
+        c = i.campaign
+        assert i.unit_id in units_of[c.pk] and i.grid_id in grids_of[c.pk] and i.grid.unit_id == i.unit_id
+        assert i.grid.min_lat < i.lat < i.grid.max_lat and i.grid.min_lng < i.lng < i.grid.max_lng
+        assert Grid.objects.containing(i.lat, i.lng) == i.grid
+        assert (c.pk, i.unit_id, i.found_on) in logged_days and i.found_on <= end_day
+        assert i.created_at <= END and i.description and i.address
+        if i.status == "found":
+            assert i.noticed_at is None and i.deadline_on is None and i.recheck_due_at is None
+            continue
+        noticed_on = timezone.localdate(i.noticed_at, tz)
+        assert i.found_on <= noticed_on <= end_day and i.noticed_at <= END and i.requirement
+        assert noticed_on < i.deadline_on <= noticed_on + dt.timedelta(days=90)  # rectification_max_days
+        assert i.recheck_due_at == calendar.end_of_day(i.deadline_on)
+        if i.status == "noticed":
+            assert i.rechecked_on is None and not i.recheck_result and i.case_id is None
+            continue
+        assert i.deadline_on <= i.rechecked_on < end_day and i.noticed_at <= i.rechecked_at <= END
+        assert i.recheck_result == ("rectified" if i.status == "rectified" else "not_rectified")
+        if i.status == "escalated":
+            escalated += 1
+            case = i.case
+            assert case.unit_id == i.unit_id and i.rechecked_at < case.registered_at == i.escalated_at <= END
+            assert (i.party_id, i.category_id) == (case.party_id, case.category_id)
+            assert i.party_name == case.party.name
+        else:
+            assert i.case_id is None and i.escalated_at is None
+    assert escalated == counts["escalated"] == counts["items_by_status"].get("escalated", 0)
+    overdue = Item.objects.overdue(now=END)
+    assert overdue.count() == sum(1 for i in items if i.status == "noticed" and i.recheck_due_at < END)
+    # Progress against the goals: the logged sums.
+    concluded = next(c for c in campaigns if c.status == "concluded")
+    figures = progress(concluded)
+    logged = dict(
+        FieldLogValue.objects.filter(log__campaign=concluded).values_list("measure").annotate(n=Sum("value"))
+    )
+    assert {row["measure"].slug: row["total"] for row in figures["measures"] if row["total"]} == logged
+
+    # The audit events, as the services write them.
+    def events(model, verb):
+        return AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(model), verb=verb)
+
+    campaign_type = ContentType.objects.get_for_model(Campaign)
+    assert events(Campaign, "plan_campaign").count() == len(campaigns)
+    assert events(Campaign, "start").count() == sum(c.started_at is not None for c in campaigns)
+    assert events(Campaign, "conclude").count() == by_status["concluded"]
+    assert events(FieldLog, "log_field_work").filter(root_content_type=campaign_type).count() == len(logs)
+    assert events(Item, "register_item").filter(root_content_type=campaign_type).count() == len(items)
+    assert events(Item, "issue_notice").count() == sum(i.noticed_at is not None for i in items)
+    assert events(Item, "recheck").count() == sum(i.rechecked_at is not None for i in items)
+    assert events(Item, "escalate").count() == escalated
+    campaign_events = AuditEvent.objects.filter(
+        content_type__in=[ContentType.objects.get_for_model(m) for m in (Campaign, FieldLog, Item)]
+    )
+    assert campaign_events.count() == counts["events"] and not campaign_events.filter(at__gt=END).exists()
+    assert not campaign_events.exclude(actor__in=User.objects.all()).exists()

@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Complaints"), "complaints:list", ()),
     (_("Cases"), "cases:list", (Role.OFFICER, Role.SQUAD_LEADER, Role.LEGAL_REVIEWER, Role.BUREAU_HEAD)),
     (_("Fines"), "penalties:list", (Role.OFFICER, Role.SQUAD_LEADER, Role.LEGAL_REVIEWER, Role.BUREAU_HEAD)),
+    (_("Campaigns"), "campaigns:list", (Role.OFFICER, Role.SQUAD_LEADER, Role.BUREAU_HEAD)),
     (_("Documents"), "documents:list", ()),
     (_("Org units"), "org:unit-list", (Role.ADMIN,)),
     (_("Users"), "org:user-list", (Role.ADMIN,)),

@@ -163,7 +163,9 @@ class GridQuerySet(ScopedQuerySet):
         if lat is None or lng is None:
             return None
         return (
-            self.filter(is_active=True, min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng)
+            self.filter(
+                is_active=True, min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng
+            )
             .order_by("code")
             .first()
         )

@@ -346,6 +346,14 @@ SPECTACULAR_SETTINGS = {
         "SeizedItemKindEnum": "penalties.choices.ItemKind",
         "PaymentChannelEnum": "penalties.choices.PaymentChannel",
         "StatementChannelEnum": "penalties.api.serializers.STATEMENT_CHANNELS",
+        # The campaigns' (kind, status, procedure are names other apps use too):
+        "CampaignKindEnum": "campaigns.choices.CampaignKind",
+        "CampaignStatusEnum": "campaigns.choices.CampaignStatus",
+        "PartnerDepartmentEnum": "campaigns.choices.Partner",
+        "RectificationItemKindEnum": "campaigns.choices.ItemKind",
+        "RectificationItemStatusEnum": "campaigns.choices.ItemStatus",
+        "EscalationProcedureEnum": "campaigns.choices.EscalationProcedure",
+        "ProcedureEnum": "cases.choices.Procedure",  # its name before the escalations' procedure
     },
 }
 
@@ -449,6 +457,8 @@ WORKDAY_END = os.environ.get("WORKDAY_END", "17:30")
 
 # --- Maps: the tile URL is a setting; forms work with no tiles reachable -----------------------
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+# The tile server's credit line, shown on the maps that draw its tiles (HTML allowed: a link to its terms).
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 # --- Content security policy and Permissions-Policy of every page (enforcement/security.py) ----------------
 # Only the app's own scripts and styles run: no inline script, event-handler attribute or style attribute in

@@ -15,7 +15,13 @@ DEMO_PASSWORD = "Demo-2026!"
 
 # Later seeders, run after the org units and the catalogue: dotted paths of modules with a `seed()`
 # function, e.g. "complaints.demo".
-EXTRA_SEEDERS = ["complaints.demo", "complaints.demo_reminders", "cases.demo", "penalties.demo"]
+EXTRA_SEEDERS = [
+    "complaints.demo",
+    "complaints.demo_reminders",
+    "cases.demo",
+    "penalties.demo",
+    "campaigns.demo",
+]
 
 
 class Command(BaseCommand):
