@@ -7,4 +7,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from . import deadlines, documents, services  # noqa: F401 - register the kind, the notice, the actions
+        from . import deadlines, documents, history, services  # noqa: F401 - the kind, the notice, the actions
+
+        history.register()

@@ -56,7 +56,7 @@ class ItemKind(models.TextChoices):
 
 class ItemStatus(models.TextChoices):
     FOUND = "found", _("Found")  # 已登记
-    NOTICED = "noticed", _("Notice issued")  # 已发整改通知
+    NOTICED = "noticed", pgettext_lazy("item status", "Notice issued")  # 已发整改通知
     RECTIFIED = "rectified", _("Rectified")  # 已整改
     NOT_RECTIFIED = "not_rectified", _("Not rectified")  # 逾期未整改
     ESCALATED = "escalated", _("Escalated to a case")  # 已转立案

@@ -78,10 +78,12 @@ class Campaign(VersionedModel):
     )
     description = models.TextField(_("aims and arrangements"), blank=True)
     summary = models.TextField(_("summary"), blank=True)  # written when concluded
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)  # concluded or cancelled
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("planned at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)  # concluded or cancelled
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -196,8 +198,10 @@ class FieldLog(VersionedModel):
     place = models.CharField(_("where"), max_length=255, blank=True)
     note = models.TextField(_("what was done"), blank=True)
     partners = models.JSONField(_("partner departments"), default=list, blank=True)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    logged_at = models.DateTimeField(default=timezone.now)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("logged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(_("logged at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LogQuerySet.as_manager()
@@ -315,13 +319,17 @@ class RectificationItem(VersionedModel):
         related_name="+",
     )
     found_on = models.DateField(_("found on"))
-    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("found by"), on_delete=models.PROTECT, related_name="+"
+    )
     requirement = models.TextField(_("what must be done"), blank=True)  # the notice's order
     noticed_at = models.DateTimeField(_("notice issued at"), null=True, blank=True)
     deadline_on = models.DateField(_("rectify by"), null=True, blank=True)
-    recheck_due_at = models.DateTimeField(null=True, blank=True)  # the end of deadline_on, for the sweep
+    recheck_due_at = models.DateTimeField(
+        _("re-check due"), null=True, blank=True
+    )  # deadline_on's end: the sweep
     rechecked_on = models.DateField(_("re-checked on"), null=True, blank=True)
-    rechecked_at = models.DateTimeField(null=True, blank=True)
+    rechecked_at = models.DateTimeField(_("re-check recorded at"), null=True, blank=True)
     recheck_result = models.CharField(
         _("re-check result"), max_length=16, choices=RecheckResult.choices, blank=True
     )
@@ -334,8 +342,8 @@ class RectificationItem(VersionedModel):
         on_delete=models.PROTECT,
         related_name="rectification_item",
     )
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ItemQuerySet.as_manager()
