@@ -54,7 +54,16 @@ def units_text(value):
     return _(", ").join(str(names.get(pk, pk)) for pk in value)
 
 
+def partners_text(value):
+    from .choices import Partner
+
+    labels = dict(Partner.choices)
+    return _(", ").join(str(labels.get(v, v)) for v in (value if isinstance(value, list) else [value]))
+
+
 def register():
     register_key("values", gettext_lazy("figures"), model="campaigns.FieldLog", display=values_text)
     register_key("goals", gettext_lazy("goals"), model="campaigns.Campaign", display=goals_text)
     register_key("units", gettext_lazy("participating units"), model="campaigns.Campaign", display=units_text)
+    for model in ("campaigns.Campaign", "campaigns.FieldLog"):
+        register_key("partners", gettext_lazy("partner departments"), model=model, display=partners_text)

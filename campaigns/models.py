@@ -119,6 +119,16 @@ class Campaign(VersionedModel):
         return self.starts_on <= day <= self.ends_on
 
     # --- workflow questions (choices.CAMPAIGN_TRANSITIONS) -------------------------------------------
+    def can_manage(self, user):
+        """Planning, changing, starting and ending a campaign are its lead unit's (and above): a unit that
+        takes part sees it and logs on it."""
+        return user.sees_all_units or self.lead_unit_id in user.scope_unit_ids
+
+    def actor_refusal(self, user):
+        if self.can_manage(user):
+            return None
+        return _("Your unit takes part in this campaign; its lead unit plans and manages it.")
+
     def can_start(self, user):
         return timezone.localdate() >= self.starts_on and self.goals.exists()
 

@@ -154,6 +154,8 @@ def update_campaign(
         _campaign_in_scope(by, c)
         if not by.has_role(*PLANNERS):
             raise PermissionDenied(_("Campaigns are planned by squad leaders and bureau heads."))
+        if not c.can_manage(by):
+            raise PermissionDenied(c.actor_refusal(by))
         if c.status not in (C.PLANNED, C.ACTIVE):
             raise TransitionNotAllowed(_("A concluded or cancelled campaign is no longer changed."))
         before = _campaign_audit(c)
@@ -274,9 +276,7 @@ def log_field_work(campaign, *, by, unit, day, values, place="", note="", partne
                 if rules.as_value(raw)
             ]
         )
-        record_event(
-            log, AuditAction.CREATE, actor=by, verb="log_field_work", after=_log_audit(log), root=locked
-        )
+        record_event(log, AuditAction.CREATE, actor=by, verb="log_field_work", after=_log_audit(log))
         for upload in photos or []:
             store_attachment(FieldLogPhoto, log, upload, by=by)
     return log
@@ -319,14 +319,17 @@ def progress(campaign):
                 )
         if not total and target is None and not unit_rows:
             continue
+        achieved = total
         if target is None and any(r["target"] for r in unit_rows):
+            # No goal in total: the units' goals add up to the target, met by those units' work only.
             target = sum(r["target"] for r in unit_rows if r["target"])
+            achieved = sum(r["actual"] for r in unit_rows if r["target"])
         rows.append(
             {
                 "measure": measure,
                 "total": total,
                 "target": target,
-                "percent": _percent(total, target),
+                "percent": _percent(achieved, target),
                 "units": unit_rows,
             }
         )
@@ -408,9 +411,7 @@ def register_item(
             grid=grid or Grid.objects.containing(lat, lng),
             complaint=complaint,
         )
-        record_event(
-            item, AuditAction.CREATE, actor=by, verb="register_item", after=snapshot(item), root=locked
-        )
+        record_event(item, AuditAction.CREATE, actor=by, verb="register_item", after=snapshot(item))
         for upload in photos or []:
             store_attachment(ItemPhoto, item, upload, by=by, stage=PhotoStage.BEFORE)
         if complaint is not None:

@@ -268,6 +268,8 @@ def campaign_edit(request, pk):
     campaign = _campaign_for(request, pk)
     if not may_plan(request.user):
         raise PermissionDenied
+    if not campaign.can_manage(request.user):
+        raise PermissionDenied(campaign.actor_refusal(request.user))
     if campaign.status not in (CampaignStatus.PLANNED, CampaignStatus.ACTIVE):
         messages.error(request, _("A concluded or cancelled campaign is no longer changed."))
         return redirect(campaign)
@@ -385,7 +387,9 @@ def _detail_context(request, campaign, *, bound=None):
             .select_related("unit", "logged_by")
             .prefetch_related("values")[:RECENT_LOGS]
         ),
-        "can_edit": may_plan(user) and campaign.status in (CampaignStatus.PLANNED, CampaignStatus.ACTIVE),
+        "can_edit": may_plan(user)
+        and campaign.can_manage(user)
+        and campaign.status in (CampaignStatus.PLANNED, CampaignStatus.ACTIVE),
         "can_log": may_handle(user) and campaign.status == CampaignStatus.ACTIVE,
         "map_url": reverse("campaigns:map", args=[campaign.pk]),
     }

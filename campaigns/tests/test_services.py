@@ -313,11 +313,12 @@ def test_a_squadron_officer_sees_and_logs_on_the_districts_campaign(campaign, cr
     assert FieldLog.objects.visible_to(crew["leader"]).filter(pk=entry.pk).exists()
 
 
-def test_a_log_is_audited_on_the_campaigns_timeline(campaign, crew, squadrons):
+def test_a_log_is_audited_on_its_own_timeline_not_the_campaigns(campaign, crew, squadrons):
+    """The campaign's timeline is seen by every unit taking part; a log is seen by its unit's people only."""
     first, _second = squadrons
     entry = log(campaign, crew["officer1"], first, correction_notices="2")
     event = AuditEvent.objects.get(verb="log_field_work")
-    assert event.object_id == str(entry.pk) and event.root_object_id == str(campaign.pk)
+    assert event.object_id == str(entry.pk) and event.root_object_id is None
     assert event.after["values"] == {"correction_notices": "2.00"}
 
 
@@ -405,7 +406,7 @@ def test_the_grid_comes_from_the_point(campaign, crew, squadrons):
     assert elsewhere.grid is None
     assert item.photos.get().stage == "before"
     event = AuditEvent.objects.get(verb="register_item", object_id=str(item.pk))
-    assert event.root_object_id == str(campaign.pk)
+    assert event.root_object_id is None  # on the item's own timeline
 
 
 def test_half_a_point_is_refused(campaign, crew, squadrons):
@@ -662,17 +663,17 @@ def test_each_step_is_audited_and_the_timelines_speak_words(campaign, crew, squa
     assert {"escalate", "conclude", "issue_document"} <= verbs
     on_campaign = {row["step"] for row in timeline_rows(campaign, list(events_for(campaign)))}
     assert {"Campaign planned", "Start the campaign", "Conclude with a summary"} <= on_campaign
-    assert "Rectification item recorded" in on_campaign
+    assert "Rectification item recorded" not in on_campaign  # on the item's own timeline
     on_item = {row["step"] for row in timeline_rows(item, list(events_for(item)))}
     assert {"Issue the rectification notice", "Record the re-check", "Escalate to a case"} <= on_item
     for step in on_campaign | on_item:
         assert step and "_" not in step, step
 
 
-def test_a_log_reads_as_its_declared_step_on_the_campaigns_timeline(campaign, crew, squadrons):
+def test_a_log_reads_as_its_declared_step_on_its_timeline(campaign, crew, squadrons):
     first, _second = squadrons
-    log(campaign, crew["officer1"], first, correction_notices="2")
-    steps = {row["step"] for row in timeline_rows(campaign, list(events_for(campaign)))}
+    entry = log(campaign, crew["officer1"], first, correction_notices="2")
+    steps = {row["step"] for row in timeline_rows(entry, list(events_for(entry)))}
     assert "Field work logged" in steps, steps
 
 

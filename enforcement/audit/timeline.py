@@ -120,6 +120,9 @@ class _ModelRules:
     def display(self, key, value):
         if value is None or value == "" or value == []:
             return EMPTY
+        registered = key_for(self.model, key)
+        if registered is not None and registered.display is not None:
+            return registered.display(value)  # the app's words for what its services write (labels.py)
         related = self.referenced_model(key)
         if related is not None:
             record = self.timeline.records.get(related, {}).get(str(value))

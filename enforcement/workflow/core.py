@@ -113,6 +113,12 @@ class Workflow:
             return Refusal(404, _("Not found."))
         if not (user.roles & transition.roles):
             return Refusal(403, _("Your role does not allow “%(action)s”.") % {"action": transition.label})
+        # A record may refuse an actor beyond the roles (a campaign is managed by its lead unit, not by the
+        # units taking part, which see it): `obj.actor_refusal(user) -> words or None`, a 403.
+        actor_refusal = getattr(obj, "actor_refusal", None)
+        words = actor_refusal(user) if actor_refusal is not None else None
+        if words:
+            return Refusal(403, str(words))
         status = getattr(obj, self.status_field)
         if status not in transition.sources:
             return Refusal(
