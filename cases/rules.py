@@ -221,6 +221,11 @@ def _int_or_none(value):
         return -1
 
 
+def is_area(area):
+    """An area in m²: a finite number above 0 with at most two decimals (an order to demolish, a demolition)."""
+    return area is not None and area.is_finite() and area > 0 and area == area.quantize(Decimal("0.01"))
+
+
 def _in_fen(amount):
     """Money is yuan with at most two decimal places (fen): a third would be rounded away when saved."""
     return amount == amount.quantize(Decimal("0.01"))
@@ -267,7 +272,7 @@ def demolition_order_problems(proposal):
         if area is not None or days is not None:
             errors["demolish_area"] = _("An area and a deadline are given only with an order to demolish.")
         return errors
-    if area is None or not area.is_finite() or area <= 0 or area != area.quantize(Decimal("0.01")):
+    if not is_area(area):
         errors["demolish_area"] = _(
             "Give the area of the structure to demolish in square metres, e.g. 35.5 (at most two decimals)."
         )

@@ -10,9 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enforcement.catalog.cached import category_family
-from enforcement.filters import IdFilter
+from enforcement.filters import IdFilter, in_unit_subtree
 from enforcement.keyset import Ordering, Orderings
-from enforcement.org.models import OrgUnit
 from enforcement.workdays.calendar import start_of_day
 
 from .choices import Channel, ComplaintStatus, Satisfaction
@@ -88,15 +87,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
         return queryset.filter(category_id__in=category_family(value))
 
     def filter_unit(self, queryset, name, value):
-        user = getattr(self.request, "user", None)
-        if user is not None and user.is_authenticated and user.unit_id == value:
-            return queryset.filter(
-                unit_id__in=user.scope_unit_ids
-            )  # one's own unit: the scope, loaded already
-        # One query on the small unit table for the subtree (materialised path).
-        path = OrgUnit.objects.filter(pk=value).values("path")[:1]
-        ids = list(OrgUnit.objects.filter(path__startswith=path).values_list("pk", flat=True))
-        return queryset.filter(unit_id__in=ids)
+        return in_unit_subtree(queryset, value, getattr(self.request, "user", None))
 
     def filter_received_from(self, queryset, name, value):
         return queryset.filter(received_at__gte=start_of_day(value))

@@ -3,12 +3,12 @@
 Administrative Coercion Law's periods of ten days or less are working days (行政强制法 Art. 69)."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cases import rules as case_rules
 from enforcement.approvals.services import may_decide
 from enforcement.catalog.params import get_int, get_param
 from enforcement.workdays import calendar
@@ -223,11 +223,6 @@ def notice_refusal(demolition, notice_on, deadline_on, today=None):
     return None
 
 
-def notice_problem(demolition, notice_on, deadline_on, today=None):
-    refusal = notice_refusal(demolition, notice_on, deadline_on, today)
-    return refusal[1] if refusal else None
-
-
 def forced_demolition_refusal(demolition, demolished_on, today=None):
     """行政强制法 Art. 44: a forced demolition only after the public notice's deadline has passed and only
     once the party can no longer apply for reconsideration or sue (nor has a case pending)."""
@@ -290,6 +285,6 @@ def demolished_refusal(demolition, demolished_on, area, note="", today=None):
 
 
 def area_problem(area):
-    if area is None or not area.is_finite() or area <= 0 or area != area.quantize(Decimal("0.01")):
+    if not case_rules.is_area(area):
         return _("Give the area demolished in square metres, e.g. 35.5 (at most two decimals).")
     return None

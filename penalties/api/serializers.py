@@ -341,12 +341,6 @@ AREA = {"max_digits": 12, "decimal_places": 2}
 DEMOLITION_ACTIONS = ("notice", "demolished")  # POST <id>/<action>/
 
 
-def demolition_actions(demolition, user, today=None):
-    from ..demolitions import allowed_actions
-
-    return allowed_actions(demolition, user, today)
-
-
 class DemolitionSerializer(serializers.ModelSerializer):
     """An order to demolish: the area and deadline the decision gave, the public notice and its deadline, and
     what was demolished (m², two decimals)."""
@@ -413,7 +407,9 @@ class DemolitionDetailSerializer(DemolitionSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=DEMOLITION_ACTIONS)))
     def get_allowed_actions(self, obj):
         request = self.context.get("request")
-        return demolition_actions(obj, request.user) if request else []
+        from ..demolitions import allowed_actions
+
+        return allowed_actions(obj, request.user) if request else []
 
 
 class DemolitionNoticeSerializer(serializers.Serializer):
