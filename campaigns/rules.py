@@ -87,8 +87,8 @@ def goal_problems(campaign_kind, unit_ids, goals):
             measure = measures.get(slug)
             if value is None or value <= 0:
                 problem = _("%(measure)s: the target is a number above 0.") % {"measure": measure.label}
-            elif value != value.quantize(measure.step):
-                problem = value_problem(measure, raw)
+            else:
+                problem = value_problem(measure, raw)  # whole for a count, two decimals for an area
         if problem is None and (slug, unit_id) in seen:
             problem = _("%(measure)s has two goals for the same unit.") % {
                 "measure": measures.get(slug).label
@@ -135,7 +135,7 @@ def log_problems(campaign, unit_id, day, values, participating_ids, today=None):
     return errors
 
 
-def notice_problems(item, deadline_on, requirement, today=None):
+def notice_problems(deadline_on, requirement, today=None):
     today = today or timezone.localdate()
     errors = {}
     longest = get_int("rectification_max_days")

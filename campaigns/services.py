@@ -440,7 +440,7 @@ def issue_notice(item, *, by, deadline_on, requirement, version=None):
     transaction, and the re-check falls due at the end of the deadline (the reminders' sweep watches it)."""
 
     def change(i):  # the input checked once the state allows the step (409 before 400)
-        errors = rules.notice_problems(i, deadline_on, requirement)
+        errors = rules.notice_problems(deadline_on, requirement)
         if errors:
             raise ValidationError(errors)
         i.deadline_on, i.requirement = deadline_on, _text(requirement)
