@@ -247,6 +247,18 @@ class RecheckPhotosForm(KeptUploadsMixin, forms.Form):
     photos = MultipleFileField(label=_("Photos after"))
 
 
+class LogPhotosForm(forms.Form):
+    """More photos of a day's work, added on the log's page after it was saved."""
+
+    photos = MultipleFileField(
+        label=_("Photos"), required=True, error_messages={"required": _("Choose a file to upload.")}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].widget.attrs.update({"accept": "image/*", "class": "form-control"})
+
+
 class SimpleEscalationForm(BootstrapFormMixin, forms.Form):
     """转立案 by the simple procedure: the on-the-spot decision (Art. 51) taken on the item."""
 

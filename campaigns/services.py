@@ -282,6 +282,22 @@ def log_field_work(campaign, *, by, unit, day, values, place="", note="", partne
     return log
 
 
+def add_log_photo(log, upload, *, by, **capture):
+    """A photo of a day's work added after its log was saved (the log's screen takes them with the figures);
+    not once the campaign has ended (its record is final then)."""
+    if not in_scope(by, log):
+        raise Http404(_("Not found."))
+    if not by.has_role(*HANDLERS):
+        raise PermissionDenied(_("Photos are added by officers and squad leaders."))
+    campaign = log.campaign
+    if campaign.status in (C.CONCLUDED, C.CANCELLED):
+        raise TransitionNotAllowed(
+            _("This campaign has ended (%(status)s): its field logs are final.")
+            % {"status": campaign.get_status_display()}
+        )
+    return store_attachment(FieldLogPhoto, log, upload, by=by, **capture)
+
+
 def progress(campaign):
     """The campaign's figures against its goals, per unit and in total, from two aggregate queries:
     {"measures": [{measure, total, target, percent, units: [{unit, actual, target, percent}]}], "items": {...}}."""

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/log/", views.log_create, name="log-new"),
     path("<int:pk>/logs/", views.log_list, name="logs"),
     path("<int:pk>/logs/<int:log_id>/", views.log_detail, name="log"),
+    path("<int:pk>/logs/<int:log_id>/photos/", views.log_photos_add, name="log-photos"),
     path("<int:pk>/items/new/", views.item_create, name="item-new"),
 ]
 urlpatterns += map_urlpatterns  # the map's pages and data (map.py)

@@ -49,6 +49,7 @@ from .forms import (
     CampaignForm,
     FieldLogForm,
     ItemForm,
+    LogPhotosForm,
     RecheckPhotosForm,
     SimpleEscalationForm,
     goal_rows,
@@ -524,26 +525,59 @@ def _log_for(request, campaign, log_id):
     return get_object_or_404(logs.select_related("unit", "logged_by"), pk=log_id)
 
 
-@login_required
-def log_detail(request, pk, log_id):
-    campaign = _campaign_for(request, pk)
-    log = _log_for(request, campaign, log_id)
+def _log_context(request, campaign, log, *, photos_form=None):
     values = [(measures.get(v.measure), v.value) for v in log.values.all()]
     values = [
         (measure, _number(value, measure.decimals if measure else 2)) for measure, value in values if measure
     ]
     partner_labels = dict(Partner.choices)
-    return render(
-        request,
-        "campaigns/log_detail.html",
-        {
-            "campaign": campaign,
-            "log": log,
-            "values": values,
-            "partners": [partner_labels.get(p, p) for p in log.partners],
-            "photos": list(log.photos.all()),
-        },
+    can_add_photos = request.user.has_role(*HANDLERS) and campaign.status not in (
+        CampaignStatus.CONCLUDED,
+        CampaignStatus.CANCELLED,
     )
+    return {
+        "campaign": campaign,
+        "log": log,
+        "values": values,
+        "partners": [partner_labels.get(p, p) for p in log.partners],
+        "photos": list(log.photos.all()),
+        "photos_form": (photos_form or LogPhotosForm()) if can_add_photos else None,
+    }
+
+
+@login_required
+def log_detail(request, pk, log_id):
+    campaign = _campaign_for(request, pk)
+    log = _log_for(request, campaign, log_id)
+    return render(request, "campaigns/log_detail.html", _log_context(request, campaign, log))
+
+
+@login_required
+@upload_view
+@require_POST
+def log_photos_add(request, pk, log_id):
+    campaign = _campaign_for(request, pk)
+    log = _log_for(request, campaign, log_id)
+    refused = too_large(request)
+    if refused:
+        return refused
+    form = LogPhotosForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                for upload in form.cleaned_data["photos"]:
+                    services.add_log_photo(log, upload, by=request.user)
+        except ValidationError as exc:
+            form.add_error("photos", exc.messages)  # a file refused (size, type, damaged): under the input
+        except TransitionNotAllowed as exc:  # the campaign ended meanwhile: the page no longer offers it
+            messages.error(request, exc.message)
+            status = 409
+        else:
+            messages.success(request, _("Photos added."))
+            return redirect("campaigns:log", pk=campaign.pk, log_id=log.pk)
+    context = _log_context(request, campaign, log, photos_form=form)
+    return render(request, "campaigns/log_detail.html", context, status=status)
 
 
 @login_required

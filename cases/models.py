@@ -378,8 +378,7 @@ class Case(VersionedModel):
 
     objects = CaseQuerySet.as_manager()
 
-    audit_hidden_fields = ("due_at", "name", "kind", "size", "object_id")
-    audit_references = {"evidence": "cases.CaseEvidence"}
+    audit_hidden_fields = ("due_at", "object_id")
 
     class Meta:
         verbose_name = _("case")

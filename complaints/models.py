@@ -250,22 +250,16 @@ class Complaint(VersionedModel):
     objects = ComplaintQuerySet.as_manager()
 
     # The timeline (enforcement/audit): not the counters a step's name says better, nor `due_at` (it repeats
-    # one of the three deadlines), nor ids beside the name that says it. An "add attachment" event on the
-    # complaint names the file by id with its details beside it: the id is shown as the attachment (with
-    # its details), the details not twice.
+    # one of the three deadlines), nor ids beside the name that says it.
     audit_hidden_fields = (
         "due_at",
         "sent_back_count",
         "reopen_count",
         "extension_count",
         "extended_days",
-        "name",
-        "kind",
-        "size",
         "duplicate",
         "object_id",
     )
-    audit_references = {"attachment": "complaints.ComplaintAttachment"}
     audit_labels = {"duplicate_number": _("merged duplicate")}
 
     class Meta:

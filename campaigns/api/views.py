@@ -44,6 +44,7 @@ from .serializers import (
     ItemDetailSerializer,
     ItemListSerializer,
     ItemPhotoSerializer,
+    LogPhotoSerializer,
     LogQuerySerializer,
     MeasureSerializer,
 )
@@ -196,10 +197,12 @@ class CampaignViewSet(TimelineMixin, WorkflowActionsMixin, ScopedModelViewSet):
 
 # --- field logs -------------------------------------------------------------------------------------------------
 @extend_schema(parameters=[OpenApiParameter("campaign_pk", int, OpenApiParameter.PATH)])
-class FieldLogViewSet(ScopedModelViewSet):
+class FieldLogViewSet(AttachmentsMixin, ScopedModelViewSet):
     """A campaign's field logs: what a unit's patrol or operation did on a day, a value per measure
     (`values`: {measure: value}). You see your units' logs of a campaign you see; filter by `unit` and
-    `day_from`/`day_to`. POST logs work for your unit (or one under you) taking part, within the period."""
+    `day_from`/`day_to`. POST logs work for your unit (or one under you) taking part, within the period
+    (JSON); then POST each photo to `<id>/photos/` (multipart `file`, optional `captured_at`, `lat`, `lng`)
+    while the campaign has not ended."""
 
     queryset = FieldLog.objects.all()
     pagination_class = KeysetPagination
@@ -262,6 +265,17 @@ class FieldLogViewSet(ScopedModelViewSet):
             FieldLogSerializer(fresh, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+    # --- photos (enforcement/files: GET/POST <id>/photos/) ------------------------------------------------
+    attachment_model = FieldLogPhoto
+    attachment_serializer_class = LogPhotoSerializer
+    attachments_url_path = "photos"
+
+    def get_attachments(self, log):
+        return log.photos.all()  # prefetched, with who uploaded each
+
+    def perform_attach(self, log, upload, **fields):
+        return services.add_log_photo(log, upload, by=self.request.user, **fields)
 
 
 # --- rectification items ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ and list query counts that do not grow with the rows."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -313,6 +314,38 @@ def test_bad_field_logs_are_refused_in_words_and_nothing_is_saved(api, active, c
     assert response.status_code == 400
     assert words in error_text(response)
     assert not FieldLog.objects.exists()
+
+
+def test_a_logs_photos_are_posted_after_it_and_listed_with_it(api, active, crew, squadrons, make_user):
+    client = api(crew["officer1"])
+    log = client.post(logs_url(active), log_body(), format="json").json()
+    photos_url = f"{logs_url(active)}{log['id']}/photos/"
+    response = client.post(photos_url, {"file": photo("巡查.jpg")}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert response.json()["original_name"] == "巡查.jpg" and response.json()["kind"] == "photo"
+    assert [p["original_name"] for p in client.get(photos_url).json()] == ["巡查.jpg"]
+    detail = client.get(f"{logs_url(active)}{log['id']}/").json()
+    assert [p["original_name"] for p in detail["photos"]] == ["巡查.jpg"]
+    assert response.json()["url"] == FieldLog.objects.get().photos.get().get_download_url()
+    # Not a photo: refused in words under `file`, nothing stored.
+    exe = SimpleUploadedFile("invoice.exe", b"MZ\x90\x00" * 64, content_type="application/octet-stream")
+    bad = client.post(photos_url, {"file": exe}, format="multipart")
+    assert bad.status_code == 400 and "is not a photo" in " ".join(bad.json()["file"])
+    # The other squadron's officer does not see the log (404), and a statistician adds no photo (403).
+    assert api(crew["officer2"]).post(photos_url, {"file": photo()}, format="multipart").status_code == 404
+    statistician = make_user("statistician", unit=active.lead_unit, username="c_stats")
+    assert api(statistician).post(photos_url, {"file": photo()}, format="multipart").status_code == 403
+    assert FieldLog.objects.get().photos.count() == 1
+
+
+def test_a_concluded_campaigns_logs_take_no_more_photos(api, active, crew):
+    client = api(crew["officer1"])
+    log = client.post(logs_url(active), log_body(), format="json").json()
+    services.conclude(active, by=crew["leader"], summary="整治完成")
+    response = client.post(f"{logs_url(active)}{log['id']}/photos/", {"file": photo()}, format="multipart")
+    assert response.status_code == 409
+    assert "field logs are final" in response.json()["detail"]
+    assert not FieldLog.objects.get().photos.exists()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import translation
 from campaigns import services
 from enforcement.audit.timeline import events_for, timeline_rows
 
-from .conftest import today
+from .conftest import photo, register, today
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,34 @@ def test_partners_read_as_departments_on_the_timeline(crew, squadrons):
     with translation.override("zh-hans"):
         text = " ".join(_details(campaign))
     assert "public_security" not in text and "公安" in text
+
+
+def test_a_photo_reads_by_its_name_and_details_on_an_items_and_a_logs_timeline(campaign, crew, squadrons):
+    """The file event's details are the file's (files.services.store_attachment writes them under keys of
+    their own): an item's own kind ("stall") is not overwritten by the photo's, nor shown raw."""
+    first, _second = squadrons
+    item = register(campaign, crew["officer1"], first, photos=[photo("摊位.jpg")])
+    entry = services.log_field_work(
+        campaign, by=crew["officer1"], unit=first, day=today(), values={"persuasion": "3"}, photos=[photo()]
+    )
+
+    def changes(obj):
+        with translation.override("zh-hans"):
+            rows = timeline_rows(obj, list(events_for(obj)))
+            return [(row["step"], str(c["label"]), str(c["after"])) for row in rows for c in row["changes"]]
+
+    item_changes, log_changes = changes(item), changes(entry)
+    assert [(label, after.split("（")[0]) for step, label, after in item_changes if step == "添加附件"] == [
+        ("照片", "摊位.jpg")
+    ]
+    assert [(label, after.split("（")[0]) for step, label, after in log_changes if step == "添加附件"] == [
+        ("照片", "现场.jpg")
+    ]
+    photo_details = [after for step, _label, after in item_changes + log_changes if step == "添加附件"]
+    assert all(after.split("（")[1].startswith("照片、") for after in photo_details)
+    # The item's own kind reads once, by its label; no raw file keys anywhere; its campaign by its name
+    # under the Chinese word for a campaign (a link with no name of its own is called what it links to).
+    registered = {label: after for step, label, after in item_changes if step != "添加附件"}
+    assert registered["类型"] == "摊点" and registered["专项整治"] == campaign.name
+    for _step, label, after in item_changes + log_changes:
+        assert label not in ("Campaign", "文件类型", "文件名", "文件大小") and after != "photo"

@@ -431,3 +431,34 @@ def test_the_pages_render_in_the_default_language(crew, squadrons, party, catego
             assert 'lang="zh-hans"' in response.content.decode(), url
     area = client.get(reverse("campaigns:new") + "?kind=illegal_construction").content.decode()
     assert 'name="goal-demolished_area-total"' in area and 'step="0.01"' in area  # an area has two decimals
+
+
+def test_photos_are_added_to_a_saved_log_on_its_page_until_the_campaign_ends(crew, squadrons):
+    first, _second = squadrons
+    campaign = started(crew, squadrons)
+    log = services.log_field_work(
+        campaign, by=crew["officer1"], unit=first, day=today(), values={"persuasion": "5"}
+    )
+    officer = browser(crew["officer1"])
+    url = reverse("campaigns:log-photos", args=[campaign.pk, log.pk])
+    page = officer.get(log.get_absolute_url()).content.decode()
+    assert f'action="{url}"' in page and 'name="photos"' in page
+    assert officer.post(url, {"photos": [photo("补拍.jpg"), photo("现场2.jpg")]}).status_code == 302
+    assert sorted(log.photos.values_list("original_name", flat=True)) == ["现场2.jpg", "补拍.jpg"]
+    page = officer.get(log.get_absolute_url()).content.decode()
+    timeline = page[page.index("log-timeline") :]
+    assert "补拍.jpg" in timeline and "Add attachment" in timeline
+    # A file that is not a photo: 400 with the words under the input, nothing added.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    exe = SimpleUploadedFile("a.exe", b"MZ\x90\x00" * 64, content_type="application/octet-stream")
+    refused = officer.post(url, {"photos": [exe]})
+    assert refused.status_code == 400 and "is not a photo" in refused.content.decode()
+    assert officer.post(url, {}).status_code == 400  # no file chosen
+    assert log.photos.count() == 2
+    # Once the campaign has ended the form is gone and a stale post is refused in words (409).
+    services.conclude(campaign, by=crew["leader"], summary="完成")
+    assert f'action="{url}"' not in officer.get(log.get_absolute_url()).content.decode()
+    late = officer.post(url, {"photos": [photo()]})
+    assert late.status_code == 409 and "field logs are final" in late.content.decode()
+    assert log.photos.count() == 2

@@ -10,6 +10,16 @@ registers them, from its AppConfig.ready or here for the platform's own models:
 
 A key nobody registered is still shown (history is not hidden for lack of a label), named by its key's
 words through gettext: register it so that it reads in the user's language.
+
+A platform app whose events name a record of the parent's own app (a file) says how to find that model
+for any parent, and which of its details the named record already says:
+
+    register_reference("attachment", attachment_model_for)       # parent model -> the referenced model
+    register_key("file_size", _("file size"), display=..., hidden_beside="attachment")
+
+History is append-only, so a key an older event wrote under another name is read under its new one:
+
+    register_renamed_key("add_attachment", "size", "file_size")   # verb, key as written, key as read
 """
 
 from dataclasses import dataclass
@@ -22,13 +32,39 @@ from django.utils.translation import gettext_lazy as _
 class AuditKey:
     label: str
     display: object = None  # value -> str; None: shown as it is stored
+    hidden_beside: str = None  # not shown where this other key names its record (that record says it)
 
 
 _keys = {}  # (model label in lower case, or None for every model, key) -> AuditKey
+_references = {}  # key -> (model -> the model whose ids the key holds on that model's events, or None)
+_renamed = {}  # verb -> {key as an older event wrote it: key as it is read}
 
 
-def register_key(key, label, *, model=None, display=None):
-    _keys[(model.lower() if model else None, key)] = AuditKey(label, display)
+def register_key(key, label, *, model=None, display=None, hidden_beside=None):
+    _keys[(model.lower() if model else None, key)] = AuditKey(label, display, hidden_beside)
+
+
+def register_reference(key, resolve):
+    _references[key] = resolve
+
+
+def register_renamed_key(verb, written, read):
+    _renamed.setdefault(verb, {})[written] = read
+
+
+def referenced_model_for(model, key):
+    """The model whose ids `key` holds on `model`'s events: the model's `audit_references`, else a
+    platform app's registered reference; None if neither."""
+    declared = getattr(model, "audit_references", {})
+    if key in declared:
+        return apps.get_model(declared[key])
+    resolve = _references.get(key)
+    return resolve(model) if resolve is not None else None
+
+
+def read_key(verb, key):
+    """The name an event's `key` is read under (an older event of `verb` may have written it otherwise)."""
+    return _renamed.get(verb, {}).get(key, key)
 
 
 def key_for(model, key):

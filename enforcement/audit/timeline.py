@@ -8,17 +8,17 @@ Each row: `event`, `at` (local time), `actor` (a name), `step` (the step's label
 record an event is about, if any) and `changes` (label, before, after, only_after), with no ids or hashes.
 """
 
-from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from enforcement.audit.labels import key_for
+from enforcement.audit.labels import key_for, read_key, referenced_model_for
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import snapshot, timeline
 
@@ -51,6 +51,11 @@ def _step_label(event):
     return step_label(ContentType.objects.get_for_id(event.content_type_id).model_class(), event.verb)
 
 
+def changes_of(event):
+    """The event's (key, before, after), each key under the name it is read by (labels.read_key)."""
+    return [(read_key(event.verb, key), before, after) for key, before, after in event.changes]
+
+
 class _ModelRules:
     """How the audited keys of one model are labelled, shown or left out."""
 
@@ -58,9 +63,7 @@ class _ModelRules:
         self.model = model
         self.timeline = timeline
         self.hidden = frozenset(getattr(model, "audit_hidden_fields", ()))
-        self.references = {
-            key: apps.get_model(label) for key, label in getattr(model, "audit_references", {}).items()
-        }
+        self._references = {}  # key -> model or None (audit_references, or a platform app's registration)
         # A child record is named on its parent's timeline by what it is, and by its own name (as recorded)
         # only if its model declares its summary: a name in the recorder's words (an approval's "+2
         # (Pending)", the parent's number again) would mislead; a file's name and size do not.
@@ -77,11 +80,20 @@ class _ModelRules:
             return None
         return None if field.auto_created and not field.concrete else field
 
+    def reference(self, key):
+        """The model whose ids `key` (not a field) holds, or None (labels.referenced_model_for)."""
+        if key not in self._references:
+            self._references[key] = referenced_model_for(self.model, key)
+        return self._references[key]
+
     def shown(self, key, parent_model=None):
         """False for what a person has no use for (module docstring); `parent_model`: the model whose
         timeline shows this child record's event (the child's link to it is not news there)."""
         if key in HIDDEN_KEYS or key in self.hidden:
             return False
+        registered = key_for(self.model, key)
+        if registered is not None and registered.hidden_beside and self.reference(registered.hidden_beside):
+            return False  # the record named beside it says it (a file's name, kind and size)
         field = self.field(key)
         if field is None:
             return True
@@ -104,14 +116,18 @@ class _ModelRules:
         field = self.field(key)
         if isinstance(field, models.ForeignKey):
             return field.related_model
-        return self.references.get(key)
+        return self.reference(key) if field is None else None
 
     def label(self, key):
         field = self.field(key)
         if field is not None and hasattr(field, "verbose_name"):
+            if field.is_relation and not isinstance(field.verbose_name, Promise):
+                # A link given no name of its own ("campaign" from the field's name, never translated) is
+                # called what the record it links to is called.
+                return capfirst(field.related_model._meta.verbose_name)
             return capfirst(field.verbose_name)
-        if key in self.references:
-            return capfirst(self.references[key]._meta.verbose_name)
+        if field is None and (referenced := self.reference(key)) is not None:
+            return capfirst(referenced._meta.verbose_name)
         registered = key_for(self.model, key)
         if registered is not None:
             return capfirst(registered.label)
@@ -188,7 +204,7 @@ class _Timeline:
         for event in events:
             rules = self.rules(event.content_type.model_class())
             parent = self.root_model if self.is_child(event) else None
-            for key, before, after in event.changes:
+            for key, before, after in changes_of(event):
                 related = rules.referenced_model(key) if rules.shown(key, parent) else None
                 if related is not None:
                     ids = wanted.setdefault(related, set())
@@ -201,7 +217,7 @@ class _Timeline:
         rules = self.rules(model)
         child = self.is_child(event)
         created = event.action == AuditAction.CREATE
-        recorded_before = event.before or {}
+        recorded_before = {read_key(event.verb, key) for key in event.before or {}}
         subject = ""
         if child:
             subject = capfirst(model._meta.verbose_name)
@@ -209,7 +225,7 @@ class _Timeline:
                 name = rules.describe(event.object_repr, event.after or {}) if created else event.object_repr
                 subject = _("%(record)s: %(name)s") % {"record": subject, "name": name}
         changes = []
-        for key, before, after in event.changes:
+        for key, before, after in changes_of(event):
             if not rules.shown(key, self.root_model if child else None):
                 continue
             if created and (after in (None, "", []) or rules.is_default(key, after)):

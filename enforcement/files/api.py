@@ -119,10 +119,12 @@ class AttachmentsMixin:
 
 
 def _attachments_action(serializer, url_path=ACTION):
-    def attachments(self, request, pk=None):
+    def attachments(self, request, pk=None, **parents):
         """The record's files; POST a multipart `file` (photo, video, audio or PDF: the type is read from
         its bytes) with the optional capture time and place."""
-        return self._list_or_attach(request, pk)
+        return self._list_or_attach(
+            request, pk
+        )  # a nested route's parents: the viewset's queryset reads them
 
     attachments = action(
         detail=True,

@@ -81,6 +81,17 @@ class Attachment(models.Model):
         raise NotImplementedError("an attachment model says where its files are downloaded")
 
 
+def attachment_model_for(parent_model):
+    """The `Attachment` model whose files belong to records of `parent_model`, or None."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if issubclass(model, Attachment) and model.parent_field:
+            if model._meta.get_field(model.parent_field).related_model is parent_model:
+                return model
+    return None
+
+
 # --- files kept from a failed form ---------------------------------------------------------------------
 def pending_upload_to(instance, filename):
     return f"pending/{instance.token}/{instance.sha256}{EXTENSIONS.get(instance.content_type, '')}"

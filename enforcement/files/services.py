@@ -92,12 +92,14 @@ def store_attachment(model, parent, upload, *, by, **fields):
             AuditAction.UPDATE,
             actor=by,
             verb="add_attachment",
+            # Keys of their own (a record may have a `kind` of its own): the timeline names the file by
+            # its record (audit/timeline.py), and these keep what it was should that record go.
             after={
                 "attachment": attachment.pk,
-                "name": attachment.original_name,
+                "file_name": attachment.original_name,
                 "sha256": attachment.sha256,
-                "kind": kind,
-                "size": attachment.size,
+                "file_kind": kind,
+                "file_size": attachment.size,
             },
         )
     return attachment

@@ -135,8 +135,7 @@ class Dossier(VersionedModel):
     )
     reminders_sent = models.PositiveSmallIntegerField("reminders sent", default=0)
 
-    audit_hidden_fields = ("reminders_sent", "name", "kind", "size")
-    audit_references = {"attachment": "testapp.DossierFile"}
+    audit_hidden_fields = ("reminders_sent",)
 
     def __str__(self):
         return self.title

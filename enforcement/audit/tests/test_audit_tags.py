@@ -122,8 +122,19 @@ def test_a_child_records_event_says_what_the_child_is_and_reads_without_hashes_o
     assert "Stage" not in html and "Reminders sent" not in html
 
 
-def test_an_event_naming_a_file_by_id_shows_the_file(dossier, city, make_user, django_assert_max_num_queries):
-    """As files.services.store_attachment writes it on the parent: the file's id, its details beside it."""
+@pytest.mark.parametrize(
+    "keys",
+    [
+        {"file_name": "现场.jpg", "file_kind": "photo", "file_size": 120_000},  # as store_attachment writes
+        {"name": "现场.jpg", "kind": "photo", "size": 120_000},  # as it wrote before (history is kept)
+    ],
+    ids=["written-now", "written-before"],
+)
+def test_an_event_naming_a_file_by_id_shows_the_file(
+    dossier, city, make_user, django_assert_max_num_queries, keys
+):
+    """As files.services.store_attachment writes it on the parent: the file's id, its details beside it.
+    The file model is found from the parent (files.models.attachment_model_for): no declaration needed."""
     officer = make_user("officer", unit=city)
     attachment = _file(dossier, officer)
     record_event(
@@ -131,20 +142,33 @@ def test_an_event_naming_a_file_by_id_shows_the_file(dossier, city, make_user, d
         "update",
         actor=officer,
         verb="add_attachment",
-        after={
-            "attachment": attachment.pk,
-            "name": "现场.jpg",
-            "sha256": JPEG_SHA,
-            "kind": "photo",
-            "size": 120_000,
-        },
+        after={"attachment": attachment.pk, "sha256": JPEG_SHA, **keys},
     )
     with django_assert_max_num_queries(2):  # the events, and the files they name
         html = render(dossier)
     assert "<dt>Evidence file</dt>" in html and "现场.jpg (Photo, 117.2\xa0KB)" in html
     assert JPEG_SHA not in html and "120000" not in html
+    for said_by_the_file in ("File name", "File type", "File size", "<dt>Kind</dt>", "<dt>Size</dt>"):
+        assert said_by_the_file not in html
     # Nothing was recorded before the file existed: no "— →" in front of it.
     assert "audit-before" not in html
+
+
+def test_a_file_event_on_a_record_without_a_file_model_reads_its_own_details(city, make_user):
+    """A record with no file model of its own (here an org unit) still reads the event's copies of the
+    file's details in words: its name, its type by label, its size in KB."""
+    officer = make_user("officer", unit=city)
+    record_event(
+        city,
+        "update",
+        actor=officer,
+        verb="add_attachment",
+        after={"attachment": 7, "file_name": "现场.jpg", "file_kind": "photo", "file_size": 120_000},
+    )
+    html = render(city)
+    assert "<dt>File name</dt>" in html and "现场.jpg" in html
+    assert "<dt>File type</dt>" in html and "Photo" in html and ">photo<" not in html
+    assert "<dt>File size</dt>" in html and "117.2\xa0KB" in html and "120000" not in html
 
 
 def test_an_internal_counter_and_the_version_are_left_out_and_a_changed_value_reads_before_and_after(

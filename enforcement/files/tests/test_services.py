@@ -41,12 +41,33 @@ def test_stored_with_its_hash_under_a_content_name_in_the_apps_folder(permit, of
 def test_the_event_is_on_the_records_timeline(permit, officer_a):
     photo = store_attachment(PermitAttachment, permit, upload(), by=officer_a)
     event = AuditEvent.objects.for_object(permit).get()
-    assert (event.verb, event.actor, event.after["name"], event.after["sha256"]) == (
+    assert (event.verb, event.actor, event.after["attachment"], event.after["sha256"]) == (
         "add_attachment",
         officer_a,
-        "现场.jpg",
+        photo.pk,
         photo.sha256,
     )
+    # Its own keys, never the parent's field names (a record may have a `kind` of its own).
+    assert (event.after["file_name"], event.after["file_kind"], event.after["file_size"]) == (
+        "现场.jpg",
+        "photo",
+        photo.size,
+    )
+    assert not {"name", "kind", "size"} & set(event.after)
+
+
+def test_every_file_model_is_found_from_its_record():
+    """The timeline names a file event's file by its record (files.models.attachment_model_for): for every
+    file model of the project, its parent's model leads back to it."""
+    from django.apps import apps
+
+    from enforcement.files.models import Attachment, attachment_model_for
+
+    file_models = [m for m in apps.get_models() if issubclass(m, Attachment)]
+    assert len(file_models) >= 5  # complaints, cases, campaigns' logs and items, the test app's
+    for model in file_models:
+        parent = model._meta.get_field(model.parent_field).related_model
+        assert attachment_model_for(parent) is model
 
 
 def test_capture_time_and_place_are_kept(permit, officer_a):
