@@ -118,6 +118,11 @@ class Campaign(VersionedModel):
     def in_period(self, day):
         return self.starts_on <= day <= self.ends_on
 
+    @property
+    def has_ended(self):
+        """Concluded or cancelled: its record (logs and their photos) is final."""
+        return self.status in (CampaignStatus.CONCLUDED, CampaignStatus.CANCELLED)
+
     # --- workflow questions (choices.CAMPAIGN_TRANSITIONS) -------------------------------------------
     def can_manage(self, user):
         """Planning, changing, starting and ending a campaign are its lead unit's (and above): a unit that

@@ -290,7 +290,7 @@ def add_log_photo(log, upload, *, by, **capture):
     if not by.has_role(*HANDLERS):
         raise PermissionDenied(_("Photos are added by officers and squad leaders."))
     campaign = log.campaign
-    if campaign.status in (C.CONCLUDED, C.CANCELLED):
+    if campaign.has_ended:
         raise TransitionNotAllowed(
             _("This campaign has ended (%(status)s): its field logs are final.")
             % {"status": campaign.get_status_display()}

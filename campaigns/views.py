@@ -531,10 +531,7 @@ def _log_context(request, campaign, log, *, photos_form=None):
         (measure, _number(value, measure.decimals if measure else 2)) for measure, value in values if measure
     ]
     partner_labels = dict(Partner.choices)
-    can_add_photos = request.user.has_role(*HANDLERS) and campaign.status not in (
-        CampaignStatus.CONCLUDED,
-        CampaignStatus.CANCELLED,
-    )
+    can_add_photos = may_handle(request.user) and not campaign.has_ended  # services.add_log_photo's rule
     return {
         "campaign": campaign,
         "log": log,

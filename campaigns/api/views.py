@@ -271,9 +271,6 @@ class FieldLogViewSet(AttachmentsMixin, ScopedModelViewSet):
     attachment_serializer_class = LogPhotoSerializer
     attachments_url_path = "photos"
 
-    def get_attachments(self, log):
-        return log.photos.all()  # prefetched, with who uploaded each
-
     def perform_attach(self, log, upload, **fields):
         return services.add_log_photo(log, upload, by=self.request.user, **fields)
 
@@ -352,9 +349,6 @@ class RectificationItemViewSet(
     attachment_model = ItemPhoto
     attachment_serializer_class = ItemPhotoSerializer
     attachments_url_path = "photos"
-
-    def get_attachments(self, item):
-        return item.photos.all()  # prefetched, with who uploaded each
 
     def perform_attach(self, item, upload, **fields):
         return services.add_item_photo(item, upload, by=self.request.user, **fields)

@@ -338,6 +338,23 @@ def test_a_logs_photos_are_posted_after_it_and_listed_with_it(api, active, crew,
     assert FieldLog.objects.get().photos.count() == 1
 
 
+def test_a_logs_photo_list_takes_the_same_queries_for_one_photo_or_four(api, active, crew):
+    """The files' list (files.api.get_attachments, reading what the detail queryset prefetched) reads the
+    photos with who uploaded each: no query per photo or per uploader."""
+    client = api(crew["officer1"])
+    log = client.post(logs_url(active), log_body(), format="json").json()
+    photos_url = f"{logs_url(active)}{log['id']}/photos/"
+    client.post(photos_url, {"file": photo()}, format="multipart")
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(photos_url).json()) == 1
+    entry = FieldLog.objects.get()
+    for uploader in ("officer1", "leader", "officer1"):
+        services.add_log_photo(entry, photo(), by=crew[uploader])
+    with CaptureQueriesContext(connection) as four:
+        assert len(client.get(photos_url).json()) == 4
+    assert len(four) == len(one)
+
+
 def test_a_concluded_campaigns_logs_take_no_more_photos(api, active, crew):
     client = api(crew["officer1"])
     log = client.post(logs_url(active), log_body(), format="json").json()

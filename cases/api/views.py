@@ -130,9 +130,6 @@ class CaseViewSet(
     attachment_serializer_class = CaseEvidenceSerializer
     attachments_url_path = "evidence"
 
-    def get_attachments(self, case):
-        return case.evidence.all()  # prefetched by for_detail, with who uploaded each
-
     def perform_attach(self, case, upload, **fields):
         return services.add_evidence(case, upload, by=self.request.user, **fields)
 

@@ -130,9 +130,6 @@ class ComplaintViewSet(
     attachment_model = ComplaintAttachment
     attachment_serializer_class = AttachmentSerializer
 
-    def get_attachments(self, complaint):
-        return complaint.attachments.all()  # prefetched by for_detail
-
     def perform_attach(self, complaint, upload, **fields):
         return services.add_attachment(complaint, upload, by=self.request.user, **fields)
 

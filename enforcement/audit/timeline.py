@@ -145,9 +145,6 @@ class _ModelRules:
             return self.timeline.name_of(record) if record is not None else _("a deleted record")
         field = self.field(key)
         if field is None:
-            registered = key_for(self.model, key)
-            if registered is not None and registered.display is not None:
-                return registered.display(value)
             return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))

@@ -89,8 +89,12 @@ class AttachmentsMixin:
         super().initial(request, *args, **kwargs)
 
     def get_attachments(self, parent):
-        field = self.attachment_model.parent_field
-        return self.attachment_model.objects.filter(**{field: parent}).select_related("uploaded_by")
+        """The record's files: those its detail queryset prefetched (with who uploaded each), else one query."""
+        field = self.attachment_model._meta.get_field(self.attachment_model.parent_field)
+        accessor = field.remote_field.get_accessor_name()
+        if accessor in getattr(parent, "_prefetched_objects_cache", {}):
+            return getattr(parent, accessor).all()
+        return self.attachment_model.objects.filter(**{field.name: parent}).select_related("uploaded_by")
 
     def perform_attach(self, parent, upload, **fields):
         """Stores the file. A domain overrides this with its service, which checks who may add a file and
@@ -122,9 +126,8 @@ def _attachments_action(serializer, url_path=ACTION):
     def attachments(self, request, pk=None, **parents):
         """The record's files; POST a multipart `file` (photo, video, audio or PDF: the type is read from
         its bytes) with the optional capture time and place."""
-        return self._list_or_attach(
-            request, pk
-        )  # a nested route's parents: the viewset's queryset reads them
+        # `parents`: a nested route's ids (a campaign's logs), which the viewset's queryset reads.
+        return self._list_or_attach(request, pk)
 
     attachments = action(
         detail=True,

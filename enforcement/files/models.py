@@ -5,6 +5,7 @@ Files go through Django's storage API only (the `default` storage), so an S3-com
 setting. Stored names are the content hash, in a folder per app and month: never the uploader's file name,
 which is kept in `original_name` and used, cleaned, only as the download's name."""
 
+import functools
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -81,8 +82,10 @@ class Attachment(models.Model):
         raise NotImplementedError("an attachment model says where its files are downloaded")
 
 
+@functools.cache
 def attachment_model_for(parent_model):
-    """The `Attachment` model whose files belong to records of `parent_model`, or None."""
+    """The `Attachment` model whose files belong to records of `parent_model`, or None (looked up once per
+    model: the models are fixed once loaded)."""
     from django.apps import apps
 
     for model in apps.get_models():
