@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.choices import SIMPLE_KINDS, PenaltyKind
+from cases.forms import PartyFieldsMixin
 from cases.models import Party
 from complaints.forms import CategoryChoiceField, LocationMixin
 from enforcement.files.forms import KeptUploadsMixin, MultipleFileField
@@ -257,6 +258,33 @@ class LogPhotosForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photos"].widget.attrs.update({"accept": "image/*", "class": "form-control"})
+
+
+class ItemPartyForm(BootstrapFormMixin, PartyFieldsMixin):
+    """The party (from the register, or registered now) and the category of an item found without them."""
+
+    category = CategoryChoiceField(label=_("Category"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item.party_id is not None:  # only what the item still lacks
+            for name in [n for n in self.fields if n.startswith("party")]:
+                del self.fields[name]
+        if item.category_id is not None:
+            del self.fields["category"]
+
+    def gives_party(self):
+        data = self.cleaned_data
+        return "party" in self.fields and bool(data.get("party") or (data.get("party_name") or "").strip())
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if "party" in self.fields and (data.get("party") or (data.get("party_name") or "").strip()):
+            return super().clean()  # a party given: from the register, or a new one with its type and name
+        if not data.get("category"):
+            self.add_error(None, _("Choose the party from the register, or the category."))
+        return data
 
 
 class SimpleEscalationForm(BootstrapFormMixin, forms.Form):

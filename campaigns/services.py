@@ -489,6 +489,32 @@ def recheck(item, *, by, result, rechecked_on, note="", photos=(), version=None)
     return ITEM_WORKFLOW.run(item, "recheck", by=by, change=change, version=version, note=note)
 
 
+def identify_item(item, *, by, party=None, category=None, version=None):
+    """The party from the register and the category, recorded on an item found without them (a case needs
+    both: rules.escalation_problem); not once the item is escalated (its case holds them then)."""
+    if not in_scope(by, item):
+        raise Http404(_("Not found."))
+    if not by.has_role(*HANDLERS):
+        raise PermissionDenied(_("The party is recorded by officers and squad leaders."))
+    if party is None and category is None:
+        raise ValidationError({"party": _("Choose the party from the register, or the category.")})
+    with transaction.atomic():
+        locked = RectificationItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status == I.ESCALATED:
+            raise TransitionNotAllowed(_("This item has been escalated: its case holds the party now."))
+        before = snapshot(locked)
+        if party is not None:
+            locked.party = party
+            locked.party_name = party.name
+        if category is not None:
+            locked.category = category
+        locked.save_versioned(expected_version=version if version not in (None, "") else None)
+        old, new = changed(before, snapshot(locked))
+        if new:
+            record_event(locked, AuditAction.UPDATE, actor=by, before=old, after=new, verb="identify_item")
+    return locked
+
+
 def escalate(item, *, by, procedure, note="", version=None, **on_the_spot):
     """转立案: a lead of the general procedure, or a case decided on the spot (simple procedure; then
     `on_the_spot` holds the decision: penalty_kinds, fine, correction_order, paid_on_spot, receipt_no),

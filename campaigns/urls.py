@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/act/<slug:slug>/", views.item_action, name="item-action"),
     path("items/<int:pk>/escalate/simple/", views.item_escalate_simple, name="item-escalate-simple"),
+    path("items/<int:pk>/party/", views.item_identify, name="item-party"),
     path("items/<int:pk>/photos/<int:photo_id>/", views.item_photo, name="item-photo"),
     path("logs/<int:log_id>/photos/<int:photo_id>/", views.log_photo, name="log-photo"),
     path("<int:pk>/", views.campaign_detail, name="detail"),

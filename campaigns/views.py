@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.forms import PartyRefused
 from cases.models import Party
 from complaints.models import Complaint
 from enforcement.catalog.cached import category_groups
@@ -49,6 +50,7 @@ from .forms import (
     CampaignForm,
     FieldLogForm,
     ItemForm,
+    ItemPartyForm,
     LogPhotosForm,
     RecheckPhotosForm,
     SimpleEscalationForm,
@@ -756,10 +758,26 @@ def _notice_document(item):
     return Document.objects.of(item).filter(doc_type=NOTICE).order_by("-id").first()
 
 
-def _item_context(request, item, *, bound=None, photos_form=None, kept=None):
+def _item_context(request, item, *, bound=None, photos_form=None, kept=None, party_form=None):
     photos = list(item.photos.all().order_by("uploaded_at", "id"))
     kept = kept or KeptUploads(request, {"photos": True})
+    identify = (
+        may_handle(request.user)
+        and item.status != ItemStatus.ESCALATED
+        and (item.party_id is None or item.category_id is None)
+    )
+    if identify and party_form is None:
+        party_form = ItemPartyForm(
+            item=item,
+            initial={"party_name": item.party_name, "category": item.category_id, "version": item.version},
+        )
     return {
+        # What still stops the escalation of an item not rectified (its party, its category), in words.
+        "escalation_waiting": item.escalation_problem() if item.status == ItemStatus.NOT_RECTIFIED else None,
+        "party_form": party_form if identify else None,
+        "selected_party": _selected_party(party_form) if identify else None,
+        "lookup_url": reverse("cases:party-lookup"),
+        "category_groups": category_groups() if identify else (),
         "item": item,
         "campaign": item.campaign,
         "action_forms": action_forms(ITEM_WORKFLOW, item, request.user, bound=bound),
@@ -813,6 +831,44 @@ def item_action(request, pk, slug):
     context = _item_context(request, item, bound=form, photos_form=photos_form, kept=kept)
     context["failed_action"] = slug
     return render(request, "campaigns/item_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def item_identify(request, pk):
+    """The party (found in the register or registered now) and the category of an item found without them."""
+    item = _item_for(request, pk)
+    form = ItemPartyForm(request.POST, item=item)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                party = form.party_for(request.user) if form.gives_party() else None
+                services.identify_item(
+                    item,
+                    by=request.user,
+                    party=party,
+                    category=data.get("category"),
+                    version=data.get("version"),
+                )
+        except PartyRefused:
+            pass
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except StaleEdit:
+            messages.error(request, StaleEdit.message)  # someone saved the item meanwhile: shown afresh
+            status, form = 409, None
+        except (TransitionNotAllowed, PermissionDenied) as exc:
+            messages.error(request, str(getattr(exc, "message", None) or exc))
+            status = 409 if isinstance(exc, TransitionNotAllowed) else 403
+        else:
+            messages.success(request, _("Party and category recorded."))
+            return redirect(item)
+    item = _item_for(request, pk)
+    return render(
+        request, "campaigns/item_detail.html", _item_context(request, item, party_form=form), status=status
+    )
 
 
 @login_required

@@ -36,7 +36,7 @@ ITEM_WORKFLOW = Workflow(
         "procedure": Choice(_("Procedure of the case"), EscalationProcedure.choices),
     },
     lock_related=("campaign",),
-    steps={"register_item": _("Rectification item recorded")},
+    steps={"register_item": _("Rectification item recorded"), "identify_item": _("Party recorded")},
 )
 # A field log's step, as its events read on the campaign's timeline (a log has no transitions).
 FIELD_LOG_STEPS = Workflow("campaigns.FieldLog", {}, steps={"log_field_work": _("Field work logged")})

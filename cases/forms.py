@@ -5,6 +5,7 @@ services' and rules.py's: a refusal comes back as the service's ValidationError,
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,29 @@ class PartyFieldsMixin(forms.Form):
     def party_inputs(self):
         """What services.register_party takes for a new party."""
         return {name: self.cleaned_data.get(party_field(name)) or "" for name in PARTY_INPUTS}
+
+    def party_for(self, by):
+        """The party picked from the register, or the new one registered now (call inside the transaction
+        of what it is for). Refused: its errors on the party's inputs, and PartyRefused."""
+        from . import services
+
+        party = self.cleaned_data.get("party")
+        if party is not None:
+            return party
+        try:
+            return services.register_party(by=by, **self.party_inputs())
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    target = party_field(name)
+                    self.add_error(target if target in self.fields else None, errors)
+            else:
+                self.add_error(None, exc.messages)
+            raise PartyRefused from exc
+
+
+class PartyRefused(Exception):
+    """The new party was not registered: the form says why."""
 
 
 class PlaceMixin(LocationMixin):

@@ -31,7 +31,7 @@ from enforcement.workflow.views import add_errors, submit_action
 from . import services
 from .choices import CaseStatus, PenaltyStage, Procedure
 from .filtersets import ORDERINGS, CaseFilterSet
-from .forms import EvidenceForm, LeadForm, OnTheSpotForm, PartySearchForm, party_field
+from .forms import EvidenceForm, LeadForm, OnTheSpotForm, PartyRefused, PartySearchForm
 from .models import Case, CaseEvidence, Party, attach_people
 from .permissions import id_number_for, identifier_for, party_standing
 from .workflow import WORKFLOW
@@ -153,31 +153,6 @@ def _initial_from_complaint(complaint):
     }
 
 
-def _add_party_errors(form, exc):
-    """register_party's errors (on the party's fields) onto the form's party inputs."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = party_field(name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-class _PartyRefused(Exception):
-    pass
-
-
-def _party_for(form, by):
-    party = form.cleaned_data.get("party")
-    if party is not None:
-        return party
-    try:
-        return services.register_party(by=by, **form.party_inputs())
-    except ValidationError as exc:
-        _add_party_errors(form, exc)
-        raise _PartyRefused from exc
-
-
 def _open_page(request, form_class, template, open_case, *, simple_only):
     """The on-the-spot and the lead page: the form, the party (found or new) and the service, in one
     transaction (a refused case registers no party); a refusal is shown on the form with what was typed."""
@@ -190,9 +165,9 @@ def _open_page(request, form_class, template, open_case, *, simple_only):
         try:
             complaint = _complaint_from(request, data.get("complaint"))
             with transaction.atomic():
-                party = _party_for(form, request.user)
+                party = form.party_for(request.user)
                 case = open_case(data, party, complaint)
-        except _PartyRefused:
+        except PartyRefused:
             pass
         except ValidationError as exc:
             add_errors(form, exc)

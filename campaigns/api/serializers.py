@@ -511,6 +511,33 @@ class ItemDetailSerializer(ItemListSerializer):
         }
 
 
+def _party_field():
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Party.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown party: register the party first.")},
+    )
+
+
+def _category_field():
+    return serializers.PrimaryKeyRelatedField(
+        queryset=ViolationCategory.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown or inactive category: %(pk_value)s.")},
+    )
+
+
+class ItemIdentifySerializer(serializers.Serializer):
+    """The party (from the register: POST /api/v1/parties/ first for a new one) and the category of an item
+    found without them; not once it is escalated."""
+
+    party = _party_field()
+    category = _category_field()
+    version = serializers.IntegerField(required=False, write_only=True)
+
+
 class ItemCreateSerializer(serializers.Serializer):
     """Records a rectification item (整改对象) on a campaign under way; photos before are added with
     `<id>/photos/`. The grid is the one holding the point unless given."""
@@ -529,19 +556,9 @@ class ItemCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=20000)
     address = serializers.CharField(max_length=255)
     found_on = serializers.DateField(required=False)
-    party = serializers.PrimaryKeyRelatedField(
-        queryset=Party.objects.all(),
-        required=False,
-        allow_null=True,
-        error_messages={"does_not_exist": _("Unknown party: register the party first.")},
-    )
+    party = _party_field()
     party_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=ViolationCategory.objects.filter(is_active=True),
-        required=False,
-        allow_null=True,
-        error_messages={"does_not_exist": _("Unknown or inactive category: %(pk_value)s.")},
-    )
+    category = _category_field()
     lat = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, validators=LAT_VALIDATORS
     )

@@ -42,6 +42,7 @@ from .serializers import (
     FieldLogSerializer,
     ItemCreateSerializer,
     ItemDetailSerializer,
+    ItemIdentifySerializer,
     ItemListSerializer,
     ItemPhotoSerializer,
     LogPhotoSerializer,
@@ -344,6 +345,17 @@ class RectificationItemViewSet(
         inputs["unit"] = inputs.get("unit") or request.user.unit
         item = services.register_item(campaign, by=request.user, **inputs)
         return self._detail(item, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ItemIdentifySerializer, responses=ItemDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="identify", serializer_class=ItemIdentifySerializer)
+    def identify(self, request, pk=None):
+        """Record the party and the category of an item found without them (a case needs both)."""
+        item = self.get_object()
+        serializer = ItemIdentifySerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        inputs = dict(serializer.validated_data)
+        version = _if_match(request, inputs.pop("version", None))
+        return self._detail(services.identify_item(item, by=request.user, version=version, **inputs))
 
     # --- photos (enforcement/files: GET/POST <id>/photos/) ------------------------------------------------
     attachment_model = ItemPhoto
