@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -391,7 +392,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Heavy work on a queue of its own, so a burst of PDFs never delays the reminder sweeps (default queue
 # "celery"); a worker must consume both (`-Q celery,heavy`, bin/run-dev) or each has its own (compose).
-CELERY_TASK_ROUTES = {"enforcement.documents.tasks.*": {"queue": "heavy"}}
+CELERY_TASK_ROUTES = {
+    "enforcement.documents.tasks.*": {"queue": "heavy"},
+    "enforcement.stats.tasks.*": {"queue": "heavy"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat on several hosts (var/readme/beat.md): with Redis the schedule and a lock live there (celery-redbeat);
 # only the beat holding the lock sends, the others wait and take over within REDBEAT_LOCK_TIMEOUT seconds
@@ -424,6 +428,13 @@ CELERY_BEAT_SCHEDULE["retry-deliveries"] = {
 CELERY_BEAT_SCHEDULE["purge-pending-uploads"] = {
     "task": "enforcement.files.tasks.purge_pending_uploads_task",
     "schedule": 3600,
+}
+# Statistics (PRODUCT §9): the current and previous month, and every submitted month, each night at
+# STATS_NIGHTLY_AT local time (HH:MM).
+_stats_hour, _stats_minute = os.environ.get("STATS_NIGHTLY_AT", "02:30").split(":")
+CELERY_BEAT_SCHEDULE["recompute-statistics"] = {
+    "task": "enforcement.stats.tasks.recompute_recent_months_task",
+    "schedule": crontab(hour=int(_stats_hour), minute=int(_stats_minute)),
 }
 
 # --- Email ---------------------------------------------------------------------------------------

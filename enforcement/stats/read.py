@@ -1,0 +1,295 @@
+"""Reading the stored tallies: a unit's subtree over a run of months, grouped by sub-unit, category family,
+channel or month, with every rate computed from the summed counts of the group (PRODUCT §9).
+
+Units roll up by the tree as it is now (`OrgUnit.path`): a squadron moved to another district brings its
+history with it. Categories roll up to their major category (大类).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from enforcement.catalog.models import ViolationCategory
+from enforcement.org.models import PATH_STEP, OrgUnit
+
+from . import measures
+from .measures import Period
+from .models import Grain, MonthlyTally
+
+
+class GroupBy:
+    UNIT = "unit"
+    CATEGORY = "category"
+    CHANNEL = "channel"
+    MONTH = "month"
+    NONE = "none"
+
+    CHOICES = (
+        (UNIT, pgettext_lazy("statistics grouped by", "Sub-unit")),
+        (CATEGORY, pgettext_lazy("statistics grouped by", "Category")),
+        (CHANNEL, pgettext_lazy("statistics grouped by", "Channel")),
+        (MONTH, pgettext_lazy("statistics grouped by", "Month")),
+    )
+
+
+OWN_RECORDS = pgettext_lazy("statistics row", "%(unit)s (own records)")
+UNCATEGORISED = pgettext_lazy("statistics row", "No category")
+NO_CHANNEL = pgettext_lazy("statistics row", "Not by channel")
+TOTAL = pgettext_lazy("statistics row", "Total")
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    figures: dict = field(default_factory=dict)  # {measure slug: Decimal}
+    rates: dict = field(default_factory=dict)  # {rate slug: Decimal | None}
+
+    def value(self, slug):
+        if slug in self.rates:
+            return self.rates[slug]
+        return self.figures.get(slug, Decimal(0))
+
+    def as_dict(self):
+        return {
+            "key": self.key if not hasattr(self.key, "isoformat") else self.key.isoformat(),
+            "label": str(self.label),
+            "figures": {slug: _number(value) for slug, value in self.figures.items()},
+            "rates": {slug: None if value is None else float(value) for slug, value in self.rates.items()},
+        }
+
+
+def _number(value):
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass
+class Report:
+    unit: OrgUnit
+    first: Period
+    last: Period
+    group_by: str
+    columns: list  # Measures and Rates, in the report's order
+    rows: list[Row]
+    total: Row
+
+    @property
+    def days(self):
+        return (self.last.next_first_day - self.first.first_day).days
+
+    def as_dict(self):
+        return {
+            "unit": {"id": self.unit.pk, "name": self.unit.display_name},
+            "from": str(self.first),
+            "to": str(self.last),
+            "group_by": self.group_by,
+            "columns": [column.as_dict() for column in self.columns],
+            "rows": [row.as_dict() for row in self.rows],
+            "total": self.total.as_dict(),
+        }
+
+
+def columns_for(families=None, slugs=None):
+    items = [*measures.all_measures(), *measures.all_rates()]
+    if families:
+        items = [item for item in items if item.family in families]
+    if slugs:
+        items = [item for item in items if item.slug in slugs]
+    return measures.ordered(items)
+
+
+def _tallies(unit, first, last, grain, slugs):
+    queryset = MonthlyTally.objects.filter(
+        grain=grain, month__gte=first.first_day, month__lte=last.first_day, unit__path__startswith=unit.path
+    )
+    if slugs is not None:
+        queryset = queryset.filter(measure__in=slugs)
+    return queryset.order_by()
+
+
+def figures_by(unit, first, last, group_by=GroupBy.NONE, slugs=None):
+    """{group key: {measure slug: Decimal}} summed in the database, for `unit`'s subtree."""
+    grain = {GroupBy.CATEGORY: Grain.CATEGORY, GroupBy.CHANNEL: Grain.CHANNEL}.get(group_by, Grain.UNIT)
+    queryset = _tallies(unit, first, last, grain, slugs)
+    key = {
+        GroupBy.UNIT: Substr(F("unit__path"), 1, len(unit.path) + PATH_STEP + 1),
+        GroupBy.CATEGORY: Coalesce(F("category__parent_id"), F("category_id")),
+        GroupBy.CHANNEL: F("channel"),
+        GroupBy.MONTH: F("month"),
+    }.get(group_by)
+    if key is None:
+        rows = queryset.values("measure").annotate(total=Sum("value"))
+        return {None: {row["measure"]: row["total"] for row in rows}}
+    result = defaultdict(dict)
+    for row in queryset.values("measure", k=key).annotate(total=Sum("value")):
+        result[row["k"]][row["measure"]] = row["total"]
+    return result
+
+
+def _with_rates(row, rates):
+    row.rates = {rate.slug: rate.value(row.figures) for rate in rates}
+    return row
+
+
+def _labels(unit, group_by, keys):
+    if group_by == GroupBy.UNIT:
+        paths = {key for key in keys if key}
+        units = {u.path: u for u in OrgUnit.objects.filter(path__in=paths)}
+        labels = {}
+        for key in keys:
+            if key == unit.path:
+                labels[key] = OWN_RECORDS % {"unit": unit.display_name}
+            else:
+                labels[key] = units[key].display_name if key in units else key
+        order = sorted(keys, key=lambda key: (key != unit.path, key))
+        return labels, order
+    if group_by == GroupBy.CATEGORY:
+        categories = ViolationCategory.objects.in_bulk([key for key in keys if key is not None])
+        labels = {key: categories[key].display_name if key in categories else UNCATEGORISED for key in keys}
+        order = sorted(
+            keys,
+            key=lambda key: (
+                key is None,
+                *((categories[key].sort_order, categories[key].code) if key in categories else (0, "")),
+            ),
+        )
+        return labels, order
+    if group_by == GroupBy.CHANNEL:
+        names = measures.channel_labels()
+        labels = {key: names.get(key, key) if key else NO_CHANNEL for key in keys}
+        order = sorted(keys, key=lambda key: list(names).index(key) if key in names else len(names))
+        return labels, order
+    if group_by == GroupBy.MONTH:
+        return {key: f"{key:%Y-%m}" for key in keys}, sorted(keys)
+    return {key: TOTAL for key in keys}, list(keys)
+
+
+def report(unit, first, last=None, *, group_by=GroupBy.UNIT, families=None, slugs=None):
+    """The `Report` of `unit`'s subtree from `first` to `last` (Periods; one month when `last` is None)."""
+    last = last or first
+    columns = columns_for(families, slugs)
+    rates = [column for column in columns if isinstance(column, measures.Rate)]
+    needed = {c.slug for c in columns if isinstance(c, measures.Measure)}
+    needed |= {slug for rate in rates for slug in (*rate.numerator, *rate.denominator)}
+    grouped = figures_by(unit, first, last, group_by, sorted(needed))
+    if group_by == GroupBy.MONTH:  # every month a row, even one with nothing
+        for period in Period.range(first, last):
+            grouped.setdefault(period.first_day, {})
+    labels, order = _labels(unit, group_by, list(grouped))
+    rows = [_with_rates(Row(key, labels[key], grouped[key]), rates) for key in order]
+    totals = figures_by(unit, first, last, GroupBy.NONE, sorted(needed))[None]
+    total = _with_rates(Row(None, TOTAL, totals), rates)
+    return Report(unit, first, last, group_by, columns, rows, total)
+
+
+def totals(unit, first, last=None, slugs=None):
+    """{measure slug: Decimal} for `unit`'s subtree, months `first` to `last`."""
+    return figures_by(unit, first, last or first, GroupBy.NONE, slugs)[None]
+
+
+def change(current, previous):
+    """The change from `previous` to `current` in %, one decimal, half up; None from nothing."""
+    current, previous = Decimal(current or 0), Decimal(previous or 0)
+    if not previous:
+        return None
+    return ((current - previous) * 100 / previous).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def daily_average(value, days):
+    return (Decimal(value or 0) / days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if days else None
+
+
+@dataclass
+class Comparison:
+    """One figure of a unit over a period beside the period before, the same period a year earlier, the
+    year to date and the daily average ("general cases 576, up 27.7 %; 74.5 a day")."""
+
+    column: object
+    value: object
+    previous: object
+    last_year: object
+    year_to_date: object
+    daily: object
+
+    @property
+    def month_on_month(self):
+        return change(self.value, self.previous) if not isinstance(self.column, measures.Rate) else None
+
+    @property
+    def year_on_year(self):
+        return change(self.value, self.last_year) if not isinstance(self.column, measures.Rate) else None
+
+    def as_dict(self):
+        def out(value):
+            return None if value is None else _number(value)
+
+        return {
+            "slug": self.column.slug,
+            "value": out(self.value),
+            "previous": out(self.previous),
+            "last_year": out(self.last_year),
+            "year_to_date": out(self.year_to_date),
+            "daily_average": out(self.daily),
+            "month_on_month": out(self.month_on_month),
+            "year_on_year": out(self.year_on_year),
+        }
+
+
+def comparisons(unit, first, last=None, *, families=None):
+    """Each column's `Comparison` for `unit` over `first`–`last`: the previous run of as many months, the
+    same months a year before, January to `last`."""
+    last = last or first
+    months = sum(1 for _period in Period.range(first, last))
+    previous_last = first.previous()
+    previous_first = previous_last
+    for _month in range(months - 1):
+        previous_first = previous_first.previous()
+    columns = columns_for(families)
+    now = totals(unit, first, last)
+    before = totals(unit, previous_first, previous_last)
+    year_ago = totals(unit, first.same_month_last_year(), last.same_month_last_year())
+    ytd = totals(unit, Period.of(last.year, 1), last)
+    days = (last.next_first_day - first.first_day).days
+    result = []
+    for column in columns:
+        if isinstance(column, measures.Rate):
+            result.append(
+                Comparison(
+                    column,
+                    column.value(now),
+                    column.value(before),
+                    column.value(year_ago),
+                    column.value(ytd),
+                    None,
+                )
+            )
+        else:
+            slug = column.slug
+            result.append(
+                Comparison(
+                    column,
+                    now.get(slug, Decimal(0)),
+                    before.get(slug, Decimal(0)),
+                    year_ago.get(slug, Decimal(0)),
+                    ytd.get(slug, Decimal(0)),
+                    daily_average(now.get(slug), days),
+                )
+            )
+    return result
+
+
+def default_unit(user):
+    """The unit a user's reports start from: the top of their scope."""
+    if user.sees_all_units:
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    return user.unit
+
+
+def describe(group_by):
+    return dict(GroupBy.CHOICES).get(group_by, _("Total"))
