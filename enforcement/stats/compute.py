@@ -19,30 +19,38 @@ from .models import Grain, MonthlyTally, TallyMonth
 BATCH = 5000
 
 
-def _grouped(tally, grain):
-    """The tally's records grouped by unit and the grain's second key, every measure aggregated: rows of
-    dicts {"u", "c", "ch", <slug>: value}."""
+def _grouped(tally, grain, slugs):
+    """The tally's records grouped by unit and the grain's second key, the measures `slugs` aggregated:
+    rows of dicts {"u", "c" | "ch" | "p", <slug>: value}."""
     keys = {"u": F(tally.unit)}
     if grain == Grain.CATEGORY:
         keys["c"] = F(tally.category) if tally.category else Value(None, output_field=IntegerField())
     elif grain == Grain.CHANNEL:
         keys["ch"] = F(tally.channel)
-    return tally.queryset.order_by().values(**keys).annotate(**tally.values)
+    elif grain == Grain.PERSON:
+        keys["p"] = F(tally.person)
+    return tally.queryset.order_by().values(**keys).annotate(**{slug: tally.values[slug] for slug in slugs})
 
 
 def tally_rows(period):
     """The month's `MonthlyTally` rows, unsaved, from every source (zeros left out: a missing row is 0)."""
     rows = []
-    by_channel = {m.slug for m in measures.all_measures() if m.by_channel}
+    all_measures = measures.all_measures()
+    by_grain = {
+        Grain.CHANNEL: {m.slug for m in all_measures if m.by_channel},
+        Grain.PERSON: {m.slug for m in all_measures if m.by_person},
+    }
     for source in measures.sources():
         for tally in source.tallies(period):
             grains = [Grain.UNIT, Grain.CATEGORY]  # no category field: stored as uncategorised
-            if tally.channel and by_channel.intersection(tally.values):
+            if tally.channel and by_grain[Grain.CHANNEL].intersection(tally.values):
                 grains.append(Grain.CHANNEL)
+            if tally.person and by_grain[Grain.PERSON].intersection(tally.values):
+                grains.append(Grain.PERSON)
             for grain in grains:
-                slugs = [s for s in tally.values if grain != Grain.CHANNEL or s in by_channel]
-                for group in _grouped(tally, grain):
-                    if group["u"] is None:
+                slugs = [s for s in tally.values if grain not in by_grain or s in by_grain[grain]]
+                for group in _grouped(tally, grain, slugs):
+                    if group["u"] is None or (grain == Grain.PERSON and group["p"] is None):
                         continue
                     for slug in slugs:
                         value = group[slug]
@@ -54,6 +62,7 @@ def tally_rows(period):
                                     unit_id=group["u"],
                                     category_id=group.get("c"),
                                     channel=group.get("ch") or "",
+                                    person_id=group.get("p"),
                                     measure=slug,
                                     value=Decimal(value).quantize(Decimal("0.01")),
                                 )

@@ -61,6 +61,7 @@ class Measure:
     family: str
     unit: str = Unit.COUNT
     by_channel: bool = False  # also stored per channel (complaints)
+    by_person: bool = False  # also stored per person responsible (the assessment, 考评)
 
     @property
     def decimals(self):
@@ -207,6 +208,7 @@ class Tally:
     unit: str = "unit_id"
     category: str | None = "category_id"
     channel: str | None = None
+    person: str | None = None  # the field of the user answerable for the record (e.g. "handler_id")
 
 
 @dataclass

@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 class Grain(models.TextChoices):
     """The three ways a month is stored, each summed from the records by its own grouped query: per unit
-    (the totals every report starts from), per unit × category, per unit × channel (complaints)."""
+        (the totals every report starts from), per unit × category, per unit × channel (complaints), per unit ×
+    person responsible (the assessment)."""
 
     UNIT = "unit", _("Unit")
     CATEGORY = "category", _("Category")
     CHANNEL = "channel", _("Channel")
+    PERSON = "person", _("Person")  # the assessment (考评) of each officer, for their own leaders
 
 
 class TallyMonth(models.Model):
@@ -53,6 +55,15 @@ class MonthlyTally(models.Model):
         db_constraint=False,
     )
     channel = models.CharField(_("channel"), max_length=20, blank=True, default="")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
     measure = models.CharField(_("measure"), max_length=48)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
 

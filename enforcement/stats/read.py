@@ -27,6 +27,7 @@ class GroupBy:
     CATEGORY = "category"
     CHANNEL = "channel"
     MONTH = "month"
+    PERSON = "person"  # the assessment of each officer: for the unit's own leaders (query.parse checks)
     NONE = "none"
 
     CHOICES = (
@@ -34,6 +35,7 @@ class GroupBy:
         (CATEGORY, pgettext_lazy("statistics grouped by", "Category")),
         (CHANNEL, pgettext_lazy("statistics grouped by", "Channel")),
         (MONTH, pgettext_lazy("statistics grouped by", "Month")),
+        (PERSON, pgettext_lazy("statistics grouped by", "Person responsible")),
     )
 
 
@@ -115,13 +117,18 @@ def _tallies(unit, first, last, grain, slugs):
 
 def figures_by(unit, first, last, group_by=GroupBy.NONE, slugs=None):
     """{group key: {measure slug: Decimal}} summed in the database, for `unit`'s subtree."""
-    grain = {GroupBy.CATEGORY: Grain.CATEGORY, GroupBy.CHANNEL: Grain.CHANNEL}.get(group_by, Grain.UNIT)
+    grain = {
+        GroupBy.CATEGORY: Grain.CATEGORY,
+        GroupBy.CHANNEL: Grain.CHANNEL,
+        GroupBy.PERSON: Grain.PERSON,
+    }.get(group_by, Grain.UNIT)
     queryset = _tallies(unit, first, last, grain, slugs)
     key = {
         GroupBy.UNIT: Substr(F("unit__path"), 1, len(unit.path) + PATH_STEP + 1),
         GroupBy.CATEGORY: Coalesce(F("category__parent_id"), F("category_id")),
         GroupBy.CHANNEL: F("channel"),
         GroupBy.MONTH: F("month"),
+        GroupBy.PERSON: F("person_id"),
     }.get(group_by)
     if key is None:
         rows = queryset.values("measure").annotate(total=Sum("value"))
@@ -167,6 +174,17 @@ def _labels(unit, group_by, keys):
         return labels, order
     if group_by == GroupBy.MONTH:
         return {key: f"{key:%Y-%m}" for key in keys}, sorted(keys)
+    if group_by == GroupBy.PERSON:
+        from enforcement.org.models import User
+
+        people = User.objects.select_related("unit").in_bulk(keys)
+        labels = {
+            key: f"{people[key]} ({people[key].unit})"
+            if key in people and people[key].unit_id
+            else str(people.get(key, key))
+            for key in keys
+        }
+        return labels, sorted(keys, key=lambda key: labels[key])
     return {key: TOTAL for key in keys}, list(keys)
 
 

@@ -49,7 +49,12 @@ def current_submission(unit, period):
 
 
 def _figures(unit, period):
-    return {slug: str(value) for slug, value in sorted(read.totals(unit, period).items())}
+    """The unit's totals as text with two decimals, the same from either database ("3.00")."""
+    cent = Decimal("0.01")
+    return {
+        slug: f"{Decimal(value).quantize(cent):f}"
+        for slug, value in sorted(read.totals(unit, period).items())
+    }
 
 
 def submit(unit, period, *, by, note=""):

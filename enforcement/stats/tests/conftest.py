@@ -21,6 +21,7 @@ def _tallies(period):
             "t_extended": Sum("extended_days"),
         },
         channel="channel",
+        person="handler_id",
     )
     yield Tally(received, {"t_units": Count("id")}, category=None)  # a count with no category to group by
 
@@ -40,7 +41,7 @@ TEST_SOURCE = Source(
     name="platform-test",
     measures=[
         Measure("t_received", "received", "complaints received in the month", "complaints", by_channel=True),
-        Measure("t_closed", "closed", "of those, closed", "complaints", by_channel=True),
+        Measure("t_closed", "closed", "of those, closed", "complaints", by_channel=True, by_person=True),
         Measure("t_units", "by unit", "counted by unit only", "complaints"),
         Measure("t_extended", "days extended", "days of extension", "complaints", unit="yuan"),
     ],

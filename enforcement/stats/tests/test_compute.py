@@ -6,13 +6,14 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 from django.utils import timezone
 
 from complaints.choices import Channel, ComplaintStatus
 from complaints.tests.factories import ComplaintFactory
 from enforcement.catalog.tests.factories import ViolationCategoryFactory
-from enforcement.stats import read
+from enforcement.stats import query, read
 from enforcement.stats.compute import recompute
 from enforcement.stats.measures import Period
 from enforcement.stats.models import Grain, MonthlyTally, TallyMonth
@@ -196,3 +197,32 @@ def test_concurrent_recomputes_leave_one_set_of_rows(test_source, squad_a, famil
     assert errors == []
     assert MonthlyTally.objects.filter(grain=Grain.UNIT, measure="t_received").count() == 1
     assert read.totals(squad_a, MARCH)["t_received"] == 20
+
+
+def test_each_person_responsible_for_their_own_leaders(test_source, squad_a, district_a, make_user, families):
+    alice = make_user("officer", unit=squad_a, full_name="李爱丽")
+    bob = make_user("officer", unit=squad_a, full_name="王博")
+    for handler, status in (
+        (alice, "closed"),
+        (alice, "closed"),
+        (bob, "closed"),
+        (bob, "accepted"),
+        (None, "closed"),
+    ):
+        ComplaintFactory(
+            unit=squad_a, category=families[1], received_at=at(7), handler=handler, status=status
+        )
+    recompute(MARCH)
+    report = read.report(district_a, MARCH, group_by=read.GroupBy.PERSON, slugs=["t_closed"])
+    assert [(row.label, row.figures.get("t_closed")) for row in report.rows] == [
+        ("李爱丽 (Squadron A1)", 2),
+        ("王博 (Squadron A1)", 1),
+    ]
+    # Only the measures declared by person are stored by person.
+    assert set(MonthlyTally.objects.filter(grain=Grain.PERSON).values_list("measure", flat=True)) == {
+        "t_closed"
+    }
+    leader = make_user("squad_leader", unit=district_a)
+    assert query.parse({"group_by": "person"}, leader).group_by == "person"
+    with pytest.raises(PermissionDenied, match="their own leaders"):
+        query.parse({"group_by": "person"}, alice)
