@@ -7,6 +7,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from . import deadlines, documents, history, services  # noqa: F401 - the kind, the notice, the actions
+        from . import deadlines, documents, history, services, stats  # noqa: F401 - the kind, the notice, the actions
 
         history.register()
+        stats.register()
