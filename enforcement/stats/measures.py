@@ -225,6 +225,9 @@ class Source:
     channels: object = None  # the choices of the channel field its tallies group by, if any
     # [(model, months_of(record) -> dates)]: a saved record of a submitted month has that month recomputed
     watch: list = field(default_factory=list)
+    # points(first, last, unit_ids, cell) -> [(lat, lng, count)]: where the records of the months are,
+    # counted per cell of `cell` degrees in the database (the dashboard's heat layer)
+    points: object = None
     name: str = ""
 
 
@@ -275,3 +278,16 @@ def family_order(family):
 def ordered(items):
     """Measures and rates in the report's order: by family, then as declared."""
     return sorted(items, key=lambda item: family_order(item.family))
+
+
+def display(item, value):
+    """A figure as a page shows it: "—" for none, "88.6%" for a rate, "27,210" for a count, "4,260,000.00"
+    for yuan and m²."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if item.unit == Unit.PERCENT:
+        return f"{value:.{item.decimals}f}%"
+    if item.unit == Unit.COUNT:
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
