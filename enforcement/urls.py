@@ -46,6 +46,7 @@ urlpatterns = [
     path("open311/", include("complaints.open311.urls")),
     path("notifications/", include("enforcement.notifications.urls")),
     path("approvals/", include("enforcement.approvals.urls")),
+    path("statistics/", include("enforcement.stats.urls")),
     path("", include("enforcement.org.urls")),
 ]
 if settings.DEBUG:

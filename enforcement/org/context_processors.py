@@ -20,6 +20,7 @@ NAVIGATION = [
     (_("Fines"), "penalties:list", (Role.OFFICER, Role.SQUAD_LEADER, Role.LEGAL_REVIEWER, Role.BUREAU_HEAD)),
     (_("Campaigns"), "campaigns:list", (Role.OFFICER, Role.SQUAD_LEADER, Role.BUREAU_HEAD)),
     (_("Documents"), "documents:list", ()),
+    (_("Statistics"), "stats:dashboard", ()),
     (_("Org units"), "org:unit-list", (Role.ADMIN,)),
     (_("Users"), "org:user-list", (Role.ADMIN,)),
     (_("Working-day calendar"), "workdays:calendar", (Role.ADMIN,)),
