@@ -14,6 +14,7 @@ from enforcement.approvals.api import ApprovalViewSet
 from enforcement.catalog.api.views import LegalParameterViewSet, ViolationCategoryViewSet
 from enforcement.notifications.api.views import NotificationViewSet
 from enforcement.org.api.views import GridViewSet, OrgUnitViewSet, UserViewSet
+from enforcement.stats.api import AnnualTargetViewSet, StatsViewSet, TallySubmissionViewSet
 from enforcement.workdays.api.views import CalendarDayViewSet
 
 router = DefaultRouter()
@@ -25,6 +26,9 @@ router.register("legal-parameters", LegalParameterViewSet, basename="legalparame
 router.register("calendar-days", CalendarDayViewSet, basename="calendarday")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("stats/targets", AnnualTargetViewSet, basename="stats-target")
+router.register("stats/locks", TallySubmissionViewSet, basename="stats-lock")
+router.register("stats", StatsViewSet, basename="stats")
 
 for app_config in apps.get_app_configs():
     if module_has_submodule(app_config.module, "api_routes"):

@@ -88,9 +88,13 @@ def parse(params, user, *, default_group_by=read.GroupBy.UNIT):
             try:
                 year = int(params.get("year") or timezone.localdate().year)
                 month = int(params.get("month") or 0)
+                if not 1950 <= year <= 2200:
+                    raise ValueError(year)
                 first = last = Period.of(year, month)
             except (TypeError, ValueError):
-                raise ValidationError({"month": _("Give the year and a month from 1 to 12.")}) from None
+                raise ValidationError(
+                    {"month": _("Give a year from 1950 to 2200 and a month from 1 to 12.")}
+                ) from None
         else:
             if params.get("from"):
                 first = _period(params["from"], "from")

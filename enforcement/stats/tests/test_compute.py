@@ -6,7 +6,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -226,3 +226,12 @@ def test_each_person_responsible_for_their_own_leaders(test_source, squad_a, dis
     assert query.parse({"group_by": "person"}, leader).group_by == "person"
     with pytest.raises(PermissionDenied, match="their own leaders"):
         query.parse({"group_by": "person"}, alice)
+
+
+@pytest.mark.parametrize(
+    "params", [{"year": "9999", "month": "12"}, {"year": "2026", "month": "13"}, {"from": "2026-13"}]
+)
+def test_a_month_out_of_range_is_a_message_not_a_crash(test_source, city_admin, params):
+    with pytest.raises(ValidationError) as raised:
+        query.parse(params, city_admin)
+    assert "month" in str(raised.value.message_dict) or "from" in raised.value.message_dict
