@@ -33,7 +33,7 @@ from .forms import (
     group_by_choices,
 )
 from .measures import Period
-from .models import TallyMonth
+from .models import TallyMonth, TallySubmission
 
 # A request recomputes at most a year's months itself; a longer range goes to the worker.
 SYNC_RECOMPUTE_MONTHS = 12
@@ -149,6 +149,9 @@ def month_context(report_query):
         "month_begun": period.first_day <= timezone.localdate(),
         "tally_month": TallyMonth.objects.filter(month=period.first_day).first(),
         "submission": submission,
+        "history": TallySubmission.objects.filter(
+            unit=report_query.unit, month=period.first_day, ended_at__isnull=False
+        ).select_related("submitted_by", "ended_by")[:20],
         "corrections": [
             (
                 header(c.column),

@@ -50,6 +50,9 @@ PLATFORM_STEPS = {
     "correct_document": gettext_lazy("Correct document"),
     "void_document": gettext_lazy("Void document"),
     "serve_document": gettext_lazy("Record service"),
+    "submit_month": gettext_lazy("Submit the month's statistics"),  # enforcement/stats
+    "resubmit_month": gettext_lazy("Submit the month's statistics again"),
+    "unlock_month": gettext_lazy("Unlock the month's statistics"),
 }
 
 # Inputs an action may take without a service of its own: they go on the record's timeline as its note.

@@ -247,6 +247,8 @@ def test_lock_then_a_changed_record_shows_as_a_correction(march, browser, statis
         TallySubmission.objects.filter(unit=district_a, ended_at__isnull=True).get().figures["t_closed"]
         == "3.00"
     )
+    history = again.content.decode()
+    assert 'id="submission-history"' in history and "1 earlier submission" in history and "replaced at" in history
 
 
 def test_unlock_requires_a_reason(march, browser, statistician_a, district_a):
