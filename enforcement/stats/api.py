@@ -45,7 +45,7 @@ class MonthField(serializers.CharField):
     def to_internal_value(self, data):
         text = super().to_internal_value(data)
         try:
-            return query._period(text, self.field_name)
+            return query.period_of(text, self.field_name)
         except DjangoValidationError as error:  # {name: message}, as the query string's
             raise serializers.ValidationError(error.message_dict[self.field_name]) from None
 

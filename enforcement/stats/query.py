@@ -50,7 +50,7 @@ class ReportQuery:
         return values
 
 
-def _period(text, name):
+def period_of(text, name):
     try:
         day = datetime.datetime.strptime(str(text).strip(), "%Y-%m").date()
     except ValueError:
@@ -97,9 +97,9 @@ def parse(params, user, *, default_group_by=read.GroupBy.UNIT):
                 ) from None
         else:
             if params.get("from"):
-                first = _period(params["from"], "from")
+                first = period_of(params["from"], "from")
             if params.get("to"):
-                last = _period(params["to"], "to")
+                last = period_of(params["to"], "to")
     except ValidationError as error:
         errors.update(error.message_dict)
     if not errors:
