@@ -10,3 +10,9 @@ class CasesConfig(AppConfig):
         from . import history, services  # noqa: F401 - services registers the workflow's actions
 
         history.register()
+
+        from enforcement.stats.measures import register
+
+        from .stats import SOURCE
+
+        register(SOURCE)
