@@ -280,6 +280,8 @@ def _moment(verbose_name):
 
 class Case(VersionedModel):
     number = models.CharField(_("case number"), max_length=24, unique=True, editable=False)
+    # The case's number in the system it came from (the history import skips a reference it has).
+    external_ref = models.CharField(_("external reference"), max_length=64, blank=True, db_index=True)
     procedure = models.CharField(_("procedure"), max_length=8, choices=Procedure.choices)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=S.LEAD)
     source = models.CharField(
@@ -409,6 +411,10 @@ class Case(VersionedModel):
             models.Index(fields=["status", "bureau_filing_due_at"], name="case_bureau_filing_sweep"),
             models.Index(fields=["status", "cash_due_at"], name="case_cash_sweep"),
             models.Index(fields=["updated_at"], name="case_updated"),
+            # The statistics' months (cases/stats.py): the decisions, filings and closings of one month.
+            models.Index(fields=["decided_at"], name="case_decided"),
+            models.Index(fields=["filed_at"], name="case_filed"),
+            models.Index(fields=["closed_at"], name="case_closed"),
             # An officer's work queue: what they hold in a waiting status, soonest deadline first.
             models.Index(fields=["handler", "status", "due_at"], name="case_handler_status_due"),
             models.Index(fields=["co_handler", "status", "due_at"], name="case_co_handler_status_due"),

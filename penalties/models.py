@@ -291,6 +291,7 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["paid_on", "id"]
+        indexes = [models.Index(fields=["paid_on"], name="payment_paid_on")]  # the statistics' months
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "reference"],

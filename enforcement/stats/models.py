@@ -42,8 +42,14 @@ class TallyMonth(models.Model):
 class MonthlyTally(models.Model):
     month = models.DateField(_("month"))  # its first day
     grain = models.CharField(_("grain"), max_length=8, choices=Grain.choices)
+    # No constraints nor indexes of their own on the keys (every read goes through tally_grain_month).
     unit = models.ForeignKey(
-        "org.OrgUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "org.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     category = models.ForeignKey(
         "catalog.ViolationCategory",
@@ -53,6 +59,7 @@ class MonthlyTally(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=20, blank=True, default="")
     person = models.ForeignKey(
@@ -63,6 +70,7 @@ class MonthlyTally(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     measure = models.CharField(_("measure"), max_length=48)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
@@ -73,9 +81,9 @@ class MonthlyTally(models.Model):
         indexes = [
             # Every report: one grain over a run of months, then units by path and measures (the value is
             # in the index, so PostgreSQL sums from it alone).
+            # A recompute deletes one month through it too (every grain named). No other index: a month's
+            # rows are written at once, and each index more is a share of a recompute's time.
             models.Index(fields=["grain", "month", "unit", "measure", "value"], name="tally_grain_month"),
-            # A recompute deletes one month.
-            models.Index(fields=["month"], name="tally_month"),
         ]
 
     def __str__(self):

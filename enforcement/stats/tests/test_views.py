@@ -248,7 +248,11 @@ def test_lock_then_a_changed_record_shows_as_a_correction(march, browser, statis
         == "3.00"
     )
     history = again.content.decode()
-    assert 'id="submission-history"' in history and "1 earlier submission" in history and "replaced at" in history
+    assert (
+        'id="submission-history"' in history
+        and "1 earlier submission" in history
+        and "replaced at" in history
+    )
 
 
 def test_unlock_requires_a_reason(march, browser, statistician_a, district_a):
