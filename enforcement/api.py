@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from enforcement.approvals.api import ApprovalViewSet
 from enforcement.catalog.api.views import LegalParameterViewSet, ViolationCategoryViewSet
+from enforcement.imports.api import ImportJobViewSet
 from enforcement.notifications.api.views import NotificationViewSet
 from enforcement.org.api.views import GridViewSet, OrgUnitViewSet, UserViewSet
 from enforcement.stats.api import AnnualTargetViewSet, StatsViewSet, TallySubmissionViewSet
@@ -26,6 +27,7 @@ router.register("legal-parameters", LegalParameterViewSet, basename="legalparame
 router.register("calendar-days", CalendarDayViewSet, basename="calendarday")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("imports", ImportJobViewSet, basename="import")
 router.register("stats/targets", AnnualTargetViewSet, basename="stats-target")
 router.register("stats/locks", TallySubmissionViewSet, basename="stats-lock")
 router.register("stats", StatsViewSet, basename="stats")

@@ -47,6 +47,7 @@ urlpatterns = [
     path("notifications/", include("enforcement.notifications.urls")),
     path("approvals/", include("enforcement.approvals.urls")),
     path("statistics/", include("enforcement.stats.urls")),
+    path("imports/", include("enforcement.imports.urls")),
     path("", include("enforcement.org.urls")),
 ]
 if settings.DEBUG:

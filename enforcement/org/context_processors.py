@@ -21,6 +21,7 @@ NAVIGATION = [
     (_("Campaigns"), "campaigns:list", (Role.OFFICER, Role.SQUAD_LEADER, Role.BUREAU_HEAD)),
     (_("Documents"), "documents:list", ()),
     (_("Statistics"), "stats:dashboard", ()),
+    (_("History import"), "imports:upload", (Role.ADMIN, Role.STATISTICIAN)),
     (_("Org units"), "org:unit-list", (Role.ADMIN,)),
     (_("Users"), "org:user-list", (Role.ADMIN,)),
     (_("Working-day calendar"), "workdays:calendar", (Role.ADMIN,)),

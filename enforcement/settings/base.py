@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "enforcement.notifications",
     "enforcement.approvals",
     "enforcement.stats",
+    "enforcement.imports",
     "complaints",
     "complaints.open311",
     "cases",
@@ -395,6 +396,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "enforcement.documents.tasks.*": {"queue": "heavy"},
     "enforcement.stats.tasks.*": {"queue": "heavy"},
+    "enforcement.imports.tasks.*": {"queue": "heavy"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat on several hosts (var/readme/beat.md): with Redis the schedule and a lock live there (celery-redbeat);
