@@ -395,7 +395,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # "celery"); a worker must consume both (`-Q celery,heavy`, bin/run-dev) or each has its own (compose).
 CELERY_TASK_ROUTES = {
     "enforcement.documents.tasks.*": {"queue": "heavy"},
-    "enforcement.stats.tasks.*": {"queue": "heavy"},
+    # A range recomputed on demand; the nightly run stays on the default queue, as every scheduled task.
+    "enforcement.stats.tasks.recompute_months_task": {"queue": "heavy"},
     "enforcement.imports.tasks.*": {"queue": "heavy"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

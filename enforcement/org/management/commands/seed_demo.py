@@ -21,6 +21,7 @@ EXTRA_SEEDERS = [
     "cases.demo",
     "penalties.demo",
     "campaigns.demo",
+    "enforcement.stats.demo",  # last: this year's history imported, both years' statistics computed
 ]
 
 
