@@ -212,6 +212,10 @@ def main(argv=None):
         from enforcement.stats.measures import Period
 
         recompute_range(Period.of(year - 1, 1), Period.of(year, 12))
+        # As autovacuum would after a night's recompute: the replaced rows' dead index entries gone, the
+        # planner's figures current (without it a year by category read 2.8 M dead entries: 560 ms).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE stats_monthlytally")
         header = f"{data_line()}; year {year}; runs {args.runs} after {args.warmup} warm-up; load average {load:.2f}"
         print(header, file=sys.stderr)
         chosen = [s for s in scenarios if not args.only or args.only in s.label or args.only == s.kind]

@@ -2,7 +2,7 @@
 channel or month, with every rate computed from the summed counts of the group (PRODUCT §9).
 
 Units roll up by the tree as it is now (`OrgUnit.path`): a squadron moved to another district brings its
-history with it. Categories roll up to their major category (大类).
+history with it. Categories are stored by their major category (大类), the level every report shows.
 """
 
 from collections import defaultdict
@@ -130,7 +130,7 @@ def figures_by(unit, first, last, group_by=GroupBy.NONE, slugs=None):
     queryset = _tallies(unit, first, last, grain, slugs)
     key = {
         GroupBy.UNIT: Substr(F("unit__path"), 1, len(unit.path) + PATH_STEP + 1),
-        GroupBy.CATEGORY: F("category_id"),  # summed per category here, to its family below
+        GroupBy.CATEGORY: F("category_id"),  # stored by family (compute._family)
         GroupBy.CHANNEL: F("channel"),
         GroupBy.MONTH: F("month"),
         GroupBy.PERSON: F("person_id"),
@@ -139,18 +139,9 @@ def figures_by(unit, first, last, group_by=GroupBy.NONE, slugs=None):
         rows = queryset.values("measure").annotate(total=Sum("value"))
         return {None: {row["measure"]: row["total"] for row in rows}}
     result = defaultdict(dict)
-    family = _families() if group_by == GroupBy.CATEGORY else None
     for row in queryset.values("measure", k=key).annotate(total=Sum("value")):
-        k = family.get(row["k"], row["k"]) if family is not None else row["k"]
-        figures = result[k]
-        figures[row["measure"]] = figures.get(row["measure"], 0) + row["total"]
+        result[row["k"]][row["measure"]] = row["total"]
     return result
-
-
-def _families():
-    """{category id: its major category's id}: a sub-category's sums added to its family's (the catalogue's
-    few dozen rows, rather than a join of every tally row to it)."""
-    return dict(ViolationCategory.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
 
 
 def _with_rates(row, rates):
