@@ -119,23 +119,31 @@ def parse(params, user, *, default_group_by=read.GroupBy.UNIT):
         errors["family"] = [
             _("There is no such group of figures: %(names)s.") % {"names": ", ".join(unknown)}
         ]
-    unit = None
-    unit_id = params.get("unit")
-    if unit_id:
-        try:
-            unit = OrgUnit.objects.visible_to(user).get(pk=int(unit_id))
-        except (TypeError, ValueError):
-            errors["unit"] = [_("Choose a unit from the list.")]
-        except OrgUnit.DoesNotExist:
-            raise Http404 from None
+    try:
+        unit = unit_of(params, user)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    unit = unit or read.default_unit(user)
-    if unit is None:
-        raise Http404
     if group_by == read.GroupBy.PERSON and not may_see_people(user):
         raise PermissionDenied(_("Each officer's figures are for their own leaders and statistics staff."))
     return ReportQuery(unit, first, last, group_by, families)
+
+
+def unit_of(params, user):
+    """The unit `params` names (in the user's scope, else Http404), or the top of the user's scope."""
+    unit_id = params.get("unit")
+    if unit_id:
+        try:
+            return OrgUnit.objects.visible_to(user).get(pk=int(unit_id))
+        except (TypeError, ValueError):
+            raise ValidationError({"unit": _("Choose a unit from the list.")}) from None
+        except OrgUnit.DoesNotExist:
+            raise Http404 from None
+    unit = read.default_unit(user)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def may_see_people(user):

@@ -1,9 +1,8 @@
 """The dashboard, its heat layer's data, and the annual summary (page, printable view, XLSX)."""
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,35 +12,25 @@ from django.utils.translation import gettext as _
 from enforcement.org.models import OrgUnit
 from enforcement.replicas import replica_reads
 
-from . import dashboard, exports, measures, read, summary
+from . import dashboard, exports, measures, query, read, summary
 from .measures import Period
 from .models import TallyMonth
 
 
 def _unit(request):
-    """The unit asked for (in the user's scope, else 404), or the top of their scope."""
-    unit_id = request.GET.get("unit")
-    if unit_id:
-        try:
-            return OrgUnit.objects.visible_to(request.user).get(pk=int(unit_id))
-        except (TypeError, ValueError, OrgUnit.DoesNotExist):
-            raise Http404 from None
-    unit = read.default_unit(request.user)
-    if unit is None:
-        raise Http404
-    return unit
+    """The unit asked for, as the report reads it (out of scope 404); a malformed id is not found either."""
+    try:
+        return query.unit_of(request.GET, request.user)
+    except ValidationError:
+        raise Http404 from None
 
 
 def _month(request, name="month"):
-    """The month asked for ("YYYY-MM"), or the current one; a malformed month falls back to the current."""
-    text = request.GET.get(name) or ""
+    """The month asked for ("YYYY-MM"), or the current one when it is missing or malformed."""
     try:
-        day = datetime.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
+        return query.period_of(request.GET[name], name)
+    except (KeyError, ValidationError):
         return Period.current()
-    if not 1950 <= day.year <= 2200:
-        return Period.current()
-    return Period(day)
 
 
 def _year(request):
