@@ -3068,7 +3068,7 @@ INSTALMENT_COLUMNS = [
 ]  # fmt: skip
 PAYMENT_COLUMNS = [
     "id", "channel", "reference", "amount", "paid_on", "payer", "recorded_at", "note", "execution_id",
-    "recorded_by_id",
+    "recorded_by_id", "surcharge_part",
 ]  # fmt: skip
 DEFERRAL_COLUMNS = [
     "id", "kind", "requested_by_id", "requested_at", "reason", "decision", "decided_by_id", "decided_at",
@@ -3680,9 +3680,10 @@ def _generate_penalties(*, seed, end, log, started, fresh):
             rate_bp=rate_bp, status="awaiting", surcharge_started_at=None, due_on=due_on, due_at=due_at,
             ended_at=None, end_reason="",
         )  # fmt: skip
-        state, _changed = services.apply_history(
+        state, _changed, _paid = services.apply_history(
             execution, schedules, payments, pauses, revoked, instalment_rows, today=end_day
         )
+        surcharge_of = {id(payment): fen for payment, fen in state.splits}
         # The window to apply to the court (行政强制法 Art. 53): from service, or from the review's outcome.
         last_outcome = review.outcome_on if review is not None else None
         key = (served_on, last_outcome)
@@ -3720,6 +3721,7 @@ def _generate_penalties(*, seed, end, log, started, fresh):
                     "",
                     str(case_id),
                     str(handler_id),
+                    _money_text(ledger.to_yuan(surcharge_of.get(id(payment), 0))),
                 ]  # fmt: skip
             )
             # record_payment's event (the workflow's transition): the money before and after it.

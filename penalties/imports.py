@@ -145,7 +145,7 @@ def _record_chunk(record, pks, per_execution, by, channel, today, problems):
     case_ids = {e.case_id: e.pk for e in executions.values()}
     for row in Review.objects.filter(case_id__in=case_ids):
         reviews[case_ids[row.case_id]].append(row)
-    new_payments, changed_rows, touched, events = [], [], [], []
+    new_payments, changed_rows, changed_payments, touched, events = [], [], [], [], []
     content_type = ContentType.objects.get_for_model(Execution)
     source = current_source()
     now = timezone.now()
@@ -175,12 +175,13 @@ def _record_chunk(record, pks, per_execution, by, channel, today, problems):
         if not taken:
             continue
         new_payments.extend(taken)
-        _state, rows = services.apply_history(
+        _state, rows, paid = services.apply_history(
             execution,
             *services.history(execution, instalments[pk], [*payments[pk], *taken], reviews[pk]),
             today=today,
         )
         changed_rows.extend(rows)
+        changed_payments.extend(paid)
         execution.version += 1
         execution.updated_at = now
         touched.append(execution)
@@ -206,6 +207,7 @@ def _record_chunk(record, pks, per_execution, by, channel, today, problems):
     Payment.objects.bulk_create(new_payments, batch_size=CHUNK)
     update_rows(Execution, touched, STATE_FIELDS)
     update_rows(Instalment, changed_rows, ["outstanding_fen"])
+    update_rows(Payment, changed_payments, ["surcharge_part"])
     AuditEvent.objects.bulk_create(events, batch_size=CHUNK)
     return len(new_payments)
 

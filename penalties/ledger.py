@@ -77,6 +77,7 @@ class Schedule:
 class Payment:
     day: int
     amount_fen: int
+    row: object = field(default=None, compare=False, repr=False)  # the record it stands for, if any
 
 
 @dataclass
@@ -94,6 +95,7 @@ class State:
     paused: bool = False
     stopped: bool = False  # revoked: no surcharge at all
     rate_bp: int = 300
+    splits: list = field(default_factory=list)  # [(Payment, fen of it that paid the surcharge)], in order
 
     @property
     def fine_outstanding_fen(self):
@@ -201,6 +203,7 @@ def _pay(state, payment):
     state.fine_paid_fen += payment.amount_fen - left
     state.outstanding = paid_down
     state.surcharge_paid_fen += left  # what is left pays the surcharge
+    state.splits.append((payment, left))
 
 
 def split_schedule(from_day, outstanding_fen, due_days):

@@ -276,6 +276,9 @@ class Payment(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=PaymentChannel.choices)
     reference = models.CharField(_("bank reference"), max_length=64)
     amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    # The part of `amount` that paid the late payment surcharge (Art. 72), not the fine: the ledger pays the
+    # fine first, so it is what is left of a payment once the fine is paid (services.apply_history keeps it).
+    surcharge_part = models.DecimalField(_("of which surcharge (yuan)"), default=Decimal("0"), **MONEY)
     paid_on = models.DateField(_("paid on"))
     payer = models.CharField(_("payer"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(

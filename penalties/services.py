@@ -139,7 +139,7 @@ def history(execution, instalments=None, payments=None, reviews=None):
         )
         for _no, rows in sorted(schedules.items())
     ]
-    payments = [ledger.Payment(p.paid_on.toordinal(), ledger.to_fen(p.amount)) for p in payments]
+    payments = [ledger.Payment(p.paid_on.toordinal(), ledger.to_fen(p.amount), p) for p in payments]
     pauses = [(r.filed_on.toordinal(), r.outcome_on.toordinal() if r.outcome_on else None) for r in reviews]
     revoked = next((r.outcome_on for r in reviews if r.outcome == ReviewOutcome.REVOKED), None)
     return schedule_list, payments, pauses, revoked, instalments
@@ -175,15 +175,18 @@ def replay(execution, upto=None, extra_payment=None, history_rows=None):
 def refresh(execution, *, today=None):
     """Stores the ledger's state on the execution and its schedule in force (the figures lists read in SQL),
     and ends the execution once nothing is owed. The caller holds the row's lock and saves it."""
-    state, changed_rows = apply_history(execution, *history(execution), today=today)
+    state, changed_rows, changed_payments = apply_history(execution, *history(execution), today=today)
     for row in changed_rows:
         row.save(update_fields=["outstanding_fen"])
+    for payment in changed_payments:
+        payment.save(update_fields=["surcharge_part"])
     return state
 
 
 def apply_history(execution, schedules, payments, pauses, revoked, rows, *, today=None):
     """Sets the ledger's state on `execution` (unsaved) from its history; returns (state, the instalment rows
-    whose outstanding changed, unsaved)."""
+    whose outstanding changed, the saved payments whose surcharge part changed), those rows unsaved. A
+    payment not yet saved gets its surcharge part too."""
     today = today or timezone.localdate()
     last_event = _last_event(schedules, payments, pauses)
     try:
@@ -224,7 +227,14 @@ def apply_history(execution, schedules, payments, pauses, revoked, rows, *, toda
     late_day = unpaid[0].due_day + 1 if unpaid else None
     if execution.surcharge_started_at is None and late_day and ledger.day_number(today) >= late_day:
         execution.surcharge_started_at = calendar.start_of_day(execution.due_on + timedelta(days=1))
-    return state, changed_rows
+    changed_payments = []
+    for payment, surcharge_fen in state.splits:
+        row, part = payment.row, ledger.to_yuan(surcharge_fen)
+        if row is not None and row.surcharge_part != part:
+            row.surcharge_part = part
+            if row.pk is not None:
+                changed_payments.append(row)
+    return state, changed_rows, changed_payments
 
 
 # --- payments ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ a review filed or its outcome received), in the case's unit and category. A deci
 (撤销) counts nothing; one varied (变更) counts the fine as varied.
 """
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,9 +63,13 @@ def tallies(period):
         in_month("case__decided_at", period), stage=PenaltyStage.DECIDED, kind__in=CONFISCATIONS
     ).annotate(revoked=_revoked("case_id"))
     yield Tally(confiscated, {"confiscations": Sum("amount", filter=Q(revoked=False))}, **CASE_KEYS)
+    standing = ~Q(execution__status=ExecutionStatus.REVOKED)
     yield Tally(
         Payment.objects.filter(in_days("paid_on", period)),
-        {"fines_collected": Sum("amount", filter=~Q(execution__status=ExecutionStatus.REVOKED))},
+        {
+            "fines_collected": Sum(F("amount") - F("surcharge_part"), filter=standing, output_field=money),
+            "surcharges_collected": Sum("surcharge_part", filter=standing),
+        },
         unit="execution__case__unit_id",
         category="execution__case__category_id",
     )
@@ -141,9 +145,20 @@ MEASURES = [
         "fines_collected",
         _("Fines collected"),
         _(
-            "Money received against penalty decisions, partial payments and instalments included (a late "
-            "payment surcharge paid with it too), counted on the date paid; payments of a revoked "
-            "decision are left out."
+            "Money received against the fines of penalty decisions, partial payments and instalments "
+            "included, counted on the date paid; a late payment surcharge paid with it is counted under "
+            "surcharges collected, and payments of a revoked decision are left out."
+        ),
+        PENALTIES,
+        unit=Unit.YUAN,
+    ),
+    Measure(
+        "surcharges_collected",
+        _("Surcharges collected"),
+        _(
+            "Late payment surcharges (加处罚款, Administrative Penalty Law Art. 72) received, counted on the "
+            "date paid: the part of a payment beyond the fine still unpaid, since a payment pays the fine "
+            "first; payments of a revoked decision are left out."
         ),
         PENALTIES,
         unit=Unit.YUAN,

@@ -225,6 +225,11 @@ def write(unit, year, through=None):
                 pgettext("summary", "%(collected)s collected")
                 % {"collected": money(value["fines_collected"])}
             )
+        if has("surcharges_collected"):
+            parts.append(
+                pgettext("summary", "late payment surcharges of %(surcharges)s collected")
+                % {"surcharges": money(value["surcharges_collected"])}
+            )
         paragraphs.append(_sentence(parts))
 
     penalties = [m.slug for m in measures.ordered(measures.all_measures()) if m.family == "penalties"]

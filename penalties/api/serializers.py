@@ -133,6 +133,7 @@ class PaymentSerializer(serializers.ModelSerializer):
             "channel_label",
             "reference",
             "amount",
+            "surcharge_part",
             "paid_on",
             "payer",
             "recorded_by",

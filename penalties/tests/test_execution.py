@@ -129,6 +129,9 @@ def test_partial_payments_add_up_and_paying_everything_ends_it_as_paid(people, c
     assert execution.status == E.PAID and execution.ended_at is not None
     assert execution.money()["owed"] == D("0.00")
     assert execution.surcharge_paid_fen == 3_000 * late
+    # The fine is paid first (Art. 72): the last payment's part beyond the 499.50 unpaid paid the surcharge.
+    parts = dict(Payment.objects.filter(execution=execution).values_list("reference", "surcharge_part"))
+    assert parts == {"B-1": D("0"), "B-2": D("0"), "B-3": D("30.00") * late}
     with pytest.raises(TransitionNotAllowed):
         pay(execution, p["officer"], "1", "B-4")
 
@@ -379,3 +382,22 @@ def test_a_variation_changes_what_is_owed_from_its_day_not_the_surcharge_before(
     assert state.surcharge_fen(before.toordinal()) == 40_000
     # … and from the variation on, the varied fine does.
     assert varied.money()["surcharge"] == D("100.00")
+
+
+def test_the_migration_splits_the_payments_recorded_before_it(people, category):
+    """penalties/migrations/0006: payments recorded before payments kept their surcharge part get it from
+    the execution's stored totals, the fine first — the same split as the ledger's."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("penalties.migrations.0006_payment_surcharge_part")
+    p = people
+    execution = opened(p, category, days_ago=20)
+    late = (today() - execution.due_on).days
+    execution = pay(execution, p["officer"], "600", "M-1")
+    execution = pay(fresh(execution), p["officer"], fresh(execution).money()["owed"], "M-2")
+    Payment.objects.filter(execution=execution).update(surcharge_part=0)
+    migration.split_payments(apps, None)
+    parts = dict(Payment.objects.filter(execution=execution).values_list("reference", "surcharge_part"))
+    assert parts == {"M-1": D("0"), "M-2": D("30.00") * late}

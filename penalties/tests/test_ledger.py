@@ -106,9 +106,11 @@ def test_what_is_paid_beyond_the_fine_pays_the_surcharge():
 
 def test_payments_in_any_order_give_the_same_state():
     payments = [(D + 7, 10_000), (D + 2, 25_000), (D + 2, 5_000), (D + 20, 30_000), (D - 3, 1_000)]
-    states = {
-        repr(replay(D + 30, payments=list(order)).__dict__) for order in itertools.permutations(payments)
-    }
+
+    def figures(state):  # the split of each payment follows the order of same-day payments, not the totals
+        return repr({key: value for key, value in state.__dict__.items() if key != "splits"})
+
+    states = {figures(replay(D + 30, payments=list(order))) for order in itertools.permutations(payments)}
     assert len(states) == 1
     state = replay(D + 30, payments=payments)
     assert state.fine_paid_fen == 71_000 and state.fine_outstanding_fen == 29_000

@@ -172,6 +172,17 @@ def test_fines_collected_sum_partial_payments_and_leave_out_revoked(decided, squ
     assert figures(squad_a, APRIL)["fines_collected"] == Decimal("449.50")
 
 
+def test_a_surcharge_paid_is_counted_apart_from_the_fine(decided, squad_a, clerk):
+    """The payment's surcharge part (set by the ledger when a payment is recorded: the fine first) counts
+    under surcharges collected, the rest under fines collected."""
+    execution = execution_of(decided("1000", decided_at=at(2, 10)))
+    pay(execution, "1000", dt.date(2026, 3, 20), clerk)
+    late = pay(execution, "120", dt.date(2026, 3, 25), clerk)
+    Payment.objects.filter(pk=late.pk).update(surcharge_part=Decimal("120"))
+    found = figures(squad_a)
+    assert (found["fines_collected"], found["surcharges_collected"]) == (Decimal("1000"), Decimal("120"))
+
+
 def test_seizures_by_kind_on_the_seizure_date(decided, squad_a, clerk):
     case = decided()
 
