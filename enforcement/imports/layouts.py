@@ -368,6 +368,33 @@ def _cases():
                 "fine_decided", "罚款金额", "Fine decided", _("fine decided"), Format.MONEY, example="200"
             ),
             Column(
+                "fine_paid",
+                "已缴罚款",
+                "Fine paid",
+                _("fine paid"),
+                Format.MONEY,
+                example="200",
+                note=_(
+                    "The fine and any late payment surcharge paid in the old system: at most twice the fine, "
+                    "as the surcharge is never more than the fine (Administrative Penalty Law, Art. 72). "
+                    "Given, the fine's execution is imported with the case, ended: paid once the fine is "
+                    "paid in full, otherwise uncollectable (0: nothing was paid). Empty: no execution is "
+                    "imported."
+                ),
+            ),
+            Column(
+                "paid_on",
+                "缴款日期",
+                "Paid on",
+                _("paid on"),
+                Format.DATE,
+                example="2023-04-01",
+                note=_(
+                    "Required with a fine paid: the day it was paid (the last day, if paid in parts), not "
+                    "before the decision and not in the future."
+                ),
+            ),
+            Column(
                 "closed_at",
                 "结案时间",
                 "Closed at",
@@ -425,6 +452,21 @@ ERRORS = {
     "unknown_category": _("no such category"),
     "before_received": _("earlier than the line's receiving or registering time"),
     "before_accepted": _("earlier than the time it was accepted"),
+    "before_decided": _("earlier than the day of the penalty decision"),
+    "paid_without_fine": _(
+        "a fine paid, but the line gives no penalty decision with a fine (the time decided and the fine "
+        "decided)"
+    ),
+    "paid_over_twice": _(
+        "more than twice the fine (%(most)s yuan): the late payment surcharge paid with a fine is never more "
+        "than the fine (Administrative Penalty Law, Art. 72)"
+    ),
+    "paid_over_owed": _(
+        "more than the %(owed)s yuan owed on the day paid: the fine and the late payment surcharge to that "
+        "day, counted from the deadline to pay after the day of the decision"
+    ),
+    "paid_on_missing": _("required when a fine paid is given"),
+    "paid_on_without_paid": _("a day of payment, but no fine paid"),
     "number_taken": _("this number is used by another record already"),
     "bad_party_id": _("not a valid ID number (individual) or unified social credit code (organisation)"),
     "not_saved": _("the line could not be saved: %(detail)s"),

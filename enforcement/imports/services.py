@@ -4,8 +4,9 @@
 the job; `run_import(job)` reads it line by line, checks every line against the layout (layouts.py) and
 writes the good ones in batches with `bulk_create`, straight to the tables: the history is closed already,
 and the workflow would stamp today's dates on it. A line whose external reference exists already (or
-came earlier in the file) is skipped and counted, so importing a file again creates nothing. Progress is
-written to the job after every batch.
+came earlier in the file) is skipped and counted, so importing a file again creates nothing. A case line
+that gives the fine paid brings the fine's execution and its payment with it, in the same batch
+(`CaseRows.save_executions`). Progress is written to the job after every batch.
 
 Refusals: not an administrator or statistician → PermissionDenied (403); an unreadable file, a wrong
 header or a file too large → ValidationError (400) on `file`; nothing is stored.
@@ -28,6 +29,7 @@ from enforcement.audit.services import record_event
 from enforcement.catalog.models import ViolationCategory
 from enforcement.org.choices import Role
 from enforcement.org.models import OrgUnit
+from enforcement.workdays import calendar
 
 from . import parse
 from .layouts import HEADER_ERRORS, Format, layout
@@ -371,19 +373,30 @@ class ComplaintRows:
     def save(self, records):
         return self.model.objects.bulk_create(records)
 
+    def also_created(self, records):
+        return []
+
 
 class CaseRows:
     """Historical cases, closed: registered, filed, decided (with the fine decided) and closed on the dates
     the file gives, registered by the importer's account. The party is found by ID number or credit code,
-    or registered."""
+    or registered. A line that gives the fine paid brings the fine's execution too, ended as the old system
+    ended it, with the money as one payment (`collection`)."""
 
     MOMENTS = ("registered_at", "filed_at", "decided_at", "closed_at")
     PARTY = ("party_type", "party_name", "party_id")
+    MONEY = ("fine_paid", "paid_on")
 
     def __init__(self, context):
         from cases.models import Case
+        from enforcement.catalog.params import get_int
+        from penalties import rules
 
         self.model, self.context = Case, context
+        # Read once for the job (penalties.rules reads them per call): the daily surcharge (Art. 72), the
+        # days to pay (Art. 67) and the working-day calendar they end on.
+        self.rate_bp, self.payment_days = rules.rate_bp(), get_int("payment_days")
+        self.calendar = calendar.get_calendar()
 
     def check(self, values, errors):
         _not_future(values, errors, self.MOMENTS, self.context.now)
@@ -401,11 +414,100 @@ class CaseRows:
                 (validate_credit_code if organisation else validate_id_number)(number)
             except ValidationError:
                 errors.append(("party_id", LineError("bad_party_id")))
+        self.check_money(values, errors)
+
+    def check_money(self, values, errors):
+        """The fine paid: only with a decision and its fine; at most twice the fine (the surcharge is never
+        more than the fine, 行政处罚法 Art. 72) and at most what the ledger says was owed on the day paid;
+        dated from the decision's day to today."""
+        from penalties import ledger, services
+        from penalties.models import Payment
+
+        paid, paid_on = values.get("fine_paid"), values.get("paid_on")
+        fine, decided_at = values.get("fine_decided"), values.get("decided_at")
+        if paid is None:
+            if paid_on is not None:
+                errors.append(("paid_on", LineError("paid_on_without_paid")))
+            return
+        if not paid:
+            return  # nothing paid: with a decision and a fine, an execution without payment
+        if not fine or decided_at is None:
+            errors.append(("fine_paid", LineError("paid_without_fine")))
+            return
+        if paid > 2 * fine:
+            errors.append(("fine_paid", LineError("paid_over_twice", most=str(2 * fine))))
+        if paid_on is None:
+            errors.append(("paid_on", LineError("paid_on_missing")))
+        elif paid_on > timezone.localdate(self.context.now):
+            errors.append(("paid_on", LineError("future")))
+        elif paid_on < calendar.local_date(decided_at):
+            errors.append(("paid_on", LineError("before_decided")))
+        if errors:
+            return
+        execution, instalment = self.collection(fine, decided_at, values["closed_at"], paid)
+        payment = Payment(execution=execution, amount=paid, paid_on=paid_on)
+        try:
+            services.replay(execution, upto=paid_on, history_rows=([instalment], [payment], []))
+        except ledger.Overpayment as exc:
+            owed = str(ledger.to_yuan(exc.owed_fen))
+            errors.append(("fine_paid", LineError("paid_over_owed", owed=owed)))
+
+    def collection(self, fine, decided_at, closed_at, paid):
+        """The fine's execution (unsaved), ended when the case was closed: paid once the fine is paid in full
+        (the surcharge may have been paid with it, or let go), otherwise uncollectable — the old system
+        closed it with money missing, for a reason the file does not give, so neither enforced by a court
+        nor ended on a ground of law (行政强制法 Art. 40) is claimed. With its one instalment (unsaved).
+
+        The file gives no day of service: the decision is taken as served the day it was made (as a
+        decision on the spot is, Art. 52), the earliest day the days to pay (Art. 67) and then the surcharge
+        could run from, so the ledger's surcharge is the most the law allowed."""
+        from enforcement.workdays.periods import PeriodUnit
+        from penalties import ledger
+        from penalties.choices import ExecutionStatus
+        from penalties.models import Execution, Instalment
+
+        served_on = calendar.local_date(decided_at)
+        due_at = self.calendar.due_after(decided_at, self.payment_days, PeriodUnit.DAYS)  # rules.payment_due
+        due_on = calendar.local_date(due_at)
+        fine_fen = ledger.to_fen(fine)
+        if paid >= fine:
+            status, reason = ExecutionStatus.PAID, ""
+        else:
+            status = ExecutionStatus.UNCOLLECTABLE
+            reason = _("The old system closed the case with %(paid)s of the fine of %(fine)s yuan paid.") % {
+                "paid": paid,
+                "fine": fine,
+            }
+        execution = Execution(
+            status=status,
+            fine=fine,
+            original_fine=fine,
+            served_on=served_on,
+            due_on=due_on,
+            due_at=due_at,
+            rate_bp=self.rate_bp,
+            fine_fen=fine_fen,
+            outstanding_fen=fine_fen,
+            state_day=served_on.toordinal(),
+            opened_at=decided_at,
+            ended_at=closed_at,
+            end_reason=reason,
+        )
+        instalment = Instalment(
+            execution=execution,
+            due_on=due_on,
+            due_day=due_on.toordinal(),
+            amount=fine,
+            outstanding_fen=fine_fen,
+            effective_on=served_on,
+        )
+        return execution, instalment
 
     def build(self, values):
         from cases.choices import CaseStatus
 
         values.setdefault("number", generated_number(values["external_ref"]))
+        paid, paid_on = (values.pop(key, None) for key in self.MONEY)
         party = {key: values.pop(key, "") for key in self.PARTY}
         unit_id, category_id = values.pop("unit"), values.pop("category")
         case = self.model(
@@ -416,6 +518,8 @@ class CaseRows:
             registered_by=self.context.user,
         )
         case.imported_party = party
+        collected = paid is not None and values.get("fine_decided") and values.get("decided_at")
+        case.imported_money = (paid, paid_on) if collected else None
         return case
 
     def existing(self, refs, numbers):
@@ -453,7 +557,60 @@ class CaseRows:
                     by_number[given["party_id"]] = party
             case.party = party
         Party.objects.bulk_create(new)  # bulk_create of the cases then reads each new party's id
-        return self.model.objects.bulk_create(records)
+        saved = self.model.objects.bulk_create(records)
+        self.save_executions(saved)
+        return saved
+
+    def save_executions(self, cases):
+        """The executions of the cases whose line gave the fine paid (0 included), their instalments and
+        payments, in bulk. The ledger's state on each is the ledger's own (services.apply_history on the
+        unsaved rows, as the bank statement import does), so the stored figures are what a replay of the
+        saved rows gives. The payment's bank reference is HX- and the external reference (cut to 64
+        characters): the database keeps it once per channel, and an import again skips the case before."""
+        from penalties import services
+        from penalties.choices import PaymentChannel
+        from penalties.models import Execution, Instalment, Payment
+
+        executions, instalments, payments = [], [], []
+        today = timezone.localdate(self.context.now)
+        for case in cases:
+            case.imported_execution = None
+            if case.imported_money is None:
+                continue
+            paid, paid_on = case.imported_money
+            execution, instalment = self.collection(case.fine_decided, case.decided_at, case.closed_at, paid)
+            execution.case, execution.unit_id = case, case.unit_id
+            # As services.open_execution numbers it when no decision document was issued in the system.
+            execution.decision_number = case.number
+            execution.payment_code = services.payment_code_for(case.pk)
+            paying = []
+            if paid:
+                paying.append(
+                    Payment(
+                        execution=execution,
+                        channel=PaymentChannel.BANK,  # Art. 67: a fine is paid to the designated bank
+                        reference=f"HX-{case.external_ref}"[:64],
+                        amount=paid,
+                        paid_on=paid_on,
+                        recorded_by=self.context.user,
+                        recorded_at=self.context.now,
+                        note=self.context.note,
+                    )
+                )
+            services.apply_history(
+                execution, *services.history(execution, [instalment], paying, []), today=today
+            )
+            case.imported_execution = execution
+            executions.append(execution)
+            instalments.append(instalment)
+            payments.extend(paying)
+        Execution.objects.bulk_create(executions)  # then the instalments and payments read each one's id
+        Instalment.objects.bulk_create(instalments)
+        Payment.objects.bulk_create(payments)
+
+    def also_created(self, cases):
+        """The records saved with the cases that get their own audit event: the executions."""
+        return [case.imported_execution for case in cases if case.imported_execution is not None]
 
 
 ROWS = {ImportKind.COMPLAINTS: ComplaintRows, ImportKind.CASES: CaseRows}
@@ -469,8 +626,7 @@ class Run:
         self.rows = ROWS[job.kind](self.context)
         self.columns = {c.key: c for c in layout(job.kind).columns}
         self.seen_refs, self.seen_numbers = set(), set()
-        self.content_type = ContentType.objects.get_for_model(self.rows.model)
-        self.note = _("Imported from the history file “%(name)s” (import #%(id)d).") % {
+        self.note = self.context.note = _("Imported from the history file “%(name)s” (import #%(id)d).") % {
             "name": job.file_name,
             "id": job.pk,
         }
@@ -535,14 +691,14 @@ class Run:
         AuditEvent.objects.bulk_create(
             AuditEvent(
                 actor=actor,
-                content_type=self.content_type,
+                content_type=ContentType.objects.get_for_model(record),  # cached by the manager
                 object_id=str(record.pk),
                 object_repr=str(record)[:200],
                 action=AuditAction.CREATE,
                 source=source,
                 note=self.note,
             )
-            for record in saved
+            for record in [*saved, *self.rows.also_created(saved)]
         )
         self.job.created += len(saved)
 
