@@ -44,6 +44,7 @@ FIELD_MEASURES = [
         ),
         FAMILY,
         unit=NOT_COUNTS.get(m.slug, Unit.COUNT),
+        counted_as=None if m.slug in NOT_COUNTS else m.unit,
     )
     for m in measures.MEASURES
 ]

@@ -245,3 +245,23 @@ def test_the_source_is_registered_from_the_app(db):
     assert (
         len([m for m in stats_measures.all_measures() if m.slug.startswith("campaign_")]) == len(MEASURES) + 1
     )
+
+
+def test_the_annual_summary_writes_each_field_measure_with_what_it_counts(
+    campaign, crew, squadrons, district_a
+):
+    """ "出动人次477人次": a count of a field measure is followed by its own unit of measure in the summary."""
+    from django.utils import translation
+
+    from enforcement.stats import summary
+
+    first, _second = squadrons
+    log(campaign, crew, "officer1", first, day(3, 2), person_times=470, demolished_area="12.5")
+    log(campaign, crew, "officer1", first, day(3, 9), person_times=7)
+    recompute(MARCH)
+    text = "\n".join(summary.write(district_a, 2026, MARCH).paragraphs)
+    assert "Officers deployed 477 person-times" in text
+    assert "12.5 m²" in text  # an area keeps its own unit, once
+    with translation.override("zh-hans"):
+        text = "\n".join(summary.write(district_a, 2026, MARCH).paragraphs)
+    assert "477人次" in text

@@ -9,13 +9,13 @@ officers and leaders the cases and the campaigns too; every role sees only its o
 from decimal import Decimal
 
 from enforcement.org.choices import Role
-from enforcement.org.models import OrgUnit
 
-from . import measures, read
+from . import measures, query, read
 from .measures import Period
 
 TREND_MONTHS = 12
 TOP_CATEGORIES = 10
+TOP_OFFICERS = 20
 HEAT_CELL = Decimal("0.002")  # degrees: about 200 m in the south of China
 HEAT_MAX_CELLS = 5000
 
@@ -37,11 +37,34 @@ def _series(report, slugs):
     return out
 
 
+def _ranked(rows, slugs):
+    """The rows with something to rank, by the first figure of `slugs` (a rate), highest first; those with
+    nothing to divide last; ties by the number of items handled (the rate's denominator)."""
+    lead = measures.get(slugs[0])
+    handled = getattr(lead, "denominator", ())
+    rows = [row for row in rows if any(row.value(slug) for slug in slugs)]
+    rows.sort(
+        key=lambda row: (
+            row.value(lead.slug) is None,
+            -(row.value(lead.slug) or 0),
+            -sum(row.figures.get(slug, 0) for slug in handled),
+            str(row.label),
+        )
+    )
+    return [
+        {
+            "label": str(row.label),
+            **{slug: None if row.value(slug) is None else float(row.value(slug)) for slug in slugs},
+        }
+        for row in rows
+    ]
+
+
 def panels_for(user):
     """Which panels a role sees, most relevant first."""
     if user.has_role(Role.INTAKE) and not user.is_supervisor:
         return ["trend", "categories", "satisfaction", "ranking", "heat"]
-    return ["trend", "ranking", "categories", "satisfaction", "campaigns", "heat"]
+    return ["trend", "ranking", "officers", "categories", "satisfaction", "campaigns", "heat"]
 
 
 def data(user, unit, through=None):
@@ -52,7 +75,11 @@ def data(user, unit, through=None):
     for _month in range(TREND_MONTHS - 1):
         first = first.previous()
     year_start = Period.of(through.year, 1)
+    with read.one_subtree(unit):
+        return _data(user, unit, first, year_start, through)
 
+
+def _data(user, unit, first, year_start, through):
     trend_slugs = _known(TREND + TREND_RATES)
     trend = read.report(unit, first, through, group_by=read.GroupBy.MONTH, slugs=trend_slugs)
     labels = [row.label for row in trend.rows]
@@ -70,33 +97,33 @@ def data(user, unit, through=None):
             if row.value("complaints_received")
         ]
 
+    # The ranking and the campaigns' year: one read of the year by sub-unit (its total is the campaigns').
     ranking = []
     ranking_slugs = _known(RANKING)
-    if ranking_slugs and OrgUnit.objects.filter(parent=unit).exists():
-        by_unit = read.report(unit, year_start, through, group_by=read.GroupBy.UNIT, slugs=ranking_slugs)
-        lead = ranking_slugs[0]
-        rows = [row for row in by_unit.rows if row.key != unit.path]
-        rows.sort(key=lambda row: (row.value(lead) is None, -(row.value(lead) or 0)))
-        ranking = [
-            {
-                "label": str(row.label),
-                **{
-                    slug: None if row.value(slug) is None else float(row.value(slug))
-                    for slug in ranking_slugs
-                },
-            }
-            for row in rows
-        ]
-
     campaign_columns = [m for m in measures.ordered(measures.all_measures()) if m.family == "campaigns"]
-    campaigns = []
-    if campaign_columns:
-        done = read.totals(unit, year_start, through, [m.slug for m in campaign_columns])
-        campaigns = [
-            {"label": str(m.label), "value": float(done[m.slug]), "unit": m.unit}
-            for m in campaign_columns
-            if done.get(m.slug)
-        ]
+    by_unit = read.report(
+        unit,
+        year_start,
+        through,
+        group_by=read.GroupBy.UNIT,
+        slugs=[*ranking_slugs, *(m.slug for m in campaign_columns)],
+    )
+    if ranking_slugs:
+        ranking = _ranked([row for row in by_unit.rows if row.key != unit.path], ranking_slugs)
+
+    # Each officer's assessment, for the unit's leaders and statistics staff (query.may_see_people).
+    officers = []
+    if ranking_slugs and query.may_see_people(user):
+        by_person = read.report(unit, year_start, through, group_by=read.GroupBy.PERSON, slugs=ranking_slugs)
+        people = [row for row in by_person.rows if row.key is not None]  # not the records nobody handled
+        officers = _ranked(people, ranking_slugs)[:TOP_OFFICERS]
+
+    done = by_unit.total.figures
+    campaigns = [
+        {"label": str(m.label), "value": float(done[m.slug]), "unit": m.unit}
+        for m in campaign_columns
+        if done.get(m.slug)
+    ]
 
     return {
         "unit": {"id": unit.pk, "name": unit.display_name},
@@ -110,6 +137,7 @@ def data(user, unit, through=None):
             "columns": {slug: str(measures.get(slug).label) for slug in ranking_slugs},
             "rows": ranking,
         },
+        "officers": officers,
         "campaigns": campaigns,
         "panels": panels_for(user),
     }
@@ -119,7 +147,7 @@ def heat(unit, first, last=None, cell=HEAT_CELL):
     """[[lat, lng, count], …]: where the records of `unit`'s subtree in the months were, per map cell,
     the busiest cells first (at most HEAT_MAX_CELLS)."""
     last = last or first
-    unit_ids = list(OrgUnit.objects.subtree(unit).values_list("id", flat=True))
+    unit_ids = read.subtree_ids(unit)
     cells = {}
     for source in measures.sources():
         if source.points is not None:

@@ -62,6 +62,7 @@ class Measure:
     unit: str = Unit.COUNT
     by_channel: bool = False  # also stored per channel (complaints)
     by_person: bool = False  # also stored per person responsible (the assessment, 考评)
+    counted_as: Promise | None = None  # what a count counts, as a summary writes it after the number (人次)
 
     @property
     def decimals(self):

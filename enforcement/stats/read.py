@@ -6,6 +6,7 @@ history with it. Categories are stored by their major category (大类), the lev
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -106,6 +107,22 @@ def columns_for(families=None, slugs=None):
     return measures.ordered(items)
 
 
+def subtree_ids(unit):
+    """The ids of `unit` and every unit under it (inside `one_subtree(unit)`, read once)."""
+    ids = getattr(unit, "_subtree_ids", None)
+    return ids if ids is not None else list(OrgUnit.objects.subtree(unit).values_list("id", flat=True))
+
+
+@contextmanager
+def one_subtree(unit):
+    """Several reports of `unit` (a page's panels) read its subtree once."""
+    unit._subtree_ids = subtree_ids(unit)
+    try:
+        yield unit
+    finally:
+        unit._subtree_ids = None
+
+
 def _tallies(unit, first, last, grain, slugs):
     queryset = MonthlyTally.objects.filter(
         grain=grain,
@@ -113,7 +130,7 @@ def _tallies(unit, first, last, grain, slugs):
         month__lte=last.first_day,
         # The subtree's ids first (one indexed prefix query of a few hundred rows): PostgreSQL then reads
         # the tallies by (grain, month, unit) instead of joining every month's rows to the units.
-        unit_id__in=list(OrgUnit.objects.subtree(unit).values_list("id", flat=True)),
+        unit_id__in=subtree_ids(unit),
     )
     if slugs is not None:
         queryset = queryset.filter(measure__in=slugs)
@@ -193,6 +210,10 @@ def _labels(unit, group_by, keys):
     return {key: TOTAL for key in keys}, list(keys)
 
 
+# Groupings read from a grain that stores every measure (compute._grains: per unit and per category).
+WHOLE_GRAINS = (GroupBy.UNIT, GroupBy.MONTH, GroupBy.CATEGORY)
+
+
 def report(unit, first, last=None, *, group_by=GroupBy.UNIT, families=None, slugs=None):
     """The `Report` of `unit`'s subtree from `first` to `last` (Periods; one month when `last` is None)."""
     last = last or first
@@ -206,7 +227,14 @@ def report(unit, first, last=None, *, group_by=GroupBy.UNIT, families=None, slug
             grouped.setdefault(period.first_day, {})
     labels, order = _labels(unit, group_by, list(grouped))
     rows = [_with_rates(Row(key, labels[key], grouped[key]), rates) for key in order]
-    totals = figures_by(unit, first, last, GroupBy.NONE, sorted(needed))[None]
+    if group_by in WHOLE_GRAINS:  # the groups share out every record: the total is their sum
+        totals = defaultdict(Decimal)
+        for found in grouped.values():
+            for slug, value in found.items():
+                totals[slug] += value
+        totals = dict(totals)
+    else:  # per channel or person only the measures counted so: the total from the unit grain
+        totals = figures_by(unit, first, last, GroupBy.NONE, sorted(needed))[None]
     total = _with_rates(Row(None, TOTAL, totals), rates)
     return Report(unit, first, last, group_by, columns, rows, total)
 

@@ -59,6 +59,11 @@ def amount(column, value):
         return pgettext("summary figure", "%(value)s m²") % {
             "value": _decimal(value, 2).rstrip("0").rstrip(".")
         }
+    if getattr(column, "counted_as", None):  # "477人次", "477 person-times"
+        return pgettext("summary figure", "%(value)s %(counted_as)s") % {
+            "value": _integer(value),
+            "counted_as": column.counted_as,
+        }
     return _integer(value)
 
 

@@ -53,9 +53,10 @@ def dashboard_view(request):
     unit = _unit(request)
     through = _month(request)
     data = dashboard.data(request.user, unit, through)
-    ranking_rows = [
-        (row["label"], [row[slug] for slug in data["ranking"]["columns"]]) for row in data["ranking"]["rows"]
-    ]
+    def ranked(rows):  # each figure as the report pages write it: counts whole, rates with their %
+        columns = [measures.get(slug) for slug in data["ranking"]["columns"]]
+        return [(row["label"], [measures.display(c, row[c.slug]) for c in columns]) for row in rows]
+
     return render(
         request,
         "stats/dashboard.html",
@@ -67,7 +68,8 @@ def dashboard_view(request):
             "rate_rows": _rows(data, "rates"),
             "trend_headers": [data["labels"][slug] for slug in data["trend"]],
             "rate_headers": [data["labels"][slug] for slug in data["rates"]],
-            "ranking_rows": ranking_rows,
+            "ranking_rows": ranked(data["ranking"]["rows"]),
+            "officer_rows": ranked(data["officers"]),
             "unit_choices": OrgUnit.objects.visible_to(request.user)
             .exclude(level="external")
             .only("id", "name", "name_en", "path"),

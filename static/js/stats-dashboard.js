@@ -30,7 +30,7 @@
     canvas.setAttribute("data-ready", "true");
   }
 
-  function barChart(id, items, label) {
+  function barChart(id, items, label, options) {
     var canvas = document.getElementById(id);
     if (!canvas || typeof Chart === "undefined" || !items.length) return;
     new Chart(canvas, {
@@ -39,14 +39,17 @@
         labels: items.map(function (item) { return item.label; }),
         datasets: [{ label: label, data: items.map(function (item) { return item.value; }), backgroundColor: palette[0] }],
       },
-      options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+      options: Object.assign(
+        { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+        options || {}
+      ),
     });
     canvas.setAttribute("data-ready", "true");
   }
 
-  lineChart("chart-trend", data.trend);
+  lineChart("chart-trend", data.trend, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }); // counts
   lineChart("chart-rates", data.rates, { scales: { y: { suggestedMin: 0, suggestedMax: 100 } } });
-  barChart("chart-categories", data.categories, "");
+  barChart("chart-categories", data.categories, "", { scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }); // counts
   barChart("chart-campaigns", data.campaigns, "");
 
   var el = document.getElementById("heat-map");

@@ -141,3 +141,52 @@ def test_the_dashboard_keeps_to_the_scope(two_years, client, district_a, distric
     assert client.get("/statistics/annual/", {"unit": district_b.pk}).status_code == 404
     own = client.get("/statistics/", {"month": "2026-09"})
     assert own.status_code == 200 and "District B" not in own.content.decode()
+
+
+def test_the_dashboard_ranks_officers_for_leaders_only(two_years, city, squad_a, make_user):
+    """The assessment of each officer (考评): the complaints each handled, ranked by on-time rate, shown to
+    leaders and statistics staff; an officer's dashboard has no such panel."""
+    first = make_user("officer", unit=squad_a, username="r_first", full_name="甲")
+    second = make_user("officer", unit=squad_a, username="r_second", full_name="乙")
+    category = ViolationCategoryFactory(name="乱堆放", name_en="Dumping")
+    for handler, on_time in ((first, True), (first, True), (second, False)):
+        ComplaintFactory(
+            unit=squad_a,
+            handler=handler,
+            category=category,
+            received_at=on(2026, 5),
+            status=ComplaintStatus.CLOSED,
+            accepted_at=on(2026, 5),
+            replied_at=on(2026, 5, 12 if on_time else 25),
+            reply_due_at=on(2026, 5, 20),
+            closed_at=on(2026, 5, 26),
+        )
+    recompute_range(Period.of(2026, 5), Period.of(2026, 5))
+    statistician = make_user("statistician", unit=city)
+    officers = dashboard.data(statistician, city, Period.of(2026, 9))["officers"]
+    assert [(row["label"].split(" (")[0], row["on_time_rate"]) for row in officers] == [
+        (str(first), 100.0),
+        (str(second), 0.0),
+    ]
+    assert dashboard.data(first, squad_a, Period.of(2026, 9))["officers"] == []
+
+
+def test_the_dashboard_page_shows_the_officers_to_a_leader(two_years, client, city, squad_a, make_user):
+    officer = make_user("officer", unit=squad_a, username="p_officer", full_name="丙")
+    ComplaintFactory(
+        unit=squad_a,
+        handler=officer,
+        received_at=on(2026, 5),
+        status=ComplaintStatus.CLOSED,
+        accepted_at=on(2026, 5),
+        replied_at=on(2026, 5, 12),
+        reply_due_at=on(2026, 5, 20),
+        closed_at=on(2026, 5, 13),
+    )
+    recompute_range(Period.of(2026, 5), Period.of(2026, 5))
+    client.force_login(make_user("statistician", unit=city))
+    html = client.get("/statistics/", {"month": "2026-09"}).content.decode()
+    assert 'id="table-officers"' in html and str(officer) in html
+    assert '<td class="text-end text-nowrap">100.0%</td>' in html  # a rate as the reports write it
+    client.force_login(officer)
+    assert 'id="table-officers"' not in client.get("/statistics/", {"month": "2026-09"}).content.decode()
