@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,9 @@ from enforcement.versioning import VersionedModel
 from .choices import SUPERVISOR_ROLES, Role, UnitLevel
 
 PATH_STEP = 8  # digits per level of OrgUnit.path
+# Sent (unit=…) when a unit takes its place in the tree or moves in it, inside the save's transaction: what
+# is summed by the tree (the statistics' subtrees) is summed again.
+tree_changed = Signal()
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -146,6 +150,7 @@ class OrgUnit(VersionedModel):
                             path=new_path + child.path[len(old_path) :]
                         )
                 self.path = new_path
+                tree_changed.send(sender=OrgUnit, unit=self)
 
     def ancestors(self, include_self=False):
         ids = [int(part) for part in self.path.split(".") if part]

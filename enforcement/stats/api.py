@@ -295,7 +295,9 @@ class StatsViewSet(viewsets.ViewSet):
         if asked.is_one_month:
             state, computed = month_state(asked.unit, asked.first)
             data["submission"] = MonthStateSerializer(state).data
-            data["computed_at"] = serializers.DateTimeField().to_representation(computed) if computed else None
+            data["computed_at"] = (
+                serializers.DateTimeField().to_representation(computed) if computed else None
+            )
         return Response(data)
 
     @extend_schema(

@@ -14,6 +14,8 @@ from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from enforcement.org.models import OrgUnit
+
 from . import measures
 from .models import Grain, MonthlyTally, TallyMonth
 
@@ -104,9 +106,51 @@ def store(period, connection):
             # The statements are large (a branch per measure and grain) and run once: compiling them with
             # JIT cost more than running them (220 of 870 ms for the complaints of a month of 2 million).
             cursor.execute("SET LOCAL jit = off")
+            # The month's records grouped at the finest level (50,000 complaints of a city) sort in memory
+            # rather than in temporary files (4 MB, the default, spilled 6 MB to disk: a sixth of the time).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         for source in measures.sources():
             for tally in source.tallies(period):
                 cursor.execute(*insert_sql(tally, period, by_grain, connection))
+
+
+def roll_sql(connection, month=None):
+    """The INSERT … SELECT of the tree grains: for every unit with sub-units, the unit and category rows of
+    its whole subtree (itself included) summed, by the tree as it is now; of one month (its first day), or
+    of every month stored. A unit without sub-units has no tree rows: its own rows are its subtree's."""
+    q = connection.ops.quote_name
+    table, units = q(MonthlyTally._meta.db_table), q(OrgUnit._meta.db_table)
+    where, params = "", []
+    if month is not None:
+        where, params = "AND r.month = %s", [month.isoformat()]
+    sql = f"""
+        WITH pairs AS (
+            SELECT u.id AS unit_id, a.id AS ancestor_id
+            FROM {units} u JOIN {units} a ON substr(u.path, 1, length(a.path)) = a.path
+            WHERE EXISTS (SELECT 1 FROM {units} c WHERE c.parent_id = a.id)
+        )
+        INSERT INTO {table} (month, grain, unit_id, category_id, channel, person_id, measure, value)
+        SELECT r.month, CASE WHEN r.grain = %s THEN %s ELSE %s END, p.ancestor_id, r.category_id, '', NULL,
+               r.measure, SUM(r.value)
+        FROM {table} r JOIN pairs p ON p.unit_id = r.unit_id
+        WHERE r.grain IN (%s, %s) {where}
+        GROUP BY r.month, r.grain, p.ancestor_id, r.category_id, r.measure
+    """
+    grains = [Grain.UNIT.value, Grain.TREE.value, Grain.TREE_CATEGORY.value]
+    return sql, [*grains, Grain.UNIT.value, Grain.CATEGORY.value, *params]
+
+
+TREE_GRAINS = (Grain.TREE, Grain.TREE_CATEGORY)
+
+
+def reroll():
+    """Every stored month's tree grains again, after the tree changed (a unit moved, or one added under
+    another): the reports roll units up by the tree as it is now. From the stored rows, not the records."""
+    connection = connections[MonthlyTally.objects.db]
+    with transaction.atomic(using=MonthlyTally.objects.db):
+        MonthlyTally.objects.filter(grain__in=TREE_GRAINS).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(*roll_sql(connection))
 
 
 def recompute(period):
@@ -117,7 +161,10 @@ def recompute(period):
         month = TallyMonth.objects.select_for_update().get(pk=month.pk)
         MonthlyTally.objects.filter(grain__in=Grain.values, month=period.first_day).delete()
         # Read under the lock, so the later of two runs sees the later records and leaves its rows.
-        store(period, connections[MonthlyTally.objects.db])
+        connection = connections[MonthlyTally.objects.db]
+        store(period, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(*roll_sql(connection, period.first_day))
         rows = MonthlyTally.objects.filter(
             grain__in=Grain.values, month=period.first_day
         ).count()  # SQLite gives no rowcount for it

@@ -1,7 +1,7 @@
 """Stored tallies, the month they were computed for, annual targets and the submitted (locked) months.
 
-Reports read `MonthlyTally` only, never the records: a month of the whole city is a few thousand rows at
-each grain, so any view of a year sums at most a few hundred thousand rows of one index.
+Reports read `MonthlyTally` only, never the records: a unit's subtree is read from its own summed rows (the
+tree grains), so a year of the whole city by category is a few thousand rows of one index.
 """
 
 from django.conf import settings
@@ -11,14 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Grain(models.TextChoices):
-    """The three ways a month is stored, each summed from the records by its own grouped query: per unit
-        (the totals every report starts from), per unit × category family (大类), per unit × channel (complaints), per unit ×
-    person responsible (the assessment)."""
+    """The ways a month is stored: from the records, per unit (the totals every report starts from), per
+    unit × category family (大类), per unit × channel (complaints) and per unit × person responsible (the
+    assessment); and, summed from the first two, the same per unit with sub-units over its subtree."""
 
     UNIT = "unit", _("Unit")
     CATEGORY = "category", _("Category")
     CHANNEL = "channel", _("Channel")
     PERSON = "person", _("Person")  # the assessment (考评) of each officer, for their own leaders
+    # A unit with sub-units, its whole subtree summed (compute.roll, from the unit and category rows, by the
+    # tree as it is): a report of any unit reads a few rows of one unit, not every squadron's.
+    TREE = "tree", _("Unit and its sub-units")
+    TREE_CATEGORY = "treecat", _("Unit and its sub-units × category")
 
 
 class TallyMonth(models.Model):
@@ -88,6 +92,13 @@ class MonthlyTally(models.Model):
                 fields=["grain", "month", "unit", "measure", "value"],
                 include=["category", "channel", "person"],
                 name="tally_grain_month",
+            ),
+            # The subtrees' sums, read one unit at a time (a few hundred rows a month for the whole city).
+            models.Index(
+                fields=["grain", "unit", "month", "measure", "value"],
+                include=["category"],
+                condition=Q(grain__in=["tree", "treecat"]),
+                name="tally_tree",
             ),
         ]
 

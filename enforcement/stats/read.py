@@ -10,13 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Sum
-from django.db.models.functions import Substr
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from enforcement.catalog.models import ViolationCategory
-from enforcement.org.models import PATH_STEP, OrgUnit
+from enforcement.org.models import OrgUnit
 
 from . import measures
 from .measures import Period
@@ -116,11 +115,11 @@ def subtree_ids(unit):
 @contextmanager
 def one_subtree(unit):
     """Several reports of `unit` (a page's panels) read its subtree once."""
-    unit._subtree_ids = subtree_ids(unit)
+    unit._subtree_ids, unit._children = subtree_ids(unit), children_of(unit)
     try:
         yield unit
     finally:
-        unit._subtree_ids = None
+        unit._subtree_ids = unit._children = None
 
 
 def _tallies(unit, first, last, grain, slugs):
@@ -137,28 +136,80 @@ def _tallies(unit, first, last, grain, slugs):
     return queryset.order_by()
 
 
+def children_of(unit):
+    """[(id, path, has sub-units)] of `unit`'s sub-units (inside `one_subtree(unit)`, read once)."""
+    children = getattr(unit, "_children", None)
+    if children is None:
+        below = OrgUnit.objects.filter(parent=OuterRef("pk"))
+        children = list(
+            OrgUnit.objects.filter(parent=unit)
+            .annotate(has_children=Exists(below))
+            .order_by()
+            .values_list("pk", "path", "has_children")
+        )
+    return children
+
+
+# A report of a few measures names them to the database; one of most of them (a report's every column)
+# reads them all and leaves out the others here: with a list of 60 names PostgreSQL misjudges how many
+# rows match and scans the whole table (a city's year by sub-unit: 140 ms instead of 35).
+FEW_MEASURES = 12
+
+
+def _months(first, last, slugs):
+    queryset = MonthlyTally.objects.filter(month__gte=first.first_day, month__lte=last.first_day)
+    if slugs is not None and len(slugs) <= FEW_MEASURES:
+        queryset = queryset.filter(measure__in=slugs)
+    return queryset.order_by()
+
+
+def _grouped(rows, key, slugs):
+    """{group: {measure: total}} of grouped rows ({"k" or `key`, "measure", "total"}), only `slugs`."""
+    wanted = None if slugs is None else set(slugs)
+    result = defaultdict(dict)
+    for row in rows:
+        if wanted is None or row["measure"] in wanted:
+            result[key(row)][row["measure"]] = row["total"]
+    return result
+
+
 def figures_by(unit, first, last, group_by=GroupBy.NONE, slugs=None):
-    """{group key: {measure slug: Decimal}} summed in the database, for `unit`'s subtree."""
-    grain = {
-        GroupBy.CATEGORY: Grain.CATEGORY,
-        GroupBy.CHANNEL: Grain.CHANNEL,
-        GroupBy.PERSON: Grain.PERSON,
-    }.get(group_by, Grain.UNIT)
-    queryset = _tallies(unit, first, last, grain, slugs)
-    key = {
-        GroupBy.UNIT: Substr(F("unit__path"), 1, len(unit.path) + PATH_STEP + 1),
-        GroupBy.CATEGORY: F("category_id"),  # stored by family (compute._family)
-        GroupBy.CHANNEL: F("channel"),
-        GroupBy.MONTH: F("month"),
-        GroupBy.PERSON: F("person_id"),
-    }.get(group_by)
+    """{group key: {measure slug: Decimal}} summed in the database, for `unit`'s subtree.
+
+    A subtree is read from its stored sums (the tree grains, compute.roll): the unit's own rows when it has
+    no sub-units, else its subtree's; by sub-unit, the unit's own records and each sub-unit's subtree. Per
+    channel and per person the subtree's units are read one by one (those grains are not summed)."""
+    if group_by in (GroupBy.CHANNEL, GroupBy.PERSON):
+        grain = Grain.CHANNEL if group_by == GroupBy.CHANNEL else Grain.PERSON
+        key = F("channel") if group_by == GroupBy.CHANNEL else F("person_id")
+        queryset = _tallies(unit, first, last, grain, slugs)
+        result = defaultdict(dict)
+        for row in queryset.values("measure", k=key).annotate(total=Sum("value")):
+            result[row["k"]][row["measure"]] = row["total"]
+        return result
+    children = children_of(unit)
+    if group_by == GroupBy.UNIT:
+        path_of = {unit.pk: unit.path, **{pk: path for pk, path, _below in children}}
+        own = [unit.pk, *(pk for pk, _path, below in children if not below)]
+        summed = [pk for pk, _path, below in children if below]
+        queryset = _months(first, last, slugs).filter(
+            Q(grain=Grain.UNIT, unit_id__in=own) | Q(grain=Grain.TREE, unit_id__in=summed)
+        )
+        rows = queryset.values("measure", "unit_id").annotate(total=Sum("value"))
+        return _grouped(rows, lambda row: path_of[row["unit_id"]], slugs)
+    if group_by == GroupBy.CATEGORY:
+        grain, key = (Grain.TREE_CATEGORY if children else Grain.CATEGORY), F("category_id")
+    else:
+        grain, key = (
+            (Grain.TREE if children else Grain.UNIT),
+            F("month") if group_by == GroupBy.MONTH else None,
+        )
+    queryset = _months(first, last, slugs).filter(grain=grain, unit_id=unit.pk)
     if key is None:
         rows = queryset.values("measure").annotate(total=Sum("value"))
-        return {None: {row["measure"]: row["total"] for row in rows}}
-    result = defaultdict(dict)
-    for row in queryset.values("measure", k=key).annotate(total=Sum("value")):
-        result[row["k"]][row["measure"]] = row["total"]
-    return result
+        return {None: dict(_grouped(rows, lambda row: None, slugs)).get(None, {})}
+    rows = queryset.values("measure", k=key).annotate(total=Sum("value"))
+    return _grouped(rows, lambda row: row["k"], slugs)
 
 
 def _with_rates(row, rates):

@@ -1,5 +1,6 @@
 """A record of a submitted month changed: recompute that month soon (after the commit, on Celery), so the
-month's report shows the correction against its locked figures the same minute, not the next night.
+month's report shows the correction against its locked figures the same minute, not the next night. A unit
+added to the tree or moved in it: the subtrees' sums again, at once (`compute.reroll`, from stored rows).
 
 Sources name the models they count and the months a record falls in (`Source.watch`); the months that
 are submitted are cached for a minute and forgotten whenever a month is submitted or unlocked."""
@@ -51,5 +52,17 @@ def record_saved(sender, instance, raw=False, **kwargs):
             transaction.on_commit(lambda month=month: recompute_months_task.delay(month))
 
 
+def tree_changed(sender, unit, **kwargs):
+    """A unit added to the tree or moved in it: the subtrees' stored sums follow the tree as it is now."""
+    from .compute import reroll
+    from .models import MonthlyTally
+
+    if MonthlyTally.objects.exists():
+        reroll()
+
+
 def connect():
+    from enforcement.org.models import tree_changed as tree_signal
+
     post_save.connect(record_saved, dispatch_uid="stats-record-saved")
+    tree_signal.connect(tree_changed, dispatch_uid="stats-tree-changed")

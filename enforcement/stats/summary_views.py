@@ -53,6 +53,7 @@ def dashboard_view(request):
     unit = _unit(request)
     through = _month(request)
     data = dashboard.data(request.user, unit, through)
+
     def ranked(rows):  # each figure as the report pages write it: counts whole, rates with their %
         columns = [measures.get(slug) for slug in data["ranking"]["columns"]]
         return [(row["label"], [measures.display(c, row[c.slug]) for c in columns]) for row in rows]

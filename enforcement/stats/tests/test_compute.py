@@ -134,6 +134,45 @@ def test_a_unit_moved_takes_its_history(march, city, district_a, district_b, squ
     assert read.totals(district_a, MARCH)["t_received"] == 1
 
 
+def test_the_subtrees_stored_sums_equal_their_units_rows(march, city, district_a, district_b, squad_a):
+    """Every unit's totals and categories, read from its subtree's stored sums (the tree grains), equal the
+    sums of the unit and category rows of every unit of its subtree."""
+    from django.db.models import Sum
+
+    from enforcement.org.models import OrgUnit
+    from enforcement.stats.models import Grain, MonthlyTally
+
+    assert MonthlyTally.objects.filter(grain=Grain.TREE, unit=city).exists()
+    assert not MonthlyTally.objects.filter(grain__in=[Grain.TREE, Grain.TREE_CATEGORY], unit=squad_a).exists()
+    for unit in OrgUnit.objects.all():
+        ids = OrgUnit.objects.subtree(unit).values_list("id", flat=True)
+        rows = MonthlyTally.objects.filter(month=MARCH.first_day, unit_id__in=ids)
+        by_unit = dict(rows.filter(grain=Grain.UNIT).values_list("measure").annotate(Sum("value")))
+        assert read.totals(unit, MARCH) == by_unit, unit
+        by_category = {
+            (row["category_id"], row["measure"]): row["total"]
+            for row in rows.filter(grain=Grain.CATEGORY)
+            .values("category_id", "measure")
+            .annotate(total=Sum("value"))
+        }
+        found = read.figures_by(unit, MARCH, MARCH, read.GroupBy.CATEGORY)
+        assert {(key, slug): value for key, f in found.items() for slug, value in f.items()} == by_category
+
+
+def test_a_squadron_given_a_sub_unit_keeps_its_own_figures(march, squad_a):
+    from enforcement.org.tests.factories import OrgUnitFactory
+
+    before = read.totals(squad_a, MARCH)
+    below = OrgUnitFactory(code="squad-a1-x", name="甲区一中队一组", name_en="Team A1-1", parent=squad_a)
+    squad_a.refresh_from_db()
+    assert read.totals(squad_a, MARCH) == before  # its own records, now read from its subtree's sums
+    ComplaintFactory(unit=below, received_at=at(12))
+    recompute(MARCH)
+    assert read.totals(squad_a, MARCH)["t_received"] == before["t_received"] + 1
+    by_unit = read.report(squad_a, MARCH, group_by=read.GroupBy.UNIT)
+    assert [row.figures.get("t_received") for row in by_unit.rows] == [before["t_received"], 1]
+
+
 def test_recompute_is_idempotent_and_follows_the_records(march, squad_a):
     first = rows_of(MARCH)
     month = recompute(MARCH)
