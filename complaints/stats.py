@@ -85,6 +85,9 @@ def tallies(period):
         },
         channel="channel",
         person="handler_id",
+        # A city's month (50,000 complaints) grouped at the finest level sorts 6 MB: in memory, not on disk
+        # (a third less time, bench_stats).
+        work_mem="16MB",
     )
 
 

@@ -50,12 +50,28 @@ def _grains(tally, by_grain):
         grains[Grain.CHANNEL] = [slug for slug in slugs if slug in by_grain[Grain.CHANNEL]]
     if tally.person:
         grains[Grain.PERSON] = [slug for slug in slugs if slug in by_grain[Grain.PERSON]]
+    grains[Grain.TREE] = grains[Grain.TREE_CATEGORY] = slugs  # summed from the first two, after them
     return {grain: names for grain, names in grains.items() if names}
 
 
 NO_ID = "CAST(NULL AS BIGINT)"
 # The second key each grain groups by, and the column it is stored in.
-GRAIN_KEYS = {Grain.UNIT: None, Grain.CATEGORY: "c", Grain.CHANNEL: "ch", Grain.PERSON: "p"}
+GRAIN_KEYS = {
+    Grain.UNIT: None,
+    Grain.CATEGORY: "c",
+    Grain.CHANNEL: "ch",
+    Grain.PERSON: "p",
+    Grain.TREE: None,
+    Grain.TREE_CATEGORY: "c",
+}
+# The tree grains and the grain each sums over the subtree.
+TREE_OF = {Grain.TREE: Grain.UNIT, Grain.TREE_CATEGORY: Grain.CATEGORY}
+# Each unit with sub-units beside every unit of its subtree (itself included), by the tree as it is now.
+PAIRS_CTE = """pairs AS (
+    SELECT u.id AS unit_id, a.id AS ancestor_id
+    FROM %(units)s u JOIN %(units)s a ON substr(u.path, 1, length(a.path)) = a.path
+    WHERE EXISTS (SELECT 1 FROM %(units)s c WHERE c.parent_id = a.id)
+)"""
 
 
 def insert_sql(tally, period, by_grain, connection):
@@ -67,15 +83,23 @@ def insert_sql(tally, period, by_grain, connection):
     month = "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
     finest, params = _finest(tally).query.sql_with_params()
     grains = _grains(tally, by_grain)
-    ctes = [f"g AS ({finest})"]
+    ctes = [f"g AS ({finest})", PAIRS_CTE % {"units": q(OrgUnit._meta.db_table)}]
     selects, select_params = [], []
     columns = {"c": "category_id", "ch": "channel", "p": "person_id"}
     for grain, slugs in grains.items():
         key = GRAIN_KEYS[grain]
         group = "u" if key is None else f"u, {key}"
         sums = ", ".join(f"SUM({q(slug)}) AS {q(slug)}" for slug in slugs)
-        where = "u IS NOT NULL" + (f" AND {key} IS NOT NULL" if key == "p" else "")
-        ctes.append(f"r_{grain} AS (SELECT {group}, {sums} FROM g WHERE {where} GROUP BY {group})")
+        if grain in TREE_OF:  # a subtree's sums: the unit (or unit × category) groups, per ancestor
+            keys = "p.ancestor_id" + ("" if key is None else f", s.{key}")
+            ctes.append(
+                f"r_{grain} AS (SELECT p.ancestor_id AS u{'' if key is None else f', s.{key} AS {key}'}, "
+                + ", ".join(f"SUM(s.{q(slug)}) AS {q(slug)}" for slug in slugs)
+                + f" FROM r_{TREE_OF[grain]} s JOIN pairs p ON p.unit_id = s.u GROUP BY {keys})"
+            )
+        else:
+            where = "u IS NOT NULL" + (f" AND {key} IS NOT NULL" if key == "p" else "")
+            ctes.append(f"r_{grain} AS (SELECT {group}, {sums} FROM g WHERE {where} GROUP BY {group})")
         for slug in slugs:
             values = {"category_id": NO_ID, "channel": "''", "person_id": NO_ID}
             if key is not None:
@@ -95,49 +119,48 @@ def insert_sql(tally, period, by_grain, connection):
 
 
 def store(period, connection):
-    """Stores the month's tallies of every source."""
+    """Stores the month's tallies of every source; returns the rows stored (None where the database does
+    not count the rows an INSERT … SELECT wrote: SQLite)."""
     all_measures = measures.all_measures()
     by_grain = {
         Grain.CHANNEL: {m.slug for m in all_measures if m.by_channel},
         Grain.PERSON: {m.slug for m in all_measures if m.by_person},
     }
+    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The statements are large (a branch per measure and grain) and run once: compiling them with
             # JIT cost more than running them (220 of 870 ms for the complaints of a month of 2 million).
             cursor.execute("SET LOCAL jit = off")
-            # The month's records grouped at the finest level (50,000 complaints of a city) sort in memory
-            # rather than in temporary files (4 MB, the default, spilled 6 MB to disk: a sixth of the time).
-            cursor.execute("SET LOCAL work_mem = '64MB'")
         for source in measures.sources():
             for tally in source.tallies(period):
+                memory = tally.work_mem if connection.vendor == "postgresql" else None
+                if memory:
+                    cursor.execute("SELECT set_config('work_mem', %s, true)", [memory])
                 cursor.execute(*insert_sql(tally, period, by_grain, connection))
+                written = None if written is None or cursor.rowcount < 0 else written + cursor.rowcount
+                if memory:
+                    cursor.execute("SET LOCAL work_mem TO DEFAULT")
+    return written if connection.vendor == "postgresql" else None
 
 
-def roll_sql(connection, month=None):
-    """The INSERT … SELECT of the tree grains: for every unit with sub-units, the unit and category rows of
-    its whole subtree (itself included) summed, by the tree as it is now; of one month (its first day), or
-    of every month stored. A unit without sub-units has no tree rows: its own rows are its subtree's."""
+def roll_sql(connection):
+    """The INSERT … SELECT of every stored month's tree grains from its unit and category rows: for every
+    unit with sub-units, its whole subtree (itself included) summed by the tree as it is now (a recompute
+    writes them with the month, `insert_sql`; this is for a tree that changed)."""
     q = connection.ops.quote_name
     table, units = q(MonthlyTally._meta.db_table), q(OrgUnit._meta.db_table)
-    where, params = "", []
-    if month is not None:
-        where, params = "AND r.month = %s", [month.isoformat()]
     sql = f"""
-        WITH pairs AS (
-            SELECT u.id AS unit_id, a.id AS ancestor_id
-            FROM {units} u JOIN {units} a ON substr(u.path, 1, length(a.path)) = a.path
-            WHERE EXISTS (SELECT 1 FROM {units} c WHERE c.parent_id = a.id)
-        )
+        WITH {PAIRS_CTE % {"units": units}}
         INSERT INTO {table} (month, grain, unit_id, category_id, channel, person_id, measure, value)
         SELECT r.month, CASE WHEN r.grain = %s THEN %s ELSE %s END, p.ancestor_id, r.category_id, '', NULL,
                r.measure, SUM(r.value)
         FROM {table} r JOIN pairs p ON p.unit_id = r.unit_id
-        WHERE r.grain IN (%s, %s) {where}
+        WHERE r.grain IN (%s, %s)
         GROUP BY r.month, r.grain, p.ancestor_id, r.category_id, r.measure
     """
     grains = [Grain.UNIT.value, Grain.TREE.value, Grain.TREE_CATEGORY.value]
-    return sql, [*grains, Grain.UNIT.value, Grain.CATEGORY.value, *params]
+    return sql, [*grains, Grain.UNIT.value, Grain.CATEGORY.value]
 
 
 TREE_GRAINS = (Grain.TREE, Grain.TREE_CATEGORY)
@@ -162,12 +185,9 @@ def recompute(period):
         MonthlyTally.objects.filter(grain__in=Grain.values, month=period.first_day).delete()
         # Read under the lock, so the later of two runs sees the later records and leaves its rows.
         connection = connections[MonthlyTally.objects.db]
-        store(period, connection)
-        with connection.cursor() as cursor:
-            cursor.execute(*roll_sql(connection, period.first_day))
-        rows = MonthlyTally.objects.filter(
-            grain__in=Grain.values, month=period.first_day
-        ).count()  # SQLite gives no rowcount for it
+        rows = store(period, connection)
+        if rows is None:
+            rows = MonthlyTally.objects.filter(grain__in=Grain.values, month=period.first_day).count()
         month.computed_at = timezone.now()
         month.seconds = round(time.monotonic() - started, 3)
         month.rows = rows

@@ -210,6 +210,9 @@ class Tally:
     category: str | None = "category_id"
     channel: str | None = None
     person: str | None = None  # the field of the user answerable for the record (e.g. "handler_id")
+    # PostgreSQL's work_mem for this tally's statement (e.g. "16MB"), when a month's grouping of many records
+    # would sort on disk; left at the server's for the others (more memory changes their plans for worse).
+    work_mem: str | None = None
 
 
 @dataclass
