@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import CharField, F, Func, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_POST
 
 from enforcement.audit.services import record_create, record_update, snapshot
 from enforcement.catalog.cached import category_groups
+from enforcement.catalog.models import ViolationCategory
 from enforcement.exports import csv_response
 from enforcement.files.pending import KeptUploads
 from enforcement.files.views import serve_attachment, too_large, upload_view
 from enforcement.filters import filter_list, query_without
 from enforcement.keyset import paginate
 from enforcement.org.cached import grids_for, units_for
+from enforcement.org.models import OrgUnit
 from enforcement.org.permissions import can_edit_city_wide, city_admin_required
 from enforcement.replicas import reads_replica, replica_reads
 from enforcement.versioning import StaleEdit
@@ -30,13 +33,13 @@ from enforcement.workflow.forms import action_forms
 from enforcement.workflow.views import add_errors, submit_action
 
 from . import services
-from .choices import AttachmentStage, Channel, ReplyCountsFrom
+from .choices import AttachmentStage, Channel, ComplaintStatus, ReplyCountsFrom, Satisfaction
 from .duplicates import find_duplicates
 from .filtersets import ORDERINGS, ComplaintFilterSet, paging_for
 from .forms import AttachmentForm, ComplaintIntakeForm, DeadlinePolicyForm, PatrolForm
 from .history import earlier_rounds
 from .models import Complaint, ComplaintAttachment, DeadlinePolicy, attach_people
-from .permissions import can_register, complainant_for
+from .permissions import can_register, complainant_for, mask_name, mask_phone
 from .workflow import WORKFLOW
 
 PAGE_SIZE = 25
@@ -387,17 +390,81 @@ def policy_edit(request, pk=None):
 
 
 # --- export --------------------------------------------------------------------------------------------------
-EXPORT_MAX_ROWS = 10_000
+EXPORT_MAX_ROWS = 200_000
+EXPORT_CHUNK = 2000
+EXPORT_COLUMNS = (
+    "number",
+    "received_at",
+    "channel",
+    "status",
+    "category_id",
+    "address",
+    "unit_id",
+    "is_anonymous",
+    "complainant_name",
+    "complainant_phone",
+    "due_at",
+    "satisfaction",
+    "description",
+)
+EXPORT_MOMENTS = ("received_at", "due_at")
+
+
+class LocalMinute(Func):
+    """A moment as its cell reads, "2026-03-02 00:30" in the current time zone, written by PostgreSQL: psycopg
+    building two aware datetimes a row and Python converting and formatting them were a quarter of the time."""
+
+    template = "to_char(%(expressions)s, 'YYYY-MM-DD HH24:MI')"
+    arg_joiner = " AT TIME ZONE "
+    output_field = CharField()
+
+    def __init__(self, field):
+        super().__init__(F(field), Value(timezone.get_current_timezone_name()))
+
+
+def _export_tuples(queryset):
+    """(the rows of EXPORT_COLUMNS newest first, streamed, and how a moment of them is written in a cell):
+    formatted by PostgreSQL, or here on another database."""
+    if connections[queryset.db].vendor == "postgresql":
+        queryset = queryset.annotate(**{f"{name}_cell": LocalMinute(name) for name in EXPORT_MOMENTS})
+        columns = [f"{name}_cell" if name in EXPORT_MOMENTS else name for name in EXPORT_COLUMNS]
+
+        def moment(cell):
+            return cell or ""
+
+    else:
+        columns, here = EXPORT_COLUMNS, timezone.get_current_timezone()
+
+        def moment(value):
+            return value.astimezone(here).isoformat(" ", "minutes")[:16] if value else ""
+
+    tuples = queryset.order_by("-received_at", "-id").values_list(*columns).iterator(chunk_size=EXPORT_CHUNK)
+    return tuples, moment
 
 
 @login_required
 @replica_reads
 def complaint_export(request):
     """The filtered list as CSV (enforcement/exports.py: UTF-8 with BOM, formula-like cells neutralised). The
-    complainant is masked for everyone in an export (举报人保密), whatever their role."""
-    base = Complaint.objects.visible_to(request.user).for_list()
+    complainant is masked for everyone in an export (举报人保密), whatever their role.
+
+    Streamed from plain tuples, not model instances (bench/bench_stats.py, ≥ 50,000 rows a second): choice
+    labels, category and unit names are read once, in the request's language, before the first row; the
+    complainant is masked by the functions `complainant_for` uses. More than EXPORT_MAX_ROWS matching is
+    refused rather than cut short: a file that silently lacks rows reads as complete."""
+    base = Complaint.objects.visible_to(request.user)
     _filterset, queryset = filter_list(ComplaintFilterSet, request, base)
-    complaints = queryset.order_by("-received_at", "-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000)
+    if queryset.order_by()[: EXPORT_MAX_ROWS + 1].count() > EXPORT_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "More than %(limit)s complaints match: narrow the list (for example by the dates received) "
+                "and export again."
+            )
+            % {"limit": f"{EXPORT_MAX_ROWS:,}"},
+        )
+        return redirect(f"{reverse('complaints:list')}?{request.GET.urlencode()}")
+    tuples, moment = _export_tuples(queryset)
     header = [
         _("Number"),
         _("Received at"),
@@ -412,23 +479,42 @@ def complaint_export(request):
         _("Satisfaction"),
         _("Description"),
     ]
+    channels = {value: str(label) for value, label in Channel.choices}
+    statuses = {value: str(label) for value, label in ComplaintStatus.choices}
+    satisfactions = {value: str(label) for value, label in Satisfaction.choices}
+    categories = {c.pk: c.display_name for c in ViolationCategory.objects.only("name", "name_en")}
+    units = {u.pk: u.display_name for u in OrgUnit.objects.visible_to(request.user).only("name", "name_en")}
+    anonymous = _("Anonymous")
 
     def rows():
-        for c in complaints:
-            person = complainant_for(c, request.user, export=True)
+        for (
+            number,
+            received_at,
+            channel,
+            status,
+            category_id,
+            address,
+            unit_id,
+            is_anonymous,
+            name,
+            phone,
+            due_at,
+            satisfaction,
+            description,
+        ) in tuples:
             yield [
-                c.number,
-                timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
-                c.get_channel_display(),
-                c.get_status_display(),
-                c.category.display_name,
-                c.address,
-                str(c.unit),
-                _("Anonymous") if person.is_anonymous else person.name,
-                person.phone,
-                timezone.localtime(c.due_at).strftime("%Y-%m-%d %H:%M") if c.due_at else "",
-                c.get_satisfaction_display(),
-                c.description,
+                number,
+                moment(received_at),
+                channels.get(channel, channel),
+                statuses.get(status, status),
+                categories[category_id],
+                address,
+                units[unit_id],
+                anonymous if is_anonymous else mask_name(name),
+                "" if is_anonymous else mask_phone(phone),
+                moment(due_at),
+                satisfactions.get(satisfaction, satisfaction),
+                description,
             ]
 
     return csv_response(f"complaints-{timezone.localdate():%Y%m%d}.csv", header, rows())
