@@ -5,6 +5,7 @@ within the user's scope, in a constant number of queries, and refused, not cut s
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -194,3 +195,24 @@ def test_more_matches_than_the_cap_are_refused_not_cut_short(monkeypatch, intake
         in page
     )
     assert len(exported(client.get(EXPORT, {"status": "accepted"}))) == 1  # fewer match: no refusal
+
+
+def test_without_server_side_cursors_the_rows_come_page_by_page(monkeypatch, intake_a, district_a, category):
+    """Behind PgBouncer (DISABLE_SERVER_SIDE_CURSORS) no cursor stays open: the export reads EXPORT_CHUNK rows
+    a query, each page after the last row sent — every row once, newest first, ties on the time by id."""
+    from complaints import views
+
+    moment = timezone.now() - dt.timedelta(days=1)
+    for index in range(7):
+        ComplaintFactory(
+            unit=district_a, category=category, received_at=moment - dt.timedelta(hours=index // 2)
+        )
+    client = browser(intake_a)
+    streamed = exported(client.get(EXPORT))[1:]
+    monkeypatch.setattr(views, "EXPORT_CHUNK", 2)
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    with CaptureQueriesContext(connection) as captured:
+        paged = exported(client.get(EXPORT))[1:]
+    assert paged == streamed and len(paged) == 7
+    pages = [query for query in captured if re.search(r"LIMIT 2$", query["sql"])]
+    assert len(pages) == 4  # 2 + 2 + 2 + 1
