@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLI
 
 
 @pytest.fixture(scope="module")
-def replica(django_db_setup):
+def replica(django_db_setup, django_db_blocker):
     primary = connections["default"].settings_dict
     if connections["default"].vendor != "postgresql":
         pytest.skip("a streaming replica needs PostgreSQL as the primary: set DATABASE_URL")
@@ -51,7 +51,7 @@ def replica(django_db_setup):
     }
     # pg_basebackup copies the whole cluster: a benchmark database of several GB left beside the test's would
     # take minutes, so the test says so instead of timing out.
-    with connections["default"].cursor() as cursor:
+    with django_db_blocker.unblock(), connections["default"].cursor() as cursor:
         cursor.execute("SELECT sum(pg_database_size(oid)) FROM pg_database")
         size = cursor.fetchone()[0]
     if size > MAX_COPY_BYTES:

@@ -395,6 +395,29 @@ def _cases():
                 ),
             ),
             Column(
+                "confiscated_gains",
+                "没收违法所得",
+                "Illegal gains confiscated",
+                _("illegal gains confiscated (yuan)"),
+                Format.MONEY,
+                note=_(
+                    "The illegal gains the decision confiscated (Administrative Penalty Law, Art. 9 and 28), "
+                    "counted in the month's confiscations: more than 0 needs the time decided. Empty or 0: "
+                    "none."
+                ),
+            ),
+            Column(
+                "confiscated_property",
+                "没收非法财物价值",
+                "Value of illegal property confiscated",
+                _("value of illegal property confiscated (yuan)"),
+                Format.MONEY,
+                note=_(
+                    "The value of the illegal property the decision confiscated (Art. 9), counted in the "
+                    "month's confiscations: more than 0 needs the time decided. Empty or 0: none."
+                ),
+            ),
+            Column(
                 "closed_at",
                 "结案时间",
                 "Closed at",
@@ -467,6 +490,9 @@ ERRORS = {
     ),
     "paid_on_missing": _("required when a fine paid is given"),
     "paid_on_without_paid": _("a day of payment, but no fine paid"),
+    "confiscated_without_decision": _(
+        "a confiscation, but the line gives no penalty decision (the time decided): only a decision confiscates"
+    ),
     "number_taken": _("this number is used by another record already"),
     "bad_party_id": _("not a valid ID number (individual) or unified social credit code (organisation)"),
     "not_saved": _("the line could not be saved: %(detail)s"),

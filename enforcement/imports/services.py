@@ -6,7 +6,8 @@ writes the good ones in batches with `bulk_create`, straight to the tables: the 
 and the workflow would stamp today's dates on it. A line whose external reference exists already (or
 came earlier in the file) is skipped and counted, so importing a file again creates nothing. A case line
 that gives the fine paid brings the fine's execution and its payment with it, in the same batch
-(`CaseRows.save_executions`). Progress is written to the job after every batch.
+(`CaseRows.save_executions`); its decision's penalties, the fine and the confiscations it gives, come as the
+case's decided penalty rows (`CaseRows.save_penalties`). Progress is written to the job after every batch.
 
 Refusals: not an administrator or statistician → PermissionDenied (403); an unreadable file, a wrong
 header or a file too large → ValidationError (400) on `file`; nothing is stored.
@@ -381,18 +382,27 @@ class CaseRows:
     """Historical cases, closed: registered, filed, decided (with the fine decided) and closed on the dates
     the file gives, registered by the importer's account. The party is found by ID number or credit code,
     or registered. A line that gives the fine paid brings the fine's execution too, ended as the old system
-    ended it, with the money as one payment (`collection`)."""
+    ended it, with the money as one payment (`collection`). A decided line's fine and confiscations are its
+    decided penalties, as deciding a case in the system records them."""
 
     MOMENTS = ("registered_at", "filed_at", "decided_at", "closed_at")
     PARTY = ("party_type", "party_name", "party_id")
     MONEY = ("fine_paid", "paid_on")
+    CONFISCATED = ("confiscated_gains", "confiscated_property")
 
     def __init__(self, context):
+        from cases.choices import PenaltyKind
         from cases.models import Case
         from enforcement.catalog.params import get_int
         from penalties import rules
 
         self.model, self.context = Case, context
+        self.confiscation_kinds = dict(
+            zip(
+                self.CONFISCATED, (PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_PROPERTY), strict=True
+            )
+        )
+        self.fine_kind = PenaltyKind.FINE
         # Read once for the job (penalties.rules reads them per call): the daily surcharge (Art. 72), the
         # days to pay (Art. 67) and the working-day calendar they end on.
         self.rate_bp, self.payment_days = rules.rate_bp(), get_int("payment_days")
@@ -415,6 +425,9 @@ class CaseRows:
             except ValidationError:
                 errors.append(("party_id", LineError("bad_party_id")))
         self.check_money(values, errors)
+        for key in self.CONFISCATED:
+            if values.get(key) and values.get("decided_at") is None:
+                errors.append((key, LineError("confiscated_without_decision")))
 
     def check_money(self, values, errors):
         """The fine paid: only with a decision and its fine; at most twice the fine (the surcharge is never
@@ -508,6 +521,7 @@ class CaseRows:
 
         values.setdefault("number", generated_number(values["external_ref"]))
         paid, paid_on = (values.pop(key, None) for key in self.MONEY)
+        confiscated = {key: values.pop(key, None) for key in self.CONFISCATED}
         party = {key: values.pop(key, "") for key in self.PARTY}
         unit_id, category_id = values.pop("unit"), values.pop("category")
         case = self.model(
@@ -520,6 +534,13 @@ class CaseRows:
         case.imported_party = party
         collected = paid is not None and values.get("fine_decided") and values.get("decided_at")
         case.imported_money = (paid, paid_on) if collected else None
+        # The decision's penalties as deciding records them (cases.services._save_penalties): its fine and
+        # what it confiscated; checked above, so a confiscation comes with a decision.
+        penalties = []
+        if values.get("fine_decided") and values.get("decided_at"):
+            penalties.append((self.fine_kind, values["fine_decided"]))
+        penalties += [(self.confiscation_kinds[key], amount) for key, amount in confiscated.items() if amount]
+        case.imported_penalties = penalties
         return case
 
     def existing(self, refs, numbers):
@@ -558,8 +579,22 @@ class CaseRows:
             case.party = party
         Party.objects.bulk_create(new)  # bulk_create of the cases then reads each new party's id
         saved = self.model.objects.bulk_create(records)
+        self.save_penalties(saved)
         self.save_executions(saved)
         return saved
+
+    def save_penalties(self, cases):
+        """The decided penalties of the cases, in bulk: what the case page, the decision's papers, the check
+        of one fine per act (Art. 29) and the statistics (a decision with a penalty; the confiscations)
+        read."""
+        from cases.choices import PenaltyStage
+        from cases.models import CasePenalty
+
+        CasePenalty.objects.bulk_create(
+            CasePenalty(case=case, stage=PenaltyStage.DECIDED, kind=kind, amount=amount)
+            for case in cases
+            for kind, amount in case.imported_penalties
+        )
 
     def save_executions(self, cases):
         """The executions of the cases whose line gave the fine paid (0 included), their instalments and

@@ -8,7 +8,10 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
 
-from cases.models import Case
+from cases import rules as case_rules
+from cases.choices import PenaltyKind, PenaltyStage
+from cases.models import Case, CasePenalty
+from cases.rules import Proposal
 from enforcement.audit.models import AuditEvent
 from enforcement.imports import layouts
 from enforcement.imports.services import start_import
@@ -260,3 +263,114 @@ def test_references_alike_in_the_payments_64_characters_import_the_first_and_ref
     payment = Payment.objects.get()
     assert (payment.reference, payment.execution.case.external_ref) == ("HX-" + same, same + "1")
     assert (Case.objects.count(), Execution.objects.count(), Instalment.objects.count()) == (1, 1, 1)
+
+
+# --- confiscations -------------------------------------------------------------------------------------------
+CONFISCATION_HEADER = [*HEADER, "没收违法所得", "没收非法财物价值"]
+
+
+def decided_line(ref, *, gains="", value="", procedure="一般程序", **given):
+    line = case_line(ref, **given)
+    line[2] = procedure
+    return [*line, gains, value]
+
+
+def import_decided(user, *lines):
+    return run(
+        start_import(kind="cases", upload=upload(csv_bytes(lines, header=CONFISCATION_HEADER)), by=user)
+    )
+
+
+def measures(unit, period, *slugs):
+    recompute(period)
+    found = read.totals(unit, period, slugs=list(slugs))
+    return {slug: Decimal(found.get(slug) or 0) for slug in slugs}
+
+
+def decided_penalties(ref):
+    rows = CasePenalty.objects.filter(case__external_ref=ref, stage=PenaltyStage.DECIDED)
+    return dict(rows.values_list("kind", "amount"))
+
+
+def test_confiscations_count_in_the_month_of_the_decision(admin_a, squad_a, district_a, category):
+    job = import_decided(
+        admin_a,
+        decided_line("AJ-1", gains="500", value="1200.50"),  # decided on 3 March, closed in June
+        decided_line("AJ-2", fine="", gains="300", decided="2025-04-10 09:00"),  # a confiscation alone
+        decided_line("AJ-3", gains="0", value="0"),  # 0: nothing confiscated
+    )
+
+    assert (job.created, job.failed) == (3, 0), job.errors
+    assert decided_penalties("AJ-1") == {
+        PenaltyKind.FINE: Decimal("200.00"),
+        PenaltyKind.CONFISCATE_GAINS: Decimal("500.00"),
+        PenaltyKind.CONFISCATE_PROPERTY: Decimal("1200.50"),
+    }
+    assert decided_penalties("AJ-2") == {PenaltyKind.CONFISCATE_GAINS: Decimal("300.00")}
+    assert decided_penalties("AJ-3") == {PenaltyKind.FINE: Decimal("200.00")}
+    assert measures(district_a, MARCH, "confiscations")["confiscations"] == Decimal("1700.50")
+    assert measures(district_a, APRIL, "confiscations")["confiscations"] == Decimal("300")
+    assert measures(district_a, Period.of(2025, 6), "confiscations")["confiscations"] == 0
+
+
+def test_a_decided_fine_is_the_decisions_penalty_as_the_system_records_it(
+    admin_a, squad_a, district_a, category
+):
+    """A general-procedure decision without decided penalties counts as no penalty (不予处罚): the imported
+    fine is the decision's penalty row, read by the statistics and by the check of one fine per act."""
+    job = import_decided(
+        admin_a,
+        decided_line("AJ-1"),
+        decided_line("AJ-2", fine="0"),  # 0 is no fine
+        decided_line("AJ-3", decided=""),  # not decided: a fine without a decision is no penalty
+    )
+
+    assert (job.created, job.failed) == (3, 0), job.errors
+    assert decided_penalties("AJ-2") == decided_penalties("AJ-3") == {}
+    case = Case.objects.get(external_ref="AJ-1")
+    assert Proposal.of(case, PenaltyStage.DECIDED).fine == Decimal("200.00")
+    assert measures(district_a, MARCH, "cases_decided", "cases_no_penalty") == {
+        "cases_decided": 1,
+        "cases_no_penalty": 1,
+    }
+    second = Case(party=case.party, category=case.category, act_date=case.act_date)  # the same act again
+    assert case.number in case_rules.same_act_problem(second, [PenaltyKind.FINE])
+
+
+def test_a_confiscation_without_a_decision_is_refused(admin_a, squad_a, category):
+    job = import_decided(
+        admin_a,
+        decided_line("AJ-1", decided="", gains="500"),
+        decided_line("AJ-2", decided="", value="80"),
+        decided_line("AJ-3", decided="", gains="0", value="0"),  # nothing confiscated: nothing to refuse
+    )
+
+    assert (job.created, job.failed) == (1, 2)
+    assert errors_of(job) == {
+        (2, "confiscated_gains", "confiscated_without_decision"),
+        (3, "confiscated_property", "confiscated_without_decision"),
+    }
+    assert not CasePenalty.objects.exists()
+    with translation.override("zh-hans"):
+        words = layouts.error_message("cases", next(e for e in job.errors if e["line"] == 3))
+    assert words.startswith("第3行「没收非法财物价值」")
+    with translation.override("en"):
+        words = layouts.error_message("cases", next(e for e in job.errors if e["line"] == 2))
+    assert words.startswith("Line 2, “Illegal gains confiscated”: a confiscation, but the line gives no")
+
+
+def test_importing_the_confiscations_again_creates_nothing(admin_a, squad_a, district_a, category):
+    lines = [decided_line("AJ-1", gains="500", value="80"), decided_line("AJ-2", fine="", value="60")]
+    import_decided(admin_a, *lines)
+
+    again = import_decided(admin_a, *lines)
+
+    assert (again.created, again.skipped, again.failed) == (0, 2, 0)
+    assert CasePenalty.objects.count() == 4
+    assert measures(district_a, MARCH, "confiscations")["confiscations"] == Decimal("640")
+
+
+def test_the_template_has_the_confiscations_after_the_day_paid():
+    header = layouts.template_csv("cases").lstrip("\ufeff").splitlines()[0].split(",")
+    paid_on = header.index("缴款日期")
+    assert header[paid_on + 1 : paid_on + 3] == ["没收违法所得", "没收非法财物价值"]
