@@ -7,9 +7,21 @@ cell, "150.00"), never formatted text."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcement.exports import csv_response
+from enforcement.exports import csv_response, more_than
 
-EXPORT_MAX_ROWS = 10_000
+# The rows one file holds: more matching is refused with too_many_message (not cut short).
+EXPORT_MAX_ROWS = 100_000
+
+
+def too_many(queryset):
+    """The refusal when more than EXPORT_MAX_ROWS cases match `queryset`, in the reader's language; else
+    None."""
+    if more_than(queryset, EXPORT_MAX_ROWS):
+        return _(
+            "More than %(limit)s cases match: narrow the list (for example by the dates registered) and "
+            "export again."
+        ) % {"limit": f"{EXPORT_MAX_ROWS:,}"}
+    return None
 
 
 def _moment(value):
@@ -17,14 +29,10 @@ def _moment(value):
 
 
 def export_cases(queryset, user):
-    """`queryset` (already filtered, e.g. by CaseFilterSet) as a CSV download, newest first, at most
-    EXPORT_MAX_ROWS rows. Scoped again here, so an export never holds a case outside `user`'s scope."""
-    cases = (
-        queryset.visible_to(user)
-        .for_list()
-        .order_by("-registered_at", "-id")[:EXPORT_MAX_ROWS]
-        .iterator(chunk_size=1000)
-    )
+    """`queryset` (already filtered, e.g. by CaseFilterSet) as a CSV download, newest first; the callers
+    refuse more than EXPORT_MAX_ROWS first (`too_many`). Scoped again here, so an export never holds a case
+    outside `user`'s scope."""
+    cases = queryset.visible_to(user).for_list().order_by("-registered_at", "-id").iterator(chunk_size=1000)
     header = [
         _("Case number"),
         _("Procedure"),

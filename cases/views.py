@@ -106,11 +106,15 @@ def case_list(request):
 @login_required
 def case_export(request):
     """The filtered list as CSV (cases/exports.py: ID numbers masked, formula-like cells neutralised)."""
-    from .exports import export_cases
+    from .exports import export_cases, too_many
 
     _filterset, queryset = filter_list(
         CaseFilterSet, request, Case.objects.visible_to(request.user).for_list()
     )
+    refusal = too_many(queryset)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
     return export_cases(queryset, request.user)
 
 

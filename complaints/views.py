@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from enforcement.audit.services import record_create, record_update, snapshot
 from enforcement.catalog.cached import category_groups
 from enforcement.catalog.models import ViolationCategory
-from enforcement.exports import csv_response
+from enforcement.exports import csv_response, more_than
 from enforcement.files.pending import KeptUploads
 from enforcement.files.views import serve_attachment, too_large, upload_view
 from enforcement.filters import filter_list, query_without
@@ -474,7 +474,7 @@ def complaint_export(request):
     refused rather than cut short: a file that silently lacks rows reads as complete."""
     base = Complaint.objects.visible_to(request.user)
     _filterset, queryset = filter_list(ComplaintFilterSet, request, base)
-    if queryset.order_by()[: EXPORT_MAX_ROWS + 1].count() > EXPORT_MAX_ROWS:
+    if more_than(queryset, EXPORT_MAX_ROWS):
         messages.error(
             request,
             _(

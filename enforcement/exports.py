@@ -42,6 +42,12 @@ class _Echo:
         return value
 
 
+def more_than(queryset, limit):
+    """Whether more than `limit` rows match: an export refuses rather than cut short, since a file that
+    silently lacks rows reads as complete. Counts at most limit + 1 rows, unordered."""
+    return queryset.order_by()[: limit + 1].count() > limit
+
+
 def csv_response(filename, header, rows):
     """A streamed CSV download: `header` (a list of labels), then `rows` (an iterable of lists, read as the
     response is sent, so a generator over `.iterator()` keeps memory flat), CHUNK_LINES lines a chunk."""

@@ -1067,6 +1067,21 @@ def test_the_export_follows_the_list_filters(api_as, p, person, category):
     assert bad.status_code == 400 and "status" in bad.json()
 
 
+def test_the_export_refuses_more_cases_than_a_file_holds(monkeypatch, api_as, p, person, category):
+    from .. import exports
+
+    monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 1)
+    CaseFactory(unit=p.officer.unit, party=person, category=category)
+    client = api_as(p.officer)
+    assert len(_csv(client.get(EXPORT))) == 1 + 1
+    CaseFactory(unit=p.officer.unit, party=person, category=category)
+    refused = client.get(EXPORT, HTTP_ACCEPT="text/csv")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": "More than 1 cases match: narrow the list (for example by the dates registered) and export again."
+    }
+
+
 def test_export_cases_scopes_whatever_it_is_given(p, person, category, district_b):
     from ..exports import export_cases
 

@@ -526,6 +526,27 @@ def test_export_downloads_the_filtered_cases(people, category, district_a):
     assert simple.number in body and len(body.strip().splitlines()) == 2
 
 
+def test_an_export_of_more_cases_than_a_file_holds_is_refused_with_the_list_kept(
+    monkeypatch, people, category, district_a
+):
+    from .. import exports
+
+    monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 2)
+    CaseFactory.create_batch(2, unit=district_a, category=category, procedure=Procedure.SIMPLE)
+    client = browser(people["officer"])
+    kept = client.get(reverse("cases:export"), {"procedure": "simple"})
+    assert len(b"".join(kept.streaming_content).decode("utf-8-sig").strip().splitlines()) == 1 + 2  # the cap
+
+    CaseFactory(unit=district_a, category=category, procedure=Procedure.SIMPLE)
+    refused = client.get(reverse("cases:export"), {"procedure": "simple"})
+    assert refused.status_code == 302 and refused["Location"] == f"{LIST}?procedure=simple"
+    page = client.get(refused["Location"]).content.decode()
+    assert (
+        "More than 2 cases match: narrow the list (for example by the dates registered) and export again."
+        in page
+    )
+
+
 # --- from a complaint ------------------------------------------------------------------------------------
 def test_complaint_page_offers_open_a_case_and_lists_the_cases_it_spawned(people, category, district_a):
     complaint = ComplaintFactory(unit=district_a, category=category)
