@@ -7,10 +7,11 @@ cell, "150.00"), never formatted text."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enforcement.exports import csv_response, more_than
+from enforcement.exports import csv_response, more_than, newest_first
 
 # The rows one file holds: more matching is refused with too_many_message (not cut short).
 EXPORT_MAX_ROWS = 100_000
+EXPORT_CHUNK = 1000
 
 
 def too_many(queryset):
@@ -32,7 +33,7 @@ def export_cases(queryset, user):
     """`queryset` (already filtered, e.g. by CaseFilterSet) as a CSV download, newest first; the callers
     refuse more than EXPORT_MAX_ROWS first (`too_many`). Scoped again here, so an export never holds a case
     outside `user`'s scope."""
-    cases = queryset.visible_to(user).for_list().order_by("-registered_at", "-id").iterator(chunk_size=1000)
+    cases = newest_first(queryset.visible_to(user).for_list(), "registered_at", chunk=EXPORT_CHUNK)
     header = [
         _("Case number"),
         _("Procedure"),

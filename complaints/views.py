@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
-from django.db.models import CharField, F, Func, Q, Value
+from django.db.models import CharField, F, Func, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from enforcement.audit.services import record_create, record_update, snapshot
 from enforcement.catalog.cached import category_groups
 from enforcement.catalog.models import ViolationCategory
-from enforcement.exports import csv_response, more_than
+from enforcement.exports import csv_response, more_than, newest_first
 from enforcement.files.pending import KeptUploads
 from enforcement.files.views import serve_attachment, too_large, upload_view
 from enforcement.filters import filter_list, query_without
@@ -438,28 +438,7 @@ def _export_tuples(queryset):
         def moment(value):
             return value.astimezone(here).isoformat(" ", "minutes")[:16] if value else ""
 
-    if connections[queryset.db].settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-        return _pages(queryset, columns), moment  # behind PgBouncer (README): no cursor to stream from
-    tuples = queryset.order_by("-received_at", "-id").values_list(*columns).iterator(chunk_size=EXPORT_CHUNK)
-    return tuples, moment
-
-
-def _pages(queryset, columns):
-    """The rows newest first, EXPORT_CHUNK a query, each page after the last row sent (received_at, id): as
-    flat in memory as a cursor, where none can be kept open between fetches."""
-    after = None
-    while True:
-        page = queryset
-        if after is not None:
-            page = page.filter(Q(received_at__lt=after[0]) | Q(received_at=after[0], id__lt=after[1]))
-        rows = list(
-            page.order_by("-received_at", "-id").values_list("received_at", "id", *columns)[:EXPORT_CHUNK]
-        )
-        for row in rows:
-            yield row[2:]
-        if len(rows) < EXPORT_CHUNK:
-            return
-        after = rows[-1][:2]
+    return newest_first(queryset, "received_at", columns=columns, chunk=EXPORT_CHUNK), moment
 
 
 @login_required

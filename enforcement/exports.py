@@ -11,6 +11,8 @@ figures as numbers and everything a person typed (a description, an address, a n
 import csv
 from decimal import Decimal
 
+from django.db import connections
+from django.db.models import Q
 from django.http import StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +42,38 @@ class _Echo:
 
     def write(self, value):
         return value
+
+
+def newest_first(queryset, field, *, columns=None, chunk=2000):
+    """The rows of `queryset` newest first (`field` descending, ties by id), streamed: model instances, or
+    tuples of `columns` (values_list). From a server-side cursor, `chunk` rows a fetch; behind PgBouncer in
+    transaction mode (DISABLE_SERVER_SIDE_CURSORS, README) no cursor can stay open between fetches, so `chunk`
+    rows a query, each page after the last row sent: as flat in memory either way."""
+    order = (f"-{field}", "-id")
+    if not connections[queryset.db].settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        rows = queryset.order_by(*order)
+        return (rows.values_list(*columns) if columns else rows).iterator(chunk_size=chunk)
+    return _pages(queryset, field, columns, chunk)
+
+
+def _pages(queryset, field, columns, chunk):
+    after = None
+    while True:
+        page = queryset
+        if after is not None:
+            page = page.filter(Q(**{f"{field}__lt": after[0]}) | Q(**{field: after[0], "id__lt": after[1]}))
+        page = page.order_by(f"-{field}", "-id")
+        if columns:
+            rows = list(page.values_list(field, "id", *columns)[:chunk])
+            yield from (row[2:] for row in rows)
+            last = rows[-1][:2] if rows else None
+        else:
+            rows = list(page[:chunk])
+            yield from rows
+            last = (getattr(rows[-1], field), rows[-1].pk) if rows else None
+        if len(rows) < chunk:
+            return
+        after = last
 
 
 def more_than(queryset, limit):

@@ -1082,6 +1082,30 @@ def test_the_export_refuses_more_cases_than_a_file_holds(monkeypatch, api_as, p,
     }
 
 
+def test_without_server_side_cursors_the_export_reads_page_by_page(monkeypatch, api_as, p, person, category):
+    """Behind PgBouncer (DISABLE_SERVER_SIDE_CURSORS): EXPORT_CHUNK cases a query, each page after the last
+    case sent, every case once, newest first, ties on the time by id."""
+    from .. import exports
+
+    moment = timezone.now() - timedelta(days=1)
+    for index in range(5):
+        CaseFactory(
+            unit=p.officer.unit,
+            party=person,
+            category=category,
+            registered_at=moment - timedelta(hours=index // 2),
+        )
+    client = api_as(p.officer)
+    streamed = _csv(client.get(EXPORT))[1:]
+    monkeypatch.setattr(exports, "EXPORT_CHUNK", 2)
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    with CaptureQueriesContext(connection) as captured:
+        paged = _csv(client.get(EXPORT))[1:]
+    assert paged == streamed and len(paged) == 5
+    assert len({row[0] for row in paged}) == 5
+    assert len([query for query in captured if query["sql"].endswith("LIMIT 2")]) == 3  # 2 + 2 + 1
+
+
 def test_export_cases_scopes_whatever_it_is_given(p, person, category, district_b):
     from ..exports import export_cases
 
