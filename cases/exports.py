@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from enforcement.exports import csv_response, more_than, newest_first
 
-# The rows one file holds: more matching is refused with too_many_message (not cut short).
+# The rows one file holds: more matching is refused with the message of `too_many` (not cut short).
 EXPORT_MAX_ROWS = 100_000
 EXPORT_CHUNK = 1000
 
