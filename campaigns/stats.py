@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enforcement.stats import measures as stats
 from enforcement.stats.measures import Measure, Period, Source, Tally, Unit
@@ -56,6 +57,7 @@ FIELD_LOGS = Measure(
         "cancelled campaigns are left out."
     ),
     FAMILY,
+    counted_as=pgettext_lazy("counted as", "logs"),  # 工作日志14篇
 )
 ITEM_MEASURES = [
     Measure(
@@ -66,6 +68,7 @@ ITEM_MEASURES = [
             "notice was issued, by the item's unit and category (a cancelled campaign's items too)."
         ),
         FAMILY,
+        counted_as=pgettext_lazy("counted as", "notices"),  # 份
     ),
     Measure(
         "rectifications_rectified",
@@ -75,6 +78,7 @@ ITEM_MEASURES = [
             "at the re-check), by the item's unit and category (a cancelled campaign's items too)."
         ),
         FAMILY,
+        counted_as=pgettext_lazy("counted as", "items"),  # 个
     ),
     Measure(
         "rectifications_escalated",
@@ -84,6 +88,7 @@ ITEM_MEASURES = [
             "the item's unit and category (a cancelled campaign's items too)."
         ),
         FAMILY,
+        counted_as=pgettext_lazy("counted as", "items"),
     ),
 ]
 

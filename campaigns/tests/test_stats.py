@@ -265,3 +265,33 @@ def test_the_annual_summary_writes_each_field_measure_with_what_it_counts(
     with translation.override("zh-hans"):
         text = "\n".join(summary.write(district_a, 2026, MARCH).paragraphs)
     assert "477人次" in text
+    assert "工作日志2篇" in text  # the logs, counted as what they are
+
+
+def test_the_summary_counts_the_rectification_notices_and_items_as_what_they_are(
+    campaign, crew, squadrons, district_a
+):
+    from django.utils import translation
+
+    from enforcement.stats import summary
+
+    first, _second = squadrons
+    log(campaign, crew, "officer1", first, day(3, 2), person_times=3)
+    for noticed in (3, 4):
+        item(campaign, crew, first, "noticed", noticed_at=at(3, noticed))
+    item(
+        campaign,
+        crew,
+        first,
+        "rectified",
+        noticed_at=at(3, 5),
+        rechecked_on=day(3, 10),
+        recheck_result="rectified",
+    )
+    recompute(MARCH)
+    with translation.override("zh-hans"):
+        text = "\n".join(summary.write(district_a, 2026, MARCH).paragraphs)
+    assert "工作日志1篇" in text and "3人次" in text
+    assert "发出责令限期整改通知书3份" in text and "已整改对象1个" in text
+    text = "\n".join(summary.write(district_a, 2026, MARCH).paragraphs)
+    assert "Rectification notices issued 3 notices" in text
