@@ -37,6 +37,7 @@ COMPLAINT_HEADERS = [
 CASE_HEADERS = [
     "External reference", "Case number", "Procedure", "Party type", "Party", "Category", "Responsible unit", "Place",
     "Date of the act", "Facts", "Registered at", "Filed at", "Decided at", "Fine decided", "Closed at",
+    "Fine paid", "Paid on", "Illegal gains confiscated",
 ]  # fmt: skip
 PLACES = ["祖庙路", "汾江中路", "季华五路", "南海大道", "桂澜路", "佛山大道", "岭南大道", "石湾镇路"]
 FACTS = [
@@ -109,8 +110,18 @@ def complaint_lines(year, months, rng, categories, per_month=(55, 85)):
     return out.getvalue()
 
 
+def _payment(rng, general, fine, decided, now):
+    """(fine paid, day paid) as the old system recorded them: a simple-procedure fine mostly paid on the spot
+    or at the bank within days, a general one within the 15 days (Art. 67); a few never paid (empty)."""
+    if rng.random() < (0.06 if general else 0.03):
+        return "", ""
+    paid_on = min(decided + datetime.timedelta(days=rng.randint(0, 12 if general else 3)), now)
+    return fine, paid_on.strftime("%Y-%m-%d")
+
+
 def case_lines(year, months, rng, categories):
-    """CSV text of the closed cases of `months` of `year`: simple-procedure decisions and general cases."""
+    """CSV text of the closed cases of `months` of `year`: simple-procedure decisions and general cases, with
+    the fines paid and, for some general cases, the illegal gains confiscated."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CASE_HEADERS)
@@ -128,6 +139,8 @@ def case_lines(year, months, rng, categories):
                 decided = _past(decided, closed)
                 filed = _past(filed, decided)
                 fine = rng.choice([500, 1000, 2000, 5000, 10000]) if general else rng.choice([50, 100, 200])
+                paid, paid_on = _payment(rng, general, fine, decided, now)
+                gains = rng.choice([300, 800, 1500, 3000]) if general and rng.random() < 0.2 else ""
                 writer.writerow(
                     [
                         f"demo-history-case-{year}{month:02d}-{unit}-{n:03d}",
@@ -146,6 +159,9 @@ def case_lines(year, months, rng, categories):
                         _fmt(decided),
                         fine,
                         _fmt(closed),
+                        paid,
+                        paid_on,
+                        gains,
                     ]
                 )
     return out.getvalue()

@@ -216,6 +216,16 @@ def write(unit, year, through=None):
                 pgettext("summary", "%(decided)s penalty decisions were made")
                 % {"decided": _integer(value["cases_decided"])}
             )
+        if has("cases_no_penalty"):
+            parts.append(
+                pgettext("summary", "%(count)s decided not to penalise")
+                % {"count": _integer(value["cases_no_penalty"])}
+            )
+        if has("cases_transferred"):
+            parts.append(
+                pgettext("summary", "%(count)s transferred to other authorities")
+                % {"count": _integer(value["cases_transferred"])}
+            )
         if has("cases_closed"):
             parts.append(
                 pgettext("summary", "%(closed)s cases closed") % {"closed": _integer(value["cases_closed"])}
@@ -224,6 +234,11 @@ def write(unit, year, through=None):
             parts.append(
                 pgettext("summary", "fines of %(fines)s were decided")
                 % {"fines": money(value["fines_decided"])}
+            )
+        if has("confiscations"):
+            parts.append(
+                pgettext("summary", "illegal gains and property of %(value)s confiscated")
+                % {"value": money(value["confiscations"])}
             )
         if has("fines_collected"):
             parts.append(

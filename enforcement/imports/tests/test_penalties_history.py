@@ -374,3 +374,34 @@ def test_the_template_has_the_confiscations_after_the_day_paid():
     header = layouts.template_csv("cases").lstrip("\ufeff").splitlines()[0].split(",")
     paid_on = header.index("缴款日期")
     assert header[paid_on + 1 : paid_on + 3] == ["没收违法所得", "没收非法财物价值"]
+
+
+def test_the_annual_summary_writes_the_imported_decisions_fines_and_confiscations(
+    admin_a, squad_a, district_a, category
+):
+    """The year's cases paragraph as the bureaus write it, from the imported history alone."""
+    from enforcement.stats import summary
+    from enforcement.stats.compute import recompute_range
+
+    header = [*CONFISCATION_HEADER, "立案时间"]
+    lines = [
+        [
+            *decided_line("AJ-1", gains="500", value="1200.50", paid="200", paid_on="2025-03-10"),
+            "2025-03-03 08:00",
+        ],
+        [*decided_line("AJ-2", fine="", gains="300", decided="2025-04-10 09:00"), "2025-04-01 09:00"],
+        [*decided_line("AJ-3", fine="0"), "2025-03-03 08:00"],  # decided not to penalise (不予处罚)
+    ]
+    job = run(start_import(kind="cases", upload=upload(csv_bytes(lines, header=header)), by=admin_a))
+    assert (job.created, job.failed) == (3, 0), job.errors
+    recompute_range(Period.of(2025, 1), Period.of(2025, 12))
+
+    with translation.override("zh-hans"):
+        text = "\n".join(summary.write(district_a, 2025).paragraphs)
+    assert "办理一般程序案件3件" in text
+    assert "作出处罚决定2件，不予处罚1件" in text
+    assert "决定罚款200元，没收违法所得及非法财物2000.5元，实收罚没款200元" in text
+    with translation.override("en"):
+        text = "\n".join(summary.write(district_a, 2025).paragraphs)
+    assert "2 penalty decisions were made, 1 decided not to penalise" in text
+    assert "illegal gains and property of 2,000.50 yuan confiscated" in text
