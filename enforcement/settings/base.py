@@ -484,9 +484,12 @@ CONTENT_SECURITY_POLICY = {
     "img-src": ["'self'", "data:", "blob:"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
-    "frame-ancestors": ["'self'"],  # the document page frames the document's print view
+    # No page is framed, as X_FRAME_OPTIONS (DENY) says too; the one framed response, a document's print view
+    # inside its page, names its own policy with frame-ancestors 'self' (and X-Frame-Options SAMEORIGIN).
+    "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+X_FRAME_OPTIONS = "DENY"  # for browsers without CSP's frame-ancestors: the same rule
 if STORAGE_BACKEND == "s3" and S3_REDIRECT_DOWNLOADS:
     # A photo on a page is the app's download, redirected to the object store's signed URL (enforcement/files).
     CONTENT_SECURITY_POLICY["img-src"] += s3_download_sources(os.environ)

@@ -16,7 +16,7 @@ from enforcement.security import content_security_policy, tile_source
 
 SITE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
-    "base-uri 'self'; frame-ancestors 'self'; form-action 'self'"
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 )
 PERMISSIONS = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()"
 
@@ -38,6 +38,7 @@ def test_pages_have_the_policy_and_the_permissions_policy(client, officer_a):
         assert response["Content-Security-Policy"] == SITE_POLICY
         assert "unsafe-inline" not in response["Content-Security-Policy"]
         assert response["Permissions-Policy"] == PERMISSIONS
+        assert response["X-Frame-Options"] == "DENY"  # as the policy's frame-ancestors 'none' says
 
 
 @pytest.mark.django_db
@@ -77,6 +78,7 @@ def test_the_frozen_document_keeps_its_own_policy_on_the_page_and_the_api(intake
         "font-src": ["data:"],
         "frame-ancestors": ["'self'"],  # the document page shows it in an <iframe>
     }
+    assert printed["X-Frame-Options"] == "SAMEORIGIN"  # the two headers agree here too
     html = api_as(intake_a).get(f"/api/v1/documents/{document.pk}/html/")
     assert html.status_code == 200
     assert html["Content-Security-Policy"].startswith("default-src 'none'")
