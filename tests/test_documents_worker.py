@@ -156,3 +156,17 @@ def test_a_render_leaves_no_garbage_for_the_worker_to_carry():
     gc.collect()
     render_pdf("<html><body>" + "<p>不予受理告知书</p>" * 50 + "</body></html>")
     assert gc.collect() < 100  # 3,000 unreachable objects left behind without the collection
+
+
+def test_a_worker_that_renders_pdfs_warms_up_as_it_starts_and_one_that_does_not_skips_it(tmp_path):
+    """The first document a worker renders does not pay for loading WeasyPrint and the CJK fonts: each
+    process of a worker of the PDFs' queue renders a line of the paper's fonts as it starts."""
+    heavy = heavy_worker("warm", tmp_path)
+    default = Worker("cold", tmp_path, broker=own_broker(), queues=("celery",))
+    try:
+        wait_for_worker(heavy, lambda: "PDF rendering warmed up in" in heavy.log(), "the warm-up")
+        assert "PDF rendering warmed up in" not in default.log()
+        assert "warm-up failed" not in heavy.log()
+    finally:
+        heavy.stop()
+        default.stop()

@@ -29,6 +29,21 @@ def render_pdf(html):
     return data
 
 
+# A line in each of the paper's fonts (_paper.css: the serif body, the sans-serif title).
+WARM_UP_HTML = (
+    "<html><head><style>{css}</style></head><body>"
+    '<h1 class="paper-title">行政处罚决定书</h1><p>当事人：城管执法〔2026〕1号</p></body></html>'
+)
+
+
+def warm_up():
+    """Renders a line of the paper's two fonts and returns its PDF's size: the import of WeasyPrint and the
+    loading of the CJK fonts (about 1 s on the 2-core machine) are paid here, at a worker's start
+    (enforcement/documents/tasks.py), not by the first document it renders."""
+    css = render_to_string("documents/_paper.css")
+    return len(render_pdf(WARM_UP_HTML.format(css=css)))
+
+
 def sha256_hex(data):
     if isinstance(data, str):
         data = data.encode()

@@ -284,6 +284,9 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 
 # An issued document's PDF is rendered by a Celery worker after the issuing commit (off the request path);
 # False renders it right after the commit, in the issuing process. Either way a download renders a missing one.
 DOCUMENTS_RENDER_ASYNC = os.environ.get("DOCUMENTS_RENDER_ASYNC", "1") not in ("0", "false", "False", "")
+# Each process of a worker that renders the PDFs renders a line of the paper's fonts as it starts
+# (enforcement/documents/tasks.py), so no document waits about 1 s for WeasyPrint and the CJK fonts to load.
+DOCUMENTS_PDF_WARM_UP = os.environ.get("DOCUMENTS_PDF_WARM_UP", "1") not in ("0", "false", "False", "")
 # Files of a form that failed are kept this long for its corrected submission.
 PENDING_UPLOAD_HOURS = int(os.environ.get("PENDING_UPLOAD_HOURS", "24"))
 # Open311 (complaints/open311): GeoReport v2 lets anyone read a request by its id; a closed deployment
@@ -390,6 +393,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A process reports alive after its start (the PDF warm-up, about 1 s, more on a busy machine): 4 s by default.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = float(os.environ.get("CELERY_WORKER_PROC_ALIVE_TIMEOUT", "20"))
 CELERY_TIMEZONE = TIME_ZONE
 # Heavy work on a queue of its own, so a burst of PDFs never delays the reminder sweeps (default queue
 # "celery"); a worker must consume both (`-Q celery,heavy`, bin/run-dev) or each has its own (compose).
