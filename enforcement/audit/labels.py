@@ -97,6 +97,7 @@ def yes_no(value):
 
 # The platform's own records.
 register_key("roles", _("roles"), model="org.User", display=role_labels)
+register_key("device", _("API token's device"), model="org.User")  # enforcement/org/tokens.py
 register_key("model", _("linked record"), display=model_name)  # a link to a record of another app
 # A load of the working-day calendar from the package (workdays.services.load_from_package).
 register_key("created", _("days added"), model="workdays.CalendarYear")

@@ -11,6 +11,7 @@ from enforcement.audit.timeline import events_for, timeline_rows
 
 from .auth import unlock_address, unlock_username
 from .models import ApiToken, LoginAddressBlock, LoginFailure
+from .tokens import revoke
 
 
 class _LoginLimitAdmin(admin.ModelAdmin):
@@ -120,9 +121,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def in_effect(self, obj):
         return not obj.is_expired
 
+    def delete_model(self, request, obj):  # the delete page: a revocation, audited
+        revoke(ApiToken.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):  # the admin's own delete action
+        revoke(queryset, by=request.user)
+
     @admin.action(description=_("Revoke the selected API tokens"), permissions=["delete"])
     def revoke(self, request, queryset):
-        count, _deleted = queryset.delete()
+        count = revoke(queryset, by=request.user)
         self.message_user(
             request,
             _("API tokens revoked: %(count)d.") % {"count": count},

@@ -281,9 +281,9 @@ class User(AbstractUser, VersionedModel):
         password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from .tokens import ApiToken
+            from .tokens import ENDED_BY_PASSWORD, ApiToken, revoke
 
-            ApiToken.objects.filter(user=self).delete()
+            revoke(ApiToken.objects.filter(user=self), verb=ENDED_BY_PASSWORD)
 
     # --- roles --------------------------------------------------------------------------------
     @cached_property

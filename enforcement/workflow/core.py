@@ -53,6 +53,10 @@ PLATFORM_STEPS = {
     "submit_month": gettext_lazy("Submit the month's statistics"),  # enforcement/stats
     "resubmit_month": gettext_lazy("Submit the month's statistics again"),
     "unlock_month": gettext_lazy("Unlock the month's statistics"),
+    "issue_api_token": gettext_lazy("Sign in to the API on a device"),  # enforcement/org/tokens.py
+    "revoke_api_token": gettext_lazy("Revoke an API token"),
+    "sign_out_api_token": gettext_lazy("Sign out of the API on a device"),
+    "end_api_token_password": gettext_lazy("API token ended by a new password"),
 }
 
 # Inputs an action may take without a service of its own: they go on the record's timeline as its note.

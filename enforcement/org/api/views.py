@@ -12,7 +12,7 @@ from enforcement.viewsets import ScopedModelViewSet
 
 from ..auth import ADDRESS_BLOCKED_MESSAGE, LOCKED_MESSAGE, address_blocked_until, client_address, is_locked
 from ..models import Grid, OrgUnit, User
-from ..tokens import DEFAULT_DEVICE, ApiToken
+from ..tokens import DEFAULT_DEVICE, SIGNED_OUT, ApiToken, revoke
 from .filtersets import GridFilterSet, OrgUnitFilterSet, UserFilterSet
 from .serializers import (
     ApiTokenSerializer,
@@ -99,6 +99,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     def get_queryset(self):
         return ApiToken.objects.filter(user=self.request.user.pk)
 
+    def perform_destroy(self, instance):
+        revoke(ApiToken.objects.filter(pk=instance.pk), by=self.request.user)
+
 
 class LogoutView(APIView):
     """Revokes the API token this request was signed with (or ends the browser session that sent it)."""
@@ -106,7 +109,7 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Signed out.")})
     def post(self, request):
         if isinstance(request.auth, ApiToken):
-            request.auth.delete()
+            revoke(ApiToken.objects.filter(pk=request.auth.pk), by=request.user, verb=SIGNED_OUT)
         else:
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 """API tokens (enforcement/org/tokens.py, enforcement/org/api/authentication.py): only a digest at rest, so
 what the database holds signs nobody in; expiry after API_TOKEN_DAYS with a 401 in words; one token per
-device; revocation by the user (DELETE one, logout) and by an administrator (the admin, `revoke_tokens`);
+device; revocation by the user (DELETE one, logout) and by an administrator (the admin, `revoke_tokens`), each
+issue and revocation on the user's timeline;
 the plain-text table of DRF's authtoken dropped by the migration."""
 
 import hashlib
@@ -14,9 +15,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
+from enforcement.audit.models import AuditEvent
+from enforcement.audit.timeline import timeline_rows
 from enforcement.org.tokens import ApiToken
 
 from .factories import UserFactory
@@ -297,3 +300,52 @@ def test_a_new_password_ends_every_api_token_of_the_user(db, make_user, district
     user.full_name = "改名"
     user.save()
     assert ApiToken.objects.filter(user=user).count() == 1
+
+
+def test_every_issue_and_revocation_is_on_the_users_timeline_with_the_device_and_who(officer_a, client):
+    """Signing in on a device, revoking a token (the user, an administrator, the command), signing out and a
+    new password: each on the user's own timeline, with the device and who did it (None: the system)."""
+    phone, laptop = key_for(device="phone"), key_for(device="laptop")
+    key_for(device="tablet")
+    key_for(device="watch")
+    key_for(device="desk")
+    with_token(laptop).delete(detail(ApiToken.objects.get(device="phone")))  # by the user
+    with_token(laptop).post(LOGOUT)  # signing out
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    tablet = ApiToken.objects.get(device="tablet")
+    client.post(
+        reverse("admin:org_apitoken_changelist"), {"action": "revoke", "_selected_action": [tablet.pk]}
+    )
+    call_command("revoke_tokens", "officer-a", "--device", "watch", stdout=io.StringIO())
+    officer_a.refresh_from_db()
+    officer_a.set_password("A-new-password-2026")
+    officer_a.save()  # ends the desk's token
+
+    events = list(
+        AuditEvent.objects.filter(object_id=str(officer_a.pk), verb__contains="api_token").order_by("id")
+    )
+    assert [(e.verb, (e.after or e.before)["device"], e.actor) for e in events] == [
+        ("issue_api_token", "phone", officer_a),
+        ("issue_api_token", "laptop", officer_a),
+        ("issue_api_token", "tablet", officer_a),
+        ("issue_api_token", "watch", officer_a),
+        ("issue_api_token", "desk", officer_a),
+        ("revoke_api_token", "phone", officer_a),
+        ("sign_out_api_token", "laptop", officer_a),
+        ("revoke_api_token", "tablet", superuser),
+        ("revoke_api_token", "watch", None),
+        ("end_api_token_password", "desk", None),
+    ]
+    assert not ApiToken.objects.filter(user=officer_a).exists()
+    assert with_token(phone).get(ME).status_code == 401
+    with translation.override("zh-hans"):
+        rows = timeline_rows(officer_a, events[4:])
+    assert [row["step"] for row in rows] == [
+        "在设备上登录接口",
+        "吊销接口令牌",
+        "在设备上退出接口登录",
+        "吊销接口令牌",
+        "吊销接口令牌",
+        "因修改密码终止接口令牌",
+    ]

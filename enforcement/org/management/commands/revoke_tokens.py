@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from enforcement.org.models import User
-from enforcement.org.tokens import ApiToken
+from enforcement.org.tokens import ApiToken, revoke
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             tokens = user.api_tokens.all()
             if device is not None:
                 tokens = tokens.filter(device=device)
-            count, _deleted = tokens.delete()
+            count = revoke(tokens)  # each on the user's timeline
             self.stdout.write(
                 _("API tokens of %(username)s revoked: %(count)d.") % {"username": username, "count": count}
             )
