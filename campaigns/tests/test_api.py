@@ -326,7 +326,10 @@ def test_a_logs_photos_are_posted_after_it_and_listed_with_it(api, active, crew,
     assert [p["original_name"] for p in client.get(photos_url).json()] == ["巡查.jpg"]
     detail = client.get(f"{logs_url(active)}{log['id']}/").json()
     assert [p["original_name"] for p in detail["photos"]] == ["巡查.jpg"]
-    assert response.json()["url"] == FieldLog.objects.get().photos.get().get_download_url()
+    stored = FieldLog.objects.get().photos.get()
+    assert response.json()["url"] == f"{photos_url}{stored.pk}/"  # the API's own route to the file
+    with stored.file.open("rb") as f:
+        assert b"".join(client.get(response.json()["url"]).streaming_content) == f.read()
     # Not a photo: refused in words under `file`, nothing stored.
     exe = SimpleUploadedFile("invoice.exe", b"MZ\x90\x00" * 64, content_type="application/octet-stream")
     bad = client.post(photos_url, {"file": exe}, format="multipart")

@@ -711,7 +711,11 @@ def test_evidence_is_uploaded_read_back_and_never_deleted(api_as, p, person, cat
     assert [item["id"] for item in listed][-1] == body["id"] and len(listed) == 2
     for method in (client.delete, client.put, client.patch):
         assert method(evidence_url(case), {}, format="json").status_code == 405
-    assert client.delete(f"{evidence_url(case)}{body['id']}/").status_code == 404  # there is no such route
+    # The file's own route only reads: evidence is never deleted nor replaced.
+    for method in (client.delete, client.put, client.patch):
+        assert method(f"{evidence_url(case)}{body['id']}/", {}, format="json").status_code == 405
+    assert body["url"] == f"{evidence_url(case)}{body['id']}/"
+    assert b"".join(client.get(body["url"]).streaming_content) == JPEG
     assert CaseEvidence.objects.filter(case=case).count() == 2
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from enforcement.files.testing import jpeg_bytes, mp4_bytes
-from tests.testapp.models import PermitAttachment
+from tests.testapp.models import Permit, PermitAttachment
 
 from .conftest import upload
 
@@ -35,11 +35,40 @@ def test_post_then_list_then_download(api_as, officer_a, permit):
         "23.025000",
         officer_a.pk,
     )
-    assert body["url"] == f"/permits/{permit.pk}/files/{body['id']}/"
-    assert [row["id"] for row in client.get(url(permit)).json()] == [body["id"]]
+    assert body["url"] == f"/api/permits/{permit.pk}/attachments/{body['id']}/"
+    assert [row["url"] for row in client.get(url(permit)).json()] == [body["url"]]
     browser = Client()
     browser.force_login(officer_a)
-    assert b"".join(browser.get(body["url"]).streaming_content) == jpeg_bytes()
+    assert (
+        b"".join(browser.get(f"/permits/{permit.pk}/files/{body['id']}/").streaming_content) == jpeg_bytes()
+    )
+
+
+def test_the_apis_file_route_serves_a_token_and_keeps_to_the_scope(
+    api_as, officer_a, officer_b, permit, squad_a
+):
+    """A client that signs in with an API token alone downloads the file at its `url`, whatever type it
+    accepts; another record's file id, or a record out of scope, is 404 in JSON."""
+    from rest_framework.test import APIClient
+
+    from enforcement.org.tokens import ApiToken
+
+    body = api_as(officer_a).post(url(permit), {"file": upload("现场.jpg")}, format="multipart").json()
+    _token, key = ApiToken.issue(officer_a, "phone")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+    for accept in ("image/jpeg", "*/*", "application/json"):
+        response = client.get(body["url"], HTTP_ACCEPT=accept)
+        assert response.status_code == 200, (accept, response.content[:200])
+        assert b"".join(response.streaming_content) == jpeg_bytes()
+        assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
+
+    other = Permit.objects.create(title="户外广告许可", unit=squad_a)  # in scope, but not this file's record
+    wrong_record = client.get(f"/api/permits/{other.pk}/attachments/{body['id']}/", HTTP_ACCEPT="image/jpeg")
+    assert wrong_record.status_code == 404 and wrong_record["Content-Type"] == "application/json"
+    _theirs, their_key = ApiToken.issue(officer_b, "phone")
+    outsider = APIClient(HTTP_AUTHORIZATION=f"Token {their_key}").get(body["url"])
+    assert outsider.status_code == 404
+    assert APIClient().get(body["url"]).status_code in (401, 403)
 
 
 def test_video_is_accepted(api_as, officer_a, permit):

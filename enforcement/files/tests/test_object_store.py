@@ -140,21 +140,24 @@ def test_evidence_lands_in_the_bucket_and_downloads_through_the_scope_check(
     assert stored == jpeg_bytes()
     assert not (settings.MEDIA_ROOT / "complaints").exists()
 
-    # The API names the app's download, never the store's address.
+    # The API names its own route to the file (a token signs it in), never the store's address.
     url = response.json()["url"]
-    assert url == attachment.get_download_url() and s3_server.endpoint not in json.dumps(response.json())
+    assert url == reverse("api:complaint-attachments-file", args=[complaint.pk, attachment.pk])
+    assert s3_server.endpoint not in json.dumps(response.json())
 
-    download = browser(officer_a).get(url)
-    assert download.status_code == 302 and download["Cache-Control"] == "private, no-store"
-    assert_signed_url(download["Location"], s3_server, bucket, attachment.file.name)
-    fetched = requests.get(download["Location"], timeout=10)  # as the browser follows it
-    assert fetched.status_code == 200 and fetched.content == jpeg_bytes()
-    assert fetched.headers["Content-Type"] == "image/jpeg"  # the sniffed type, whatever the name said
-    assert fetched.headers["Content-Disposition"] == "inline; filename*=utf-8''%E7%8E%B0%E5%9C%BA.jpg"
+    # Through the API and through the browser's page alike: the scope check, then the signed URL.
+    for download in (api_as(officer_a).get(url), browser(officer_a).get(attachment.get_download_url())):
+        assert download.status_code == 302 and download["Cache-Control"] == "private, no-store"
+        assert_signed_url(download["Location"], s3_server, bucket, attachment.file.name)
+        fetched = requests.get(download["Location"], timeout=10)  # as the browser follows it
+        assert fetched.status_code == 200 and fetched.content == jpeg_bytes()
+        assert fetched.headers["Content-Type"] == "image/jpeg"  # the sniffed type, whatever the name said
+        assert fetched.headers["Content-Disposition"] == "inline; filename*=utf-8''%E7%8E%B0%E5%9C%BA.jpg"
 
-    outsider = browser(officer_b).get(url)  # another squad's officer
-    assert outsider.status_code == 404 and not outsider.has_header("Location")
-    assert s3_server.endpoint not in outsider.content.decode() and bucket not in outsider.content.decode()
+    # Another squad's officer
+    for outsider in (api_as(officer_b).get(url), browser(officer_b).get(attachment.get_download_url())):
+        assert outsider.status_code == 404 and not outsider.has_header("Location")
+        assert s3_server.endpoint not in outsider.content.decode() and bucket not in outsider.content.decode()
 
 
 def test_an_issued_documents_pdf_is_stored_in_the_bucket_and_downloaded_the_same_way(
