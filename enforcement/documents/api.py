@@ -20,12 +20,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from enforcement.api_utils import StandardPagination
 from enforcement.audit.models import AuditAction
 from enforcement.audit.services import record_event, snapshot
+from enforcement.files.api import AnyFileRenderer
 from enforcement.files.downloads import stored_file_response
 from enforcement.replicas import replica_reads
 from enforcement.viewsets import ScopedModelViewSet
@@ -55,16 +56,11 @@ RENDITIONS = ("html", "pdf")
 ERRORS = {403: RefusalSerializer, 404: RefusalSerializer}
 
 
-class PDFRenderer(BaseRenderer):
+class PDFRenderer(AnyFileRenderer):
     """Lets a client ask for `Accept: application/pdf`; the PDF itself is streamed or redirected to."""
 
     media_type = "application/pdf"
     format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
 
 
 class HTMLRenderer(PDFRenderer):

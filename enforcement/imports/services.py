@@ -388,7 +388,6 @@ class CaseRows:
     MOMENTS = ("registered_at", "filed_at", "decided_at", "closed_at")
     PARTY = ("party_type", "party_name", "party_id")
     MONEY = ("fine_paid", "paid_on")
-    CONFISCATED = ("confiscated_gains", "confiscated_property")
 
     def __init__(self, context):
         from cases.choices import PenaltyKind
@@ -397,11 +396,10 @@ class CaseRows:
         from penalties import rules
 
         self.model, self.context = Case, context
-        self.confiscation_kinds = dict(
-            zip(
-                self.CONFISCATED, (PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_PROPERTY), strict=True
-            )
-        )
+        self.confiscation_kinds = {
+            "confiscated_gains": PenaltyKind.CONFISCATE_GAINS,
+            "confiscated_property": PenaltyKind.CONFISCATE_PROPERTY,
+        }
         self.fine_kind = PenaltyKind.FINE
         # Read once for the job (penalties.rules reads them per call): the daily surcharge (Art. 72), the
         # days to pay (Art. 67) and the working-day calendar they end on.
@@ -425,7 +423,7 @@ class CaseRows:
             except ValidationError:
                 errors.append(("party_id", LineError("bad_party_id")))
         self.check_money(values, errors)
-        for key in self.CONFISCATED:
+        for key in self.confiscation_kinds:
             if values.get(key) and values.get("decided_at") is None:
                 errors.append((key, LineError("confiscated_without_decision")))
 
@@ -521,7 +519,7 @@ class CaseRows:
 
         values.setdefault("number", generated_number(values["external_ref"]))
         paid, paid_on = (values.pop(key, None) for key in self.MONEY)
-        confiscated = {key: values.pop(key, None) for key in self.CONFISCATED}
+        confiscated = {key: values.pop(key, None) for key in self.confiscation_kinds}
         party = {key: values.pop(key, "") for key in self.PARTY}
         unit_id, category_id = values.pop("unit"), values.pop("category")
         case = self.model(
