@@ -41,6 +41,14 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class QueueDown(exceptions.APIException):
+    """Work for the workers that could not be queued (enforcement.celery.send answered False)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The task queue is not answering, so nothing was queued; try again in a few minutes.")
+    default_code = "queue_down"
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError as 400 with field messages, and a workflow step the
     record's state refuses or a stale edit as 409."""

@@ -1,9 +1,13 @@
 """The Celery app (cookiecutter-django wiring). Broker: Redis when REDIS_URL is set, else kombu's
 filesystem transport so the embedded setup needs no service."""
 
+import logging
 import os
 
 from celery import Celery
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enforcement.settings.local")
 
@@ -26,3 +30,16 @@ def name_redbeat_settings(sender, **kwargs):
     sender.conf.update(
         {key: sender.conf.get(key) for key in REDBEAT_SETTINGS if sender.conf.get(key) is not None}
     )
+
+
+def send(task, *args):
+    """`task.delay(*args)`, except that a broker that cannot be reached (Redis down, after Celery's publish
+    retries) is logged and answered False instead of raised, so a user's saved work never turns into an
+    error page. Each caller says what picks the work up instead: a sweep, the nightly run, the first
+    download."""
+    try:
+        task.delay(*args)
+    except (OperationalError, OSError):
+        logger.warning("Task %s not queued: the broker cannot be reached", task.name, exc_info=True)
+        return False
+    return True

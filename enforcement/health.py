@@ -3,8 +3,10 @@
 - `/health/live/`: the process is up and answers; touches nothing else, so a database outage does not get
   every web container restarted (liveness).
 - `/health/ready/` (also `/health/`): the database, the cache, the broker and the file storage each answer
-  within HEALTH_CHECK_TIMEOUT seconds; 200 with `{"database": "ok", …}`, else 503 naming the failing part
-  (readiness: the balancer stops sending users here until it recovers).
+  within HEALTH_CHECK_TIMEOUT seconds, and the static files the pages link to are there; 200 with
+  `{"database": "ok", …}`, else 503 naming the failing part (readiness: the balancer stops sending users
+  here until it recovers). Under the production settings a host where collectstatic was not run has no
+  manifest, and every page answers 500 (`{% static %}` finds no hashed name): "static" says so.
 
 Both are answered by a middleware placed before SecurityMiddleware and CommonMiddleware: a probe comes from
 inside the container or the cluster with its own Host header and over plain HTTP, so it must pass neither
@@ -18,17 +20,25 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db import connections
 from django.http import HttpResponseNotAllowed, JsonResponse
 from kombu import Connection
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from .caching import reporting_errors
 
 logger = logging.getLogger(__name__)
 
 LIVE_PATHS = {"/health/live/", "/health/live"}
 READY_PATHS = {"/health/", "/health", "/health/ready/", "/health/ready"}
+# The app's own stylesheet, linked from templates/base.html on every page: collected with all the others.
+STATIC_PROBE = "css/app.css"
 
 
 def timeout():
@@ -48,13 +58,15 @@ def check_database():
 
 
 def check_cache():
+    # The pages take an unreachable Redis for a miss (enforcement/caching.py); the probe must see it.
     key, token = f"health-check:{uuid.uuid4().hex}", uuid.uuid4().hex
-    cache.set(key, token, timeout=30)
-    try:
-        if cache.get(key) != token:
-            raise RuntimeError("the cache did not return what was just stored")
-    finally:
-        cache.delete(key)
+    with reporting_errors():
+        cache.set(key, token, timeout=30)
+        try:
+            if cache.get(key) != token:
+                raise RuntimeError("the cache did not return what was just stored")
+        finally:
+            cache.delete(key)
 
 
 def check_broker():
@@ -63,6 +75,17 @@ def check_broker():
     if settings.CELERY_BROKER_URL.startswith(("redis", "sentinel")):
         # A server that accepts the connection and then says nothing must not hold the probe's thread.
         options.update(socket_timeout=limit, socket_connect_timeout=limit)
+    if settings.CELERY_BROKER_URL.startswith("sentinel"):
+        # kombu connects to the Sentinels with the sentinel_kwargs option alone (redis-py takes the socket_
+        # options above only when there is none), and redis-py's client retries a refused connection with
+        # backoff, longer in all than the probe waits: one try each, with the probe's limits. Other keys (a
+        # Sentinel's password) stay.
+        options["sentinel_kwargs"] = {
+            **(options.get("sentinel_kwargs") or {}),
+            "socket_timeout": limit,
+            "socket_connect_timeout": limit,
+            "retry": Retry(NoBackoff(), 0),
+        }
     with Connection(settings.CELERY_BROKER_URL, transport_options=options, connect_timeout=limit) as broker:
         broker.ensure_connection(max_retries=0, timeout=limit)  # one attempt: a probe, not a client
         if broker.transport_cls == "filesystem":
@@ -81,6 +104,24 @@ def check_storage():
                 raise RuntimeError("the storage did not return what was just written")
     finally:
         default_storage.delete(name)
+
+
+class StaticFilesMissing(Exception):
+    """The static files the pages link to are not there (collectstatic not run on this host)."""
+
+
+def check_static():
+    # storages[…], not a module-level reference: the storage of the current settings (tests change them).
+    storage = storages["staticfiles"]
+    if isinstance(storage, ManifestFilesMixin):
+        # What {% static %} does on every page: the hashed name from the manifest the storage loaded when it
+        # was made (a process started before collectstatic keeps failing until restarted, as its pages do).
+        try:
+            storage.stored_name(STATIC_PROBE)
+        except ValueError as error:
+            raise StaticFilesMissing(f"{STATIC_PROBE}: {error}") from error
+    elif finders.find(STATIC_PROBE) is None:
+        raise StaticFilesMissing(f"{STATIC_PROBE} is in none of the static files' folders")
 
 
 class ReplicaBehind(Exception):
@@ -104,6 +145,7 @@ CHECKS = {
     "cache": check_cache,
     "broker": check_broker,
     "storage": check_storage,
+    "static": check_static,
 }
 # Reported, but not a reason to take the process out: without a usable replica the lists read the primary.
 DEGRADING = {"replica": check_replica}

@@ -9,8 +9,6 @@ The number is taken last, just before the document is saved, inside the issuing 
 (numbering.next_number): a rollback gives it back, so the numbers of a unit, type and year run 1..N.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -34,8 +32,6 @@ from .numbering import document_scope, format_number, next_number, pattern_for
 from .permissions import act_roles
 from .registry import spec_for, specs_for
 from .rendering import PAPER_LANGUAGE, paper_date, render_html, render_pdf, sha256_hex
-
-logger = logging.getLogger(__name__)
 
 ISSUING_LEVELS = frozenset({UnitLevel.CITY, UnitLevel.DISTRICT})
 
@@ -273,14 +269,11 @@ def schedule_pdf(document_id):
     """After the issuing transaction: the PDF is rendered by a worker (DOCUMENTS_RENDER_ASYNC), or here. If
     the broker cannot be reached, the first download renders it (ensure_pdf)."""
     if getattr(settings, "DOCUMENTS_RENDER_ASYNC", True):
+        from enforcement.celery import send
+
         from .tasks import render_document_pdf_task
 
-        try:
-            render_document_pdf_task.delay(document_id)
-        except Exception:  # the broker is down: the first download renders it
-            logger.warning(
-                "PDF of document %s not queued; it is rendered on first download", document_id, exc_info=True
-            )
+        send(render_document_pdf_task, document_id)
     else:
         ensure_pdf(document_id)
 

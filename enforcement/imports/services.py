@@ -115,13 +115,16 @@ def start_import(*, kind, upload, by):
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
     upload.seek(0)
+    from enforcement.celery import send
+
     from .tasks import run_import_task
 
     with transaction.atomic():
         job = ImportJob(kind=kind, file_name=name, created_by=by)
         job.file.save(name, upload, save=False)
         job.save()
-        transaction.on_commit(lambda: run_import_task.delay(job.pk))
+        # Not queued (the broker down): `requeue_waiting` sends it again once the broker answers.
+        transaction.on_commit(lambda: send(run_import_task, job.pk))
     return job
 
 
@@ -792,6 +795,26 @@ def run_import(job):
         % {"created": job.created, "skipped": job.skipped, "failed": job.failed},
     )
     return job
+
+
+# A job still waiting this long after it was started counts as not queued (the broker was down then) and
+# is sent again; a second message for a job that was queued finds it claimed and does nothing.
+REQUEUE_AFTER = datetime.timedelta(minutes=10)
+
+
+def requeue_waiting(now=None):
+    """Sends again the jobs waiting for longer than REQUEUE_AFTER; returns how many."""
+    from enforcement.celery import send
+
+    from .tasks import run_import_task
+
+    cutoff = (now or timezone.now()) - REQUEUE_AFTER
+    waiting = list(
+        ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    return sum(send(run_import_task, pk) for pk in waiting)
 
 
 def claim(job_id):

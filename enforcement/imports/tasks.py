@@ -1,4 +1,5 @@
-"""The history import on Celery's "heavy" queue (settings CELERY_TASK_ROUTES: enforcement.imports.tasks.*)."""
+"""The history import on Celery's "heavy" queue (settings CELERY_TASK_ROUTES), and the sweep that queues again
+a job whose message was lost."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from enforcement.audit.context import audit_source
 
 from .models import ImportJob, ImportStatus
-from .services import claim, run_import
+from .services import claim, requeue_waiting, run_import
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -27,3 +28,9 @@ def run_import_task(job_id):
             finished_at=timezone.now(),
         )
         raise
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_waiting_imports_task():
+    """Beat, every few minutes: the jobs whose message never reached the broker (services.requeue_waiting)."""
+    return requeue_waiting()

@@ -402,7 +402,7 @@ CELERY_TASK_ROUTES = {
     "enforcement.documents.tasks.*": {"queue": "heavy"},
     # A range recomputed on demand; the nightly run stays on the default queue, as every scheduled task.
     "enforcement.stats.tasks.recompute_months_task": {"queue": "heavy"},
-    "enforcement.imports.tasks.*": {"queue": "heavy"},
+    "enforcement.imports.tasks.run_import_task": {"queue": "heavy"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat on several hosts (var/readme/beat.md): with Redis the schedule and a lock live there (celery-redbeat);
@@ -432,6 +432,10 @@ CELERY_BEAT_SCHEDULE["send-due-reminders"] = {
 CELERY_BEAT_SCHEDULE["retry-deliveries"] = {
     "task": "enforcement.notifications.tasks.retry_deliveries_task",
     "schedule": min(60, REMINDER_SWEEP_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["requeue-waiting-imports"] = {
+    "task": "enforcement.imports.tasks.requeue_waiting_imports_task",
+    "schedule": 300,
 }
 CELERY_BEAT_SCHEDULE["purge-pending-uploads"] = {
     "task": "enforcement.files.tasks.purge_pending_uploads_task",

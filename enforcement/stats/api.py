@@ -18,7 +18,9 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from enforcement.api_utils import QueueDown
 from enforcement.approvals.api import PersonSerializer
+from enforcement.celery import send
 from enforcement.org.choices import Role
 from enforcement.org.models import OrgUnit
 from enforcement.replicas import replica_reads
@@ -357,7 +359,10 @@ class StatsViewSet(viewsets.ViewSet):
         responses={
             202: OpenApiResponse(
                 RecomputedSerializer, description=_("The months are queued to be recomputed.")
-            )
+            ),
+            503: OpenApiResponse(
+                ErrorSerializer, description=_("The task queue is not answering; nothing was queued.")
+            ),
         },
     )
     @action(detail=False, methods=["post"])
@@ -367,7 +372,8 @@ class StatsViewSet(viewsets.ViewSet):
         serializer = RecomputeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         first, last = serializer.validated_data["first"], serializer.validated_data["last"]
-        tasks.recompute_months_task.delay(first.first_day.isoformat(), last.first_day.isoformat())
+        if not send(tasks.recompute_months_task, first.first_day.isoformat(), last.first_day.isoformat()):
+            raise QueueDown()
         months = [str(period) for period in Period.range(first, last)]
         return Response({"months": months}, status=status.HTTP_202_ACCEPTED)
 

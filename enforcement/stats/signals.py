@@ -46,10 +46,12 @@ def record_saved(sender, instance, raw=False, **kwargs):
     months = {day.replace(day=1).isoformat() for months_of in readers for day in months_of(instance) if day}
     due = sorted(months & _locked_months())
     if due:
+        from enforcement.celery import send
+
         from .tasks import recompute_months_task
 
-        for month in due:
-            transaction.on_commit(lambda month=month: recompute_months_task.delay(month))
+        for month in due:  # not queued (the broker down): the nightly run recomputes every submitted month
+            transaction.on_commit(lambda month=month: send(recompute_months_task, month))
 
 
 def tree_changed(sender, unit, **kwargs):

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enforcement.celery import send
 from enforcement.org.models import OrgUnit
 from enforcement.replicas import reads_replica, replica_reads
 
@@ -313,12 +313,21 @@ def recompute_months(request):
         )
     else:
         first, last = report_query.first.first_day.isoformat(), report_query.last.first_day.isoformat()
-        transaction.on_commit(lambda: tasks.recompute_months_task.delay(first, last))
-        messages.info(
-            request,
-            _("The figures of %(months)s are being recomputed; open the report again in a few minutes.")
-            % {"months": label},
-        )
+        if send(tasks.recompute_months_task, first, last):
+            messages.info(
+                request,
+                _("The figures of %(months)s are being recomputed; open the report again in a few minutes.")
+                % {"months": label},
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "The figures of %(months)s were not recomputed: the task queue is not answering. Try again "
+                    "in a few minutes, or choose at most %(count)s months, which are recomputed at once."
+                )
+                % {"months": label, "count": SYNC_RECOMPUTE_MONTHS},
+            )
     return redirect(report_url(report_query))
 
 

@@ -1,14 +1,19 @@
 """The health endpoints (enforcement/health.py): liveness touches nothing, readiness checks the database, the
-cache, the broker and the storage for real and names the part that fails."""
+cache, the broker, the storage and the static files for real and names the part that fails."""
 
 import json
 import socket
 import time
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.test import Client
 
-PARTS = {"database", "cache", "broker", "storage"}
+from enforcement.health import STATIC_PROBE
+
+PARTS = {"database", "cache", "broker", "storage", "static"}
 
 
 def probe(path, **headers):
@@ -109,3 +114,41 @@ def test_a_hung_broker_is_given_up_on_within_the_timeout(db, settings, silent_se
     assert response.status_code == 503
     assert json.loads(response.content)["broker"] != "ok"
     assert elapsed < 2, f"the probe took {elapsed:.1f} s"
+
+
+def test_static_files_not_collected_make_the_app_unready(db, settings, tmp_path):
+    """The production storage with no manifest (collectstatic not run): every page would answer 500."""
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+    settings.STATIC_ROOT.mkdir()  # there, as the settings make it, but empty
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = probe("/health/ready/")
+    assert response.status_code == 503, response.content
+    assert json.loads(response.content) == {
+        **dict.fromkeys(PARTS, "ok"),
+        "static": "error: StaticFilesMissing",
+    }
+    assert str(tmp_path) not in response.content.decode()
+
+    # Not compressed (gzip and brotli of every app's files take most of a minute): the manifest is what counts.
+    settings.WHITENOISE_SKIP_COMPRESS_EXTENSIONS = {
+        Path(name).suffix.lstrip(".") for finder in finders.get_finders() for name, _ in finder.list([])
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (settings.STATIC_ROOT / "staticfiles.json").exists()
+    # The web process (re)started after collectstatic: its storage, made anew, loads the manifest written.
+    settings.STORAGES = {**settings.STORAGES}
+    response = probe("/health/ready/")
+    assert response.status_code == 200, response.content
+    assert json.loads(response.content) == dict.fromkeys(PARTS, "ok")
+
+
+def test_a_static_file_no_finder_knows_makes_the_app_unready(db, settings, tmp_path):
+    # The plain storage of the tests: the stylesheet is looked for in the app's static folders.
+    settings.STATICFILES_DIRS = [tmp_path]  # empty, and the apps have no css/app.css of their own
+    assert finders.find(STATIC_PROBE) is None
+    response = probe("/health/ready/")
+    assert response.status_code == 503
+    assert json.loads(response.content)["static"] == "error: StaticFilesMissing"

@@ -27,7 +27,7 @@ def test_readiness_names_an_up_to_date_replica():
     response = Client().get("/health/ready/")
     assert response.status_code == 200
     assert json.loads(response.content) == dict.fromkeys(
-        {"database", "cache", "broker", "storage", "replica"}, "ok"
+        {"database", "cache", "broker", "storage", "static", "replica"}, "ok"
     )
 
 

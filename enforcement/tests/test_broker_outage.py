@@ -1,0 +1,92 @@
+"""The broker down when work is queued (enforcement.celery.send): what the user saved stays saved and answers
+as usual, the work not queued is picked up later by what each caller names, and a request that only
+queues says so in words (the API 503, the report page's message). The Celery app is pointed at a Redis
+port where nothing listens, so the publish fails as it does in production (kombu's OperationalError, after
+Celery's retries)."""
+
+import datetime
+import socket
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from enforcement.celery import app, send
+from enforcement.imports import services as imports
+from enforcement.imports.models import ImportJob, ImportStatus
+from enforcement.imports.tasks import requeue_waiting_imports_task, run_import_task
+from enforcement.imports.tests.conftest import csv_bytes, line, upload
+
+RECOMPUTE = "/api/v1/stats/recompute/"
+
+
+def unused_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def point_broker_at(monkeypatch, url, options):
+    monkeypatch.setitem(app.conf, "broker_url", url)
+    monkeypatch.setitem(app.conf, "broker_transport_options", options)
+    # The app keeps its connections and producers: new ones for the new URL (and again after the test).
+    app._pool = app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    url, options = app.conf.broker_url, app.conf.broker_transport_options
+    point_broker_at(monkeypatch, f"redis://127.0.0.1:{unused_port()}/0", {})
+    yield
+    point_broker_at(monkeypatch, url, options)
+
+
+@pytest.fixture
+def statistician_a(make_user, district_a):
+    return make_user("statistician", unit=district_a, username="stat-a")
+
+
+def test_send_answers_false_and_logs(broker_down, caplog):
+    assert send(requeue_waiting_imports_task) is False
+    (record,) = [r for r in caplog.records if r.name == "enforcement.celery"]
+    assert "requeue_waiting_imports_task not queued" in record.getMessage() and record.exc_info
+
+
+def test_send_answers_true_when_the_broker_takes_it(db):
+    assert send(requeue_waiting_imports_task) is True
+
+
+def test_an_import_started_meanwhile_is_kept_and_queued_again(db, broker_down, monkeypatch, statistician_a):
+    from enforcement.catalog.tests.factories import ViolationCategoryFactory
+
+    ViolationCategoryFactory(code="ZDJY", name="占道经营", name_en="Street vending")
+    job = imports.start_import(kind="complaints", upload=upload(csv_bytes([line("H-1")])), by=statistician_a)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PENDING  # saved with its file; its message was lost
+    sent = []
+    monkeypatch.setattr(run_import_task, "delay", lambda *args: sent.append(args))
+    assert imports.requeue_waiting() == 0  # started a moment ago: perhaps still queued
+    later = timezone.now() + imports.REQUEUE_AFTER + datetime.timedelta(seconds=1)
+    assert imports.requeue_waiting(now=later) == 1 and sent == [(job.pk,)]
+    # A second message for a job a worker took finds it claimed.
+    run_import_task(job.pk)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE
+    assert run_import_task(job.pk) is None
+    assert imports.requeue_waiting(now=later) == 0
+
+
+def test_the_api_recompute_answers_503_in_words(db, broker_down, api_as, statistician_a):
+    response = api_as(statistician_a).post(RECOMPUTE, {"from": "2026-01", "to": "2026-03"}, format="json")
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The task queue is not answering, so nothing was queued; try again in a few minutes."
+    }
+
+
+def test_the_report_page_says_nothing_was_recomputed(db, broker_down, client, statistician_a, district_a):
+    client.force_login(statistician_a)
+    fields = {"unit": district_a.pk, "from": "2024-01", "to": "2025-02"}  # more than a year: for the worker
+    page = client.post(reverse("stats:recompute"), fields, follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "were not recomputed: the task queue is not answering" in text, text[:3000]
