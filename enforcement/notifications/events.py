@@ -24,7 +24,8 @@ to the requester.
 
 How: each signal (workflow.signals.transitioned; approvals.signals.approval_requested, approval_decided)
 arrives once the step has committed, and its receiver only enqueues `send_event_notices_task(event_id,
-topic)`. The task reads the step's audit event, finds the people, inserts one `EventNotice` per (event,
+topic)` — or, with the broker down, keeps the pair (`UnsentEventNotice`) for the retry sweep to queue once
+the broker answers. The task reads the step's audit event, finds the people, inserts one `EventNotice` per (event,
 user) with ON CONFLICT DO NOTHING and, for the rows it inserted, one `Delivery` per channel the user has
 not switched off (level "events") — then the reminders' pipeline sends them (delivery.py: retries, the
 failed-deliveries page). The same event handled twice inserts nothing and sends nothing."""
@@ -98,11 +99,39 @@ def on_approval_decided(sender, *, event_id, **kwargs):
 
 
 def _enqueue(event_id, topic):
+    # The step has committed (the signals are sent on commit), so this runs now. Robust: nothing here may
+    # cost the user's step.
+    transaction.on_commit(partial(_send_or_keep, event_id, topic), robust=True)
+
+
+def _send_or_keep(event_id, topic):
+    """Queues the step's notices; with the broker down, keeps them for the retry sweep."""
+    from enforcement.celery import send
+
+    from .models import UnsentEventNotice
     from .tasks import send_event_notices_task
 
-    # The step has committed (the signals are sent on commit), so this runs now. Robust: a broker that is
-    # down costs the notice (logged), never the user's step.
-    transaction.on_commit(partial(send_event_notices_task.delay, event_id, topic), robust=True)
+    if not send(send_event_notices_task, event_id, topic):
+        UnsentEventNotice.objects.get_or_create(event_id=event_id, topic=topic)
+
+
+def requeue_unsent_notices(limit=500):
+    """The retry sweep: queues the kept notices, oldest first, deleting each row the broker took; stops at
+    the first refusal (the broker still down). Returns how many were queued."""
+    from enforcement.celery import send
+
+    from .models import UnsentEventNotice
+    from .tasks import send_event_notices_task
+
+    queued = []
+    for pk, event_id, topic in UnsentEventNotice.objects.order_by("pk").values_list(
+        "pk", "event_id", "topic"
+    )[:limit]:
+        if not send(send_event_notices_task, event_id, topic):
+            break
+        queued.append(pk)
+    UnsentEventNotice.objects.filter(pk__in=queued).delete()
+    return len(queued)
 
 
 # --- the task's work -------------------------------------------------------------------------------------

@@ -173,6 +173,26 @@ class EventNotice(models.Model):
         return notice_text(self)
 
 
+class UnsentEventNotice(models.Model):
+    """The notices of a step whose task could not be queued when the step committed (the broker down):
+    kept here so the retry sweep queues them again (events.requeue_unsent_notices) and deletes the row once
+    the broker took it. The task makes no notice twice, so a row queued twice costs nothing."""
+
+    event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+", db_index=False)
+    topic = models.CharField(max_length=32)  # events.STEP, APPROVAL_REQUESTED, APPROVAL_DECIDED
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event notice not yet queued")
+        verbose_name_plural = _("event notices not yet queued")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "topic"], name="unsent_event_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} {self.event_id}"
+
+
 class DeliveryQuerySet(ScopedQuerySet):
     scope_field = "reminder__unit"
 

@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 from enforcement.audit.context import audit_source
 
 from .delivery import deliver_many, requeue_due_deliveries
-from .events import send_event_notices
+from .events import requeue_unsent_notices, send_event_notices
 from .sweep import BATCH_SIZE, send_due_reminders
 
 
@@ -35,5 +35,8 @@ def send_event_notices_task(event_id, topic):
 
 @shared_task(acks_late=True, ignore_result=True)
 def retry_deliveries_task():
+    """Beat, every minute: the deliveries due again, and the notices of steps taken while the broker was
+    down (their deliveries follow from the notice task)."""
     with audit_source("task"):
+        requeue_unsent_notices()
         return requeue_due_deliveries()

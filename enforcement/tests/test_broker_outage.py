@@ -11,11 +11,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from enforcement.audit.models import AuditEvent
 from enforcement.celery import app, send
 from enforcement.imports import services as imports
 from enforcement.imports.models import ImportJob, ImportStatus
 from enforcement.imports.tasks import requeue_waiting_imports_task, run_import_task
 from enforcement.imports.tests.conftest import csv_bytes, line, upload
+from enforcement.notifications.events import STEP, requeue_unsent_notices
+from enforcement.notifications.models import EventNotice, UnsentEventNotice
+from enforcement.notifications.tasks import retry_deliveries_task, send_event_notices_task
+from tests.testapp.models import Permit, PermitStatus
+from tests.testapp.workflow import WORKFLOW
 
 RECOMPUTE = "/api/v1/stats/recompute/"
 
@@ -34,11 +40,18 @@ def point_broker_at(monkeypatch, url, options):
 
 
 @pytest.fixture
-def broker_down(monkeypatch):
+def broker_back(monkeypatch):
+    """Down for the test; calling it brings the test settings' broker back (and so does the teardown)."""
     url, options = app.conf.broker_url, app.conf.broker_transport_options
     point_broker_at(monkeypatch, f"redis://127.0.0.1:{unused_port()}/0", {})
-    yield
-    point_broker_at(monkeypatch, url, options)
+    back = lambda: point_broker_at(monkeypatch, url, options)  # noqa: E731
+    yield back
+    back()
+
+
+@pytest.fixture
+def broker_down(broker_back):
+    return None
 
 
 @pytest.fixture
@@ -90,3 +103,29 @@ def test_the_report_page_says_nothing_was_recomputed(db, broker_down, client, st
     assert page.status_code == 200
     text = page.content.decode()
     assert "were not recomputed: the task queue is not answering" in text, text[:3000]
+
+
+def test_a_steps_notices_are_kept_and_queued_once_the_broker_answers(
+    db, broker_back, monkeypatch, make_user, squad_a, django_capture_on_commit_callbacks
+):
+    officer = make_user("officer", unit=squad_a, username="officer-a")
+    leader = make_user("squad_leader", unit=squad_a, username="leader-a1")
+    permit = Permit.objects.create(
+        title="户外广告许可", unit=squad_a, handler=officer, status=PermitStatus.SUBMITTED
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        WORKFLOW.perform("approve", permit, by=leader, note="材料齐全")
+    permit.refresh_from_db()
+    assert permit.status == PermitStatus.APPROVED  # the step stands
+    [kept] = UnsentEventNotice.objects.all()
+    assert (kept.event, kept.topic) == (AuditEvent.objects.get(verb="approve"), STEP)
+    assert requeue_unsent_notices() == 0 and UnsentEventNotice.objects.count() == 1  # still down: kept
+
+    broker_back()
+    sent = []
+    monkeypatch.setattr(send_event_notices_task, "delay", lambda *args: sent.append(args))
+    retry_deliveries_task()  # the retry sweep, beat's every minute
+    assert sent == [(kept.event_id, STEP)] and not UnsentEventNotice.objects.exists()
+    send_event_notices_task(*sent[0])  # what the worker does with it
+    [notice] = EventNotice.objects.all()
+    assert (notice.user, notice.action) == (officer, "approve")
