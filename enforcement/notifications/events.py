@@ -25,9 +25,9 @@ to the requester.
 How: each signal (workflow.signals.transitioned; approvals.signals.approval_requested, approval_decided)
 arrives once the step has committed, and its receiver only enqueues `send_event_notices_task(event_id,
 topic)` — or, with the broker down, keeps the pair (`UnsentEventNotice`) for the retry sweep to queue once
-the broker answers. The task reads the step's audit event, finds the people, inserts one `EventNotice` per (event,
-user) with ON CONFLICT DO NOTHING and, for the rows it inserted, one `Delivery` per channel the user has
-not switched off (level "events") — then the reminders' pipeline sends them (delivery.py: retries, the
+the broker answers. The task reads the step's audit event, finds the people, inserts one `EventNotice` per
+(event, user) with ON CONFLICT DO NOTHING and, for the rows it inserted, one `Delivery` per channel the user
+has not switched off (level "events") — then the reminders' pipeline sends them (delivery.py: retries, the
 failed-deliveries page). The same event handled twice inserts nothing and sends nothing."""
 
 import logging
