@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0004_refuse_truncate'),
+        ('audit', '0001_initial'),  # the table only: unapplying audit's later migrations needs nothing here
         ('notifications', '0003_event_notices'),
     ]
 
