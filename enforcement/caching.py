@@ -9,6 +9,7 @@ A cache is a copy: when Redis cannot be reached, the production cache (PrefixedR
 failing the request, so the pages read through to the database and the throttles count nothing until it is
 back (see the class)."""
 
+import functools
 import logging
 import re
 import time
@@ -91,6 +92,7 @@ def _tolerant(method, fallback):
     """`method` of RedisCache, except that when Redis cannot be reached it returns `fallback(*args,
     **kwargs)` (a miss, or a write not kept) and logs the outage once per OUTAGE_SECONDS."""
 
+    @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         strict = _reporting.get()
         if not strict and time.monotonic() < _down_until.get(self._location, 0):
@@ -109,7 +111,6 @@ def _tolerant(method, fallback):
             )
             return fallback(*args, **kwargs)
 
-    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
     return wrapper
 
 

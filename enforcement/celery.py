@@ -43,3 +43,14 @@ def send(task, *args):
         logger.warning("Task %s not queued: the broker cannot be reached", task.name, exc_info=True)
         return False
     return True
+
+
+def send_all(task, calls):
+    """`send(task, *args)` for each args of `calls`, in order, stopping at the first the broker refuses (it
+    is down: the rest would wait out the same retries each). Returns how many were queued: the first N."""
+    queued = 0
+    for args in calls:
+        if not send(task, *args):
+            break
+        queued += 1
+    return queued

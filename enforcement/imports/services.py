@@ -804,17 +804,13 @@ REQUEUE_AFTER = datetime.timedelta(minutes=10)
 
 def requeue_waiting(now=None):
     """Sends again the jobs waiting for longer than REQUEUE_AFTER; returns how many."""
-    from enforcement.celery import send
+    from enforcement.celery import send_all
 
     from .tasks import run_import_task
 
     cutoff = (now or timezone.now()) - REQUEUE_AFTER
-    waiting = list(
-        ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
-    return sum(send(run_import_task, pk) for pk in waiting)
+    waiting = ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).order_by("pk")
+    return send_all(run_import_task, waiting.values_list("pk"))
 
 
 def claim(job_id):

@@ -51,11 +51,15 @@ def backoff(attempts):
 
 
 def enqueue_deliveries(delivery_ids):
+    """In messages of CHUNK; with the broker down the pending ones wait for the retry sweep (requeue_at)."""
+    from enforcement.celery import send_all
+
     from .tasks import deliver_notifications_task
 
     ids = list(delivery_ids)
-    for start in range(0, len(ids), CHUNK):
-        deliver_notifications_task.delay(ids[start : start + CHUNK])
+    send_all(
+        deliver_notifications_task, [(ids[start : start + CHUNK],) for start in range(0, len(ids), CHUNK)]
+    )
 
 
 # --- the message --------------------------------------------------------------------------------------

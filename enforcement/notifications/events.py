@@ -118,20 +118,15 @@ def _send_or_keep(event_id, topic):
 def requeue_unsent_notices(limit=500):
     """The retry sweep: queues the kept notices, oldest first, deleting each row the broker took; stops at
     the first refusal (the broker still down). Returns how many were queued."""
-    from enforcement.celery import send
+    from enforcement.celery import send_all
 
     from .models import UnsentEventNotice
     from .tasks import send_event_notices_task
 
-    queued = []
-    for pk, event_id, topic in UnsentEventNotice.objects.order_by("pk").values_list(
-        "pk", "event_id", "topic"
-    )[:limit]:
-        if not send(send_event_notices_task, event_id, topic):
-            break
-        queued.append(pk)
-    UnsentEventNotice.objects.filter(pk__in=queued).delete()
-    return len(queued)
+    kept = list(UnsentEventNotice.objects.order_by("pk").values_list("pk", "event_id", "topic")[:limit])
+    queued = send_all(send_event_notices_task, [(event_id, topic) for _pk, event_id, topic in kept])
+    UnsentEventNotice.objects.filter(pk__in=[pk for pk, _event_id, _topic in kept[:queued]]).delete()
+    return queued
 
 
 # --- the task's work -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enforcement.audit.models import AuditEvent
-from enforcement.celery import app, send
+from enforcement.celery import app, send, send_all
 from enforcement.imports import services as imports
 from enforcement.imports.models import ImportJob, ImportStatus
 from enforcement.imports.tasks import requeue_waiting_imports_task, run_import_task
@@ -65,6 +65,11 @@ def test_send_answers_false_and_logs(broker_down, caplog):
     assert "requeue_waiting_imports_task not queued" in record.getMessage() and record.exc_info
 
 
+def test_send_all_stops_at_the_first_refusal(broker_down, caplog):
+    assert send_all(requeue_waiting_imports_task, [(), (), ()]) == 0
+    assert len([r for r in caplog.records if r.name == "enforcement.celery"]) == 1  # tried once, not thrice
+
+
 def test_send_answers_true_when_the_broker_takes_it(db):
     assert send(requeue_waiting_imports_task) is True
 
@@ -76,10 +81,11 @@ def test_an_import_started_meanwhile_is_kept_and_queued_again(db, broker_down, m
     job = imports.start_import(kind="complaints", upload=upload(csv_bytes([line("H-1")])), by=statistician_a)
     job.refresh_from_db()
     assert job.status == ImportStatus.PENDING  # saved with its file; its message was lost
+    later = timezone.now() + imports.REQUEUE_AFTER + datetime.timedelta(seconds=1)
+    assert imports.requeue_waiting(now=later) == 0  # the broker still down: nothing queued, the job waits
     sent = []
     monkeypatch.setattr(run_import_task, "delay", lambda *args: sent.append(args))
     assert imports.requeue_waiting() == 0  # started a moment ago: perhaps still queued
-    later = timezone.now() + imports.REQUEUE_AFTER + datetime.timedelta(seconds=1)
     assert imports.requeue_waiting(now=later) == 1 and sent == [(job.pk,)]
     # A second message for a job a worker took finds it claimed.
     run_import_task(job.pk)
