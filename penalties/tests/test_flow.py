@@ -248,7 +248,9 @@ def test_a_revocation_after_payment_ends_the_execution_as_revoked(people, catego
 def test_a_back_dated_review_that_would_make_a_payment_too_large_is_refused_in_words(people, category):
     p = people
     case = served_case(p, category, fine="1000")
-    execution = age_execution(Execution.objects.get(case=case), 25)
+    execution = age_execution(
+        Execution.objects.get(case=case), 40
+    )  # due + 10 days in the past, whatever today is
     case = type(case).objects.get(pk=case.pk)
     due = execution.due_on
     pay(execution, p["officer"], "1100", "P-2", due + timedelta(days=10))  # 1,300 owed then
