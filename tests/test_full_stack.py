@@ -19,7 +19,7 @@ Nothing of the test process's own Django is used: every request goes to the guni
 the database are plain SQL. Needs PostgreSQL (DATABASE_URL, or FULLSTACK_DATABASE_URL naming the server) and
 the rights bin/replica needs. Skipped with the reason when something is missing, unless FULLSTACK_TEST=1
 (then that is a failure). Every process is killed by its process group, the replica stopped, the database
-dropped and the temporary directory removed, whatever happens. About 50 s on two cores, a third of it
+dropped and the temporary directory removed, whatever happens. About 90 s on two cores, part of it
 `collectstatic` (the production settings need its manifest: the Dockerfile runs it when the image is built)."""
 
 import json
