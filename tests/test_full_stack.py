@@ -97,7 +97,8 @@ def wait_for(condition, what, seconds=60, interval=0.2):
                 return value
         except (OSError, requests.RequestException, redis.RedisError, psycopg2.Error):
             pass
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        # `what` may be a callable: what it says is read at the failure (the state that was waited for).
+        assert time.monotonic() < deadline, f"timed out waiting for {what() if callable(what) else what}"
         time.sleep(interval)
 
 
@@ -609,14 +610,14 @@ def test_the_production_stack_on_one_machine(stack):
         deliveries = stack.sql(deliveries_sql, [overdue["id"]])
         return levels == ["escalated", "overdue"] and deliveries and all(d[2] == "sent" for d in deliveries)
 
-    try:
-        wait_for(all_sent, "the overdue complaint's reminders to be sent", 60)
-    except AssertionError as exc:
-        reminders, deliveries = (
-            stack.sql(reminders_sql, [overdue["id"]]),
-            stack.sql(deliveries_sql, [overdue["id"]]),
-        )
-        raise AssertionError(f"{exc}: reminders {reminders}, deliveries {deliveries}") from None
+    wait_for(
+        all_sent,
+        lambda: (
+            "the overdue complaint's reminders to be sent: reminders "
+            f"{stack.sql(reminders_sql, [overdue['id']])}, deliveries {stack.sql(deliveries_sql, [overdue['id']])}"
+        ),
+        60,
+    )
     time.sleep(3 * SWEEP_SECONDS)  # three more sweeps: they find nothing new
     reminders = stack.sql(reminders_sql, [overdue["id"]])
     assert [(kind, level) for kind, level, _due in reminders] == [
